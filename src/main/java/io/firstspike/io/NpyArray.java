@@ -57,7 +57,10 @@ public final class NpyArray {
     return source;
   }
 
-  /** The dtype string from the file header, e.g. {@code <f8}, {@code >i4}, {@code |b1}. */
+  /**
+   * The file's dtype, normalised to byte order + kind + size: {@code <f8}, {@code >i4}, {@code |u1},
+   * {@code |b1} ({@code =} native order is reported as {@code <}).
+   */
   public String dtype() {
     return dtype;
   }
