@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.firstspike.core.neuron.NeuronParams;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,13 +95,13 @@ public final class ConfigWriter {
 
   private static ObjectNode neuron(NeuronParams p) {
     ObjectNode o = F.objectNode();
-    o.put("g_leak", p.gLeak());
-    o.put("leak", p.leak());
+    o.set("g_leak", num(p.gLeak()));
+    o.set("leak", num(p.leak()));
     if (p.tauMem() != p.tauSyn()) {
-      o.put("tau_mem", p.tauMem());
+      o.set("tau_mem", num(p.tauMem()));
     }
-    o.put("tau_syn", p.tauSyn());
-    o.put("threshold", p.threshold());
+    o.set("tau_syn", num(p.tauSyn()));
+    o.set("threshold", num(p.threshold()));
     return o;
   }
 
@@ -113,7 +114,7 @@ public final class ConfigWriter {
     o.put("enforce_cpu", t.enforceCpu());
     o.put("epoch_number", t.epochNumber());
     o.set("epoch_snapshots", ints(t.epochSnapshots()));
-    o.put("learning_rate", t.learningRate());
+    o.set("learning_rate", num(t.learningRate()));
     if (!impliedByTopLevel(t)) {
       o.set("loss", loss(t.loss()));
     }
@@ -123,29 +124,29 @@ public final class ConfigWriter {
     if (t.maxDwNorm() == null) {
       o.putNull("max_dw_norm");
     } else {
-      o.put("max_dw_norm", t.maxDwNorm());
+      o.set("max_dw_norm", num(t.maxDwNorm()));
     }
     o.set("max_num_missing_spikes", doubles(t.maxNumMissingSpikes()));
-    o.put("momentum", t.momentum());
+    o.set("momentum", num(t.momentum()));
     o.put("numpy_seed", t.numpySeed());
     o.put("optimizer", t.optimizer().yamlName());
-    o.put("print_step_percent", t.printStepPercent());
-    o.put("resolution", t.resolution());
+    o.set("print_step_percent", num(t.printStepPercent()));
+    o.set("resolution", num(t.resolution()));
     putNullable(o, "rounding_precision", t.roundingPrecision());
-    o.put("sim_time", t.simTime());
+    o.set("sim_time", num(t.simTime()));
     o.put("torch_seed", t.torchSeed());
     if (t.trainingNoise() == null) {
       o.put("training_noise", false);
     } else {
       ObjectNode n = o.putObject("training_noise");
-      n.put("mean", t.trainingNoise().mean());
-      n.put("std_dev", t.trainingNoise().stdDev());
+      n.set("mean", num(t.trainingNoise().mean()));
+      n.set("std_dev", num(t.trainingNoise().stdDev()));
     }
     o.put("use_forward_integrator", t.useForwardIntegrator());
     o.put("use_hicannx", false);
     o.put("weight_bumping_exp", t.weightBumpingExp());
     o.put("weight_bumping_targeted", t.weightBumpingTargeted());
-    o.put("weight_bumping_value", t.weightBumpingValue());
+    o.set("weight_bumping_value", num(t.weightBumpingValue()));
     putNullable(o, "xi", t.xi());
     return o;
   }
@@ -159,13 +160,13 @@ public final class ConfigWriter {
   private static ObjectNode loss(LossConfig loss) {
     ObjectNode o = F.objectNode();
     if (loss instanceof LossConfig.Ttfs ttfs) {
-      o.put("alpha", ttfs.alpha());
-      o.put("beta", ttfs.beta());
+      o.set("alpha", num(ttfs.alpha()));
+      o.set("beta", num(ttfs.beta()));
       o.put("type", ttfs.type());
-      o.put("xi", ttfs.xi());
+      o.set("xi", num(ttfs.xi()));
     } else if (loss instanceof LossConfig.Mse mse) {
-      o.put("t_correct", mse.tCorrect());
-      o.put("t_wrong", mse.tWrong());
+      o.set("t_correct", num(mse.tCorrect()));
+      o.set("t_wrong", num(mse.tWrong()));
       o.put("type", mse.type());
     }
     return o;
@@ -173,7 +174,7 @@ public final class ConfigWriter {
 
   private static ObjectNode scheduler(LrScheduler s) {
     ObjectNode o = F.objectNode();
-    o.put("gamma", s.gamma());
+    o.set("gamma", num(s.gamma()));
     if (s.milestones() != null) {
       o.set("milestones", ints(s.milestones()));
     }
@@ -186,8 +187,23 @@ public final class ConfigWriter {
 
   private static void putNullable(ObjectNode o, String key, Double value) {
     if (value != null) {
-      o.put(key, value);
+      o.set(key, num(value));
     }
+  }
+
+  /**
+   * A double as the shortest decimal that parses back to the same value, always with a decimal
+   * point (so that YAML readers, PyYAML included, see a float): 0.0005 rather than 5.0E-4.
+   */
+  static JsonNode num(double value) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("cannot write non-finite number " + value + " to a config");
+    }
+    BigDecimal d = BigDecimal.valueOf(value).stripTrailingZeros();
+    if (d.scale() <= 0) {
+      d = d.setScale(1);
+    }
+    return F.numberNode(d);
   }
 
   private static ArrayNode ints(List<Integer> values) {
@@ -198,7 +214,7 @@ public final class ConfigWriter {
 
   private static ArrayNode doubles(List<Double> values) {
     ArrayNode a = F.arrayNode();
-    values.forEach(a::add);
+    values.forEach(v -> a.add(num(v)));
     return a;
   }
 
