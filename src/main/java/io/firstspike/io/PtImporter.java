@@ -157,13 +157,23 @@ public final class PtImporter {
     try {
       return u.load(in);
     } catch (IOException | RuntimeException e) {
+      if (e instanceof FileFormatException f) {
+        throw f;
+      }
       String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      boolean eof = cause.contains("premature end") || cause.contains("expected more bytes")
-          || e instanceof java.io.EOFException;
-      throw new FileFormatException(file, "cannot read " + what + ": " + cause
-          + (eof ? " (the file is truncated)" : ""), e);
+      // A parse error with every byte consumed means the pickle was cut off.
+      throw new FileFormatException(file, (atEnd(in) ? "truncated: " : "") + "cannot read " + what
+          + ": " + cause, e);
     } finally {
       u.close();
+    }
+  }
+
+  private static boolean atEnd(InputStream in) {
+    try {
+      return in.available() <= 0;
+    } catch (IOException e) {
+      return true;
     }
   }
 
