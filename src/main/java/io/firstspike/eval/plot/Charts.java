@@ -25,16 +25,14 @@ final class Charts {
   private Charts() {}
 
   static NumberAxis linear(String label) {
-    NumberAxis a = new NumberAxis(label);
+    NumberAxis a = new SparseNumberAxis(label);
     a.setAutoRangeIncludesZero(false);
     return a;
   }
 
   /** A log axis; callers must give it only positive values. */
   static LogAxis log(String label) {
-    LogAxis a = new LogAxis(label);
-    a.setSmallestValue(1e-6);
-    a.setBase(10);
+    LogAxis a = new DecadeLogAxis(label);
     a.setMinorTickMarksVisible(true);
     return a;
   }
@@ -101,6 +99,7 @@ final class Charts {
   static PaintScaleLegend colourBar(PlotTheme theme, PaintScale scale, String label) {
     NumberAxis axis = new NumberAxis(label);
     axis.setRange(scale.getLowerBound(), scale.getUpperBound());
+    axis.setTickUnit(new NumberTickUnit(niceStep(scale.getUpperBound() - scale.getLowerBound(), 6)));
     theme.styleAxis(axis);
     PaintScaleLegend l = new PaintScaleLegend(scale, axis);
     l.setPosition(RectangleEdge.RIGHT);
@@ -112,6 +111,18 @@ final class Charts {
     l.setStripOutlinePaint(Color.BLACK);
     l.setBackgroundPaint(Color.WHITE);
     return l;
+  }
+
+  /** A step of 1, 2 or 5 x 10^k giving about {@code ticks} intervals over a span. */
+  static double niceStep(double span, int ticks) {
+    if (!(span > 0) || !Double.isFinite(span)) {
+      return 1;
+    }
+    double raw = span / ticks;
+    double decade = Math.pow(10, Math.floor(Math.log10(raw)));
+    double f = raw / decade;
+    double m = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+    return m * decade;
   }
 
   /** A small square marker. */

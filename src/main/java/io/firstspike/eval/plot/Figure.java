@@ -28,6 +28,8 @@ public final class Figure {
   private final String title;
   private final PlotTheme theme;
   private final List<Panel> panels = new ArrayList<>();
+  private final List<String> legendLabels = new ArrayList<>();
+  private final List<Color> legendColors = new ArrayList<>();
 
   /** An empty figure of the given pixel size; title may be null. */
   public Figure(int width, int height, String title, PlotTheme theme) {
@@ -58,6 +60,20 @@ public final class Figure {
     return this;
   }
 
+  /**
+   * Adds a figure-wide legend (a line in each colour with its label) along the bottom edge, for
+   * panels that share their series, instead of repeating a legend in every panel.
+   */
+  public Figure legend(List<String> labels, List<Color> colors) {
+    if (labels.size() != colors.size()) {
+      throw new IllegalArgumentException(
+          "figure legend: " + labels.size() + " labels but " + colors.size() + " colours");
+    }
+    legendLabels.addAll(labels);
+    legendColors.addAll(colors);
+    return this;
+  }
+
   public int width() {
     return width;
   }
@@ -83,7 +99,7 @@ public final class Figure {
         top = fm.getHeight() + 12;
         g.drawString(title, (width - fm.stringWidth(title)) / 2, 6 + fm.getAscent());
       }
-      int areaH = height - top;
+      int areaH = height - top - drawLegend(g);
       for (Panel p : panels) {
         double x = p.x * width;
         double y = top + p.y * areaH;
@@ -94,6 +110,54 @@ public final class Figure {
       g.dispose();
     }
     return img;
+  }
+
+  /** Draws the legend rows at the bottom, centred; returns the height they take. */
+  private int drawLegend(Graphics2D g) {
+    if (legendLabels.isEmpty()) {
+      return 0;
+    }
+    g.setFont(theme.labelFont());
+    FontMetrics fm = g.getFontMetrics();
+    int line = 22;
+    int gap = 18;
+    int rowH = fm.getHeight() + 6;
+    List<List<Integer>> rows = new ArrayList<>();
+    List<Integer> row = new ArrayList<>();
+    int used = 0;
+    for (int i = 0; i < legendLabels.size(); i++) {
+      int w = line + 6 + fm.stringWidth(legendLabels.get(i)) + gap;
+      if (!row.isEmpty() && used + w > width - 40) {
+        rows.add(row);
+        row = new ArrayList<>();
+        used = 0;
+      }
+      row.add(i);
+      used += w;
+    }
+    rows.add(row);
+    int total = rows.size() * rowH + 12;
+    int y = height - total + 6;
+    java.awt.Stroke old = g.getStroke();
+    for (List<Integer> r : rows) {
+      int w = 0;
+      for (int i : r) {
+        w += line + 6 + fm.stringWidth(legendLabels.get(i)) + gap;
+      }
+      int x = (width - w + gap) / 2;
+      int mid = y + rowH / 2;
+      for (int i : r) {
+        g.setColor(legendColors.get(i));
+        g.setStroke(new java.awt.BasicStroke(2.5f));
+        g.drawLine(x, mid, x + line, mid);
+        g.setColor(PlotTheme.TEXT);
+        g.drawString(legendLabels.get(i), x + line + 6, mid + fm.getAscent() / 2 - 1);
+        x += line + 6 + fm.stringWidth(legendLabels.get(i)) + gap;
+      }
+      y += rowH;
+    }
+    g.setStroke(old);
+    return total;
   }
 
   /** Renders and writes a PNG, creating the parent folder. */

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -22,7 +20,7 @@ public final class OutputTimesPlot {
   static final int MAX_COLS = 5;
   static final int PANEL_W = 340;
   static final int PANEL_H = 300;
-  static final int TITLE_H = 40;
+  static final int TITLE_H = 80;
 
   private OutputTimesPlot() {}
 
@@ -69,13 +67,16 @@ public final class OutputTimesPlot {
       XYPlot plot = new XYPlot(data, x, y, Charts.lines(k, false));
       String panelTitle = "true class " + s.classNames().get(c.trueClass()) + " (n=" + c.size()
           + ")";
-      // A legend on every panel keeps the plot areas equal in size.
-      JFreeChart chart = theme.chart(panelTitle, plot, true);
-      LegendTitle l = chart.getLegend();
-      l.setPosition(RectangleEdge.BOTTOM);
+      JFreeChart chart = theme.chart(panelTitle, plot, false);
       int i = c.trueClass();
       fig.add(chart, rows, cols, i / cols, i % cols);
     }
-    return fig.write(file);
+    java.util.List<String> labels = new java.util.ArrayList<>();
+    java.util.List<java.awt.Color> colors = new java.util.ArrayList<>();
+    for (int j = 0; j < k; j++) {
+      labels.add("neuron " + s.classNames().get(j));
+      colors.add(PlotTheme.color(j));
+    }
+    return fig.legend(labels, colors).write(file);
   }
 }

@@ -8,8 +8,6 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
@@ -23,7 +21,7 @@ public final class SummaryPlot {
   public static final int WIDTH = 1400;
   static final int PANEL_H = 190;
   static final int MIN_HEIGHT = 900;
-  static final int TITLE_H = 40;
+  static final int TITLE_H = 80;
 
   private SummaryPlot() {}
 
@@ -44,6 +42,15 @@ public final class SummaryPlot {
     for (int cls = 0; cls < k; cls++) {
       fig.addFraction(classPanel(c, epochs, cls, classNames, theme, cls == k - 1), leftW,
           (double) cls / k, 1 - leftW, 1.0 / k);
+    }
+    if (k > 0) {
+      List<String> labels = new java.util.ArrayList<>();
+      List<java.awt.Color> colors = new java.util.ArrayList<>();
+      for (int j = 0; j < c.nNeurons(); j++) {
+        labels.add("neuron " + name(classNames, j));
+        colors.add(PlotTheme.color(j));
+      }
+      fig.legend(labels, colors);
     }
     return fig.write(file);
   }
@@ -74,9 +81,7 @@ public final class SummaryPlot {
     NumberAxis x = Charts.linear(last ? "epoch" : null);
     NumberAxis y = Charts.linear("time");
     XYPlot plot = new XYPlot(d, x, y, r);
-    JFreeChart chart = theme.chart(null, plot, true);
-    LegendTitle l = chart.getLegend();
-    l.setPosition(RectangleEdge.RIGHT);
+    JFreeChart chart = theme.chart(null, plot, false);
     chart.addSubtitle(0, new org.jfree.chart.title.TextTitle("true class " + name(names, cls)));
     theme.apply(chart);
     return chart;

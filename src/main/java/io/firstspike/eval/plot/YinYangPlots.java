@@ -34,7 +34,10 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class YinYangPlots {
   public static final int CLASSIFICATION_WIDTH = 760;
   public static final int CLASSIFICATION_HEIGHT = 720;
+  /** Scatter panels are wider than tall by about the colour bar, so the plane looks square. */
+  public static final int PANEL_W = 580;
   public static final int PANEL = 500;
+  public static final int HIDDEN_PANEL_W = 450;
   public static final int HIDDEN_PANEL = 380;
   public static final int TITLE_H = 40;
   public static final int MAX_HIDDEN = 12;
@@ -88,7 +91,7 @@ public final class YinYangPlots {
   }
 
   public static int spiketimesWidth(int nLabels) {
-    return nLabels * PANEL;
+    return nLabels * PANEL_W;
   }
 
   public static Path writeSpiketimes(SplitEvaluation e, Path file, PlotTheme theme) {
@@ -137,7 +140,7 @@ public final class YinYangPlots {
   }
 
   public static int hiddenWidth(int nHidden) {
-    return hiddenColumns(nHidden) * HIDDEN_PANEL;
+    return hiddenColumns(nHidden) * HIDDEN_PANEL_W;
   }
 
   public static int hiddenHeight(int nHidden) {
@@ -182,7 +185,7 @@ public final class YinYangPlots {
   }
 
   public static int diffsWidth(int nLabels) {
-    return Math.max(1, pairs(nLabels)) * PANEL;
+    return Math.max(1, pairs(nLabels)) * PANEL_W;
   }
 
   public static Path writeSpiketimeDiffs(SplitEvaluation e, Path file, PlotTheme theme) {
