@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       ContinueCommand.class,
       ServeCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,214 @@
+package io.firstspike.bench;
+
+import io.firstspike.core.network.Network;
+import io.firstspike.core.network.NetworkEngine;
+import io.firstspike.data.DataSplits;
+import io.firstspike.data.Dataset;
+import io.firstspike.train.EvaluationPass;
+import io.firstspike.train.Experiments;
+import io.firstspike.train.config.ExperimentConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The benchmarks of {@code firstspike bench}: each trains or evaluates through the real
+ * {@link io.firstspike.train.Trainer} / {@link EvaluationPass}, reports the median over the
+ * measured repetitions after warm-up, and checks its result (spike times against
+ * {@link ReferenceForward}, accuracy above chance) before reporting a number.
+ */
+public final class BenchSuite {
+  /** Keys of the measurements, in report order. */
+  public static final List<String> KEYS = List.of("yin_yang_epoch_seconds",
+      "mnist16_train_samples_per_s", "mnist16_inference_images_per_s", "mnist784_epoch_seconds");
+
+  /** The full MNIST epoch the figure is scaled to: 50,000 training + 10,000 validation images. */
+  static final int MNIST_TRAIN = 50_000;
+  static final int MNIST_VAL = 10_000;
+
+  private final int threads;
+  private final Path dataDir;
+  private final Consumer<String> log;
+  private final List<Measurement> results = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  /** Peak RSS (MiB) measured for each benchmark separately, in run order. */
+  private final List<double[]> peaks = new ArrayList<>();
+  private Network mnist16Trained;
+  private BenchData mnist16Data;
+
+  /**
+   * @param dataDir folder of the MNIST IDX files; null = the defaults of {@link BenchData}
+   * @param log progress lines (to stderr in the CLI)
+   */
+  public BenchSuite(int threads, Path dataDir, Consumer<String> log) {
+    this.threads = threads;
+    this.dataDir = dataDir;
+    this.log = log;
+  }
+
+  /** Runs the benchmark {@code only} (a key of {@link #KEYS}) or, if null, all of them. */
+  public List<Measurement> run(String only) {
+    if (only != null && !KEYS.contains(only)) {
+      throw new IllegalArgumentException("--only " + only + " is not a benchmark; valid: "
+          + String.join(", ", KEYS));
+    }
+    for (String key : KEYS) {
+      if (only == null || only.equals(key)) {
+        resetPeakRss();
+        log.accept("[" + threads + " thread(s)] " + key + " ...");
+        Measurement m = switch (key) {
+          case "yin_yang_epoch_seconds" -> yinYang();
+          case "mnist16_train_samples_per_s" -> mnist16Train();
+          case "mnist16_inference_images_per_s" -> mnist16Inference();
+          default -> mnist784();
+        };
+        results.add(m);
+        peaks.add(new double[] {KEYS.indexOf(key), Machine.peakRssMb()});
+        log.accept(String.format("[%d thread(s)] %s = %.4g %s (%s)", threads, key, m.value(),
+            m.unit(), m.check()));
+      }
+    }
+    return results;
+  }
+
+  /** Notes on the data used (real or synthetic, extrapolation). */
+  public List<String> notes() {
+    return notes;
+  }
+
+  /** Peak RSS in MiB of each benchmark run, by key. */
+  public java.util.Map<String, Double> peakRssByKey() {
+    java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+    for (double[] p : peaks) {
+      m.put(KEYS.get((int) p[0]), p[1]);
+    }
+    return m;
+  }
+
+  /** Yin-Yang, 4-120-3, batch 150: 3 warm-up epochs, median of 7 (5000 train + 1000 val). */
+  private Measurement yinYang() {
+    ExperimentConfig cfg = BenchConfigs.yinYang();
+    DataSplits data = Experiments.loadData(cfg);
+    int warm = 3;
+    int reps = 7;
+    TrainerRun run = TrainerRun.run(cfg, data, threads, warm + reps);
+    String check = ForwardCheck.verify(run.state().network, data.validation().inputTimes(), 50,
+        threads) + "; " + ForwardCheck.requireAccuracy("validation", run.finalValAccuracy(), 0.5);
+    return new Measurement("yin_yang_epoch_seconds", run.medianEpochSeconds(warm), "s", threads,
+        "Trainer, paper config, " + data.train().size() + " train + " + data.validation().size()
+            + " validation samples per epoch, median of " + reps + " epochs after " + warm
+            + " warm-up epochs", check);
+  }
+
+  /** 16x16 MNIST, 256-128-10, batch 50: training batches only, median of 5 epochs after 2. */
+  private Measurement mnist16Train() {
+    ExperimentConfig cfg = BenchConfigs.mnist16();
+    BenchData bd = mnist16Data();
+    int warm = 2;
+    int reps = 5;
+    TrainerRun run = TrainerRun.run(cfg, bd.splits(), threads, warm + reps);
+    mnist16Trained = run.state().network;
+    int n = bd.splits().train().size();
+    String check = ForwardCheck.verify(mnist16Trained, bd.splits().validation().inputTimes(), 10,
+        threads) + "; " + ForwardCheck.requireAccuracy("validation", run.finalValAccuracy(), 0.5);
+    return new Measurement("mnist16_train_samples_per_s", n / run.medianTrainSeconds(warm),
+        "samples/s", threads, "Trainer, " + n + " training samples per epoch (noise, forward, loss,"
+            + " backward, Adam; validation excluded), median of " + reps + " epochs after " + warm
+            + " warm-up epochs; data: " + bd.description(), check);
+  }
+
+  /** Inference of the trained 16x16 network over the test split in batches of 50. */
+  private Measurement mnist16Inference() {
+    BenchData bd = mnist16Data();
+    if (mnist16Trained == null) {
+      log.accept("  (training the 16x16 network for 3 epochs first)");
+      mnist16Trained = TrainerRun.run(BenchConfigs.mnist16(), bd.splits(), threads, 3)
+          .state().network;
+    }
+    Dataset test = bd.splits().test();
+    ExperimentConfig cfg = BenchConfigs.mnist16();
+    int warm = 3;
+    int reps = 7;
+    int batch = 50;
+    List<Double> rates = new ArrayList<>();
+    EvaluationPass pass = null;
+    try (NetworkEngine engine =
+        new NetworkEngine(mnist16Trained, Experiments.engineOptions(cfg), threads)) {
+      for (int r = 0; r < warm + reps; r++) {
+        long t0 = System.nanoTime();
+        pass = EvaluationPass.run(engine, Experiments.loss(cfg), test, batch);
+        double s = Timing.since(t0);
+        if (r >= warm) {
+          rates.add(test.size() / s);
+        }
+      }
+    }
+    String check = ForwardCheck.verify(mnist16Trained, test.inputTimes(), 10, threads) + "; "
+        + ForwardCheck.requireAccuracy("test", pass.accuracy(), 0.5);
+    return new Measurement("mnist16_inference_images_per_s", Timing.median(rates), "images/s",
+        threads, "EvaluationPass (forward, class selection, loss) over " + test.size()
+            + " test images in batches of " + batch + " with the network trained by the"
+            + " previous benchmark, median of " + reps + " passes after " + warm + "; data: "
+            + bd.description(), check);
+  }
+
+  /**
+   * Full MNIST, 784-350-10, batch 80: whole epochs over the available training images, scaled
+   * to a 50,000 + 10,000 epoch by the measured seconds per training and per validation sample.
+   */
+  private Measurement mnist784() {
+    ExperimentConfig cfg = BenchConfigs.mnist784();
+    BenchData bd = BenchData.load("mnist", dataDir, 6000, 1000);
+    note("mnist784: " + bd.description());
+    int warm = 1;
+    int reps = 3;
+    TrainerRun run = TrainerRun.run(cfg, bd.splits(), threads, warm + reps);
+    int nTrain = bd.splits().train().size();
+    int nVal = bd.splits().validation().size();
+    List<Double> valSeconds = new ArrayList<>();
+    for (int e = warm; e < run.epochSeconds().size(); e++) {
+      valSeconds.add(run.epochSeconds().get(e) - run.trainSeconds().get(e));
+    }
+    double train = run.medianTrainSeconds(warm);
+    double val = Timing.median(valSeconds);
+    double epoch = train * MNIST_TRAIN / nTrain + val * MNIST_VAL / nVal;
+    String check = ForwardCheck.verify(run.state().network, bd.splits().validation().inputTimes(),
+        3, threads) + "; " + ForwardCheck.requireAccuracy("validation", run.finalValAccuracy(),
+        0.5);
+    note(String.format("mnist784: training %.0f samples/s, validation %.0f images/s",
+        nTrain / train, nVal / val));
+    boolean whole = nTrain >= MNIST_TRAIN && nVal >= MNIST_VAL;
+    return new Measurement("mnist784_epoch_seconds", epoch, "s", threads,
+        (whole ? "Trainer, measured epochs" : "Trainer; extrapolated: median seconds of "
+            + nTrain + " training samples x " + MNIST_TRAIN + "/" + nTrain + " + median seconds of "
+            + nVal + " validation samples x " + MNIST_VAL + "/" + nVal) + ", " + reps
+            + " epochs after " + warm + " warm-up; data: " + bd.description(), check);
+  }
+
+  private BenchData mnist16Data() {
+    if (mnist16Data == null) {
+      mnist16Data = BenchData.load("16x16_mnist", dataDir, 6000, 1000);
+      note("mnist16: " + mnist16Data.description());
+    }
+    return mnist16Data;
+  }
+
+  private void note(String s) {
+    if (!notes.contains(s)) {
+      notes.add(s);
+    }
+  }
+
+  /** Resets VmHWM to the current RSS (Linux: "5" to /proc/self/clear_refs), if possible. */
+  static void resetPeakRss() {
+    System.gc();
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or not permitted: the peak then covers the whole process so far
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.firstspike.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.firstspike.bench.BenchSuite;
+import io.firstspike.bench.JmhLauncher;
+import io.firstspike.bench.Machine;
+import io.firstspike.bench.Measurement;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: speed of training and inference on the paper's setups, each result checked
+ * (spike times against a slow reference, accuracy above chance) before it is reported. Runs on
+ * {@code --threads} threads and, unless that is 1, once more on one thread.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measure training and inference speed (median of repeated runs after warm-up)"
+        + " on all cores and on one; see docs/BENCHMARKS.md.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Option(names = "--only", paramLabel = "KEY",
+      description = "Run one benchmark: yin_yang_epoch_seconds, mnist16_train_samples_per_s,"
+          + " mnist16_inference_images_per_s or mnist784_epoch_seconds.")
+  String only;
+
+  @Option(names = "--threads", description = "Worker threads (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Folder of the MNIST IDX files (default: ../shared/data/mnist-subset, then"
+          + " data/mnist; synthetic digits if neither has them).")
+  Path dataDir;
+
+  @Option(names = "--no-single", description = "Skip the repetition on one thread.")
+  boolean noSingle;
+
+  @Option(names = "--jmh", description = "Run the JMH forward+backward benchmarks instead.")
+  boolean jmh;
+
+  @Override
+  public Integer call() throws JsonProcessingException {
+    int n = TrainCommand.threadCount(threads);
+    if (only != null && !BenchSuite.KEYS.contains(only)) {
+      throw new UserError("--only " + only + " is not a benchmark; valid: "
+          + String.join(", ", BenchSuite.KEYS));
+    }
+    if (jmh) {
+      JmhLauncher.run(n);
+      return 0;
+    }
+    double loadBefore = Machine.loadAverage();
+    BenchSuite all = new BenchSuite(n, dataDir, System.err::println);
+    List<Measurement> main = all.run(only);
+    List<Measurement> single = List.of();
+    if (n > 1 && !noSingle) {
+      single = new BenchSuite(1, dataDir, System.err::println).run(only);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Measurement m : main) {
+      out.put(m.key(), m.value());
+    }
+    out.put("peak_rss_mb", Machine.peakRssMb());
+    out.put("threads", n);
+    out.put("machine", Machine.describe());
+    if (!single.isEmpty()) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      for (Measurement m : single) {
+        one.put(m.key(), m.value());
+      }
+      out.put("single_thread", one);
+    }
+    out.put("peak_rss_mb_by_benchmark", all.peakRssByKey());
+    out.put("load_average_before", loadBefore);
+    out.put("load_average_after", Machine.loadAverage());
+    out.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    out.put("data", all.notes());
+    Map<String, Object> details = new LinkedHashMap<>();
+    for (Measurement m : main) {
+      details.put(m.key(), Map.of("unit", m.unit(), "method", m.method(), "check", m.check()));
+    }
+    out.put("details", details);
+    if (json) {
+      System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(out));
+    } else {
+      printTable(main, single, n);
+      System.out.printf("peak RSS %.0f MiB; machine: %s; load average %.2f -> %.2f%n",
+          Machine.peakRssMb(), Machine.describe(), loadBefore, Machine.loadAverage());
+      for (String note : all.notes()) {
+        System.out.println("data: " + note);
+      }
+    }
+    return 0;
+  }
+
+  private static void printTable(List<Measurement> main, List<Measurement> single, int n) {
+    System.out.printf("%-32s %14s %14s  %s%n", "benchmark", n + " thread(s)", "1 thread", "unit");
+    for (int i = 0; i < main.size(); i++) {
+      Measurement m = main.get(i);
+      String one = i < single.size() ? String.format("%.4g", single.get(i).value()) : "-";
+      System.out.printf("%-32s %14.4g %14s  %s%n", m.key(), m.value(), one, m.unit());
+    }
+    for (Measurement m : main) {
+      System.out.println(m.key() + ": " + m.method() + ". Check: " + m.check());
+    }
+  }
+}
