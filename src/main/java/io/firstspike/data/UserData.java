@@ -89,7 +89,7 @@ public final class UserData {
   }
 
   /** Reads a CSV file (rules in the class doc). */
-  static Table readCsv(Path file) {
+  private static Table readCsv(Path file) {
     List<double[]> rows = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     int width = -1;
@@ -135,7 +135,7 @@ public final class UserData {
   }
 
   /** Reads a 2-d .npy array (rules in the class doc). */
-  static Table readNpy(Path file) {
+  private static Table readNpy(Path file) {
     NpyArray a;
     try {
       a = Npy.read(file);
