@@ -6,6 +6,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Writes a file so that readers never see it half written: the bytes go to a temporary file in the
@@ -14,6 +16,8 @@ import java.nio.file.StandardCopyOption;
  */
 final class AtomicFiles {
   private AtomicFiles() {}
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What writes the content; may throw. */
   @FunctionalInterface
@@ -26,9 +30,12 @@ final class AtomicFiles {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    // Not Files.createTempFile: it creates mode 0600, and the result should get the usual umask
+    // permissions like any other file the user writes.
+    Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
         content.writeTo(out);
       }
       try {
