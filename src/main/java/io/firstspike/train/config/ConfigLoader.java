@@ -68,10 +68,7 @@ public final class ConfigLoader {
     try {
       root = MAPPER.readTree(yaml);
     } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      String where = loc == null ? "" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
-      throw new ConfigException(sourceName, "",
-          where + "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+      throw new ConfigException(sourceName, "", yamlSyntaxMessage(e), e);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new ConfigException(sourceName, "", "the file is empty; expected the sections"
@@ -82,6 +79,36 @@ public final class ConfigLoader {
     } catch (ConfigException e) {
       throw e.inFile(sourceName);
     }
+  }
+
+  /**
+   * "not valid YAML: <what> (line L, column C); ..." from the parser's message. SnakeYAML writes
+   * the context and the problem on unindented lines, each followed by an indented mark ("in
+   * 'reader', line 12, column 3:") and an excerpt; we keep each statement with its mark and drop
+   * the excerpts. Other messages (e.g. Jackson's duplicate key) get Jackson's location.
+   */
+  private static String yamlSyntaxMessage(JsonProcessingException e) {
+    List<String> parts = new ArrayList<>();
+    boolean marked = false;
+    for (String line : e.getOriginalMessage().split("\\R")) {
+      String t = line.trim();
+      if (t.isEmpty()) {
+        continue;
+      }
+      if (!Character.isWhitespace(line.charAt(0))) {
+        parts.add(t);
+      } else if (t.startsWith("in 'reader', ") && !parts.isEmpty()) {
+        String mark = t.substring("in 'reader', ".length()).replaceAll(":$", "");
+        parts.set(parts.size() - 1, parts.get(parts.size() - 1) + " (" + mark + ")");
+        marked = true;
+      }
+    }
+    var loc = e.getLocation();
+    String text = String.join("; ", parts);
+    if (!marked && loc != null) {
+      text = text + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+    return "not valid YAML: " + text;
   }
 
   private static ExperimentConfig read(JsonNode rootNode, String sourceName) {
@@ -243,6 +270,10 @@ public final class ConfigLoader {
               + " t_wrong}");
         }
       }
+      // Validate under the keys the user wrote, before Ttfs reports them as loss.*.
+      Checks.positive(s.keyPath("xi"), xi);
+      Checks.nonNegative(s.keyPath("alpha"), alpha);
+      Checks.positive(s.keyPath("beta"), beta);
       return new LossConfig.Ttfs(xi, alpha, beta);
     }
     YamlSection l = YamlSection.of(node, s.keyPath("loss"));

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -162,7 +163,7 @@ final class YamlSection {
       if (!known.contains(e.getKey())) {
         throw ConfigException.at(keyPath(e.getKey()), "unknown key '" + e.getKey() + "'"
             + Suggest.didYouMean(e.getKey(), known) + "; known keys"
-            + (path.isEmpty() ? "" : " in " + path) + " are " + String.join(", ", known));
+            + (path.isEmpty() ? "" : " in " + path) + " are " + String.join(", ", new TreeSet<>(known)));
       }
     }
   }
