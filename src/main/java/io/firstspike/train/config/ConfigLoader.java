@@ -74,11 +74,7 @@ public final class ConfigLoader {
       throw new ConfigException(sourceName, "", "the file is empty; expected the sections"
           + " dataset, neuron_params, network_layout and training_params");
     }
-    try {
-      return read(root, sourceName);
-    } catch (ConfigException e) {
-      throw e.inFile(sourceName);
-    }
+    return fromTree(root, sourceName);
   }
 
   /**
@@ -109,6 +105,18 @@ public final class ConfigLoader {
       text = text + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
     }
     return "not valid YAML: " + text;
+  }
+
+  /**
+   * Validates a config given as a tree, e.g. a JSON body from the dashboard (same schema as the
+   * YAML, see {@link ConfigWriter#toTree}).
+   */
+  public static ExperimentConfig fromTree(JsonNode root, String sourceName) {
+    try {
+      return read(root, sourceName);
+    } catch (ConfigException e) {
+      throw e.inFile(sourceName);
+    }
   }
 
   private static ExperimentConfig read(JsonNode rootNode, String sourceName) {

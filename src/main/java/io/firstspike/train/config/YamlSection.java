@@ -64,9 +64,21 @@ final class YamlSection {
     JsonNode v = raw(key);
     if (v == null) {
       throw ConfigException.at(keyPath(key), "is required but missing"
-          + (path.isEmpty() ? "" : " in " + path));
+          + (path.isEmpty() ? "" : " in " + path) + misspelt(key));
     }
     return v;
+  }
+
+  /** " (found 'learning_rat': misspelt?)" when the mapping has an unread key close to {@code key}. */
+  private String misspelt(String key) {
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      String other = e.getKey();
+      if (!known.contains(other) && Suggest.distance(other.toLowerCase(), key.toLowerCase())
+          <= Math.max(2, key.length() / 3)) {
+        return " (found '" + other + "': misspelt?)";
+      }
+    }
+    return "";
   }
 
   YamlSection section(String key) {

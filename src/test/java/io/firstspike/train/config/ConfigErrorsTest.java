@@ -68,7 +68,7 @@ class ConfigErrorsTest {
   @DisplayName("an unknown key is rejected with the closest known key and the list of keys")
   void unknownKey() {
     error(base("learning_rate:", "learning_rat:"), "training_params.learning_rate",
-        "is required but missing");
+        "is required but missing", "(found 'learning_rat': misspelt?)");
     error(base("  epoch_number: 3", "  epoch_number: 3\n  learning_rat: 1"),
         "training_params.learning_rat", "unknown key 'learning_rat'",
         "did you mean 'learning_rate'?", "known keys in training_params are", "batch_size");
@@ -224,6 +224,8 @@ class ConfigErrorsTest {
     error(base("  optimizer: adam", "  optimizer: adam\n  loss: {type: TTFS, xi: 0.3, alpha: 0.005, beta: 1}"),
         "training_params.xi", "is 0.2 but training_params.loss.xi is 0.3");
     error(base("xi: 0.2", "xi: 0"), "training_params.xi", "> 0");
+    error(base("  optimizer: adam", "  optimizer: adam\n  numpy_seed: 4294967296"),
+        "training_params.numpy_seed", "[0, 4294967295]", "got 4294967296");
     error(base("max_num_missing_spikes: [0.3, 0.0]", "max_num_missing_spikes: [1.3, 0.0]"),
         "training_params.max_num_missing_spikes[0]", "[0.0, 1.0]", "1.3");
   }

@@ -145,6 +145,27 @@ class ConfigWriterTest {
   }
 
   @Test
+  @DisplayName("paths that look like numbers, booleans or YAML syntax stay strings")
+  void awkwardPaths() {
+    ExperimentConfig c = ConfigLoader.parse(EVERYTHING, "e.yaml");
+    for (String dir : List.of("123", "1.5", "1e3", "0x1F", "true", "null", "~", "a: b", "#c",
+        "- x", "'q'", "No", "", " lead", "a #b", "\u00e9/\u00fc", ".5", "-.inf", "+1", "1_000",
+        "2024-01-01", "12:30", "0o17", "./data", "-x")) {
+      ExperimentConfig changed = c.withDataDir(Path.of(dir));
+      assertThat(ConfigLoader.parse(ConfigWriter.toYaml(changed), "e.yaml")).as(dir).isEqualTo(changed);
+    }
+  }
+
+  @Test
+  @DisplayName("a config travels as a JSON tree too (for the dashboard)")
+  void treeRoundTrip() throws Exception {
+    ExperimentConfig c = ConfigLoader.parse(EVERYTHING, "e.yaml");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String text = json.writeValueAsString(ConfigWriter.toTree(c));
+    assertThat(ConfigLoader.fromTree(json.readTree(text), "e.yaml")).isEqualTo(c);
+  }
+
+  @Test
   void writesFile(@TempDir Path dir) {
     ExperimentConfig c = ConfigLoader.parse(EVERYTHING, "e.yaml");
     Path out = dir.resolve("config.yaml");
