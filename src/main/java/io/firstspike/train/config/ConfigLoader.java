@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.firstspike.core.neuron.NeuronParams;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,7 +138,7 @@ public final class ConfigLoader {
       if (!dirNode.isTextual()) {
         throw YamlSection.wrongType("data_dir", "a folder path (string)", dirNode);
       }
-      dir = Path.of(dirNode.textValue());
+      dir = path("data_dir", dirNode.textValue());
     }
     if (d.isTextual()) {
       return new DatasetConfig(d.textValue(), null, dir);
@@ -160,10 +161,20 @@ public final class ConfigLoader {
       throw ConfigException.at("dataset.type", "unknown file type '" + type + "'"
           + Suggest.didYouMean(type, names) + "; valid are " + String.join(", ", names));
     }
-    var files = new DatasetConfig.UserFiles(format, Path.of(s.requireText("train")),
-        Path.of(s.requireText("validation")), Path.of(s.requireText("test")));
+    var files = new DatasetConfig.UserFiles(format, path("dataset.train", s.requireText("train")),
+        path("dataset.validation", s.requireText("validation")),
+        path("dataset.test", s.requireText("test")));
     s.finish();
     return new DatasetConfig(null, files, dir);
+  }
+
+  private static Path path(String keyPath, String text) {
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      throw ConfigException.at(keyPath, "'" + text + "' is not a valid path on this system: "
+          + e.getReason());
+    }
   }
 
   private static NeuronParams readNeuron(YamlSection s) {

@@ -211,6 +211,8 @@ class ConfigErrorsTest {
         "training_params.loss.type", "unknown loss 'MSA'", "did you mean 'MSE'?", "TTFS");
     error(base("dataset: yin_yang", "dataset: {type: hdf5, train: a, validation: b, test: c}"),
         "dataset.type", "unknown file type 'hdf5'", "valid are csv, npy");
+    error(base("dataset: yin_yang", "dataset: yin_yang\ndata_dir: \"a\\0b\""), "data_dir",
+        "is not a valid path");
     error(base("{type: StepLR, step_size: 20, gamma: 0.95}",
         "{type: ExponentialLR, step_size: 20, gamma: 0.95}"),
         "training_params.lr_scheduler.step_size", "only used by StepLR");
