@@ -162,7 +162,7 @@ public final class ConfigLoader {
           + Suggest.didYouMean(type, names) + "; valid are " + String.join(", ", names));
     }
     var files = new DatasetConfig.UserFiles(format, path("dataset.train", s.requireText("train")),
-        path("dataset.validation", s.requireText("validation")),
+        s.has("validation") ? path("dataset.validation", s.requireText("validation")) : null,
         path("dataset.test", s.requireText("test")));
     s.finish();
     return new DatasetConfig(null, files, dir);

@@ -101,7 +101,9 @@ public final class ConfigWriter {
       files.put("test", d.files().test().toString());
       files.put("train", d.files().train().toString());
       files.put("type", d.files().type().yamlName());
-      files.put("validation", d.files().validation().toString());
+      if (d.files().validation() != null) {
+        files.put("validation", d.files().validation().toString());
+      }
     }
     root.set("network_layout", layout(c.networkLayout()));
     root.set("neuron_params", neuron(c.neuronParams()));

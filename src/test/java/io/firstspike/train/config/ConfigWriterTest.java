@@ -52,7 +52,10 @@ class ConfigWriterTest {
 
   static Stream<String> yamlSources() throws Exception {
     Stream<String> shipped = ShippedConfigsTest.shipped().map(p -> read(p));
-    return Stream.concat(Stream.of(EVERYTHING, minimalTtfsSection(), exponential()), shipped);
+    String csvWithoutValidation = minimalTtfsSection()
+        .replace("dataset: xor", "dataset: {type: csv, train: a.csv, test: '7.csv'}");
+    return Stream.concat(
+        Stream.of(EVERYTHING, minimalTtfsSection(), exponential(), csvWithoutValidation), shipped);
   }
 
   private static String read(Path p) {
