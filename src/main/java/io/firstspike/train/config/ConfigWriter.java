@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import io.firstspike.core.neuron.NeuronParams;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,7 +237,10 @@ public final class ConfigWriter {
     }
     BigDecimal d = BigDecimal.valueOf(value).stripTrailingZeros();
     if (d.scale() <= 0) {
-      d = d.setScale(1);
+      d = d.setScale(1); // 3 -> 3.0, 1e10 -> 10000000000.0
+    } else if (d.toString().contains("E")
+        && d.unscaledValue().abs().compareTo(BigInteger.TEN) < 0) {
+      d = d.setScale(d.scale() + 1); // 1E-7 -> 1.0E-7 (PyYAML needs the point)
     }
     return F.numberNode(d);
   }
