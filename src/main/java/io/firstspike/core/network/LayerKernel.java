@@ -213,56 +213,15 @@ public final class LayerKernel {
   }
 
   /**
-   * Euler forward pass of one sample (TTFS-MODEL.md section 6, {@code use_forward_integrator}).
-   * steps = ceil(simTime / resolution); input i is injected at step floor(t_i / resolution)
-   * clamped to [0, steps - 1] (+Infinity at steps - 1, the original's quirk); per step
-   * {@code V = d (V - E_l) + syn resolution / g_l + E_l}, then {@code syn = d syn + injected}, with
-   * d = exp(-resolution / tau_s) for both; V starts at E_l and syn at 0. The output is
-   * step * resolution at the first step with V > theta, +Infinity if none. The cache holds no
-   * causal sets, so the backward pass rebuilds them from the output times.
+   * Euler forward pass of one sample ({@code use_forward_integrator}), see {@link EulerLayer} for
+   * the exact scheme and its quirks. The cache holds no causal sets, so the backward pass rebuilds
+   * them from the output times.
    */
   public void forwardEuler(double[] in, double[] w, double[] out, LayerCache cache, int sample,
       int layer, double simTime, double resolution) {
-    int nOut = out.length;
-    int nIn = in.length;
-    prepare(in, w, nOut, cache, sample, layer);
-    int steps = (int) Math.ceil(simTime / resolution);
-    if (steps <= 0) {
-      throw new IllegalArgumentException("sim_time " + simTime + " / resolution " + resolution
-          + " gives " + steps + " steps; expected at least 1");
-    }
-    int need = steps * nOut;
-    if (charge.length < need) {
-      charge = new double[need];
-    } else {
-      Arrays.fill(charge, 0, need, 0.0);
-    }
-    for (int i = 0; i < nIn; i++) {
-      double t = in[i];
-      int s = t == Double.POSITIVE_INFINITY ? steps - 1
-          : (int) Math.max(0, Math.min(steps - 1, Math.floor(t / resolution)));
-      int row = i * nOut;
-      int base = s * nOut;
-      for (int j = 0; j < nOut; j++) {
-        charge[base + j] += w[row + j];
-      }
-    }
-    double d = Math.exp(-resolution / tauSyn);
-    double scale = resolution / gLeak;
-    for (int j = 0; j < nOut; j++) {
-      double v = leak;
-      double syn = 0;
-      double t = Double.POSITIVE_INFINITY;
-      for (int s = 0; s < steps; s++) {
-        v = d * (v - leak) + syn * scale + leak;
-        if (v > threshold) {
-          t = s * resolution;
-          break;
-        }
-        syn = d * syn + charge[s * nOut + j];
-      }
-      out[j] = t;
-    }
+    prepare(in, w, out.length, cache, sample, layer);
+    charge = EulerLayer.simulate(in, w, out, simTime, resolution, tauSyn, gLeak, leak, threshold,
+        charge);
   }
 
   /**
