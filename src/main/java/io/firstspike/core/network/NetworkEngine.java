@@ -143,7 +143,7 @@ public final class NetworkEngine implements AutoCloseable {
         kernel.forwardEuler(in, r.weights[l], r.outputs[l][s], cache, s, l, options.simTime(),
             options.resolution());
       } else {
-        kernel.forward(in, r.weights[l], r.outputs[l][s], cache, s, l);
+        kernel.forward(in, r.weights[l], r.columnSums[l], r.outputs[l][s], cache, s, l);
       }
     }
   }
@@ -260,6 +260,8 @@ public final class NetworkEngine implements AutoCloseable {
     final int layers;
     final double[][] source;
     final double[][] weights;
+    /** Per layer, sum over all rows of the weights used, per output (see LayerKernel.forward). */
+    final double[][] columnSums;
     final double[][] biasTimes;
     /** [layer][sample][inputs incl. biases]. */
     final double[][][] inputs;
@@ -279,12 +281,21 @@ public final class NetworkEngine implements AutoCloseable {
       }
       this.source = source;
       this.weights = weights;
+      this.columnSums = new double[layers][];
       this.biasTimes = new double[layers][];
       this.inputs = new double[layers][][];
       this.outputs = new double[layers][][];
       this.caches = withCache ? new LayerCache[layers] : null;
       for (int l = 0; l < layers; l++) {
         biasTimes[l] = net.biasTimes(l);
+        int nOut = net.layerSize(l);
+        double[] cs = new double[nOut];
+        for (int row = 0; row < weights[l].length; row += nOut) {
+          for (int j = 0; j < nOut; j++) {
+            cs[j] += weights[l][row + j];
+          }
+        }
+        columnSums[l] = cs;
         inputs[l] = new double[batch][net.rowsOf(l)];
         outputs[l] = new double[batch][net.layerSize(l)];
         if (withCache) {
