@@ -74,6 +74,12 @@ public final class LayerKernel {
   private double[] s2 = new double[0];
   /** Weight sums of the final group of equal times, per output. */
   private double[] gsum = new double[0];
+  /** Position of neuron j in the active list. */
+  private int[] pos = new int[0];
+  /** 1.0 while neuron j is active, 0.0 once it fired (a factor in the vector loop). */
+  private double[] alive = new double[0];
+  /** Upper bound of each neuron's scaled membrane over the current interval. */
+  private double[] bound = new double[0];
   private double[] charge = new double[0];
 
   /** A kernel for neurons with these parameters (variant checked here). */
@@ -132,6 +138,8 @@ public final class LayerKernel {
       s1[j] = 0;
       s2[j] = 0;
       act[j] = j;
+      pos[j] = j;
+      alive[j] = 1.0;
       out[j] = Double.POSITIVE_INFINITY;
     }
     int nAct = nOut;
@@ -146,6 +154,13 @@ public final class LayerKernel {
         nAct = et ? screenEt(k, true, nAct, out, cache, sample, nOut)
             : screenDt(k, true, nAct, out, cache, sample, nOut);
         break;
+      }
+      boolean last = k + 1 == nFin;
+      if (et && !last && ts[k + 1] != ts[k] && screenLevel > Double.NEGATIVE_INFINITY) {
+        nAct = nAct * SPARSE_BELOW >= nOut
+            ? sumsAndBoundEt(w, row, ek, fk, k, nAct, out, cache, sample, nOut)
+            : sparseSumsAndBoundEt(w, row, ek, fk, k, nAct, out, cache, sample, nOut);
+        continue;
       }
       if (nAct * SPARSE_BELOW >= nOut) {
         // All neurons, fired or not: a contiguous loop the JIT vectorizes, cheaper than the
@@ -164,13 +179,101 @@ public final class LayerKernel {
           s2[j] += wv * fk;
         }
       }
-      boolean last = k + 1 == nFin;
       if (!last && ts[k + 1] == ts[k] && screenLevel > Double.NEGATIVE_INFINITY) {
         continue; // inside a group of equal times: see the class comment
       }
       nAct = et ? screenEt(k, last, nAct, out, cache, sample, nOut)
           : screenDt(k, last, nAct, out, cache, sample, nOut);
     }
+  }
+
+  /**
+   * One et prefix in the dense regime: the running sums of all neurons and, in the same loop
+   * (which the JIT vectorises), an upper bound of each neuron's scaled membrane over the
+   * interval to the next input,
+   *
+   * <pre>
+   *   f(x) = exp(-x) (a x - b) &lt;= exp(-x_k) (max(a x_k, a x_(k+1)) - b)  on [x_k, x_(k+1)],
+   *   max(p, q) = (p + q + |p - q|) / 2,   |a x_(k+1) - a x_k| = |a| (x_(k+1) - x_k),
+   * </pre>
+   *
+   * times 0 for neurons that fired. Only neurons whose bound reaches c (1 - 2 margin) get the
+   * exact screen of {@link #screenEt} and the closed form; the bound is at least both end values
+   * that screen compares and, mathematically, the interior peak, so no crossing is missed (the
+   * extra margin covers the bound's rounding), and the sums are the same as in the plain loop.
+   * This replaces the per-neuron, branchy screen of every prefix: with training noise no two
+   * inputs tie, and that screen was 40% of a full-MNIST training step.
+   *
+   * @return the new number of active neurons
+   */
+  private int sumsAndBoundEt(double[] w, int row, double ek, double fk, int k, int nAct,
+      double[] out, LayerCache cache, int sample, int nOut) {
+    double half = 0.5 * em[k];
+    double xs = xy[k] + xy[k + 1];
+    double dx = xy[k + 1] - xy[k];
+    for (int j = 0; j < nOut; j++) {
+      double wv = w[row + j];
+      double a = s1[j] + wv * ek;
+      double b = s2[j] + wv * fk;
+      s1[j] = a;
+      s2[j] = b;
+      bound[j] = half * (a * xs + Math.abs(a) * dx - 2.0 * b) * alive[j];
+    }
+    double boundLevel = c * (1.0 - 2.0 * SCREEN_MARGIN);
+    for (int j = 0; j < nOut; j++) {
+      if (bound[j] >= boundLevel && screenAndTestEt(j, k, out, cache, sample, nOut)) {
+        nAct = deactivate(j, nAct);
+      }
+    }
+    return nAct;
+  }
+
+  /**
+   * {@link #sumsAndBoundEt} for few active neurons: the same sums and bound, over the active
+   * list only, with the bound tested inline.
+   */
+  private int sparseSumsAndBoundEt(double[] w, int row, double ek, double fk, int k, int nAct,
+      double[] out, LayerCache cache, int sample, int nOut) {
+    double half = 0.5 * em[k];
+    double xs = xy[k] + xy[k + 1];
+    double dx = xy[k + 1] - xy[k];
+    double boundLevel = c * (1.0 - 2.0 * SCREEN_MARGIN);
+    for (int q = 0; q < nAct; ) {
+      int j = act[q];
+      double wv = w[row + j];
+      double a = s1[j] + wv * ek;
+      double b = s2[j] + wv * fk;
+      s1[j] = a;
+      s2[j] = b;
+      if (half * (a * xs + Math.abs(a) * dx - 2.0 * b) >= boundLevel && screenAndTestEt(j, k, out,
+          cache, sample, nOut)) {
+        nAct = deactivate(j, nAct); // the last active neuron moved to q: visit q again
+      } else {
+        q++;
+      }
+    }
+    return nAct;
+  }
+
+  /** The exact screen of {@link #screenEt} for one neuron at an inner prefix, then the candidate. */
+  private boolean screenAndTestEt(int j, int k, double[] out, LayerCache cache, int sample,
+      int nOut) {
+    double level = screenLevel;
+    double a = s1[j];
+    double bt = s2[j] + EqualTime.EPS;
+    boolean screened = em[k] * (a * xy[k] - bt) < level && em[k + 1] * (a * xy[k + 1] - bt) < level
+        && !(a > 0 && xm1[k] * a < bt && bt < xm1[k + 1] * a);
+    return !screened && candidateEt(j, k, false, out, cache, sample, nOut);
+  }
+
+  /** Removes neuron j from the active list (swap with the last) and returns the new count. */
+  private int deactivate(int j, int nAct) {
+    int q = pos[j];
+    int moved = act[--nAct];
+    act[q] = moved;
+    pos[moved] = q;
+    alive[j] = 0.0;
+    return nAct;
   }
 
   /**
@@ -251,7 +354,7 @@ public final class LayerKernel {
           && !(a > 0 && xm1k * a < bt && bt < xm1k1 * a)) {
         q++;
       } else if (candidateEt(j, k, last, out, cache, sample, nOut)) {
-        act[q] = act[--nAct];
+        nAct = deactivate(j, nAct);
       } else {
         q++;
       }
@@ -274,7 +377,7 @@ public final class LayerKernel {
           && !(a1t > 0 && 2.0 * a1t * yk1 < a2 && a2 < 2.0 * a1t * yk)) {
         q++;
       } else if (candidateDt(j, k, last, out, cache, sample, nOut)) {
-        act[q] = act[--nAct];
+        nAct = deactivate(j, nAct);
       } else {
         q++;
       }
@@ -512,6 +615,9 @@ public final class LayerKernel {
     if (act.length < nOut) {
       act = new int[nOut];
       s1 = new double[nOut];
+      pos = new int[nOut];
+      alive = new double[nOut];
+      bound = new double[nOut];
       gsum = new double[nOut];
       s2 = new double[nOut];
     }
