@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.firstspike.bench.BenchSuite;
+import io.firstspike.bench.FlopRate;
 import io.firstspike.bench.JmhLauncher;
 import io.firstspike.bench.Machine;
 import io.firstspike.bench.Measurement;
@@ -81,6 +82,10 @@ final class BenchCommand implements Callable<Integer> {
       out.put("single_thread", one);
     }
     out.put("peak_rss_mb_by_benchmark", all.peakRssByKey());
+    double flops = FlopRate.total(n, 2.0);
+    double flops1 = FlopRate.total(1, 2.0);
+    out.put("flop_rate_gflops", flops / 1e9);
+    out.put("flop_rate_gflops_one_thread", flops1 / 1e9);
     out.put("load_average_before", loadBefore);
     out.put("load_average_after", Machine.loadAverage());
     out.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -95,6 +100,8 @@ final class BenchCommand implements Callable<Integer> {
           .writeValueAsString(out));
     } else {
       printTable(main, single, n);
+      System.out.printf("float64 kernel rate: %.2f GFLOP/s on %d thread(s), %.2f on 1%n",
+          flops / 1e9, n, flops1 / 1e9);
       System.out.printf("peak RSS %.0f MiB; machine: %s; load average %.2f -> %.2f%n",
           Machine.peakRssMb(), Machine.describe(), loadBefore, Machine.loadAverage());
       for (String note : all.notes()) {
