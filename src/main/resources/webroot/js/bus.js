@@ -5,6 +5,7 @@
 
 const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
+const DECODER = new TextDecoder();
 
 export class EventBus {
   /**
@@ -76,6 +77,8 @@ export class EventBus {
       this.scheduleRetry();
       return;
     }
+    // The Vert.x bridge sends its JSON frames as binary WebSocket messages: read them as bytes.
+    ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => {
       const reconnected = this.everConnected;
@@ -117,7 +120,7 @@ export class EventBus {
   receive(data) {
     let frame;
     try {
-      frame = JSON.parse(data);
+      frame = JSON.parse(typeof data === 'string' ? data : DECODER.decode(data));
     } catch {
       return;
     }

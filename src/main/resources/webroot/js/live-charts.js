@@ -17,6 +17,7 @@ export class LiveCharts {
     this.charts = [];
     this.epochVersion = -1;
     this.batchSeen = null;
+    this.seen = { batches: -1, epochs: -1, silent: null, resets: -1 };
     this.build();
   }
 
@@ -134,14 +135,27 @@ export class LiveCharts {
     }
     this.weightCard.classList.toggle('empty', !d.latestEpoch);
     if (!d.latestEpoch) this.weightCard.querySelector('.chart-note').textContent = liveOnly;
-    this.updateError(d);
-    this.updateEpochs(d);
+    // Redraw only what changed: a canvas redraw is the page's main cost.
+    const reset = d.resets !== this.seen.resets;
+    this.seen.resets = d.resets;
+    if (reset || d.batchesVersion !== this.seen.batches) {
+      this.seen.batches = d.batchesVersion;
+      this.updateError(d);
+    }
+    if (reset || d.epochsVersion !== this.seen.epochs) {
+      this.seen.epochs = d.epochsVersion;
+      this.updateEpochs(d);
+    }
     if (d.latestBatch !== this.batchSeen) {
       this.batchSeen = d.latestBatch;
       this.updateHistogram(d.latestBatch);
       this.updateRaster(d.latestBatch);
     }
-    this.updateSilent(d);
+    const lastSilent = d.silent[d.silent.length - 1] ?? null;
+    if (lastSilent !== this.seen.silent) {
+      this.seen.silent = lastSilent;
+      this.updateSilent(d);
+    }
     const ev = d.latestEpoch ? d.latestEpoch.metrics.epoch : -1;
     if (ev !== this.epochVersion) {
       this.epochVersion = ev;

@@ -88,6 +88,7 @@ export class RunData {
   }
 
   reset() {
+    this.resets = (this.resets || 0) + 1;
     this.batches = []; // batch points sorted by step
     this.bumps = []; // {step, layer, err}
     this.silent = []; // {step, fractions[]} from live messages only (not logged on disk)
@@ -97,6 +98,8 @@ export class RunData {
     this.firstWeights = null; // weight histograms of the first epoch message seen (for contrast)
     this.compactions = 0;
     this.version = 0;
+    this.batchesVersion = 0; // bumped on every change of the batch series
+    this.epochsVersion = 0; // bumped on every change of the epoch list
     this.received = { batch: 0, epoch: 0, backfillBatches: 0, backfillEpochs: 0 };
   }
 
@@ -106,12 +109,15 @@ export class RunData {
   }
 
   /**
-   * The step to ask /metrics?since= for after a gap: the end of the last complete epoch held, so
-   * missed epoch messages come back too; what overlaps is deduplicated.
+   * The step to ask /metrics?since= for after a gap: the last batch of the last complete epoch
+   * held, so missed epoch messages come back too; what overlaps is deduplicated. An epoch's
+   * {@code step} counts the batches done, so its last batch is step - 1; the server returns
+   * batches and epochs whose step is greater than since.
    */
   backfillSince() {
     if (!this.epochs.length) return -1;
-    return this.epochs[this.epochs.length - 1].step ?? -1;
+    const s = this.epochs[this.epochs.length - 1].step;
+    return Number.isFinite(s) ? Math.max(-1, s - 1) : -1;
   }
 
   addBatch(p) {
@@ -123,6 +129,7 @@ export class RunData {
     }
     if (this.batches.length > MAX_BATCH_POINTS) this.compact();
     this.version++;
+    this.batchesVersion++;
   }
 
   /** Halves the older part of the batch series into min/max buckets. */
@@ -151,6 +158,7 @@ export class RunData {
     if (!m || !Number.isFinite(m.epoch)) return;
     upsert(this.epochs, m, (x) => x.epoch);
     this.version++;
+    this.epochsVersion++;
   }
 
   /** A live epoch message: {metrics, weightHistograms, weightHistogramEdges, validationPredictions}. */

@@ -49,7 +49,8 @@ export function liveView(ctx, id) {
     charts.update();
     renderHead();
     window.firstspike.points = charts.pointCounts();
-  }, 250);
+  }, 500);
+  window.firstspike.data = data;
 
   function renderHead() {
     const s = summary;
@@ -173,6 +174,7 @@ export function liveView(ctx, id) {
       unsubs.forEach((u) => u());
       charts.destroy();
       window.firstspike.points = {};
+      window.firstspike.data = null;
     },
   };
 }
