@@ -55,19 +55,35 @@ export function linearAxis(title, extra = {}) {
   return { type: 'linear', title: { display: !!title, text: title }, grid: { color: '#f1f3f5' }, ...extra };
 }
 
+/**
+ * A log axis with readable ticks: 1, 2 and 5 times powers of ten when the data span more than a
+ * decade, else about five evenly spaced round values (Chart.js would label every 0.01 step).
+ */
 export function logAxis(title, extra = {}) {
   return {
     type: 'logarithmic',
     title: { display: !!title, text: title },
     grid: { color: '#f1f3f5' },
-    ticks: {
-      // Label 1, 2 and 5 times powers of ten; in a narrow range (fewer than three of those) all.
-      callback(v, _i, ticks) {
-        const major = (x) => [1, 2, 5].includes(Math.round(x / 10 ** Math.floor(Math.log10(x) + 1e-9)));
-        const majors = ticks.filter((t) => major(t.value)).length;
-        return majors >= 3 || major(v) ? shortNum(v) : (ticks.length <= 12 ? shortNum(v) : '');
-      },
+    afterBuildTicks(scale) {
+      const { min, max } = scale;
+      if (!(min > 0) || !(max > min)) return;
+      const out = [];
+      if (max / min >= 10) {
+        for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+          for (const m of [1, 2, 5]) {
+            const v = m * 10 ** e;
+            if (v >= min * 0.999 && v <= max * 1.001) out.push({ value: v });
+          }
+        }
+      } else {
+        const raw = (max - min) / 4;
+        const mag = 10 ** Math.floor(Math.log10(raw));
+        const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw) ?? 10 * mag;
+        for (let v = Math.ceil(min / step) * step; v <= max * 1.0001; v += step) out.push({ value: Number(v.toPrecision(12)) });
+      }
+      if (out.length >= 2) scale.ticks = out;
     },
+    ticks: { callback: (v) => shortNum(v) },
     ...extra,
   };
 }

@@ -3,7 +3,7 @@
 // bounded store and redraws without animation; big payloads (the Yin-Yang map, weight
 // histograms) are redrawn only when a new epoch arrived.
 
-import { DECIMATION, countPoints, linearAxis, logAxis, makeChart, panel, shortNum } from './charts.js';
+import { DECIMATION, countPoints, linearAxis, logAxis, makeChart, panel } from './charts.js';
 import { TAB10, alpha, color, h, isNum, pct } from './util.js';
 
 const ERR_FLOOR = 1e-3; // error rates are drawn on a log axis: 0 is shown at 0.1 %
@@ -18,7 +18,37 @@ export class LiveCharts {
     this.epochVersion = -1;
     this.batchSeen = null;
     this.seen = { batches: -1, epochs: -1, silent: null, resets: -1 };
+    // Charts scrolled out of view get their data but are not redrawn until they come back: the
+    // canvas redraw is the page's main cost, and a long page shows two or three charts at a time.
+    this.visibleCards = new Set();
+    this.stale = new Set();
+    this.observer = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (e.isIntersecting) this.visibleCards.add(e.target);
+        else this.visibleCards.delete(e.target);
+      }
+      this.flush();
+    }, { rootMargin: '200px 0px' });
     this.build();
+    for (const card of this.el.children) this.observer.observe(card);
+  }
+
+  /** Redraws chart now if its card is on screen, else when it scrolls into view. */
+  draw(chart) {
+    const card = chart.canvas.closest('.card');
+    if (card && this.visibleCards.has(card)) chart.update('none');
+    else this.stale.add(chart);
+  }
+
+  flush() {
+    for (const chart of this.stale) {
+      const card = chart.canvas.closest('.card');
+      if (!chart.canvas.isConnected) this.stale.delete(chart);
+      else if (card && this.visibleCards.has(card)) {
+        this.stale.delete(chart);
+        chart.update('none');
+      }
+    }
   }
 
   add(p, chart) {
@@ -45,7 +75,7 @@ export class LiveCharts {
     this.errorPanel = p1;
 
     // 2. Accuracy and loss per epoch.
-    const p2 = panel('Accuracy and loss per epoch', { id: 'chart-epochs', wide: true, note: 'solid: accuracy (left) · dashed: loss (right, log scale)' });
+    const p2 = panel('Accuracy and loss per epoch', { id: 'chart-epochs', tall: true, note: 'solid: accuracy (left) · dashed: loss (right, log scale)' });
     const ds = (label, c, axis, dashed) => ({ label, data: [], yAxisID: axis, borderColor: c, backgroundColor: c, borderDash: dashed ? [5, 4] : [], pointRadius: 2, parsing: false });
     this.epochsChart = this.add(p2, makeChart(p2.canvas, {
       type: 'line',
@@ -96,7 +126,7 @@ export class LiveCharts {
       type: 'scatter',
       data: { datasets: [] },
       options: {
-        scales: { x: linearAxis('spike time (τ_s)', { min: 0 }), y: linearAxis('neuron', { ticks: { precision: 0 } }) },
+        scales: { x: linearAxis('spike time (τ_s)', { min: 0 }), y: linearAxis('neuron', { ticks: { callback: (v) => (Number.isInteger(v) ? v : '') } }) },
         elements: { point: { radius: 3 } },
       },
     }));
@@ -121,7 +151,8 @@ export class LiveCharts {
     }));
     this.mapPanel = p7;
 
-    this.el.append(p1.card, p2.card, this.classCard, p4.card, p4b.card, p5.card, this.weightCard, p7.card);
+    this.epochsPanel = p2;
+    this.el.append(p1.card, p2.card, p7.card, this.classCard, p4.card, p4b.card, p5.card, this.weightCard);
   }
 
   /** Redraws from the store; cheap when nothing changed. */
@@ -130,8 +161,10 @@ export class LiveCharts {
     // These panels come from the live stream only (the run folder keeps curves, not samples).
     const liveOnly = 'shown while the run streams: the run folder keeps the curves, not these details';
     for (const [p, has] of [[this.histPanel, d.latestBatch], [this.rasterPanel, d.latestBatch], [this.silentPanel, d.silent.length]]) {
+      p.defaultNote ??= p.note.textContent;
       p.card.classList.toggle('empty', !has);
       if (!has) p.note.textContent = liveOnly;
+      else if (p.note.textContent === liveOnly) p.note.textContent = p.defaultNote;
     }
     this.weightCard.classList.toggle('empty', !d.latestEpoch);
     if (!d.latestEpoch) this.weightCard.querySelector('.chart-note').textContent = liveOnly;
@@ -178,7 +211,7 @@ export class LiveCharts {
     c.data = d.bumps.map((p) => ({ x: p.step, y: clampErr(p.err) ?? 1 }));
     this.errorPanel.note.textContent = `running mean over the epoch (log scale, 0 drawn at 0.1 %); ▲ weight bump (${d.bumps.length})`
       + (d.compactions ? ' · older batches kept as min/max buckets' : '');
-    this.error.update('none');
+    this.draw(this.error);
   }
 
   updateEpochs(d) {
@@ -188,7 +221,7 @@ export class LiveCharts {
     ds[1].data = pick('valAccuracy');
     ds[2].data = pick('trainLoss', true);
     ds[3].data = pick('valLoss', true);
-    this.epochsChart.update('none');
+    this.draw(this.epochsChart);
     this.updateClassTimes(d);
   }
 
@@ -240,7 +273,7 @@ export class LiveCharts {
         ds[3 * j + 2].data = mean;
         n += mean.length;
       }
-      chart.update('none');
+      this.draw(chart);
     });
     this.classCard.dataset.points = String(n);
   }
@@ -250,14 +283,14 @@ export class LiveCharts {
     const layers = b.spikeHistograms.length;
     const bins = b.spikeHistograms[0]?.length ?? 0;
     const w = (b.histogramMax || 1) / Math.max(1, bins);
-    this.hist.data.labels = Array.from({ length: bins }, (_, i) => shortNum((i + 0.5) * w));
+    this.hist.data.labels = Array.from({ length: bins }, (_, i) => ((i + 0.5) * w).toFixed(2));
     const names = LAYER_NAMES(layers);
     this.hist.data.datasets = b.spikeHistograms.map((counts, l) => ({
       label: names[l], data: counts, backgroundColor: alpha(color(l), 0.75), borderWidth: 0,
     }));
     const silent = (b.silentFraction || []).map((f, l) => `${names[l]} ${pct(f)}`).join(' · ');
     this.histPanel.note.textContent = `epoch ${b.epoch}, batch ${b.batch + 1}: first-spike times per layer; silent: ${silent}`;
-    this.hist.update('none');
+    this.draw(this.hist);
   }
 
   updateSilent(d) {
@@ -269,7 +302,7 @@ export class LiveCharts {
       if (!ds[l]) ds[l] = { label: names[l], data: [], borderColor: color(l), backgroundColor: color(l), parsing: false };
       ds[l].data = d.silent.filter((s) => isNum(s.fractions[l])).map((s) => ({ x: s.step, y: s.fractions[l] }));
     }
-    this.silentChart.update('none');
+    this.draw(this.silentChart);
   }
 
   updateRaster(b) {
@@ -304,7 +337,7 @@ export class LiveCharts {
     this.raster.options.scales.y.min = -0.5;
     this.rasterPanel.note.textContent = `epoch ${b.epoch}, batch ${b.batch + 1}, first sample (true class ${b.rasterLabel}: large ◆); neurons stacked input → output`
       + (silent ? `; ${silent} silent` : '');
-    this.raster.update('none');
+    this.draw(this.raster);
   }
 
   updateWeights(d) {
@@ -337,7 +370,7 @@ export class LiveCharts {
       const f = d.firstWeights;
       chart.data.datasets[1].data = f && f.epoch !== e.metrics.epoch ? toPts(f.hist[l], f.edges[l]) : [];
       n += chart.data.datasets[0].data.length;
-      chart.update('none');
+      this.draw(chart);
     });
     this.weightCard.querySelector('.chart-note').textContent = `epoch ${e.metrics.epoch} (filled) against epoch ${d.firstWeights?.epoch ?? '–'} (dashed)`;
     this.weightCard.dataset.points = String(n);
@@ -346,6 +379,9 @@ export class LiveCharts {
   updateMap(e) {
     const preds = e?.validationPredictions || [];
     this.mapPanel.card.classList.toggle('empty', !preds.length);
+    // No 2-D picture (e.g. MNIST): the epoch chart takes the whole row.
+    this.mapPanel.card.hidden = !!e && !preds.length;
+    this.epochsPanel.card.classList.toggle('wide', !!e && !preds.length);
     if (!preds.length) {
       this.mapPanel.note.textContent = e ? 'no 2-D picture for this data set' : 'shown while the run streams (redrawn every epoch)';
       return;
@@ -367,7 +403,7 @@ export class LiveCharts {
     Object.assign(this.map.options.scales.x, { min: Math.min(...xs) - pad, max: Math.max(...xs) + pad });
     Object.assign(this.map.options.scales.y, { min: Math.min(...ys) - pad, max: Math.max(...ys) + pad });
     this.mapPanel.note.textContent = `epoch ${e.metrics.epoch}: ${preds.length} validation points, ${wrong} misclassified (✕, coloured by the predicted class)`;
-    this.map.update('none');
+    this.draw(this.map);
   }
 
   /** Total points held by all charts, and per card (also written as data-points on each card). */
@@ -380,6 +416,7 @@ export class LiveCharts {
   }
 
   destroy() {
+    this.observer.disconnect();
     for (const { chart } of this.charts) chart.destroy();
     this.classCharts.forEach((c) => c.destroy());
     this.weightCharts.forEach((c) => c.destroy());

@@ -21,8 +21,8 @@ export function compareView(ctx, params) {
   let loaded = [];
 
   const picker = h('div.picker');
-  const pAcc = panel('Validation accuracy', { id: 'compare-acc', wide: true });
-  const pLoss = panel('Validation loss', { id: 'compare-loss', wide: true, note: 'log scale' });
+  const pAcc = panel('Validation accuracy', { id: 'compare-acc' });
+  const pLoss = panel('Validation loss', { id: 'compare-loss', note: 'log scale' });
   const tableBox = h('div.table-wrap');
   const toggle = h('label.check', h('input', { type: 'checkbox', onchange: (e) => { showAll = e.target.checked; renderTable(); } }), ' show equal keys too');
 

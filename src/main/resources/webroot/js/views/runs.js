@@ -53,16 +53,16 @@ export function runsView(ctx, params) {
       const prog = Number.isFinite(r.progress) ? r.progress : 0;
       return h('tr', { 'data-run': r.id, 'data-state': r.state },
         h('td.sel', check),
-        h('td.run-id', h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, r.id),
+        h('td.run-id', { 'data-label': 'run' }, h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, r.id),
           r.state === 'failed' || r.state === 'interrupted' ? h('div.row-reason', r.reason || '') : null),
-        h('td', stateBadge(r.state), r.queuePosition != null ? h('span.muted', ` #${r.queuePosition + 1}`) : null),
-        h('td', datasets.get(r.id) ?? '…'),
-        h('td.progress-col', h('div.mini-progress', h(`div.progress-fill.state-${r.state}`, { style: `width:${(100 * prog).toFixed(1)}%` })),
+        h('td', { 'data-label': 'state' }, stateBadge(r.state), r.queuePosition != null ? h('span.muted', ` #${r.queuePosition + 1}`) : null),
+        h('td', { 'data-label': 'data set' }, datasets.get(r.id) ?? '…'),
+        h('td.progress-col', { 'data-label': 'progress' }, h('div.mini-progress', h(`div.progress-fill.state-${r.state}`, { style: `width:${(100 * prog).toFixed(1)}%` })),
           h('span.muted', `${r.epochsDone}/${r.epochs}`)),
-        h('td.num', pct(r.lastValAccuracy)),
-        h('td.num', r.bestValAccuracy != null ? [pct(r.bestValAccuracy), h('span.muted', ` @${r.bestEpoch}`)] : '–'),
-        h('td', dateTime(r.createdAt)),
-        h('td.num', duration(secondsBetween(r.createdAt, active ? null : r.updatedAt))));
+        h('td.num', { 'data-label': 'last val.' }, pct(r.lastValAccuracy)),
+        h('td.num', { 'data-label': 'best val.' }, r.bestValAccuracy != null ? [pct(r.bestValAccuracy), h('span.muted', ` @${r.bestEpoch}`)] : '–'),
+        h('td', { 'data-label': 'started' }, dateTime(r.createdAt)),
+        h('td.num', { 'data-label': 'duration' }, duration(secondsBetween(r.createdAt, active ? null : r.updatedAt))));
     }));
     empty.hidden = shown.length > 0;
     empty.replaceChildren(runs.length

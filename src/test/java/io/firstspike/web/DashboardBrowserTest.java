@@ -243,9 +243,12 @@ class DashboardBrowserTest {
     Map<String, Double> b = browser.metrics();
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpu = (b.get("TaskDuration") - a.get("TaskDuration")) / wall;
-    log.add(String.format("page %s: JSHeapUsedSize %.1f MB (total %.1f MB), TaskDuration %.1f%% of one core, "
-        + "%d bus messages so far", label, b.get("JSHeapUsedSize") / 1e6, b.get("JSHeapTotalSize") / 1e6,
-        100 * cpu, ((Number) browser.js("return window.firstspike.bus.messages")).longValue()));
+    java.util.function.Function<String, Double> share = k -> 100 * (b.get(k) - a.get(k)) / wall;
+    log.add(String.format("page %s: JSHeapUsedSize %.1f MB (total %.1f MB), TaskDuration %.1f%% of one core "
+        + "(script %.1f%%, layout %.1f%%, style %.1f%%) over %.1f s, %d bus messages so far", label,
+        b.get("JSHeapUsedSize") / 1e6, b.get("JSHeapTotalSize") / 1e6, 100 * cpu, share.apply("ScriptDuration"),
+        share.apply("LayoutDuration"), share.apply("RecalcStyleDuration"), wall,
+        ((Number) browser.js("return window.firstspike.bus.messages")).longValue()));
   }
 
   private void shot(String name, boolean fullPage) throws IOException {
