@@ -1,0 +1,73 @@
+package io.firstspike.cli;
+
+import io.firstspike.runs.RunExecutor;
+import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunOutcome;
+import io.firstspike.train.StopFlag;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code continue <run folder> <epoch> "<e1>, <e2>, ..."}: resume from a snapshot. */
+@Command(
+    name = "continue",
+    mixinStandardHelpOptions = true,
+    description = "Resume a run from the snapshot of EPOCH and train to the config's epoch"
+        + " number, saving snapshots at the listed epochs (later epochs of the old run are"
+        + " replaced).")
+final class ContinueCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "RUN_FOLDER")
+  Path folder;
+
+  @Parameters(index = "1", paramLabel = "EPOCH")
+  int epoch;
+
+  @Parameters(index = "2", arity = "0..1", paramLabel = "SNAPSHOTS",
+      description = "New snapshot epochs, e.g. \"100, 200\".")
+  String snapshots;
+
+  @Option(names = "--threads", description = "Worker threads (default: all cores).")
+  Integer threads;
+
+  @Override
+  public Integer call() {
+    RunFolder run = new RunFolder(folder);
+    if (!Files.isDirectory(folder) || !run.isRun()) {
+      throw new UserError(folder + " is not a FirstSpike run folder (it needs config.yaml and"
+          + " status.json)");
+    }
+    if (!run.snapshotEpochs().contains(epoch)) {
+      throw new UserError("no snapshot of epoch " + epoch + " in " + folder + "; snapshots: "
+          + run.snapshotEpochs());
+    }
+    RunOutcome outcome =
+        new RunExecutor(false)
+            .execute(run, epoch, parse(snapshots), null, TrainCommand.threadCount(threads),
+                Progress.forConsole(), new StopFlag());
+    return TrainCommand.report(outcome, run);
+  }
+
+  static List<Integer> parse(String list) {
+    List<Integer> out = new ArrayList<>();
+    if (list == null || list.isBlank()) {
+      return out;
+    }
+    for (String part : list.split("[,\\s]+")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(Integer.parseInt(part.trim()));
+      } catch (NumberFormatException e) {
+        throw new UserError("snapshot epochs must be integers like \"100, 200\", got '" + part
+            + "'");
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,323 @@
+package io.firstspike.core.network;
+
+import java.util.Arrays;
+
+/**
+ * Forward and backward passes of a whole {@link Network} over a batch, on several threads, with
+ * results bit-identical for any number of threads.
+ *
+ * <p>Determinism: the batch is cut into chunks of {@value #CHUNK} samples whose boundaries do not
+ * depend on the thread count. Forward results are per sample anyway. Each chunk sums its weight
+ * gradients in sample order into its own buffer; the chunks are then added in chunk order.
+ *
+ * <p>The weights are read live from {@code net.weights(l)} at every {@link #forward} (an optimizer
+ * updates them in place between calls). With {@code roundingPrecision} p > 0 the passes use a
+ * per-call copy rounded to multiples of p (round half to even), the network keeps the unrounded
+ * ones. {@link #backward} uses the weights its {@link ForwardResult} was computed with, so call it
+ * before the weights change. Not for concurrent use by several callers (methods synchronize).
+ */
+public final class NetworkEngine implements AutoCloseable {
+  /** Samples per chunk: the unit of work and of the fixed-order gradient reduction. */
+  static final int CHUNK = 8;
+
+  /**
+   * How the engine simulates.
+   *
+   * @param maxDwNorm per-sample, per-neuron gradient clipping bound ({@code max_dw_norm});
+   *     {@link Double#POSITIVE_INFINITY} disables clipping
+   * @param useForwardIntegrator Euler forward pass instead of the closed form (section 6)
+   * @param simTime simulated time of the Euler pass ({@code sim_time})
+   * @param resolution Euler step ({@code resolution})
+   * @param roundingPrecision p > 0 rounds the weights the passes use to multiples of p; 0 = off
+   */
+  public record EngineOptions(double maxDwNorm, boolean useForwardIntegrator, double simTime,
+      double resolution, double roundingPrecision) {
+    public EngineOptions {
+      if (!(maxDwNorm >= 0)) {
+        throw new IllegalArgumentException("max_dw_norm must be >= 0 (Infinity = no clipping), got "
+            + maxDwNorm);
+      }
+      if (useForwardIntegrator && !(simTime > 0 && resolution > 0 && Double.isFinite(simTime)
+          && Double.isFinite(resolution))) {
+        throw new IllegalArgumentException("use_forward_integrator needs finite sim_time > 0 and "
+            + "resolution > 0, got sim_time " + simTime + ", resolution " + resolution);
+      }
+      if (!(roundingPrecision >= 0 && Double.isFinite(roundingPrecision))) {
+        throw new IllegalArgumentException("rounding_precision must be a finite number >= 0 "
+            + "(0 = off), got " + roundingPrecision);
+      }
+    }
+
+    /** max_dw_norm 0.2, closed form (Euler settings sim_time 3.0, resolution 0.01 unused), no rounding. */
+    public static EngineOptions defaults() {
+      return new EngineOptions(0.2, false, 3.0, 0.01, 0.0);
+    }
+  }
+
+  private final Network net;
+  private final EngineOptions options;
+  private final ChunkExecutor<Worker> executor;
+  /** Per chunk, per layer gradient buffers, grown on demand and reused. */
+  private double[][][] chunkGrads = new double[0][][];
+
+  /** Scratch of one thread. */
+  private static final class Worker {
+    final LayerKernel kernel;
+    final double[] deltaA;
+    final double[] deltaB;
+
+    Worker(Network net) {
+      kernel = new LayerKernel(net.params());
+      int max = 0;
+      for (int l = 0; l < net.nLayers(); l++) {
+        max = Math.max(max, Math.max(net.rowsOf(l), net.layerSize(l)));
+      }
+      deltaA = new double[max];
+      deltaB = new double[max];
+    }
+  }
+
+  /**
+   * @param threads worker threads (1 = run on the calling thread)
+   * @throws IllegalArgumentException for threads < 1 or unsupported neuron parameters
+   */
+  public NetworkEngine(Network net, EngineOptions options, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    this.net = net;
+    this.options = options;
+    Worker[] workers = new Worker[threads];
+    for (int t = 0; t < threads; t++) {
+      workers[t] = new Worker(net);
+    }
+    this.executor = new ChunkExecutor<>(workers);
+  }
+
+  public Network network() {
+    return net;
+  }
+
+  public EngineOptions options() {
+    return options;
+  }
+
+  /**
+   * Forward pass for training: all layers' times plus what {@link #backward} needs.
+   *
+   * @param inputs [B][nInputs] input spike times (+Infinity = silent); bias inputs are appended
+   */
+  public synchronized ForwardResult forward(double[][] inputs) {
+    return run(inputs, true);
+  }
+
+  /** Forward pass without the backward caches (less memory): times only, no {@link #backward}. */
+  public synchronized ForwardResult forwardTimes(double[][] inputs) {
+    return run(inputs, false);
+  }
+
+  /** Label-layer output times [B][nOutputs] (inference). */
+  public double[][] labelTimes(double[][] inputs) {
+    return forwardTimes(inputs).labelTimes();
+  }
+
+  private ForwardResult run(double[][] inputs, boolean withCache) {
+    ForwardResult r = new ForwardResult(net, inputs, usedWeights(), withCache);
+    int b = inputs.length;
+    executor.run(chunks(b), (w, chunk) -> {
+      for (int s = chunk * CHUNK, end = Math.min(b, s + CHUNK); s < end; s++) {
+        forwardSample(w.kernel, r, s);
+      }
+    });
+    return r;
+  }
+
+  private void forwardSample(LayerKernel kernel, ForwardResult r, int s) {
+    for (int l = 0; l < r.layers; l++) {
+      double[] in = r.inputs[l][s];
+      int real = net.inputsOf(l);
+      System.arraycopy(l == 0 ? r.source[s] : r.outputs[l - 1][s], 0, in, 0, real);
+      System.arraycopy(r.biasTimes[l], 0, in, real, r.biasTimes[l].length);
+      LayerCache cache = r.caches == null ? null : r.caches[l];
+      if (options.useForwardIntegrator()) {
+        kernel.forwardEuler(in, r.weights[l], r.outputs[l][s], cache, s, l, options.simTime(),
+            options.resolution());
+      } else {
+        kernel.forward(in, r.weights[l], r.outputs[l][s], cache, s, l);
+      }
+    }
+  }
+
+  /**
+   * Backward pass: propagates dL/dT of the label layer down through all layers and returns the
+   * weight gradient of every layer, summed over the batch, clipped per {@code maxDwNorm}.
+   *
+   * @param labelDelta [B][nOutputs] dL/dT of the label times (NaN counts as 0)
+   * @return per layer, row-major like {@link Network#weights(int)}
+   * @throws ArithmeticException if a gradient or propagated error is not finite
+   */
+  public synchronized double[][] backward(ForwardResult fwd, double[][] labelDelta) {
+    if (fwd.caches == null) {
+      throw new IllegalStateException("backward needs a ForwardResult from forward(), not from "
+          + "forwardTimes()/labelTimes(), which keep no backward caches");
+    }
+    int b = fwd.batch;
+    int k = net.nOutputs();
+    if (labelDelta.length != b) {
+      throw new IllegalArgumentException("labelDelta has " + labelDelta.length
+          + " rows; the forward batch has " + b);
+    }
+    for (int s = 0; s < b; s++) {
+      if (labelDelta[s].length != k) {
+        throw new IllegalArgumentException("labelDelta[" + s + "] has " + labelDelta[s].length
+            + " entries; expected one per label neuron (" + k + ")");
+      }
+    }
+    int nChunks = chunks(b);
+    ensureChunkGrads(nChunks);
+    int layers = net.nLayers();
+    double clip = options.maxDwNorm();
+    executor.run(nChunks, (w, chunk) -> {
+      double[][] grads = chunkGrads[chunk];
+      for (double[] g : grads) {
+        Arrays.fill(g, 0.0);
+      }
+      for (int s = chunk * CHUNK, end = Math.min(b, s + CHUNK); s < end; s++) {
+        double[] delta = w.deltaA;
+        double[] next = w.deltaB;
+        System.arraycopy(labelDelta[s], 0, delta, 0, k);
+        for (int l = layers - 1; l >= 0; l--) {
+          w.kernel.backward(fwd.inputs[l][s], fwd.weights[l], fwd.outputs[l][s], delta,
+              fwd.caches[l], s, l, clip, grads[l], l > 0 ? next : null);
+          double[] t = delta;
+          delta = next;
+          next = t;
+        }
+      }
+    });
+    double[][] result = new double[layers][];
+    for (int l = 0; l < layers; l++) {
+      double[] sum = new double[net.rowsOf(l) * net.layerSize(l)];
+      for (int c = 0; c < nChunks; c++) {
+        double[] g = chunkGrads[c][l];
+        for (int p = 0; p < sum.length; p++) {
+          sum[p] += g[p];
+        }
+      }
+      result[l] = sum;
+    }
+    return result;
+  }
+
+  private void ensureChunkGrads(int nChunks) {
+    if (chunkGrads.length >= nChunks) {
+      return;
+    }
+    double[][][] grown = Arrays.copyOf(chunkGrads, nChunks);
+    for (int c = chunkGrads.length; c < nChunks; c++) {
+      grown[c] = new double[net.nLayers()][];
+      for (int l = 0; l < net.nLayers(); l++) {
+        grown[c][l] = new double[net.rowsOf(l) * net.layerSize(l)];
+      }
+    }
+    chunkGrads = grown;
+  }
+
+  private static int chunks(int batch) {
+    return (batch + CHUNK - 1) / CHUNK;
+  }
+
+  /** The live weights, or a rounded copy: round(w / p) * p. */
+  private double[][] usedWeights() {
+    double p = options.roundingPrecision();
+    double[][] w = new double[net.nLayers()][];
+    for (int l = 0; l < w.length; l++) {
+      double[] live = net.weights(l);
+      if (p > 0) {
+        double[] r = new double[live.length];
+        for (int i = 0; i < r.length; i++) {
+          r[i] = Math.rint(live[i] / p) * p;
+        }
+        w[l] = r;
+      } else {
+        w[l] = live;
+      }
+    }
+    return w;
+  }
+
+  @Override
+  public void close() {
+    executor.close();
+  }
+
+  /**
+   * The outcome of {@link NetworkEngine#forward} for one batch: every layer's output spike times,
+   * and (unless made by {@link NetworkEngine#forwardTimes}) what the backward pass reuses.
+   */
+  public static final class ForwardResult {
+    final int batch;
+    final int layers;
+    final double[][] source;
+    final double[][] weights;
+    final double[][] biasTimes;
+    /** [layer][sample][inputs incl. biases]. */
+    final double[][][] inputs;
+    /** [layer][sample][neurons]. */
+    final double[][][] outputs;
+    /** Per layer, or null when made without caches. */
+    final LayerCache[] caches;
+
+    ForwardResult(Network net, double[][] source, double[][] weights, boolean withCache) {
+      this.batch = source.length;
+      this.layers = net.nLayers();
+      for (int s = 0; s < batch; s++) {
+        if (source[s].length != net.nInputs()) {
+          throw new IllegalArgumentException("inputs[" + s + "] has " + source[s].length
+              + " spike times; the network has " + net.nInputs() + " inputs");
+        }
+      }
+      this.source = source;
+      this.weights = weights;
+      this.biasTimes = new double[layers][];
+      this.inputs = new double[layers][][];
+      this.outputs = new double[layers][][];
+      this.caches = withCache ? new LayerCache[layers] : null;
+      for (int l = 0; l < layers; l++) {
+        biasTimes[l] = net.biasTimes(l);
+        inputs[l] = new double[batch][net.rowsOf(l)];
+        outputs[l] = new double[batch][net.layerSize(l)];
+        if (withCache) {
+          caches[l] = new LayerCache(batch, net.rowsOf(l), net.layerSize(l), net.params().variant());
+        }
+      }
+    }
+
+    public int batchSize() {
+      return batch;
+    }
+
+    public int layers() {
+      return layers;
+    }
+
+    /** Output spike times of layer l, [B][n_l] (a copy; +Infinity = no spike). */
+    public double[][] times(int layer) {
+      double[][] t = new double[batch][];
+      for (int s = 0; s < batch; s++) {
+        t[s] = outputs[layer][s].clone();
+      }
+      return t;
+    }
+
+    /** Output spike times of the label (last) layer, [B][nOutputs]. */
+    public double[][] labelTimes() {
+      return times(layers - 1);
+    }
+
+    /** True if {@link NetworkEngine#backward} can use this result. */
+    public boolean hasBackwardCache() {
+      return caches != null;
+    }
+  }
+}

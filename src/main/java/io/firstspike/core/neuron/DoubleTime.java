@@ -1,0 +1,82 @@
+package io.firstspike.core.neuron;
+
+/**
+ * The dt closed form (tau_m = 2 tau_s, g_l = tau_s / tau_m), TTFS-MODEL.md sections 2 and 3, as
+ * pure functions of a causal set's running sums.
+ *
+ * <p>With a1 = sum_k w_k exp(t_k / tau_s) and a2 = sum_k w_k exp(t_k / tau_m), after the set's last
+ * input the membrane in terms of y = exp(-t / tau_m) is (scaled)
+ *
+ * <pre>
+ *   h(y) = a2 y - a1 y^2,   threshold crossing where h(y) = c,  c = (theta - E_l) g_l
+ * </pre>
+ *
+ * whose earlier solution (larger y) is
+ *
+ * <pre>
+ *   T = 2 tau_s ln( 2 a1 / (a2 + sqrt(a2^2 - 4 a1 c)) )
+ * </pre>
+ *
+ * The original adds EPS = 1e-6 to a1 only in the forward pass, but to both a1 and a2 in the
+ * backward pass; these functions take raw sums and reproduce exactly that.
+ */
+public final class DoubleTime {
+  private DoubleTime() {}
+
+  /** Forward: added to a1 only. Backward: added to a1 and a2. */
+  public static final double EPS = 1e-6;
+
+  /**
+   * The candidate spike time: 2 tau_s ln(2 a1 / (a2 + sqrt(a2^2 - 4 a1 c))) with a1 = a1Raw + EPS,
+   * a2 = a2Raw.
+   *
+   * @return +Infinity for a negative discriminant or any NaN
+   */
+  public static double spikeTime(double a1Raw, double a2Raw, double c, double tauSyn) {
+    double a1 = a1Raw + EPS;
+    double disc = a2Raw * a2Raw - 4.0 * a1 * c;
+    if (!(disc >= 0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double t = 2.0 * tauSyn * Math.log(2.0 * a1 / (a2Raw + Math.sqrt(disc)));
+    return Double.isNaN(t) ? Double.POSITIVE_INFINITY : t;
+  }
+
+  /** The scaled membrane h(y) = y (a2 - (a1Raw + EPS) y) of the forward pass. */
+  public static double scaledMembrane(double a1Raw, double a2Raw, double y) {
+    return y * (a2Raw - (a1Raw + EPS) * y);
+  }
+
+  /**
+   * S = sqrt(a2^2 - 4 a1 c) of the backward pass, with a1 = a1Raw + EPS and a2 = a2Raw + EPS (both,
+   * as the original's backward pass does).
+   */
+  public static double backwardRoot(double a1Raw, double a2Raw, double c) {
+    double a1 = a1Raw + EPS;
+    double a2 = a2Raw + EPS;
+    return Math.sqrt(a2 * a2 - 4.0 * a1 * c);
+  }
+
+  /**
+   * k1 = (1 + c E / S) / a1 with E = exp(T / tau_m), a1 = a1Raw + EPS and S from
+   * {@link #backwardRoot}: the factor of exp(t_i / tau_s) in both derivatives.
+   */
+  public static double k1(double a1Raw, double c, double spikeTime, double tauMem, double s) {
+    return (1.0 + c * Math.exp(spikeTime / tauMem) / s) / (a1Raw + EPS);
+  }
+
+  /**
+   * dT_j/dw_ij = tau_m ((1 + c E / S) / a1 exp(t_i / tau_s) - exp(t_i / tau_m) / S).
+   *
+   * @param expS exp(t_i / tau_s)
+   * @param expM exp(t_i / tau_m)
+   */
+  public static double dTdw(double k1, double s, double expS, double expM, double tauMem) {
+    return tauMem * (k1 * expS - expM / s);
+  }
+
+  /** dT_j/dt_i = w_ij ((1 + c E / S) / a1 2 exp(t_i / tau_s) - exp(t_i / tau_m) / S). */
+  public static double dTdt(double k1, double s, double wij, double expS, double expM) {
+    return wij * (k1 * 2.0 * expS - expM / s);
+  }
+}

@@ -1,0 +1,273 @@
+package io.firstspike.runs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firstspike.data.DataSplits;
+import io.firstspike.io.NetworkFile;
+import io.firstspike.train.Experiments;
+import io.firstspike.train.RunState;
+import io.firstspike.train.SnapshotSink;
+import io.firstspike.train.StopFlag;
+import io.firstspike.train.Trainer;
+import io.firstspike.train.TrainingEvent;
+import io.firstspike.train.TrainingListener;
+import io.firstspike.train.TrainingResult;
+import io.firstspike.train.TrainingState;
+import io.firstspike.train.config.ConfigLoader;
+import io.firstspike.train.config.ConfigWriter;
+import io.firstspike.train.config.ExperimentConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Runs a run folder: the one way a training is started, by the CLI and by the server.
+ *
+ * <p>{@link #prepare} validates a config and creates the folder; {@link #execute} trains from
+ * scratch or resumes from the newest snapshot, logging metrics and batches, keeping
+ * {@code status.json} current and writing snapshots. Training problems (bad data, divergence)
+ * end as {@link RunState#FAILED} with a reason; they are never thrown.
+ */
+public final class RunExecutor implements RunEngine {
+  private final boolean checkpointEveryEpoch;
+
+  /**
+   * @param checkpointEveryEpoch write a resume checkpoint after every epoch (the server does, so
+   *     a killed server loses at most the epoch in progress); the config's snapshots are always
+   *     written
+   */
+  public RunExecutor(boolean checkpointEveryEpoch) {
+    this.checkpointEveryEpoch = checkpointEveryEpoch;
+  }
+
+  /**
+   * Validates {@code yamlText} (named {@code configName} in messages), applies the overrides,
+   * creates the run folder and writes {@code config.yaml} and a {@code queued} status.
+   *
+   * @throws io.firstspike.train.config.ConfigException for an invalid config; nothing is created
+   */
+  public static RunFolder prepare(
+      RunStore store, String configName, String yamlText, Overrides overrides) {
+    ExperimentConfig cfg = applyOverrides(ConfigLoader.parse(yamlText, configName), overrides);
+    RunFolder run = store.create(stripYaml(configName));
+    RunFolder.writeAtomically(run.configFile(), ConfigWriter.toYaml(cfg));
+    String now = Instant.now().toString();
+    run.writeStatus(
+        new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.trainingParams().epochNumber(), -1,
+            node()));
+    return run;
+  }
+
+  /** The config with the given overrides applied. */
+  public static ExperimentConfig applyOverrides(ExperimentConfig cfg, Overrides o) {
+    if (o.epochs() != null) {
+      cfg = cfg.withEpochs(o.epochs());
+    }
+    if (o.seed() != null) {
+      cfg = cfg.withSeed(o.seed());
+    }
+    if (o.dataDir() != null) {
+      cfg = cfg.withDataDir(o.dataDir());
+    }
+    return cfg;
+  }
+
+  @Override
+  public RunOutcome execute(RunFolder run, int threads, TrainingListener listener, StopFlag stop) {
+    return execute(run, -1, List.of(), null, threads, listener, stop);
+  }
+
+  /**
+   * Trains {@code run}, resuming from snapshot {@code fromEpoch} (-1: the newest, or from scratch
+   * when there is none). Curves and logs after {@code fromEpoch} are discarded.
+   *
+   * @param extraSnapshots epochs to snapshot in addition to the config's ({@code continue})
+   * @param preloaded the config's data when the caller has loaded it already, else null
+   */
+  public RunOutcome execute(
+      RunFolder run,
+      int fromEpoch,
+      List<Integer> extraSnapshots,
+      DataSplits preloaded,
+      int threads,
+      TrainingListener listener,
+      StopFlag stop) {
+    RunStatus initial = run.status().orElse(null);
+    String created = initial == null ? Instant.now().toString() : initial.createdAt();
+    ExperimentConfig cfg;
+    try {
+      cfg = ConfigLoader.load(run.configFile());
+    } catch (RuntimeException e) {
+      return fail(run, created, 0, 0, "invalid config: " + e.getMessage(), listener);
+    }
+    int epochs = cfg.trainingParams().epochNumber();
+    DataSplits data = preloaded;
+    try {
+      if (data == null) {
+        data = Experiments.loadData(cfg);
+      }
+    } catch (RuntimeException e) {
+      return fail(run, created, 0, epochs, e.getMessage(), listener);
+    }
+    SnapshotStore snapshots = new SnapshotStore(run, data.train().name());
+    List<Integer> available = run.snapshotEpochs();
+    TrainingState state;
+    if (fromEpoch >= 0) {
+      if (!available.contains(fromEpoch)) {
+        return fail(run, created, 0, epochs,
+            "no snapshot of epoch " + fromEpoch + " in " + run.dir() + "; snapshots: " + available,
+            listener);
+      }
+      state = snapshots.load(fromEpoch);
+    } else if (!available.isEmpty()) {
+      state = snapshots.load(available.get(available.size() - 1));
+    } else {
+      state = Experiments.freshState(cfg);
+      try {
+        NetworkFile.write(state.network, run.dir().resolve(RunFolder.UNTRAINED));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    truncateLogs(run, state.epochsDone, state.curves.valLoss.isEmpty());
+    int[] lastSnapshot = {state.epochsDone > 0 ? state.epochsDone : -1};
+    RunLog log = new RunLog(run, created, epochs, node(), state.epochsDone);
+    SnapshotSink sink =
+        (st, out) -> {
+          snapshots.save(st, out);
+          lastSnapshot[0] = st.epochsDone;
+          snapshots.pruneCheckpoints(st.epochsDone);
+        };
+    TrainingListener all = log.andThen(listener);
+    TrainingResult result;
+    try (Trainer trainer =
+        new Trainer(cfg, data, state, threads, checkpointEveryEpoch, extraSnapshots)) {
+      log.setLastSnapshot(lastSnapshot);
+      result = trainer.train(all, stop, sink);
+    } catch (RuntimeException e) {
+      result = new TrainingResult(RunState.FAILED, "internal error: " + e, state.epochsDone);
+    }
+    RunState end = result.state();
+    run.writeStatus(
+        new RunStatus(end, result.reason(), created, Instant.now().toString(), result.epochsDone(),
+            epochs, lastSnapshot[0], node()));
+    listener.onEvent(new TrainingEvent.StateChange(end, result.reason()));
+    return new RunOutcome(end, result.reason(), result.epochsDone(), lastSnapshot[0]);
+  }
+
+  private static RunOutcome fail(
+      RunFolder run, String created, int done, int epochs, String reason,
+      TrainingListener listener) {
+    int last = run.snapshotEpochs().isEmpty() ? -1 : run.snapshotEpochs().get(run.snapshotEpochs().size() - 1);
+    run.writeStatus(
+        new RunStatus(RunState.FAILED, reason, created, Instant.now().toString(), done, epochs,
+            last, node()));
+    listener.onEvent(new TrainingEvent.StateChange(RunState.FAILED, reason));
+    return new RunOutcome(RunState.FAILED, reason, done, last);
+  }
+
+  /** Keeps metrics of epochs <= {@code epochs} and batches of epochs <= {@code epochs}. */
+  private static void truncateLogs(RunFolder run, int epochs, boolean fresh) {
+    Path metrics = run.dir().resolve(RunFolder.METRICS);
+    Path batches = run.dir().resolve(RunFolder.BATCHES);
+    try {
+      if (fresh) {
+        Files.deleteIfExists(metrics);
+        Files.deleteIfExists(batches);
+        return;
+      }
+      StringBuilder m = new StringBuilder();
+      for (var e : run.metrics()) {
+        if (e.epoch() <= epochs) {
+          m.append(Json.MAPPER.valueToTree(e).toString()).append('\n');
+        }
+      }
+      RunFolder.writeAtomically(metrics, m.toString());
+      StringBuilder b = new StringBuilder();
+      for (var line : run.batches()) {
+        if (line.path("epoch").asInt() <= epochs) {
+          b.append(line.toString()).append('\n');
+        }
+      }
+      RunFolder.writeAtomically(batches, b.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String node() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static String stripYaml(String name) {
+    String base = Path.of(name).getFileName().toString();
+    return base.replaceFirst("\\.ya?ml$", "");
+  }
+
+  /** Writes metrics, batch lines and status as events arrive. */
+  private static final class RunLog implements TrainingListener {
+    private final RunFolder run;
+    private final String created;
+    private final int epochs;
+    private final String node;
+    private int[] lastSnapshot = {-1};
+    private int epochsDone;
+
+    RunLog(RunFolder run, String created, int epochs, String node, int epochsDone) {
+      this.epochsDone = epochsDone;
+      this.run = run;
+      this.created = created;
+      this.epochs = epochs;
+      this.node = node;
+    }
+
+    void setLastSnapshot(int[] holder) {
+      this.lastSnapshot = holder;
+    }
+
+    @Override
+    public void onEvent(TrainingEvent event) {
+      if (event instanceof TrainingEvent.Batch b) {
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("epoch", b.epoch());
+        line.put("batch", b.batch());
+        line.put("step", b.step());
+        putFinite(line, "loss", b.loss());
+        line.put("accuracy", b.accuracy());
+        line.put("running_error", b.runningError());
+        line.put("lr", b.learningRate());
+        line.put("bump", b.bumpedLayer());
+        run.appendBatch(line);
+      } else if (event instanceof TrainingEvent.Epoch e) {
+        run.appendMetrics(e.metrics());
+        epochsDone = e.metrics().epoch();
+        status(RunState.RUNNING, "");
+      } else if (event instanceof TrainingEvent.StateChange s && s.state() == RunState.RUNNING) {
+        status(RunState.RUNNING, "");
+      } else if (event instanceof TrainingEvent.Snapshot s) {
+        status(RunState.RUNNING, "");
+      }
+    }
+
+    private void status(RunState state, String reason) {
+      run.writeStatus(
+          new RunStatus(state, reason, created, Instant.now().toString(), epochsDone, epochs,
+              lastSnapshot[0], node));
+    }
+
+    private static void putFinite(ObjectNode n, String key, double v) {
+      if (Double.isFinite(v)) {
+        n.put(key, v);
+      } else {
+        n.putNull(key);
+      }
+    }
+  }
+}

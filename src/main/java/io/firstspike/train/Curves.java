@@ -1,0 +1,39 @@
+package io.firstspike.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-epoch curves of a run, in the layout of the original's {@code .npy} files: the training
+ * lists have one entry per finished epoch, the validation lists one more (index 0 is the initial
+ * validation before the first epoch).
+ */
+public final class Curves {
+  public final List<Double> trainLoss = new ArrayList<>();
+  public final List<Double> trainAccuracy = new ArrayList<>();
+  public final List<Double> valLoss = new ArrayList<>();
+  public final List<Double> valAccuracy = new ArrayList<>();
+  /** Label-layer weights (row-major, rows x K) after each validation. */
+  public final List<double[]> labelWeights = new ArrayList<>();
+  /** Per validation: [true class][label neuron] mean output time over finite values. */
+  public final List<double[][]> meanValOutputs = new ArrayList<>();
+  /** Per validation: the matching standard deviations. */
+  public final List<double[][]> stdValOutputs = new ArrayList<>();
+
+  /** Drops everything after validation {@code epochs} (keeps epochs 0..epochs). */
+  public void truncate(int epochs) {
+    cut(trainLoss, epochs);
+    cut(trainAccuracy, epochs);
+    cut(valLoss, epochs + 1);
+    cut(valAccuracy, epochs + 1);
+    cut(labelWeights, epochs + 1);
+    cut(meanValOutputs, epochs + 1);
+    cut(stdValOutputs, epochs + 1);
+  }
+
+  private static void cut(List<?> list, int size) {
+    while (list.size() > size) {
+      list.remove(list.size() - 1);
+    }
+  }
+}

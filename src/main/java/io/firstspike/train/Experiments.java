@@ -1,0 +1,109 @@
+package io.firstspike.train;
+
+import io.firstspike.core.loss.Loss;
+import io.firstspike.core.network.Network;
+import io.firstspike.core.network.NetworkEngine.EngineOptions;
+import io.firstspike.data.DataSpec;
+import io.firstspike.data.DataSplits;
+import io.firstspike.data.DatasetFactory;
+import io.firstspike.data.NumpyRandom;
+import io.firstspike.train.config.DatasetConfig;
+import io.firstspike.train.config.ExperimentConfig;
+import io.firstspike.train.config.NetworkLayout;
+import java.nio.file.Path;
+
+/** What an experiment config means for the data, the initial network, the loss and the engine. */
+public final class Experiments {
+  private Experiments() {}
+
+  /**
+   * Loads the config's data set and checks that it fits the network: as many inputs as
+   * {@code n_inputs}, at most as many classes as label neurons.
+   *
+   * @throws IllegalArgumentException naming the mismatch
+   */
+  public static DataSplits loadData(ExperimentConfig config) {
+    DatasetConfig d = config.dataset();
+    NetworkLayout layout = config.networkLayout();
+    DataSpec spec =
+        d.files() == null
+            ? new DataSpec(d.name(), d.dataDir(), widthPixel(layout), null, null, null)
+            : new DataSpec(
+                d.files().type().yamlName(),
+                d.dataDir(),
+                widthPixel(layout),
+                resolve(d.dataDir(), d.files().train()),
+                resolve(d.dataDir(), d.files().validation()),
+                resolve(d.dataDir(), d.files().test()));
+    DataSplits splits = DatasetFactory.load(spec);
+    int nIn = splits.train().nInputs();
+    if (nIn != layout.nInputs()) {
+      throw new IllegalArgumentException(
+          "network_layout.n_inputs is " + layout.nInputs() + " but data set " + d.displayName()
+              + " has " + nIn + " inputs per sample; set n_inputs: " + nIn);
+    }
+    int classes = splits.train().nClasses();
+    int outputs = layout.layerSizes().get(layout.nLayers() - 1);
+    if (classes > outputs) {
+      throw new IllegalArgumentException(
+          "network_layout.layer_sizes: the label layer has " + outputs + " neurons but data set "
+              + d.displayName() + " has " + classes + " classes; the last layer size must be >= "
+              + classes);
+    }
+    return splits;
+  }
+
+  private static int widthPixel(NetworkLayout layout) {
+    return layout.widthPixel() == null ? 16 : layout.widthPixel();
+  }
+
+  private static Path resolve(Path dir, Path p) {
+    if (p == null || dir == null || p.isAbsolute()) {
+      return p;
+    }
+    return dir.resolve(p);
+  }
+
+  /**
+   * The untrained network: weights of layer l drawn from Normal(weight_means[l],
+   * weight_stdevs[l]) in row-major order (bias rows included) by a generator seeded with
+   * {@code torch_seed}.
+   */
+  public static Network initialNetwork(ExperimentConfig config) {
+    NetworkLayout layout = config.networkLayout();
+    int n = layout.nLayers();
+    int[] sizes = new int[n];
+    int[] biases = new int[n];
+    double[][] biasTimes = new double[n][];
+    double[][] weights = new double[n][];
+    NumpyRandom rng = new NumpyRandom(config.trainingParams().torchSeed());
+    for (int l = 0; l < n; l++) {
+      sizes[l] = layout.layerSizes().get(l);
+      biases[l] = layout.nBiases().get(l);
+      biasTimes[l] = layout.biasTimes().get(l).stream().mapToDouble(Double::doubleValue).toArray();
+      int rows = (l == 0 ? layout.nInputs() : sizes[l - 1]) + biases[l];
+      weights[l] = new double[rows * sizes[l]];
+      double mean = layout.weightMeans().get(l);
+      double sd = layout.weightStdevs().get(l);
+      for (int i = 0; i < weights[l].length; i++) {
+        weights[l][i] = rng.normal(mean, sd);
+      }
+    }
+    return new Network(config.neuronParams(), layout.nInputs(), sizes, biases, biasTimes, weights);
+  }
+
+  /** A fresh training state around the untrained network. */
+  public static TrainingState freshState(ExperimentConfig config) {
+    return new TrainingState(initialNetwork(config), new Curves());
+  }
+
+  /** The loss (and class selection) of the config. */
+  public static Loss loss(ExperimentConfig config) {
+    return Setup.lossOf(config.trainingParams().loss(), config.neuronParams().tauSyn());
+  }
+
+  /** Engine options of the config (clipping, integrator, rounding). */
+  public static EngineOptions engineOptions(ExperimentConfig config) {
+    return Setup.engineOptions(config.trainingParams());
+  }
+}

@@ -1,0 +1,335 @@
+package io.firstspike.train;
+
+import io.firstspike.core.loss.Loss;
+import io.firstspike.core.network.InputNoise;
+import io.firstspike.core.network.Network;
+import io.firstspike.core.network.NetworkEngine;
+import io.firstspike.core.optim.Optimizer;
+import io.firstspike.core.optim.WeightBumper;
+import io.firstspike.data.DataSplits;
+import io.firstspike.data.Dataset;
+import io.firstspike.data.NumpyRandom;
+import io.firstspike.train.config.ExperimentConfig;
+import io.firstspike.train.config.TrainingParams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The one training loop (TTFS-MODEL.md section 5), used by the CLI and the server alike.
+ *
+ * <p>Per epoch: shuffle with the data generator; per batch: optional input noise, forward, weight
+ * bumping or loss + backward + optimizer step, a {@link TrainingEvent.Batch}; then a scheduler
+ * step, validation, curves, a {@link TrainingEvent.Epoch} and, when due, a snapshot. The stop flag
+ * is checked between batches; a stopped epoch is discarded (the run continues from its last
+ * snapshot). A non-finite loss or gradient ends the run as {@link RunState#FAILED} naming epoch and
+ * batch; nothing already saved is touched.
+ */
+public final class Trainer implements AutoCloseable {
+  private final ExperimentConfig config;
+  private final TrainingParams params;
+  private final DataSplits data;
+  private final TrainingState state;
+  private final Setup setup;
+  private final NetworkEngine engine;
+  private final NumpyRandom rng;
+  private final Set<Integer> fullSnapshots;
+  private final boolean checkpointEveryEpoch;
+
+  /**
+   * @param checkpointEveryEpoch also write a resume-only checkpoint after every epoch (server
+   *     runs), besides the config's {@code epoch_snapshots} and the last epoch
+   * @param extraSnapshots epochs to snapshot in addition to the config's
+   */
+  public Trainer(
+      ExperimentConfig config,
+      DataSplits data,
+      TrainingState state,
+      int threads,
+      boolean checkpointEveryEpoch,
+      java.util.Collection<Integer> extraSnapshots) {
+    this.config = config;
+    this.params = config.trainingParams();
+    this.data = data;
+    this.state = state;
+    this.setup = Setup.of(config, state);
+    this.engine = new NetworkEngine(state.network, setup.engineOptions(), threads);
+    this.rng =
+        state.rng == null
+            ? new NumpyRandom(params.numpySeed())
+            : NumpyRandom.fromState(state.rng);
+    this.fullSnapshots = new TreeSet<>(params.snapshotEpochs());
+    this.fullSnapshots.addAll(extraSnapshots);
+    this.checkpointEveryEpoch = checkpointEveryEpoch;
+  }
+
+  public TrainingState state() {
+    return state;
+  }
+
+  /** The loss and class selection of this experiment. */
+  public Loss loss() {
+    return setup.loss();
+  }
+
+  /**
+   * Trains until {@code training_params.epoch_number}, a stop request, or a failure. Runs the
+   * initial validation first when nothing has been trained yet.
+   */
+  public TrainingResult train(TrainingListener listener, StopFlag stop, SnapshotSink sink) {
+    int epochs = params.epochNumber();
+    long started = System.nanoTime();
+    int startEpoch = state.epochsDone;
+    listener.onEvent(new TrainingEvent.StateChange(RunState.RUNNING, ""));
+    if (state.curves.valLoss.isEmpty()) {
+      Validation v = validate();
+      record(v);
+      listener.onEvent(epochEvent(v, Double.NaN, Double.NaN, 0, 0, started, startEpoch));
+    }
+    while (state.epochsDone < epochs) {
+      if (stop.isRequested()) {
+        return new TrainingResult(RunState.STOPPED, stop.reason(), state.epochsDone);
+      }
+      int epoch = state.epochsDone + 1;
+      long epochStart = System.nanoTime();
+      EpochRun run;
+      try {
+        run = trainEpoch(epoch, listener, stop);
+      } catch (TrainingDivergedException e) {
+        return new TrainingResult(RunState.FAILED, e.getMessage(), state.epochsDone);
+      }
+      if (run == null) {
+        return new TrainingResult(RunState.STOPPED, stop.reason(), state.epochsDone);
+      }
+      if (setup.scheduler() != null) {
+        setup.scheduler().step();
+      }
+      Validation v = validate();
+      state.epochsDone = epoch;
+      state.step = run.endStep;
+      state.curves.trainLoss.add(run.meanLoss());
+      state.curves.trainAccuracy.add(run.accuracy());
+      record(v);
+      state.optimizer = setup.optimizer().state();
+      state.schedulerSteps = setup.scheduler() == null ? 0 : setup.scheduler().epochsStepped();
+      state.bumper = setup.bumper().state();
+      state.rng = rng.getState();
+      double seconds = (System.nanoTime() - epochStart) / 1e9;
+      double samplesPerSecond = (data.train().size() + data.validation().size()) / seconds;
+      listener.onEvent(
+          epochEvent(v, run.meanLoss(), run.accuracy(), run.bumps, samplesPerSecond, started,
+              startEpoch));
+      boolean full = fullSnapshots.contains(epoch);
+      if (full || checkpointEveryEpoch) {
+        sink.save(state, full ? outputs() : null);
+        listener.onEvent(new TrainingEvent.Snapshot(epoch));
+      }
+    }
+    return new TrainingResult(RunState.FINISHED, "", state.epochsDone);
+  }
+
+  private EpochRun trainEpoch(int epoch, TrainingListener listener, StopFlag stop) {
+    Dataset train = data.train();
+    int n = train.size();
+    int bs = params.batchSize();
+    int batches = (n + bs - 1) / bs;
+    int[] order = rng.permutation(n);
+    Optimizer opt = setup.optimizer();
+    WeightBumper bumper = setup.bumper();
+    Loss loss = setup.loss();
+    Network net = state.network;
+    double[][] weights = new double[net.nLayers()][];
+    for (int l = 0; l < weights.length; l++) {
+      weights[l] = net.weights(l);
+    }
+    EpochRun run = new EpochRun();
+    run.endStep = state.step;
+    int nClasses = train.nClasses();
+    for (int b = 0; b < batches; b++) {
+      if (stop.isRequested()) {
+        return null;
+      }
+      int from = b * bs;
+      int to = Math.min(n, from + bs);
+      int size = to - from;
+      double[][] inputs = new double[size][];
+      int[] labels = new int[size];
+      for (int s = 0; s < size; s++) {
+        int idx = order[from + s];
+        inputs[s] = train.inputTimes()[idx].clone();
+        labels[s] = train.labels()[idx];
+      }
+      if (params.trainingNoise() != null) {
+        InputNoise.apply(inputs, params.trainingNoise().mean(), params.trainingNoise().stdDev(),
+            rng::fastStandardNormal);
+      }
+      NetworkEngine.ForwardResult fwd = engine.forward(inputs);
+      double[][] out = fwd.labelTimes();
+      int correct = 0;
+      for (int s = 0; s < size; s++) {
+        if (loss.select(out[s]) == labels[s]) {
+          correct++;
+        }
+      }
+      double[][][] layerTimes = new double[net.nLayers()][][];
+      for (int l = 0; l < layerTimes.length; l++) {
+        layerTimes[l] = fwd.times(l);
+      }
+      int bumped = bumper.apply(net, layerTimes);
+      double batchLoss = Double.NaN;
+      if (bumped < 0) {
+        double[][] dLdT = new double[size][out[0].length];
+        batchLoss = loss.compute(out, labels, dLdT);
+        if (!Double.isFinite(batchLoss)) {
+          throw new TrainingDivergedException(epoch, b, "the loss is " + batchLoss);
+        }
+        double[][] grads;
+        try {
+          grads = engine.backward(fwd, dLdT);
+        } catch (ArithmeticException e) {
+          throw new TrainingDivergedException(epoch, b, e.getMessage());
+        }
+        opt.step(weights, grads);
+        checkWeights(epoch, b);
+        run.lossSum += batchLoss;
+        run.lossBatches++;
+      } else {
+        run.bumps++;
+      }
+      run.correct += correct;
+      run.seen += size;
+      run.errorSum += 1.0 - (double) correct / size;
+      run.endStep++;
+      listener.onEvent(
+          batchEvent(epoch, b, batches, run, batchLoss, (double) correct / size, opt, bumped,
+              inputs, layerTimes, labels, nClasses));
+    }
+    return run;
+  }
+
+  private TrainingEvent.Batch batchEvent(
+      int epoch, int b, int batches, EpochRun run, double batchLoss, double accuracy,
+      Optimizer opt, int bumped, double[][] inputs, double[][][] layerTimes, int[] labels,
+      int nClasses) {
+    double[][] out = layerTimes[layerTimes.length - 1];
+    double[][][] ms = Stats.classMeanStd(out, labels, nClasses, 0, labels.length);
+    double[] silent = new double[layerTimes.length];
+    int[][] hist = new int[layerTimes.length][];
+    double histMax = params.simTime();
+    for (int l = 0; l < layerTimes.length; l++) {
+      silent[l] = Stats.silentFraction(layerTimes[l]);
+      hist[l] = Stats.timeHistogram(layerTimes[l], TrainingEvent.HISTOGRAM_BINS, histMax);
+    }
+    double[][] raster = new double[layerTimes.length + 1][];
+    raster[0] = inputs[0].clone();
+    for (int l = 0; l < layerTimes.length; l++) {
+      raster[l + 1] = layerTimes[l][0].clone();
+    }
+    return new TrainingEvent.Batch(
+        epoch, b, batches, run.endStep - 1, batchLoss, accuracy, run.errorSum / (b + 1),
+        opt.learningRate(), bumped, ms[0], ms[1], silent, hist, histMax, raster, labels[0]);
+  }
+
+  private void checkWeights(int epoch, int batch) {
+    Network net = state.network;
+    for (int l = 0; l < net.nLayers(); l++) {
+      for (double w : net.weights(l)) {
+        if (!Double.isFinite(w)) {
+          throw new TrainingDivergedException(
+              epoch, batch, "a weight of layer " + l + " became " + w + " after the optimizer step");
+        }
+      }
+    }
+  }
+
+  /** Validation pass: loss, accuracy, per-class output statistics, predictions. */
+  private Validation validate() {
+    Dataset val = data.validation();
+    EvaluationPass pass = EvaluationPass.run(engine, setup.loss(), val, params.batchSizeEval());
+    double[][][] ms =
+        Stats.classMeanStd(pass.outputs(), val.labels(), val.nClasses(), 0, val.size());
+    return new Validation(pass, ms[0], ms[1]);
+  }
+
+  private void record(Validation v) {
+    state.curves.valLoss.add(v.pass.loss());
+    state.curves.valAccuracy.add(v.pass.accuracy());
+    state.curves.labelWeights.add(state.network.weights(state.network.nLayers() - 1).clone());
+    state.curves.meanValOutputs.add(v.mean);
+    state.curves.stdValOutputs.add(v.std);
+  }
+
+  private TrainingEvent.Epoch epochEvent(
+      Validation v, double trainLoss, double trainAcc, int bumps, double samplesPerSecond,
+      long started, int startEpoch) {
+    Network net = state.network;
+    int bins = 30;
+    int[][] hist = new int[net.nLayers()][];
+    double[][] edges = new double[net.nLayers()][bins + 1];
+    for (int l = 0; l < net.nLayers(); l++) {
+      hist[l] = Stats.histogram(net.weights(l), bins, edges[l]);
+    }
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    int doneHere = state.epochsDone - startEpoch;
+    double eta =
+        doneHere > 0 ? elapsed / doneHere * (params.epochNumber() - state.epochsDone) : Double.NaN;
+    EpochMetrics m =
+        new EpochMetrics(
+            state.epochsDone, params.epochNumber(), state.step, trainLoss, trainAcc,
+            v.pass.loss(), v.pass.accuracy(), setup.optimizer().learningRate(), bumps, v.mean,
+            v.std, samplesPerSecond, elapsed, eta);
+    return new TrainingEvent.Epoch(m, hist, edges, predictionsForMap(v.pass));
+  }
+
+  /** (x, y, predicted, true) per validation sample for data sets drawn in a plane (Yin-Yang). */
+  private List<double[]> predictionsForMap(EvaluationPass pass) {
+    Dataset val = data.validation();
+    if (!"yin_yang".equals(val.name())) {
+      return List.of();
+    }
+    List<double[]> out = new ArrayList<>(val.size());
+    for (int s = 0; s < val.size(); s++) {
+      double[] t = val.inputTimes()[s];
+      out.add(
+          new double[] {
+            (t[0] - 0.15) / 1.85, (t[1] - 0.15) / 1.85, pass.predicted()[s], val.labels()[s]
+          });
+    }
+    return out;
+  }
+
+  private SnapshotOutputs outputs() {
+    int bs = params.batchSizeEval();
+    EvaluationPass test = EvaluationPass.run(engine, setup.loss(), data.test(), bs);
+    EvaluationPass train = EvaluationPass.run(engine, setup.loss(), data.train(), bs);
+    return new SnapshotOutputs(
+        test.outputs(), data.test().labels(), train.outputs(), data.train().labels());
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /** Accumulators of one training epoch. */
+  private static final class EpochRun {
+    double lossSum;
+    int lossBatches;
+    int bumps;
+    long correct;
+    long seen;
+    double errorSum;
+    long endStep;
+
+    double meanLoss() {
+      return lossBatches == 0 ? Double.NaN : lossSum / lossBatches;
+    }
+
+    double accuracy() {
+      return seen == 0 ? Double.NaN : (double) correct / seen;
+    }
+  }
+
+  private record Validation(EvaluationPass pass, double[][] mean, double[][] std) {}
+}

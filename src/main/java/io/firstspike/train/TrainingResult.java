@@ -1,0 +1,4 @@
+package io.firstspike.train;
+
+/** How {@link Trainer#train} ended. */
+public record TrainingResult(RunState state, String reason, int epochsDone) {}

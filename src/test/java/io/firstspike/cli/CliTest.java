@@ -1,0 +1,122 @@
+package io.firstspike.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstspike.testsupport.Shared;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+  @TempDir Path tmp;
+
+  /** Output and exit code of one CLI call. */
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    PrintStream oldOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      CommandLine cl = Main.commandLine();
+      cl.setErr(new PrintWriter(err, true));
+      int code = cl.execute(args);
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(oldOut);
+    }
+  }
+
+  private Path existingRun() throws Exception {
+    Path root = tmp.resolve("experiment_results");
+    Path keep = root.resolve("keep_me");
+    Files.createDirectories(keep);
+    Files.writeString(keep.resolve("note.txt"), "precious");
+    return root;
+  }
+
+  private long entries(Path root) throws Exception {
+    try (Stream<Path> s = Files.list(root)) {
+      return s.count();
+    }
+  }
+
+  @Test
+  @DisplayName("a config error gives exit code 2, names the key, and touches nothing")
+  void configError() throws Exception {
+    Path root = existingRun();
+    Path cfg = tmp.resolve("bad.yaml");
+    Files.writeString(cfg, TrainerYaml.yinYang(1).replace("batch_size: 150", "batch_sise: 150"));
+    Result r = run("train", cfg.toString(), "--out", root.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("bad.yaml").contains("batch_sise");
+    assertThat(entries(root)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("missing MNIST files give exit code 2 naming the folder and files")
+  void missingData() throws Exception {
+    Path root = existingRun();
+    Path empty = tmp.resolve("no-mnist");
+    Files.createDirectories(empty);
+    Result r = run("train", "configs/16x16_mnist.yaml", "--out", root.toString(), "--data-dir",
+        empty.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains(empty.toString()).contains("train-images-idx3-ubyte");
+    assertThat(entries(root)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a missing or foreign folder gives exit code 2")
+  void badFolders() {
+    assertThat(run("inference", tmp.resolve("nope").toString()).code()).isEqualTo(2);
+    assertThat(run("inference", tmp.toString()).code()).isEqualTo(2);
+    assertThat(run("continue", tmp.toString(), "3").code()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("train writes a run folder that inference and continue accept")
+  void trainInferenceContinue() throws Exception {
+    Path root = tmp.resolve("runs");
+    Path cfg = tmp.resolve("tiny.yaml");
+    Files.writeString(cfg, TrainerYaml.yinYang(2));
+    Result t = run("train", cfg.toString(), "--out", root.toString(), "--threads", "2");
+    assertThat(t.code()).as(t.err()).isEqualTo(0);
+    assertThat(t.out()).contains("epoch   2/2");
+    Path runDir;
+    try (Stream<Path> s = Files.list(root)) {
+      runDir = s.findFirst().orElseThrow();
+    }
+    assertThat(runDir.getFileName().toString()).startsWith("tiny_");
+    for (String f : new String[] {"config.yaml", "status.json", "metrics.jsonl",
+        "epoch_2/yin_yang_train_losses.npy", "epoch_2/yin_yang_test_spiketimes.npy",
+        "epoch_2/network/network.json", "epoch_1/training_state.json"}) {
+      assertThat(runDir.resolve(f)).as(f).exists();
+    }
+    Result inf = run("inference", runDir.toString(), "--json");
+    assertThat(inf.code()).isEqualTo(0);
+    assertThat(inf.out().trim())
+        .matches("\\{\"accuracy\":0\\.\\d+,\"samples\":1000,\"dataset\":\"yin_yang\"}");
+    Result cont = run("continue", runDir.toString(), "1", "2");
+    assertThat(cont.code()).as(cont.err()).isEqualTo(0);
+  }
+
+  @Test
+  @DisplayName("inference on the original's Yin-Yang network prints 96.00%")
+  void inferenceOnOriginal() {
+    Path folder = Shared.file("reference/fastanddeep/yinyang_et_300epochs");
+    Result r = run("inference", folder.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    assertThat(r.out().trim()).isEqualTo("After inference, the accuracy is 96.00%.");
+  }
+}

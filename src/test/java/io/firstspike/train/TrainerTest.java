@@ -1,0 +1,155 @@
+package io.firstspike.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.firstspike.runs.Overrides;
+import io.firstspike.runs.RunExecutor;
+import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunOutcome;
+import io.firstspike.runs.RunStore;
+import io.firstspike.train.config.ConfigLoader;
+import io.firstspike.train.config.ExperimentConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  @TempDir Path tmp;
+
+  /** A small Yin-Yang experiment: 4-20-3 with one bias per layer, TTFS loss. */
+  static String yinYang(int epochs, double lr, String snapshots) {
+    return """
+        dataset: yin_yang
+        neuron_params: {g_leak: 1.0, leak: 0.0, tau_syn: 1.0, threshold: 1.0}
+        network_layout:
+          n_inputs: 4
+          n_layers: 2
+          layer_sizes: [20, 3]
+          n_biases: [1, 1]
+          bias_times: [0.9]
+          weight_means: [1.5, 0.5]
+          weight_stdevs: [0.8, 0.8]
+        training_params:
+          alpha: 0.005
+          batch_size: 150
+          batch_size_eval: 200
+          beta: 1.0
+          enforce_cpu: false
+          epoch_number: %d
+          epoch_snapshots: %s
+          learning_rate: %s
+          lr_scheduler: {type: StepLR, step_size: 2, gamma: 0.9}
+          max_dw_norm: 0.2
+          max_num_missing_spikes: [0.3, 0.0]
+          momentum: 0
+          numpy_seed: 12345
+          optimizer: adam
+          print_step_percent: 5.0
+          resolution: 0.01
+          sim_time: 4.0
+          torch_seed: 2000
+          training_noise: {mean: 0.0, std_dev: 0.05}
+          use_forward_integrator: false
+          use_hicannx: false
+          weight_bumping_exp: true
+          weight_bumping_targeted: true
+          weight_bumping_value: 0.0005
+          xi: 0.2
+        """
+        .formatted(epochs, snapshots, lr);
+  }
+
+  private TrainingResult train(ExperimentConfig cfg, int threads, List<TrainingEvent> events) {
+    TrainingState state = Experiments.freshState(cfg);
+    try (Trainer t = new Trainer(cfg, Experiments.loadData(cfg), state, threads, false, List.of())) {
+      TrainingResult r = t.train(events::add, new StopFlag(), SnapshotSink.none());
+      lastState = t.state();
+      return r;
+    }
+  }
+
+  private TrainingState lastState;
+
+  @Test
+  @DisplayName("the same config and seed give identical curves and weights with 1 and 2 threads")
+  void deterministicAcrossThreads() {
+    ExperimentConfig cfg = ConfigLoader.parse(yinYang(2, 0.005, "[2]"), "test.yaml");
+    List<TrainingEvent> e1 = new ArrayList<>();
+    train(cfg, 1, e1);
+    TrainingState one = lastState;
+    List<TrainingEvent> e2 = new ArrayList<>();
+    train(cfg, 2, e2);
+    TrainingState two = lastState;
+    assertThat(two.network.sameAs(one.network)).isTrue();
+    assertThat(two.curves.valLoss).isEqualTo(one.curves.valLoss);
+    assertThat(two.curves.trainLoss).isEqualTo(one.curves.trainLoss);
+    assertThat(one.curves.valAccuracy).hasSize(3);
+    assertThat(e1.stream().filter(e -> e instanceof TrainingEvent.Batch).count())
+        .isEqualTo(2 * 34);
+  }
+
+  @Test
+  @DisplayName("training improves a small Yin-Yang network beyond chance within a few epochs")
+  void learns() {
+    ExperimentConfig cfg = ConfigLoader.parse(yinYang(5, 0.01, "[5]"), "test.yaml");
+    TrainingResult r = train(cfg, 2, new ArrayList<>());
+    assertThat(r.state()).isEqualTo(RunState.FINISHED);
+    List<Double> acc = lastState.curves.valAccuracy;
+    assertThat(acc.get(acc.size() - 1)).isGreaterThan(0.6).isGreaterThan(acc.get(0));
+  }
+
+  @Test
+  @DisplayName("continuing from epoch 2 to 4 equals an uninterrupted run to epoch 4")
+  void continueEqualsUninterrupted() throws Exception {
+    RunStore store = new RunStore(tmp);
+    RunFolder straight =
+        RunExecutor.prepare(store, "a.yaml", yinYang(4, 0.005, "[2]"), Overrides.none());
+    RunOutcome o1 = new RunExecutor(false).execute(straight, 2, TrainingListener.none(), new StopFlag());
+    assertThat(o1.state()).isEqualTo(RunState.FINISHED);
+
+    RunFolder resumed =
+        RunExecutor.prepare(store, "b.yaml", yinYang(4, 0.005, "[2]"), Overrides.none());
+    StopFlag stop = new StopFlag();
+    RunOutcome partial =
+        new RunExecutor(false)
+            .execute(resumed, 1,
+                e -> {
+                  if (e instanceof TrainingEvent.Snapshot s && s.epoch() == 2) {
+                    stop.request("test stops after epoch 2");
+                  }
+                },
+                stop);
+    assertThat(partial.state()).isEqualTo(RunState.STOPPED);
+    assertThat(partial.epochsDone()).isEqualTo(2);
+    RunOutcome o2 =
+        new RunExecutor(false).execute(resumed, 2, List.of(), null, 1, TrainingListener.none(),
+            new StopFlag());
+    assertThat(o2.state()).isEqualTo(RunState.FINISHED);
+
+    var a = new io.firstspike.runs.SnapshotStore(straight, "yin_yang").load(4);
+    var b = new io.firstspike.runs.SnapshotStore(resumed, "yin_yang").load(4);
+    assertThat(b.network.sameAs(a.network)).isTrue();
+    assertThat(b.curves.valLoss).isEqualTo(a.curves.valLoss);
+    assertThat(b.curves.trainAccuracy).isEqualTo(a.curves.trainAccuracy);
+    assertThat(resumed.metrics()).extracting(EpochMetrics::valLoss)
+        .isEqualTo(straight.metrics().stream().map(EpochMetrics::valLoss).toList());
+    assertThat(Files.exists(resumed.snapshotDir(4).resolve("yin_yang_test_spiketimes.npy")))
+        .isTrue();
+  }
+
+  @Test
+  @DisplayName("a diverging run stops with a message naming epoch and batch and keeps its snapshot")
+  void divergenceFailsCleanly() {
+    RunStore store = new RunStore(tmp);
+    RunFolder run =
+        RunExecutor.prepare(store, "nan.yaml", yinYang(3, 1e308, "[1]"), Overrides.none());
+    RunOutcome o = new RunExecutor(false).execute(run, 1, TrainingListener.none(), new StopFlag());
+    assertThat(o.state()).isEqualTo(RunState.FAILED);
+    assertThat(o.reason()).containsPattern("epoch \\d+, batch \\d+");
+    assertThat(run.status().orElseThrow().state()).isEqualTo(RunState.FAILED);
+  }
+}
