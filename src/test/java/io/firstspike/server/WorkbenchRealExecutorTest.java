@@ -28,6 +28,8 @@ class WorkbenchRealExecutorTest {
   private static final long TIMEOUT_MS = 60_000;
   /** Validation samples of the Yin-Yang data set (one prediction row each). */
   private static final int YIN_YANG_VALIDATION = 1000;
+  /** Frames allowed over rate x duration: the window open at registration and the final flush. */
+  private static final int RATE_SLACK = 2;
 
   static String tinyYaml() throws IOException {
     try (InputStream in = WorkbenchRealExecutorTest.class.getResourceAsStream("/server/yin_yang_tiny.yaml")) {
@@ -50,6 +52,7 @@ class WorkbenchRealExecutorTest {
       ws.register(Addresses.batch(id));
       ws.register(Addresses.epoch(id));
       ws.register(Addresses.state(id));
+      long t0 = System.nanoTime();
       JsonObject batch = ws.awaitRec(Addresses.batch(id), b -> true, TIMEOUT_MS).getJsonObject("body");
       assertThat(batch.getInteger("batchesPerEpoch")).isEqualTo(34); // 5000 samples / 150, rounded up
       assertThat(batch.getJsonArray("classMeanTimes").size()).isEqualTo(3);
@@ -60,6 +63,10 @@ class WorkbenchRealExecutorTest {
       assertThat(epoch.getJsonArray("validationPredictions").size()).isEqualTo(YIN_YANG_VALIDATION);
       assertThat(epoch.getJsonArray("weightHistograms").size()).isEqualTo(2);
       ws.awaitRec(Addresses.state(id), b -> "finished".equals(b.getString("state")), TIMEOUT_MS);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long batchFrames = ws.all.stream().filter(f -> Addresses.batch(id).equals(f.getString("address"))).count();
+      assertThat(batchFrames).as("batch frames in %.2f s", seconds)
+          .isLessThanOrEqualTo((long) Math.ceil(seconds * Addresses.Keys.DEFAULT_BATCH_RATE) + RATE_SLACK);
 
       JsonObject run = s.awaitState(id, "finished", TIMEOUT_MS);
       assertThat(run.getInteger("epochsDone")).isEqualTo(3);
