@@ -8,17 +8,20 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +43,7 @@ public final class HttpVerticle extends VerticleBase {
   private static final Pattern PLOT_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.(png|svg|json)");
   private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(60_000);
 
+  private final AtomicLong droppedFrames = new AtomicLong();
   private HttpServer server;
   private ApiSecurity security;
   private ConfigLibrary configs;
@@ -62,7 +66,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(security::checkHost);
     router.get("/api/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
-        .put("tokenRequired", security.tokenRequired())));
+        .put("tokenRequired", security.tokenRequired()).put("droppedFrames", droppedFrames.get())));
     router.post("/api/login").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(security::login);
     router.route("/api/*").handler(security::requireToken).handler(security::checkOriginForMutations);
     // A route of its own: Vert.x Web wants body handlers before user handlers within one route.
@@ -110,7 +114,22 @@ public final class HttpVerticle extends VerticleBase {
     SockJSBridgeOptions bridgeOpts = new SockJSBridgeOptions()
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.OUTBOUND_REGEX))
         .setPingTimeout(PING_TIMEOUT_MILLIS);
-    return SockJSHandler.create(vertx, sockOpts).bridge(bridgeOpts);
+    return SockJSHandler.create(vertx, sockOpts).bridge(bridgeOpts, this::bridgeEventHandler);
+  }
+
+  /**
+   * The bridge writes to a socket without looking at its write queue, so a browser that stops
+   * reading (a background tab, a stalled network) would make the server buffer every message for
+   * it. Instead, a message for a socket whose queue is full is dropped: the page backfills over
+   * HTTP, and neither memory nor the training waits for that browser.
+   */
+  private void bridgeEventHandler(BridgeEvent event) {
+    if (event.type() == BridgeEventType.RECEIVE && event.socket().writeQueueFull()) {
+      droppedFrames.incrementAndGet();
+      event.complete(false);
+    } else {
+      event.complete(true);
+    }
   }
 
   private void createRunHandler(RoutingContext ctx) {

@@ -117,7 +117,8 @@ public final class RunManagerVerticle extends VerticleBase {
       return;
     }
     vertx.executeBlocking(() -> {
-      String name = configName != null ? configName : b.getString("name", "custom");
+      // "<name>.yaml" as the CLI passes the file name: error messages then read the same.
+      String name = (configName != null ? configName : b.getString("name", "custom")) + ".yaml";
       String text = yaml;
       if (configName != null) {
         text = configs.read(configName).orElseThrow(() -> new IllegalArgumentException(

@@ -1,6 +1,7 @@
 package io.firstspike.server;
 
 import io.firstspike.runs.Overrides;
+import io.firstspike.train.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
@@ -43,8 +44,12 @@ final class RunRequests {
     return new Overrides(epochs, seed, null);
   }
 
-  /** True for the exceptions a preparer throws for a config that does not validate. */
+  /**
+   * True for the exceptions a preparer throws for a config that does not validate: the config
+   * module's {@link ConfigException} (its message names file, key path and valid values, exactly
+   * as the CLI prints it) and IllegalArgumentException (unknown config names, test doubles).
+   */
   static boolean isInvalidConfig(Throwable e) {
-    return e instanceof IllegalArgumentException;
+    return e instanceof ConfigException || e instanceof IllegalArgumentException;
   }
 }

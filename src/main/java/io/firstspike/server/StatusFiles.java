@@ -13,7 +13,7 @@ final class StatusFiles {
   static RunStatus write(RunFolder run, RunState state, String reason) {
     String now = Instant.now().toString();
     RunStatus old =
-        run.status().orElse(new RunStatus(state, "", now, now, 0, 0, -1, ServerNode.name()));
+        run.status().orElseGet(() -> new RunStatus(state, "", now, now, 0, 0, -1, ServerNode.name()));
     RunStatus next =
         new RunStatus(
             state,

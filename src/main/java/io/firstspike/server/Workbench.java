@@ -121,8 +121,9 @@ public final class Workbench {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("Stopping: asking running trainings to stop and snapshot...");
       try {
-        wb.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture()
-            .get(SHUTDOWN_MILLIS + 10_000, TimeUnit.MILLISECONDS);
+        // Wait here, off the event loops: a callback chained onto them could not run once closed.
+        wb.stop().toCompletionStage().toCompletableFuture().get(SHUTDOWN_MILLIS + 10_000, TimeUnit.MILLISECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("graceful stop incomplete: " + e);
       }

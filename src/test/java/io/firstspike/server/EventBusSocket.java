@@ -52,6 +52,11 @@ final class EventBusSocket implements AutoCloseable {
         new JsonObject().put("type", type).put("address", address).put("body", body).encode()));
   }
 
+  /** Stops reading from the connection, like a browser tab that stalls. */
+  void pause() {
+    socket.pause();
+  }
+
   /** The next frame within {@code ms}, or null. */
   JsonObject next(long ms) throws InterruptedException {
     return frames.poll(ms, TimeUnit.MILLISECONDS);

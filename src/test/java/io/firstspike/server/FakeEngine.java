@@ -54,7 +54,7 @@ final class FakeEngine implements RunEngine {
     if (o.epochs() != null) {
       cfg.put("epochs", o.epochs());
     }
-    RunFolder run = store.create(name);
+    RunFolder run = store.create(name.replaceFirst("\\.yaml$", ""));
     try {
       Files.writeString(run.configFile(), YAML.writeValueAsString(cfg));
     } catch (IOException e) {
