@@ -221,6 +221,8 @@ export class LiveCharts {
     ds[1].data = pick('valAccuracy');
     ds[2].data = pick('trainLoss', true);
     ds[3].data = pick('valLoss', true);
+    const radius = d.epochs.length > 60 ? 0 : 2; // markers only while they can be told apart
+    ds.forEach((x) => { x.pointRadius = radius; });
     this.draw(this.epochsChart);
     this.updateClassTimes(d);
   }

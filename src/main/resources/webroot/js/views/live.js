@@ -66,7 +66,7 @@ export function liveView(ctx, id) {
       reason.textContent = s.reason || '';
       reason.className = `reason state-${state}`;
     }
-    const total = s?.epochs || data.plannedEpochs();
+    const total = Math.max(s?.epochs || 0, data.plannedEpochs() || 0) || null;
     const frac = state === 'finished' ? 1 : data.progress(total) ?? s?.progress ?? 0;
     bar.style.width = `${(100 * (frac || 0)).toFixed(1)}%`;
     bar.className = `progress-fill state-${state}`;

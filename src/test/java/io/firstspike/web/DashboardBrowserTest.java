@@ -162,6 +162,7 @@ class DashboardBrowserTest {
     }
     assertThat(pageEpochs()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     log.add("finished: " + steps.size() + " batch points, epochs " + pageEpochs());
+    measure("idle on the finished run", 3000);
     shot("07-finished", true);
 
     // Other views.

@@ -1,10 +1,7 @@
 package io.firstspike.web;
 
-import io.firstspike.runs.RunExecutor;
-import io.firstspike.server.RunPreparer;
 import io.firstspike.server.Workbench;
 import io.firstspike.server.WorkbenchOptions;
-import io.firstspike.train.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -12,26 +9,13 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real workbench (the one run executor, real Yin-Yang training) on loopback for the browser
- * tests, restartable on the same port and runs folder. Also a {@code main} for looking at the
- * dashboard by hand: {@code mvn -q -o test-compile exec:java} is not available, so run the class
- * from the IDE or with the test classpath; argument 1 is the port (default 8080), 2 the runs folder.
+ * The production workbench (default options: the one run executor, a checkpoint every epoch,
+ * real Yin-Yang training) on loopback for the browser tests, restartable on the same port and
+ * runs folder. Also a {@code main} for looking at the dashboard by hand with the test classpath:
+ * arguments port (default 8080), runs folder (default a temporary one), configs folder.
  */
 final class WebTestServer implements AutoCloseable {
   private static final long AWAIT_SECONDS = 60;
-
-  /**
-   * The real executor with a checkpoint every epoch (as the server uses it), and the same
-   * preparation as the CLI; a config error becomes an IllegalArgumentException, which the server
-   * answers with 400 and the loader's message (file: key path: what is wrong).
-   */
-  static final RunPreparer PREPARER = (store, name, yaml, overrides) -> {
-    try {
-      return RunExecutor.prepare(store, name, yaml, overrides);
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-  };
 
   private final Vertx vertx = Vertx.vertx();
   private final Path runsDir;
@@ -50,8 +34,7 @@ final class WebTestServer implements AutoCloseable {
   /** Starts (or starts again) on the same port and folder. */
   WebTestServer start() {
     WorkbenchOptions o = WorkbenchOptions.defaults().withPort(port).withRunsDir(runsDir)
-        .withConfigsDir(configsDir).withThreads(threads)
-        .withEngine(new RunExecutor(true), PREPARER);
+        .withConfigsDir(configsDir).withThreads(threads);
     workbench = await(Workbench.start(vertx, o));
     port = workbench.port();
     return this;
