@@ -63,7 +63,7 @@ export class LiveCharts {
       type: 'line',
       data: { datasets: [
         { label: 'running mean error', data: [], borderColor: color(0), backgroundColor: color(0), parsing: false, normalized: true },
-        { label: 'batch error', data: [], borderColor: alpha(color(0), 0.25), backgroundColor: alpha(color(0), 0.25), borderWidth: 1, parsing: false, normalized: true },
+        { label: 'batch error', data: [], hidden: true, borderColor: alpha(color(0), 0.3), backgroundColor: alpha(color(0), 0.3), borderWidth: 1, parsing: false, normalized: true },
         { label: 'weight bump', type: 'scatter', data: [], pointStyle: 'triangle', pointRadius: 5, borderColor: color(3), backgroundColor: alpha(color(3), 0.6), parsing: false },
       ] },
       options: {
@@ -209,7 +209,7 @@ export class LiveCharts {
     a.data = run;
     b.data = raw;
     c.data = d.bumps.map((p) => ({ x: p.step, y: clampErr(p.err) ?? 1 }));
-    this.errorPanel.note.textContent = `running mean over the epoch (log scale, 0 drawn at 0.1 %); ▲ weight bump (${d.bumps.length})`
+    this.errorPanel.note.textContent = `running mean over the epoch (log scale, 0 drawn at 0.1 %); ▲ weight bump (${d.bumps.length}); click "batch error" to show single batches`
       + (d.compactions ? ' · older batches kept as min/max buckets' : '');
     this.draw(this.error);
   }

@@ -54,16 +54,22 @@ function upsert(arr, item, key) {
 }
 
 /**
- * Min/max buckets over points[0, end): each bucket keeps its first point and the points where
- * the running error and the loss are smallest and largest, in order (at most 4 per bucket).
+ * Min/max buckets over a step-sorted series: the step range is cut into {@code buckets} equal
+ * widths and each bucket keeps its first point and the points where the running error and the
+ * loss are smallest and largest (at most 5 per bucket), in order. Equal step widths (not equal
+ * point counts) keep the density even when older, already thinned parts are bucketed again.
  */
 export function minMaxBuckets(points, buckets) {
-  const out = [];
   const n = points.length;
-  for (let b = 0; b < buckets; b++) {
-    const from = Math.floor((b * n) / buckets);
-    const to = Math.floor(((b + 1) * n) / buckets);
-    if (from >= to) continue;
+  if (n <= 2 || buckets < 1) return points.slice();
+  const s0 = points[0].step;
+  const width = Math.max(1, (points[n - 1].step - s0 + 1) / buckets);
+  const out = [];
+  let from = 0;
+  while (from < n) {
+    const k = Math.floor((points[from].step - s0) / width);
+    let to = from + 1;
+    while (to < n && Math.floor((points[to].step - s0) / width) === k) to++;
     const keep = new Set([from]);
     for (const f of ['err', 'loss']) {
       let lo = -1;
@@ -77,6 +83,7 @@ export function minMaxBuckets(points, buckets) {
       if (lo >= 0) keep.add(lo).add(hi);
     }
     [...keep].sort((x, y) => x - y).forEach((i) => out.push(points[i]));
+    from = to;
   }
   return out;
 }
@@ -136,7 +143,8 @@ export class RunData {
   compact() {
     const old = this.batches.slice(0, this.batches.length - RAW_TAIL);
     const tail = this.batches.slice(this.batches.length - RAW_TAIL);
-    const buckets = Math.max(1, Math.floor(old.length / 8));
+    // About (MAX - RAW_TAIL) / 2 points after compaction, evenly spread over the older steps.
+    const buckets = Math.max(1, Math.floor((MAX_BATCH_POINTS - RAW_TAIL) / 10));
     this.batches = minMaxBuckets(old, buckets).concat(tail);
     this.compactions++;
   }

@@ -23,6 +23,7 @@ final class WebTestServer implements AutoCloseable {
   private final int threads;
   private Workbench workbench;
   private int port;
+  private String token;
 
   WebTestServer(Path runsDir, Path configsDir, int port, int threads) {
     this.runsDir = runsDir;
@@ -31,10 +32,16 @@ final class WebTestServer implements AutoCloseable {
     this.threads = threads;
   }
 
+  /** Requires this API token (set before {@link #start}). */
+  WebTestServer withToken(String t) {
+    this.token = t;
+    return this;
+  }
+
   /** Starts (or starts again) on the same port and folder. */
   WebTestServer start() {
     WorkbenchOptions o = WorkbenchOptions.defaults().withPort(port).withRunsDir(runsDir)
-        .withConfigsDir(configsDir).withThreads(threads);
+        .withConfigsDir(configsDir).withThreads(threads).withToken(token);
     workbench = await(Workbench.start(vertx, o));
     port = workbench.port();
     return this;
