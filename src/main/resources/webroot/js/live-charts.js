@@ -209,6 +209,7 @@ export class LiveCharts {
     a.data = run;
     b.data = raw;
     c.data = d.bumps.map((p) => ({ x: p.step, y: clampErr(p.err) ?? 1 }));
+    c.pointRadius = d.bumps.length > 100 ? 3 : 5;
     this.errorPanel.note.textContent = `running mean over the epoch (log scale, 0 drawn at 0.1 %); ▲ weight bump (${d.bumps.length}); click "batch error" to show single batches`
       + (d.compactions ? ' · older batches kept as min/max buckets' : '');
     this.draw(this.error);

@@ -102,7 +102,9 @@ export class RunData {
     this.epochs = []; // EpochMetrics sorted by epoch
     this.latestBatch = null; // the newest live batch message (histograms, raster, class times)
     this.latestEpoch = null; // the newest epoch message (weight histograms, predictions)
-    this.firstWeights = null; // weight histograms of the first epoch message seen (for contrast)
+    // Weight histograms of the earliest epoch seen, for contrast; kept across resets (a resumed
+    // run rewinds its curves, not its past).
+    this.firstWeights = this.firstWeights ?? null;
     this.compactions = 0;
     this.version = 0;
     this.batchesVersion = 0; // bumped on every change of the batch series
