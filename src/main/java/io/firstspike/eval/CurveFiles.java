@@ -53,8 +53,8 @@ public final class CurveFiles {
       }
     }
     if (missing.size() == REQUIRED.length) {
-      notes.accept("no training curves in " + folder + " (no " + fileName(dataset, "*") + "): "
-          + "skipping " + dataset + "_loss_accuracy.png and " + dataset + "_summary_plot.png");
+      notes.accept("no training curves in " + folder + " (none of " + dataset
+          + "_{train,val}_{losses,accuracies}.npy): skipping " + dataset + "_loss_accuracy.png and " + dataset + "_summary_plot.png");
       return null;
     }
     if (!missing.isEmpty()) {
