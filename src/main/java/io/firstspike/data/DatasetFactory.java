@@ -30,8 +30,14 @@ public final class DatasetFactory {
           Mnist.loadFull(type, dir(spec, Mnist.DEFAULT_FASHION_DIR), Mnist.FASHION);
       case "16x16_mnist" ->
           Mnist.loadReduced(type, dir(spec, Mnist.DEFAULT_MNIST_DIR), width, Mnist.DIGITS);
-      default -> UserData.load(type, spec.train(), spec.validation(), spec.test());
+      default -> UserData.load(type, resolve(spec, spec.train()), resolve(spec,
+          spec.validation()), resolve(spec, spec.test()));
     };
+  }
+
+  /** User files: relative paths are relative to data_dir when it is given. */
+  private static Path resolve(DataSpec spec, Path file) {
+    return file == null || spec.dataDir() == null ? file : spec.dataDir().resolve(file);
   }
 
   private static Path dir(DataSpec spec, Path fallback) {

@@ -27,7 +27,9 @@ import java.util.Objects;
  *       bits use 64-bit words {@code (w1 << 32) | w2}.
  *   <li>{@link #standardNormal()}: the polar Box-Muller method; each accepted pair (x1, x2) yields
  *       {@code f * x2} now and caches {@code f * x1} for the next call, with {@code f =
- *       sqrt(-2 ln r2 / r2)}.
+ *       sqrt(-2 ln r2 / r2)}. The log is correctly rounded ({@link RoundedLog}); NumPy uses glibc's,
+ *       which misrounds rarely, so about 2 normal values in 10000 differ from NumPy's in the last
+ *       bit (uniforms, integers and permutations are always identical).
  *   <li>{@link #shuffle(int[])}: Fisher-Yates from the end: for i = n-1 down to 1 swap element i
  *       with element {@code interval(i)}, a masked-rejection draw in 0..i.
  * </ul>
@@ -258,6 +260,20 @@ public final class NumpyRandom {
 
   /** {@code RandomState.standard_normal()}: legacy polar Box-Muller with one cached value. */
   public double standardNormal() {
+    return polar(true);
+  }
+
+  /**
+   * The same polar method with {@link StrictMath#log} instead of the correctly rounded log: about
+   * ten times faster, identical on every platform, but differing from NumPy's values in the last
+   * bit for about 2% of draws. For training noise, where speed matters and no NumPy value has to
+   * be reproduced (the original draws its noise from PyTorch's generator anyway).
+   */
+  public double fastStandardNormal() {
+    return polar(false);
+  }
+
+  private double polar(boolean exactLog) {
     if (hasGauss) {
       double g = gauss;
       hasGauss = false;
@@ -272,7 +288,8 @@ public final class NumpyRandom {
       x2 = 2.0 * rand() - 1.0;
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1.0 || r2 == 0.0);
-    double f = Math.sqrt(-2.0 * RoundedLog.log(r2) / r2);
+    double log = exactLog ? RoundedLog.log(r2) : StrictMath.log(r2);
+    double f = Math.sqrt(-2.0 * log / r2);
     gauss = f * x1;
     hasGauss = true;
     return f * x2;

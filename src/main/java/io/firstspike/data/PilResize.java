@@ -1,5 +1,8 @@
 package io.firstspike.data;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Resizes 8-bit grey images exactly as PIL (Pillow 9.x) does with {@code Image.BILINEAR}, which is
  * what torchvision's {@code Resize} applies to PIL images, including its antialiasing when
@@ -23,6 +26,9 @@ public final class PilResize {
 
   /** Fixed-point filter weights of one pass: for each output index, a window start and weights. */
   private record Coefficients(int[] start, int[][] k) {}
+
+  /** Coefficients by (in, out) size: a data set resizes thousands of images the same way. */
+  private static final Map<Long, Coefficients> CACHE = new ConcurrentHashMap<>();
 
   /**
    * Resizes a row-major 8-bit image.
@@ -80,6 +86,10 @@ public final class PilResize {
   }
 
   private static Coefficients coefficients(int in, int out) {
+    return CACHE.computeIfAbsent(((long) in << 32) | out, key -> computeCoefficients(in, out));
+  }
+
+  private static Coefficients computeCoefficients(int in, int out) {
     double scale = (double) in / out;
     double filterScale = Math.max(scale, 1.0);
     double support = filterScale; // bilinear support 1.0, widened when shrinking (antialias)

@@ -25,11 +25,14 @@ import java.util.List;
  *       line whose fields are all non-numeric is a header and skipped. Bad rows are reported with
  *       the file and line number.
  *   <li>NPY: a 2-d array (float or integer dtype) of shape samples x (inputs + 1). Bad rows are
- *       reported with the file and row index.
+ *       reported with the file and row index. Alternatively the path may be a stem {@code s} with
+ *       the two files {@code s_samples.npy} (samples x inputs) and {@code s_labels.npy} (one
+ *       label per sample), the layout of the published Yin-Yang files.
  * </ul>
  *
  * <p>Without a validation file the last floor(N/6) training rows become the validation split (as
- * for MNIST); the test file is required.
+ * for MNIST); the test file is required. Relative paths are resolved against {@code data_dir}
+ * when the config gives one (see {@link DatasetFactory}).
  */
 public final class UserData {
   private UserData() {}
@@ -77,6 +80,16 @@ public final class UserData {
   }
 
   private static Table read(String format, Path file) {
+    if (format.equals("npy") && !Files.isRegularFile(file)) {
+      Path samples = file.resolveSibling(file.getFileName() + "_samples.npy");
+      Path labels = file.resolveSibling(file.getFileName() + "_labels.npy");
+      if (Files.isRegularFile(samples) && Files.isRegularFile(labels)) {
+        return readNpyPair(samples, labels);
+      }
+      throw new DataException(file.toAbsolutePath() + ": npy data not found: expected that file"
+          + " (samples x (inputs + label)) or the pair " + samples.getFileName() + " + "
+          + labels.getFileName());
+    }
     if (!Files.isRegularFile(file)) {
       throw new DataException(file.toAbsolutePath() + ": " + format + " data file not found");
     }
@@ -89,7 +102,7 @@ public final class UserData {
   }
 
   /** Reads a CSV file (rules in the class doc). */
-  static Table readCsv(Path file) {
+  private static Table readCsv(Path file) {
     List<double[]> rows = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     int width = -1;
@@ -135,7 +148,7 @@ public final class UserData {
   }
 
   /** Reads a 2-d .npy array (rules in the class doc). */
-  static Table readNpy(Path file) {
+  private static Table readNpy(Path file) {
     NpyArray a;
     try {
       a = Npy.read(file);
@@ -163,6 +176,42 @@ public final class UserData {
       labels[i] = checkLabel(flat[i * w + w - 1], where);
     }
     return new Table(file, times, labels);
+  }
+
+  /** Reads a stem's pair: {@code <stem>_samples.npy} (2-d times) and {@code <stem>_labels.npy}. */
+  private static Table readNpyPair(Path samplesFile, Path labelsFile) {
+    NpyArray samples;
+    NpyArray labelArray;
+    try {
+      samples = Npy.read(samplesFile);
+      labelArray = Npy.read(labelsFile);
+    } catch (IOException e) {
+      throw new DataException("cannot read .npy data: " + e.getMessage(), e);
+    }
+    int[] shape = samples.shape();
+    if (shape.length != 2 || shape[1] < 1 || samples.kind() == NpyArray.Kind.BOOL) {
+      throw new DataException(samplesFile + ": expected a 2-d numeric array samples x inputs, got "
+          + samples.dtype() + " of shape " + java.util.Arrays.toString(shape));
+    }
+    if (labelArray.ndim() != 1 || labelArray.size() != shape[0]) {
+      throw new DataException(labelsFile + ": expected a 1-d array of " + shape[0]
+          + " labels (one per row of " + samplesFile.getFileName() + "), got shape "
+          + java.util.Arrays.toString(labelArray.shape()));
+    }
+    double[] flat = samples.kind() == NpyArray.Kind.FLOAT ? samples.asDoubles()
+        : toDoubles(samples.asLongs());
+    double[] rawLabels = labelArray.kind() == NpyArray.Kind.FLOAT ? labelArray.asDoubles()
+        : toDoubles(labelArray.asLongs());
+    int w = shape[1];
+    double[][] times = new double[shape[0]][w];
+    int[] labels = new int[shape[0]];
+    for (int i = 0; i < shape[0]; i++) {
+      for (int k = 0; k < w; k++) {
+        times[i][k] = checkTime(flat[i * w + k], samplesFile + " row " + i, k);
+      }
+      labels[i] = checkLabel(rawLabels[i], labelsFile + " index " + i);
+    }
+    return new Table(samplesFile, times, labels);
   }
 
   private static double[] toDoubles(long[] v) {

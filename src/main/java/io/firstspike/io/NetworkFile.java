@@ -13,6 +13,7 @@ import io.firstspike.core.neuron.NeuronParams;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -129,7 +130,7 @@ public final class NetworkFile {
     Path folder = folderOf(dir);
     Path jsonFile = folder.resolve(JSON_NAME);
     if (!Files.isRegularFile(jsonFile)) {
-      throw new java.nio.file.NoSuchFileException(jsonFile.toString(), null,
+      throw new NoSuchFileException(jsonFile.toString(), null,
           "no FirstSpike network here (expected " + JSON_NAME + " in " + folder + ")");
     }
     JsonNode root;

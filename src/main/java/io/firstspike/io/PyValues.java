@@ -2,6 +2,7 @@ package io.firstspike.io;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +58,7 @@ final class PyValues {
   /** A tuple (Object[]) or list as a list. */
   static List<?> items(Object o, String what) {
     if (o instanceof Object[] a) {
-      return java.util.Arrays.asList(a);
+      return Arrays.asList(a);
     }
     if (o instanceof List<?> l) {
       return l;
@@ -74,7 +75,7 @@ final class PyValues {
       return o instanceof BigInteger b ? b.toString() : o;
     }
     if (o instanceof Object[] a) {
-      return plain(java.util.Arrays.asList(a));
+      return plain(Arrays.asList(a));
     }
     if (o instanceof Collection<?> c) {
       List<Object> out = new ArrayList<>();
@@ -97,7 +98,7 @@ final class PyValues {
     if (o instanceof net.razorvine.pickle.objects.ClassDict || o instanceof TorchTensor) {
       return typeName(o);
     }
-    String text = o instanceof Object[] a ? java.util.Arrays.deepToString(a) : String.valueOf(o);
+    String text = o instanceof Object[] a ? Arrays.deepToString(a) : String.valueOf(o);
     if (text.length() > 80) {
       text = text.substring(0, 77) + "...";
     }

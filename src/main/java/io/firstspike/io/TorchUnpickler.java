@@ -149,6 +149,10 @@ final class TorchUnpickler extends Unpickler {
       }
       String key = String.valueOf(t[2]);
       long count = PyValues.toLong(t[4], "element count of storage '" + key + "'");
+      if (count < 0 || count > Integer.MAX_VALUE) {
+        throw new PickleException("storage '" + key + "' declares " + count + " elements; a"
+            + " network storage holds 0 to " + Integer.MAX_VALUE);
+      }
       TorchStorage s = storages.computeIfAbsent(key, k -> new TorchStorage(k, type, count));
       if (s.type() != type || s.count() != count) {
         throw new PickleException("storage '" + key + "' is declared twice with different types"

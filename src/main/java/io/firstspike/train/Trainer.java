@@ -162,7 +162,7 @@ public final class Trainer implements AutoCloseable {
       }
       if (params.trainingNoise() != null) {
         InputNoise.apply(inputs, params.trainingNoise().mean(), params.trainingNoise().stdDev(),
-            rng::standardNormal);
+            rng::fastStandardNormal);
       }
       NetworkEngine.ForwardResult fwd = engine.forward(inputs);
       double[][] out = fwd.labelTimes();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class RoundedLogTest {
   private static final MathContext MC = new MathContext(50, RoundingMode.HALF_EVEN);
   private static final BigDecimal LN2 = lnReduced(BigDecimal.valueOf(2));
-  private static final int SAMPLES = 3000;
+  private static final int SAMPLES = 2000;
 
   @Test
   @DisplayName("ln(x) equals the BigDecimal logarithm rounded to the nearest double")

@@ -98,6 +98,31 @@ class UserDataTest {
   }
 
   @Test
+  @DisplayName("an npy stem reads <stem>_samples.npy and <stem>_labels.npy, relative to data_dir")
+  void readsNpyStemPairs() throws IOException {
+    Path sub = Files.createDirectories(dir.resolve("sets"));
+    Npy.writeMatrix(sub.resolve("tr_samples.npy"), new double[][] {{0.1, 0.2}, {0.3, 0.4}});
+    Npy.writeLongs(sub.resolve("tr_labels.npy"), new long[] {1, 0}, 2);
+    Npy.writeMatrix(sub.resolve("te_samples.npy"), new double[][] {{0.5, 0.6}});
+    Npy.writeLongs(sub.resolve("te_labels.npy"), new long[] {2}, 1);
+    DataSplits s = DatasetFactory.load(
+        new DataSpec("npy", sub, 0, Path.of("tr"), Path.of("tr"), Path.of("te")));
+    assertThat(s.train().inputTimes()).isDeepEqualTo(new double[][] {{0.1, 0.2}, {0.3, 0.4}});
+    assertThat(s.train().labels()).containsExactly(1, 0);
+    assertThat(s.test().labels()).containsExactly(2);
+    assertThat(s.classNames()).containsExactly("0", "1", "2");
+
+    Npy.writeLongs(sub.resolve("bad_labels.npy"), new long[] {1}, 1);
+    Npy.writeMatrix(sub.resolve("bad_samples.npy"), new double[][] {{0.1, 0.2}, {0.3, 0.4}});
+    assertThatThrownBy(() -> DatasetFactory.load(
+        new DataSpec("npy", sub, 0, Path.of("bad"), null, Path.of("te"))))
+        .hasMessageContaining("bad_labels.npy").hasMessageContaining("2 labels");
+    assertThatThrownBy(() -> DatasetFactory.load(
+        new DataSpec("npy", sub, 0, Path.of("nothing"), null, Path.of("te"))))
+        .hasMessageContaining("nothing_samples.npy + nothing_labels.npy");
+  }
+
+  @Test
   @DisplayName("missing user files are named")
   void missingFiles() {
     Path none = dir.resolve("none.csv");

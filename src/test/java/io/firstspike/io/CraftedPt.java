@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -107,7 +108,7 @@ final class CraftedPt {
       for (Map.Entry<String, double[]> e : storages.entrySet()) {
         put(zip, "archive/data/" + e.getKey(), littleEndian(e.getValue()));
       }
-      put(zip, "archive/version", "3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      put(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
     }
     return file;
   }

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -118,7 +119,7 @@ class NpyTest {
   @DisplayName("a shape too long for a 1.0 header is written as version 2.0 and read back")
   void longHeaderUsesVersion2() throws IOException {
     int[] shape = new int[25000];
-    java.util.Arrays.fill(shape, 1);
+    Arrays.fill(shape, 1);
     Path f = dir.resolve("deep.npy");
     Npy.write(f, new double[] {3.5}, shape);
     byte[] bytes = Files.readAllBytes(f);

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +50,7 @@ class PtImporterTest {
     assertThat(net.params().threshold()).isEqualTo(1.0);
     assertThat(net.params().tauSyn()).isEqualTo(1.0);
     assertThat(imported.simParams()).containsEntry("max_dw_norm", 0.2).containsEntry("sim_time", 4.0);
-    assertThat(imported.attributes()).containsEntry("weight_means", java.util.List.of(1.5, 0.5));
+    assertThat(imported.attributes()).containsEntry("weight_means", List.of(1.5, 0.5));
   }
 
   @Test
@@ -82,7 +84,7 @@ class PtImporterTest {
     for (int l = 0; l < trained.nLayers(); l++) {
       double[] a = trained.weights(l);
       double[] b = untrained.weights(l);
-      long changed = java.util.stream.IntStream.range(0, a.length).filter(i -> a[i] != b[i]).count();
+      long changed = IntStream.range(0, a.length).filter(i -> a[i] != b[i]).count();
       assertThat((double) changed / a.length).as("layer %d", l).isGreaterThan(MIN_CHANGED_FRACTION);
     }
   }
