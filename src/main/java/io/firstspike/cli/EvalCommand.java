@@ -51,6 +51,10 @@ final class EvalCommand implements Callable<Integer> {
       throw new UserError(e.getMessage()
           + (out == null ? "; use --out DIR to write the plots elsewhere" : ""));
     }
+    // Plots are drawn off-screen: never try to reach an X server (a stale DISPLAY would fail).
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
     long start = System.nanoTime();
     Evaluator evaluator = new Evaluator(TrainCommand.threadCount(threads), dataDir);
     ConsoleProgress progress = new ConsoleProgress(System.out, target);
