@@ -241,6 +241,28 @@ class EvaluatorTest {
   }
 
   @Test
+  @DisplayName("the original's layout with epoch_<N>/ snapshots: curves from the snapshot, untrained network from above")
+  void originalEpochLayout() throws IOException {
+    Path top = Files.createDirectory(tmp.resolve("yin_yang_run"));
+    Path epoch = Files.createDirectory(top.resolve("epoch_300"));
+    Files.copy(Shared.file(YY + "/config.yaml"), top.resolve("config.yaml"));
+    Files.copy(Shared.file(YY + "/yin_yang_untrained_network.pt"),
+        top.resolve("yin_yang_untrained_network.pt"));
+    for (String f : new String[] {"yin_yang_network.pt", "yin_yang_train_losses.npy",
+        "yin_yang_train_accuracies.npy", "yin_yang_val_losses.npy",
+        "yin_yang_val_accuracies.npy"}) {
+      Files.copy(Shared.file(YY + "/" + f), epoch.resolve(f));
+    }
+    Evaluation e = new Evaluator(THREADS).evaluate(top, null);
+    assertThat(e.epoch()).isEqualTo(300);
+    assertThat(e.modelFolder()).isEqualTo(epoch.toAbsolutePath().normalize());
+    assertThat(e.testAccuracy()).isEqualTo(0.96);
+    assertThat(e.bundle().curves()).isEqualTo(evaluation.bundle().curves());
+    assertThat(e.bundle().untrained()).isEqualTo(evaluation.bundle().untrained());
+    assertThat(e.notes()).singleElement().asString().contains("mean_val_outputs_sorted");
+  }
+
+  @Test
   @DisplayName("a folder without write permission is refused before any work, naming it")
   void readOnlyOutput() throws IOException {
     Path ro = Files.createDirectory(tmp.resolve("read-only"));
