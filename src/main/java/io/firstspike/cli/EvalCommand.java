@@ -3,6 +3,7 @@ package io.firstspike.cli;
 import io.firstspike.eval.Evaluation;
 import io.firstspike.eval.Evaluator;
 import io.firstspike.eval.Evaluator.Phase;
+import io.firstspike.runs.ModelFolder;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,11 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!Files.isDirectory(folder)) {
-      throw new UserError("no such folder: " + folder);
+      throw new UserError((Files.exists(folder) ? "not a folder: " : "no such folder: ") + folder
+          + " (expected a run folder, an epoch_<N>/ folder, a pretrained/ folder or a folder of"
+          + " the original)");
     }
+    ModelFolder model = ModelFolder.open(folder); // a folder without a network fails first
     Path target = out != null ? out : folder;
     try {
       Evaluator.requireWritable(target);
@@ -58,7 +62,7 @@ final class EvalCommand implements Callable<Integer> {
     long start = System.nanoTime();
     Evaluator evaluator = new Evaluator(TrainCommand.threadCount(threads), dataDir);
     ConsoleProgress progress = new ConsoleProgress(System.out, target);
-    Evaluation evaluation = evaluator.evaluate(folder, progress);
+    Evaluation evaluation = evaluator.evaluate(model, progress);
     long evaluated = System.nanoTime();
     System.out.printf(Locale.ROOT, "%s: test accuracy %.2f%%, training accuracy %.2f%%%n",
         evaluation.origin(), 100 * evaluation.testAccuracy(), 100 * evaluation.trainAccuracy());

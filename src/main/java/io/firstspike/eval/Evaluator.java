@@ -96,7 +96,11 @@ public final class Evaluator {
 
   /** Opens {@code folder} (see {@link ModelFolder#open}), loads its data set and evaluates it. */
   public Evaluation evaluate(Path folder, Progress progress) {
-    ModelFolder model = ModelFolder.open(folder);
+    return evaluate(ModelFolder.open(folder), progress);
+  }
+
+  /** Loads the data set of an opened model's config (with this evaluator's data folder) and evaluates it. */
+  public Evaluation evaluate(ModelFolder model, Progress progress) {
     ExperimentConfig cfg = dataDir == null ? model.config() : model.config().withDataDir(dataDir);
     return evaluate(model, cfg, Experiments.loadData(cfg), progress);
   }

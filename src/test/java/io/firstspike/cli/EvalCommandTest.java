@@ -68,8 +68,12 @@ class EvalCommandTest {
     Result noNet = CliTest.run("eval", empty.toString());
     assertThat(noNet.code()).isEqualTo(Main.BAD_INPUT);
     assertThat(noNet.err()).contains(empty.toString()).contains("config.yaml");
+    Result file = CliTest.run("eval", Files.writeString(tmp.resolve("a.txt"), "x").toString());
+    assertThat(file.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(file.err()).contains("not a folder").contains("a.txt");
     Path notDir = Files.writeString(tmp.resolve("file.txt"), "x");
-    Result badOut = CliTest.run("eval", empty.toString(), "--out", notDir.resolve("p").toString());
+    Result badOut = CliTest.run("eval", Shared.file(YY).toString(), "--out",
+        notDir.resolve("p").toString());
     assertThat(badOut.code()).isEqualTo(Main.BAD_INPUT);
     assertThat(badOut.err()).contains("is not a folder").doesNotContain("use --out");
   }
