@@ -140,11 +140,19 @@ public final class Evaluator {
     return new Evaluation(bundle, model.folder(), model.origin(), model.epoch(), notes);
   }
 
-  /** Draws every plot of the evaluation into {@code outFolder}; returns the written files. */
+  /**
+   * Draws every plot of the evaluation into {@code outFolder} and returns the written files in
+   * plan order. With more than one thread the plots are drawn concurrently (each plot is an
+   * independent chart and file); progress then reports them in the order they finish.
+   */
   public List<Path> render(Evaluation evaluation, Path outFolder, Progress progress) {
     Progress p = progress == null ? Progress.NONE : progress;
     requireWritable(outFolder);
-    return PlotSet.renderAll(evaluation.bundle(), outFolder,
+    if (threads == 1) {
+      return PlotSet.renderAll(evaluation.bundle(), outFolder,
+          (done, total, name) -> p.update(Phase.RENDER, done, total, name));
+    }
+    return PlotRendering.parallel(PlotSet.plan(evaluation.bundle()), outFolder, threads,
         (done, total, name) -> p.update(Phase.RENDER, done, total, name));
   }
 

@@ -10,6 +10,8 @@ import io.firstspike.io.NetworkFile;
 import io.firstspike.io.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -67,6 +69,25 @@ class EvalRunFolderTest {
     // the snapshot's saved test outputs are what the evaluator computes again
     double[][] saved = Npy.read(run.resolve("epoch_1/yin_yang_test_spiketimes.npy")).asMatrix();
     assertThat(e.bundle().test().outputTimes()).isDeepEqualTo(saved);
+  }
+
+  @Test
+  @DisplayName("plots drawn on two threads are byte-identical to plots drawn one after the other")
+  void parallelRenderingIsIdentical() throws Exception {
+    Evaluation e = new Evaluator(1).evaluate(run.resolve("epoch_2"), null);
+    List<Path> one = new Evaluator(1).render(e, tmp.resolve("one"), null);
+    List<String> order = new ArrayList<>();
+    List<Path> two = new Evaluator(THREADS).render(e, tmp.resolve("two"),
+        (phase, done, total, name) -> order.add(done + "/" + total));
+    assertThat(two).hasSameSizeAs(one).hasSize(19);
+    for (int i = 0; i < one.size(); i++) {
+      assertThat(two.get(i).getFileName()).isEqualTo(one.get(i).getFileName());
+      assertThat(Files.readAllBytes(two.get(i))).as(one.get(i).getFileName().toString())
+          .isEqualTo(Files.readAllBytes(one.get(i)));
+    }
+    assertThat(order).first().isEqualTo("0/19");
+    assertThat(order).last().isEqualTo("19/19");
+    assertThat(order).hasSize(20);
   }
 
   @Test
