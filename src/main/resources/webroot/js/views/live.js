@@ -16,6 +16,7 @@ export function liveView(ctx, id) {
   const data = new RunData(id);
   let summary = null;
   let epochMsgAt = null; // when the newest live epoch message arrived (for the ETA)
+  let rateStart = null; // {t, frac} at the first live batch of this (re)start: ETA before epoch 1 ends
   let destroyed = false;
   let chain = Promise.resolve(); // backfills run one after another
   const unsubs = [];
@@ -78,8 +79,13 @@ export function liveView(ctx, id) {
     progressText.textContent = `${pct(frac, 0)} · ${where}`;
     let eta = NaN;
     if (ACTIVE.has(state)) {
-      if (lastEpoch && isNum(lastEpoch.etaSeconds) && epochMsgAt) eta = lastEpoch.etaSeconds - (Date.now() - epochMsgAt) / 1000;
-      else if (isNum(s?.etaSeconds)) eta = s.etaSeconds;
+      if (lastEpoch && isNum(lastEpoch.etaSeconds) && lastEpoch.epoch > 0 && epochMsgAt) {
+        eta = lastEpoch.etaSeconds - (Date.now() - epochMsgAt) / 1000;
+      } else if (rateStart && frac - rateStart.frac > 0.005) {
+        eta = ((1 - frac) * (Date.now() - rateStart.t)) / 1000 / (frac - rateStart.frac);
+      } else if (isNum(s?.etaSeconds)) {
+        eta = s.etaSeconds;
+      }
     }
     etaText.textContent = ACTIVE.has(state) ? `ETA ${isNum(eta) ? duration(Math.max(0, eta)) : '–'}` : '';
     const best = data.epochs.reduce((a, e) => (isNum(e.valAccuracy) && (!a || e.valAccuracy > a.valAccuracy) ? e : a), null);
@@ -135,6 +141,7 @@ export function liveView(ctx, id) {
   const addr = (kind) => meta.streams[kind].replace('{id}', id);
   unsubs.push(bus.subscribe(addr('batch'), (b) => {
     data.onBatchMessage(b);
+    if (!rateStart) rateStart = { t: Date.now(), frac: data.progress(summary?.epochs) ?? 0 };
     if (summary && summary.state === 'queued') summary.state = 'running';
     redraw();
   }));
@@ -151,7 +158,11 @@ export function liveView(ctx, id) {
       summary.reason = s.reason;
     }
     // A (re)start: a resumed run rewinds its logs to the snapshot, so reload them whole.
-    if (s.state === 'running') backfill(-1, true);
+    if (s.state === 'running') {
+      backfill(-1, true);
+      rateStart = null;
+      epochMsgAt = null;
+    }
     if (!ACTIVE.has(s.state)) backfill(data.backfillSince());
     loadSummary();
   }));
