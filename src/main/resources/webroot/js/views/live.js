@@ -104,7 +104,13 @@ export function liveView(ctx, id) {
     try {
       summary = await api.run(id);
     } catch (e) {
-      if (!destroyed) toast(`Run ${id}: ${e.message}`, 'error');
+      if (destroyed) return;
+      if (e.status === 404 || e.status === 400) {
+        el.replaceChildren(h('div.notice.error', `${e.message}. `, h('a', { href: '#/runs' }, 'Back to the runs')));
+        destroyed = true;
+        return;
+      }
+      if (e.status !== 0) toast(`Run ${id}: ${e.message}`, 'error');
     }
     redraw();
   }
@@ -119,7 +125,7 @@ export function liveView(ctx, id) {
         data.merge(m);
         redraw();
       } catch (e) {
-        if (!destroyed && e.status !== 0) toast(`Could not load the curves of ${id}: ${e.message}`, 'error');
+        if (!destroyed && e.status !== 0 && e.status !== 404) toast(`Could not load the curves of ${id}: ${e.message}`, 'error');
       }
     });
     return chain;
