@@ -8,7 +8,9 @@ const POLL_MS = 2000;
 const datasets = new Map(); // run id -> data set name (from its config, fetched once)
 
 export function runsView(ctx, params) {
-  const { toast } = ctx;
+  const { toast, bus, meta } = ctx;
+  const watched = new Map(); // run id -> unsubscribe: state streams of active runs
+  const soon = () => { clearTimeout(timer); timer = setTimeout(poll, 150); };
   let filter = params.get('state') || 'all';
   let runs = [];
   let timer = null;
@@ -86,16 +88,37 @@ export function runsView(ctx, params) {
   async function poll() {
     try {
       runs = (await api.runs()).runs || [];
+      if (destroyed) return;
       el.classList.remove('stale');
+      // A state change of an active run refreshes the table at once instead of at the next poll.
+      const active = new Set(runs.filter((r) => ['queued', 'running', 'stopping'].includes(r.state)).map((r) => r.id));
+      for (const id of active) {
+        if (!watched.has(id)) watched.set(id, bus.subscribe(meta.streams.state.replace('{id}', id), soon));
+      }
+      for (const [id, off] of watched) {
+        if (!active.has(id)) {
+          off();
+          watched.delete(id);
+        }
+      }
       render();
       fetchDatasets();
     } catch (e) {
       el.classList.add('stale');
       if (e.status !== 0) toast(`Cannot list runs: ${e.message}`, 'error');
     }
+    clearTimeout(timer); // one timer even when a state change polled in between
     if (!destroyed) timer = setTimeout(poll, document.hidden ? 4 * POLL_MS : POLL_MS);
   }
   poll();
 
-  return { el, title: 'Runs', destroy() { destroyed = true; clearTimeout(timer); } };
+  return {
+    el,
+    title: 'Runs',
+    destroy() {
+      destroyed = true;
+      clearTimeout(timer);
+      watched.forEach((off) => off());
+    },
+  };
 }
