@@ -1,0 +1,117 @@
+package io.firstspike.server;
+
+import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
+
+/**
+ * Every event-bus address and every verticle config key of the workbench, in one place. The page
+ * receives the browser-visible ones from {@code GET /api/meta} so JavaScript never repeats them.
+ *
+ * <p>Live streams live in the {@code runs.<id>.*} namespace, the only one the browser bridge lets
+ * out; commands and internal notices live under {@code firstspike.*}, which the bridge never
+ * forwards in either direction.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /** Prefix of the per-run live streams. */
+  public static final String RUNS_PREFIX = "runs.";
+
+  /** Suffixes of the three per-run streams: {@code runs.<id>.<kind>}. */
+  public static final String BATCH = "batch";
+
+  public static final String EPOCH = "epoch";
+  public static final String STATE = "state";
+
+  /**
+   * The only addresses the bridge lets out to browsers: anchored, so {@code runs.x.batch.y} or
+   * {@code xruns.a.batch} do not match; the id part uses the characters of a run id.
+   */
+  public static final String OUTBOUND_REGEX = "^runs\\.[A-Za-z0-9._+-]+\\.(batch|epoch|state)$";
+
+  public static final Pattern OUTBOUND = Pattern.compile(OUTBOUND_REGEX);
+
+  /** Request/reply: create a run. Body {config | yaml, name?, overrides?}; reply {id}. */
+  public static final String CMD_CREATE = "firstspike.runs.create";
+
+  /** Request/reply: all runs, newest first. Reply {runs: [summary]}. */
+  public static final String CMD_LIST = "firstspike.runs.list";
+
+  /** Request/reply: one run. Body {id}; reply the summary plus its config. */
+  public static final String CMD_GET = "firstspike.runs.get";
+
+  /** Request/reply: the logged curves. Body {id, since, points}; reply {epochs, batches}. */
+  public static final String CMD_METRICS = "firstspike.runs.metrics";
+
+  /** Request/reply: stop a queued or running run. Body {id}; reply {id, state}. */
+  public static final String CMD_STOP = "firstspike.runs.stop";
+
+  /** Request/reply: queue a stopped, interrupted or failed run again. Body {id}; reply {id, state}. */
+  public static final String CMD_RESUME = "firstspike.runs.resume";
+
+  /** Request/reply, internal: stop every training (they are marked interrupted), start none. */
+  public static final String CMD_SHUTDOWN = "firstspike.internal.shutdown";
+
+  /** Internal: a TrainingVerticle tells the run manager that its run ended. Body {id, state}. */
+  public static final String RUN_ENDED = "firstspike.internal.run-ended";
+
+  /** {@code runs.<id>.batch}: sampled per-batch messages. */
+  public static String batch(String runId) {
+    return RUNS_PREFIX + runId + "." + BATCH;
+  }
+
+  /** {@code runs.<id>.epoch}: one message per finished epoch. */
+  public static String epoch(String runId) {
+    return RUNS_PREFIX + runId + "." + EPOCH;
+  }
+
+  /** {@code runs.<id>.state}: every lifecycle change. */
+  public static String state(String runId) {
+    return RUNS_PREFIX + runId + "." + STATE;
+  }
+
+  /** Internal, never bridged: asks the TrainingVerticle of a run to stop. Body {reason}. */
+  public static String stopCommand(String runId) {
+    return "firstspike.training." + runId + ".stop";
+  }
+
+  /** Config keys of the verticles (DeploymentOptions.setConfig), with their defaults. */
+  public static final class Keys {
+    private Keys() {}
+
+    public static final String PORT = "port";
+    public static final int DEFAULT_PORT = 8080;
+    public static final String HOST = "host";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final String RUNS_DIR = "runsDir";
+    public static final String DEFAULT_RUNS_DIR = "experiment_results";
+    public static final String CONFIGS_DIR = "configsDir";
+    public static final String DEFAULT_CONFIGS_DIR = "configs";
+    public static final String MAX_CONCURRENT = "maxConcurrent";
+    public static final int DEFAULT_MAX_CONCURRENT = 1;
+    public static final String THREADS = "threads";
+    public static final String TOKEN = "token";
+    public static final String ALLOWED_ORIGINS = "allowedOrigins";
+
+    /** Upper bound of batch messages per second and run sent to the bridge. */
+    public static final String BATCH_RATE = "batchMessagesPerSecond";
+
+    public static final int DEFAULT_BATCH_RATE = 10;
+  }
+
+  /** What {@code GET /api/meta} tells the page: the stream address pattern and the bridge. */
+  public static JsonObject meta() {
+    return new JsonObject()
+        .put("runsPrefix", RUNS_PREFIX)
+        .put(
+            "streams",
+            new JsonObject()
+                .put(BATCH, "runs.{id}." + BATCH)
+                .put(EPOCH, "runs.{id}." + EPOCH)
+                .put(STATE, "runs.{id}." + STATE))
+        .put("outboundRegex", OUTBOUND_REGEX)
+        .put("eventBusPath", HttpVerticle.EVENTBUS_PATH)
+        .put("webSocketPath", HttpVerticle.EVENTBUS_PATH + "/websocket")
+        .put("pingMillis", HttpVerticle.CLIENT_PING_MILLIS);
+  }
+}

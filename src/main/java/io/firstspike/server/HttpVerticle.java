@@ -1,0 +1,258 @@
+package io.firstspike.server;
+
+import io.firstspike.runs.RunStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * The REST API (see docs/API.md), the static page, WebJars and the event-bus bridge for browsers.
+ * Holds no run state: every API call is a request to the run manager over the event bus.
+ *
+ * <p>The bridge at {@value #EVENTBUS_PATH} lets out only addresses matching
+ * {@link Addresses#OUTBOUND_REGEX} and lets nothing in; it needs the token (if any) and an
+ * allowed Origin. Only the WebSocket transports are enabled, and the SockJS iframe page (which
+ * would load the client library from a CDN) is not served.
+ */
+public final class HttpVerticle extends VerticleBase {
+  public static final String EVENTBUS_PATH = "/eventbus";
+  /** The bridge drops a socket that has not pinged for {@link #PING_TIMEOUT_MILLIS}. */
+  public static final long CLIENT_PING_MILLIS = 5_000;
+  static final long PING_TIMEOUT_MILLIS = 15_000;
+  /** Largest accepted request body: 1 MiB, larger ones get 413. */
+  public static final long MAX_BODY_BYTES = 1L << 20;
+  private static final Pattern PLOT_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.(png|svg|json)");
+  private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(60_000);
+
+  private final AtomicLong droppedFrames = new AtomicLong();
+  private HttpServer server;
+  private ApiSecurity security;
+  private ConfigLibrary configs;
+
+  /** The port the server listens on (the chosen one when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    JsonObject c = config();
+    String host = c.getString(Addresses.Keys.HOST, Addresses.Keys.DEFAULT_HOST);
+    int port = c.getInteger(Addresses.Keys.PORT, Addresses.Keys.DEFAULT_PORT);
+    List<String> origins = c.getJsonArray(Addresses.Keys.ALLOWED_ORIGINS, new JsonArray()).stream()
+        .map(Object::toString).toList();
+    security = new ApiSecurity(c.getString(Addresses.Keys.TOKEN), ApiSecurity.isLoopbackName(host), origins);
+    configs = new ConfigLibrary(Path.of(c.getString(Addresses.Keys.CONFIGS_DIR, Addresses.Keys.DEFAULT_CONFIGS_DIR)));
+
+    Router router = Router.router(vertx);
+    router.route().handler(security::checkHost);
+    router.get("/api/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
+        .put("tokenRequired", security.tokenRequired()).put("droppedFrames", droppedFrames.get())));
+    router.post("/api/login").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(security::login);
+    router.route("/api/*").handler(security::requireToken).handler(security::checkOriginForMutations);
+    // A route of its own: Vert.x Web wants body handlers before user handlers within one route.
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.get("/api/meta").handler(ctx -> ctx.json(Addresses.meta()));
+    router.get("/api/configs").handler(this::listConfigsHandler);
+    router.get("/api/configs/:name").handler(this::getConfigHandler);
+    router.post("/api/runs").handler(this::createRunHandler);
+    router.get("/api/runs").handler(ctx -> ask(ctx, Addresses.CMD_LIST, new JsonObject(), 200));
+    router.get("/api/runs/:id").handler(ctx -> withId(ctx, Addresses.CMD_GET, new JsonObject()));
+    router.get("/api/runs/:id/metrics").handler(this::metricsHandler);
+    router.post("/api/runs/:id/stop").handler(ctx -> withId(ctx, Addresses.CMD_STOP, new JsonObject()));
+    router.post("/api/runs/:id/resume").handler(ctx -> withId(ctx, Addresses.CMD_RESUME, new JsonObject()));
+    router.post("/api/runs/:id/evaluate").handler(this::notWiredHandler);
+    router.get("/api/runs/:id/plots").handler(this::notWiredHandler);
+    router.get("/api/runs/:id/plots/:file").handler(this::plotFileHandler);
+    router.route("/api/*").handler(ctx -> HttpErrors.send(ctx, 404, "no endpoint " + ctx.request().method()
+        + " " + ctx.normalizedPath() + "; see docs/API.md"));
+
+    router.route(EVENTBUS_PATH + "/*").handler(security::requireToken).handler(security::checkOrigin)
+        .handler(this::noIframeHandler).subRouter(bridge());
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    router.route("/*").handler(StaticHandler.create("webroot"));
+    router.route().failureHandler(this::failureHandler);
+
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    return server.requestHandler(router).listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private Router bridge() {
+    SockJSHandlerOptions sockOpts = new SockJSHandlerOptions()
+        .setRegisterWriteHandler(false)
+        .setInsertJSESSIONID(false)
+        .setLibraryURL("/sockjs-client-not-served.js");
+    for (Transport t : Transport.values()) {
+      if (t != Transport.WEBSOCKET) {
+        sockOpts.addDisabledTransport(t.name());
+      }
+    }
+    SockJSBridgeOptions bridgeOpts = new SockJSBridgeOptions()
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.OUTBOUND_REGEX))
+        .setPingTimeout(PING_TIMEOUT_MILLIS);
+    return SockJSHandler.create(vertx, sockOpts).bridge(bridgeOpts, this::bridgeEventHandler);
+  }
+
+  /**
+   * The bridge writes to a socket without looking at its write queue, so a browser that stops
+   * reading (a background tab, a stalled network) would make the server buffer every message for
+   * it. Instead, a message for a socket whose queue is full is dropped: the page backfills over
+   * HTTP, and neither memory nor the training waits for that browser.
+   */
+  private void bridgeEventHandler(BridgeEvent event) {
+    if (event.type() == BridgeEventType.RECEIVE && event.socket().writeQueueFull()) {
+      droppedFrames.incrementAndGet();
+      event.complete(false);
+    } else {
+      event.complete(true);
+    }
+  }
+
+  private void createRunHandler(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      HttpErrors.send(ctx, 400, "body must be a JSON object: " + e.getMessage());
+      return;
+    }
+    if (body == null) {
+      HttpErrors.send(ctx, 400, "body must be a JSON object such as {\"config\": \"yin_yang\"}");
+      return;
+    }
+    ask(ctx, Addresses.CMD_CREATE, body, 201);
+  }
+
+  private void metricsHandler(RoutingContext ctx) {
+    JsonObject q = new JsonObject();
+    try {
+      q.put("since", longParam(ctx, "since", -1, -1));
+      q.put("points", (int) longParam(ctx, "points", 2000, 10));
+    } catch (IllegalArgumentException e) {
+      HttpErrors.send(ctx, 400, e.getMessage());
+      return;
+    }
+    withId(ctx, Addresses.CMD_METRICS, q);
+  }
+
+  private void listConfigsHandler(RoutingContext ctx) {
+    vertx.executeBlocking(() -> new JsonObject().put("configs", configs.list()), false)
+        .onSuccess(ctx::json)
+        .onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
+  }
+
+  private void getConfigHandler(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    if (!ConfigLibrary.isValidName(name)) {
+      HttpErrors.send(ctx, 400, "invalid config name '" + name + "': letters, digits, '.', '_', '+', '-' only");
+      return;
+    }
+    vertx.executeBlocking(() -> configs.read(name), false).onSuccess(text -> {
+      if (text.isEmpty()) {
+        HttpErrors.send(ctx, 404, "no config '" + name + "' in " + configs.dir());
+      } else {
+        ctx.json(new JsonObject().put("name", name).put("yaml", text.get()));
+      }
+    }).onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
+  }
+
+  /** Evaluation and plots arrive with the evaluation issue; until then say so, after checking the run. */
+  private void notWiredHandler(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!RunStore.isValidId(id)) {
+      HttpErrors.send(ctx, 400, "invalid run id '" + id + "'");
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.CMD_GET, new JsonObject().put("id", id))
+        .onSuccess(r -> HttpErrors.send(ctx, 501, "evaluation not wired yet"))
+        .onFailure(e -> HttpErrors.fromReply(ctx, e));
+  }
+
+  private void plotFileHandler(RoutingContext ctx) {
+    String file = ctx.pathParam("file");
+    if (file == null || !PLOT_FILE.matcher(file).matches() || file.contains("..")) {
+      HttpErrors.send(ctx, 400, "invalid plot file name '" + file + "': expected a plain name ending in .png, .svg or .json");
+      return;
+    }
+    notWiredHandler(ctx);
+  }
+
+  /** SockJS would serve an iframe page that loads its client from a CDN: refuse it. */
+  private void noIframeHandler(RoutingContext ctx) {
+    if (ctx.normalizedPath().startsWith(EVENTBUS_PATH + "/iframe")) {
+      HttpErrors.send(ctx, 404, "the SockJS iframe transport is disabled; use " + EVENTBUS_PATH + "/websocket");
+    } else {
+      ctx.next();
+    }
+  }
+
+  private void withId(RoutingContext ctx, String address, JsonObject body) {
+    String id = ctx.pathParam("id");
+    if (!RunStore.isValidId(id)) {
+      HttpErrors.send(ctx, 400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
+      return;
+    }
+    ask(ctx, address, body.put("id", id), 200);
+  }
+
+  private void ask(RoutingContext ctx, String address, JsonObject body, int okStatus) {
+    vertx.eventBus().<JsonObject>request(address, body, SLOW).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.response().setStatusCode(okStatus);
+        ctx.json(ar.result().body());
+      } else {
+        HttpErrors.fromReply(ctx, ar.cause());
+      }
+    });
+  }
+
+  private void failureHandler(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String message = switch (status) {
+      case 413 -> "request body larger than " + MAX_BODY_BYTES + " bytes";
+      case 404 -> "not found: " + ctx.normalizedPath();
+      default -> ctx.failure() != null ? String.valueOf(ctx.failure().getMessage()) : "request failed";
+    };
+    HttpErrors.send(ctx, status, message);
+  }
+
+  private static long longParam(RoutingContext ctx, String name, long dflt, long min) {
+    List<String> v = ctx.queryParam(name);
+    if (v.isEmpty()) {
+      return dflt;
+    }
+    try {
+      long x = Long.parseLong(v.get(0).trim());
+      if (x < min) {
+        throw new IllegalArgumentException(name + " must be >= " + min + ", got " + x);
+      }
+      return x;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, got '" + v.get(0) + "'");
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.firstspike.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firstspike.runs.Json;
+import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunStatus;
+import io.firstspike.train.EpochMetrics;
+import io.firstspike.train.RunState;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * The JSON views of a run folder served by the API: everything is read from the folder, so a
+ * restarted server shows exactly what the last one did. Blocking (file I/O).
+ */
+final class RunSummaries {
+  private RunSummaries() {}
+
+  /**
+   * {@code {id, state, reason, createdAt, updatedAt, epochsDone, epochs, lastSnapshot, node,
+   * progress, etaSeconds, samplesPerSecond, bestValAccuracy, bestEpoch, lastValAccuracy,
+   * lastValLoss, lastTrainAccuracy, lastTrainLoss, snapshots}} plus {@code config} (the YAML
+   * text) when asked. progress = epochsDone / epochs in [0, 1]; accuracies are null before the
+   * first epoch; {@code stopping} replaces {@code running} while a stop request is pending.
+   */
+  static JsonObject summary(RunFolder run, boolean withConfig, boolean stopPending) {
+    RunStatus st = run.status().orElseThrow(
+        () -> new IllegalStateException("run " + run.id() + " has no " + RunFolder.STATUS));
+    List<EpochMetrics> metrics = run.metrics();
+    RunState state = st.state();
+    if (stopPending && (state == RunState.RUNNING || state == RunState.QUEUED)) {
+      state = RunState.STOPPING;
+    }
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("id", run.id());
+    n.put("state", state.wire());
+    n.put("reason", st.reason() == null ? "" : st.reason());
+    n.put("createdAt", st.createdAt());
+    n.put("updatedAt", st.updatedAt());
+    n.put("epochsDone", st.epochsDone());
+    n.put("epochs", st.epochs());
+    n.put("lastSnapshot", st.lastSnapshot());
+    n.put("node", st.node());
+    putNumber(n, "progress", st.epochs() > 0 ? Math.min(1.0, (double) st.epochsDone() / st.epochs()) : Double.NaN);
+    EpochMetrics last = metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
+    EpochMetrics best = null;
+    for (EpochMetrics m : metrics) {
+      if (Double.isFinite(m.valAccuracy()) && (best == null || m.valAccuracy() > best.valAccuracy())) {
+        best = m;
+      }
+    }
+    boolean live = state == RunState.RUNNING || state == RunState.STOPPING;
+    putNumber(n, "etaSeconds", last != null && live ? last.etaSeconds() : Double.NaN);
+    putNumber(n, "samplesPerSecond", last != null ? last.samplesPerSecond() : Double.NaN);
+    putNumber(n, "bestValAccuracy", best != null ? best.valAccuracy() : Double.NaN);
+    if (best != null) {
+      n.put("bestEpoch", best.epoch());
+    } else {
+      n.putNull("bestEpoch");
+    }
+    putNumber(n, "lastValAccuracy", last != null ? last.valAccuracy() : Double.NaN);
+    putNumber(n, "lastValLoss", last != null ? last.valLoss() : Double.NaN);
+    putNumber(n, "lastTrainAccuracy", last != null ? last.trainAccuracy() : Double.NaN);
+    putNumber(n, "lastTrainLoss", last != null ? last.trainLoss() : Double.NaN);
+    ArrayNode snaps = n.putArray("snapshots");
+    run.snapshotEpochs().forEach(snaps::add);
+    if (withConfig) {
+      try {
+        n.put("config", Files.readString(run.configFile(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + run.configFile() + ": " + e.getMessage(), e);
+      }
+    }
+    return EventJson.toJsonObject(n);
+  }
+
+  /**
+   * {@code {id, epochs: [EpochMetrics with step > since], batches: [decimated lines with step >
+   * since], totalBatches, decimated}}; {@code since} = -1 returns everything.
+   */
+  static JsonObject metrics(RunFolder run, long since, int maxPoints) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("id", run.id());
+    ArrayNode epochs = n.putArray("epochs");
+    for (EpochMetrics m : run.metrics()) {
+      if (since < 0 || m.step() > since) {
+        epochs.add(Json.MAPPER.valueToTree(m));
+      }
+    }
+    List<JsonNode> lines = run.batches().stream()
+        .filter(l -> since < 0 || l.path("step").asLong(-1) > since)
+        .toList();
+    List<JsonNode> kept = BatchDecimator.decimate(lines, maxPoints);
+    n.putArray("batches").addAll(kept);
+    n.put("totalBatches", lines.size());
+    n.put("decimated", kept.size() < lines.size());
+    return EventJson.toJsonObject(n);
+  }
+
+  private static void putNumber(ObjectNode n, String key, double v) {
+    if (Double.isFinite(v)) {
+      n.put(key, v);
+    } else {
+      n.putNull(key);
+    }
+  }
+}

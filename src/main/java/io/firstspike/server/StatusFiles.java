@@ -1,0 +1,30 @@
+package io.firstspike.server;
+
+import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunStatus;
+import io.firstspike.train.RunState;
+import java.time.Instant;
+
+/** The few status.json changes the server makes itself (queue, stop before start, interrupt). */
+final class StatusFiles {
+  private StatusFiles() {}
+
+  /** Replaces state and reason of the run's status, keeping its counters; atomic on disk. */
+  static RunStatus write(RunFolder run, RunState state, String reason) {
+    String now = Instant.now().toString();
+    RunStatus old =
+        run.status().orElseGet(() -> new RunStatus(state, "", now, now, 0, 0, -1, ServerNode.name()));
+    RunStatus next =
+        new RunStatus(
+            state,
+            reason == null ? "" : reason,
+            old.createdAt(),
+            now,
+            old.epochsDone(),
+            old.epochs(),
+            old.lastSnapshot(),
+            old.node());
+    run.writeStatus(next);
+    return next;
+  }
+}

@@ -1,0 +1,188 @@
+package io.firstspike.server;
+
+import io.firstspike.runs.RunEngine;
+import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunOutcome;
+import io.firstspike.train.RunState;
+import io.firstspike.train.StopFlag;
+import io.firstspike.train.TrainingEvent;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.subjects.PublishSubject;
+import io.reactivex.rxjava3.subjects.Subject;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rxjava3.core.RxHelper;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Drives one run: {@link RunEngine#execute} on a dedicated worker thread (the run's folder is
+ * written by the engine, exactly as from the CLI), its events adapted to JSON on the run's three
+ * stream addresses. Deployed by the run manager as a worker verticle, one per active run.
+ *
+ * <p>Batches are sampled with RxJava: at most {@code r} messages per second, where a sample is
+ * the newest batch of each {@code 1/r}-second window and the last batch of the run is always
+ * sent when the training ends. Only the newest batch is held, so a slow bridge or browser never
+ * makes the training wait or memory grow. Epoch and state messages are sent as they happen.
+ *
+ * <p>Stopping: a message on {@link Addresses#stopCommand} sets the {@link StopFlag} the loop checks
+ * between batches. Undeploying the verticle while the training runs (server shutdown) does the
+ * same and then marks the run {@code interrupted}, so {@code resume} continues it later.
+ */
+public final class TrainingVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(TrainingVerticle.class.getName());
+
+  private final RunEngine engine;
+  private final RunFolder run;
+  private final int threads;
+  private final int batchRate;
+  private final StopFlag stopFlag = new StopFlag();
+  private final Promise<RunOutcome> done = Promise.promise();
+  private final Subject<TrainingEvent.Batch> batches = PublishSubject.<TrainingEvent.Batch>create();
+  private volatile boolean shuttingDown;
+  private volatile RunState lastPublished = RunState.QUEUED;
+  private volatile boolean conversionFailureLogged;
+  private Disposable sampling;
+  private WorkerExecutor executor;
+  private MessageConsumer<JsonObject> stopConsumer;
+
+  /**
+   * @param batchRate upper bound of batch messages per second
+   */
+  public TrainingVerticle(RunEngine engine, RunFolder run, int threads, int batchRate) {
+    this.engine = engine;
+    this.run = run;
+    this.threads = threads;
+    this.batchRate = batchRate;
+  }
+
+  /** Completes with the outcome when the engine returns (or fails). */
+  public Future<RunOutcome> outcome() {
+    return done.future();
+  }
+
+  @Override
+  public Future<?> start() {
+    String id = run.id();
+    EventBus bus = vertx.eventBus();
+    sampling =
+        batches
+            .sample(
+                1000L / batchRate,
+                TimeUnit.MILLISECONDS,
+                RxHelper.scheduler(io.vertx.rxjava3.core.Vertx.newInstance(vertx)),
+                true)
+            .subscribe(b -> publishSafely(Addresses.batch(id), () -> EventJson.batch(id, b)));
+    stopConsumer = bus.consumer(Addresses.stopCommand(id), this::stopHandler);
+    // One long task per run: a pool of its own with no blocked-thread warnings for hours of work.
+    executor = vertx.createSharedWorkerExecutor("firstspike-training-" + id, 1, 365, TimeUnit.DAYS);
+    executor.<RunOutcome>executeBlocking(this::train, false).onComplete(this::trainingEnded);
+    return stopConsumer.completion();
+  }
+
+  /** Server shutdown while training: ask the loop to stop, wait for it, then release resources. */
+  @Override
+  public Future<?> stop() {
+    if (!done.future().isComplete()) {
+      shuttingDown = true;
+      stopFlag.request("server shutting down");
+    }
+    return done.future()
+        .eventually(() -> {
+          sampling.dispose();
+          return executor.close();
+        });
+  }
+
+  private RunOutcome train() {
+    try {
+      return engine.execute(run, threads, this::onEvent, stopFlag);
+    } finally {
+      batches.onComplete(); // flushes the newest batch through the sampler
+    }
+  }
+
+  private void stopHandler(Message<JsonObject> msg) {
+    String reason = msg.body() == null ? "stopped by user" : msg.body().getString("reason", "stopped by user");
+    stopFlag.request(reason);
+    if (!lastPublished.isTerminal()) {
+      publishState(RunState.STOPPING, reason);
+    }
+    msg.reply(new JsonObject().put("id", run.id()).put("state", RunState.STOPPING.wire()));
+  }
+
+  /** Runs on the training thread: must return quickly, never throw into the loop. */
+  private void onEvent(TrainingEvent event) {
+    String id = run.id();
+    if (event instanceof TrainingEvent.Batch b) {
+      batches.onNext(b);
+    } else if (event instanceof TrainingEvent.Epoch e) {
+      publishSafely(Addresses.epoch(id), () -> EventJson.epoch(id, e));
+    } else if (event instanceof TrainingEvent.StateChange s) {
+      publishState(s.state(), s.reason());
+    }
+    // Snapshot events: the folder records snapshots; no stream needs them.
+  }
+
+  private void trainingEnded(AsyncResult<RunOutcome> ar) {
+    RunOutcome outcome;
+    if (ar.succeeded()) {
+      outcome = ar.result();
+    } else {
+      // The engine broke its contract (it should return FAILED): record it, keep the server up.
+      LOG.log(Level.WARNING, "training of " + run.id() + " threw", ar.cause());
+      String reason = "internal error: " + ar.cause();
+      int done = run.status().map(s -> s.epochsDone()).orElse(0);
+      int snap = run.status().map(s -> s.lastSnapshot()).orElse(-1);
+      outcome = new RunOutcome(RunState.FAILED, reason, done, snap);
+      writeStatusQuietly(RunState.FAILED, reason);
+    }
+    if (shuttingDown && (outcome.state() == RunState.STOPPED || outcome.state() == RunState.INTERRUPTED)) {
+      String reason =
+          "server shut down during training; resume continues from "
+              + (outcome.lastSnapshot() >= 0 ? "the snapshot of epoch " + outcome.lastSnapshot() : "the start");
+      writeStatusQuietly(RunState.INTERRUPTED, reason);
+      outcome = new RunOutcome(RunState.INTERRUPTED, reason, outcome.epochsDone(), outcome.lastSnapshot());
+    }
+    if (lastPublished != outcome.state()) {
+      publishState(outcome.state(), outcome.reason());
+    }
+    vertx.eventBus()
+        .send(Addresses.RUN_ENDED,
+            new JsonObject().put("id", run.id()).put("state", outcome.state().wire()));
+    done.complete(outcome);
+  }
+
+  private void writeStatusQuietly(RunState state, String reason) {
+    try {
+      StatusFiles.write(run, state, reason);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot write the status of " + run.id(), e);
+    }
+  }
+
+  private void publishState(RunState state, String reason) {
+    lastPublished = state;
+    publishSafely(Addresses.state(run.id()), () -> EventJson.state(run.id(), state, reason));
+  }
+
+  /** A message that cannot be converted is skipped (and logged once), never the training. */
+  private void publishSafely(String address, java.util.function.Supplier<JsonObject> body) {
+    try {
+      vertx.eventBus().publish(address, body.get());
+    } catch (RuntimeException e) {
+      if (!conversionFailureLogged) {
+        conversionFailureLogged = true;
+        LOG.log(Level.WARNING, "cannot publish on " + address + "; skipping such messages", e);
+      }
+    }
+  }
+}

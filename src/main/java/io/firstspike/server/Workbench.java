@@ -1,0 +1,151 @@
+package io.firstspike.server;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The launcher: deploys the run manager, then the HTTP verticle (the evaluation verticle joins
+ * when the evaluation issue lands), and undeploys them in reverse order.
+ */
+public final class Workbench {
+  /** How long a graceful stop waits for trainings to stop and write their snapshot. */
+  static final long SHUTDOWN_MILLIS = 120_000;
+
+  private final Vertx vertx;
+  private final String runManagerId;
+  private final String httpId;
+  private final String host;
+  private final int port;
+  private final String token;
+
+  private Workbench(Vertx vertx, String runManagerId, String httpId, String host, int port, String token) {
+    this.vertx = vertx;
+    this.runManagerId = runManagerId;
+    this.httpId = httpId;
+    this.host = host;
+    this.port = port;
+    this.token = token;
+  }
+
+  /**
+   * Deploys the workbench on {@code vertx}. When the host is not loopback and no token is given, a
+   * random token is generated and printed once on standard output.
+   */
+  public static Future<Workbench> start(Vertx vertx, WorkbenchOptions o) {
+    if (o.engine() == null || o.preparer() == null) {
+      return Future.failedFuture(new IllegalStateException(
+          "no training engine: WorkbenchOptions.engine/preparer are null (the run executor is not built in)"));
+    }
+    String token = o.token();
+    if (token == null && !isLoopback(o.host())) {
+      token = newToken();
+      System.out.println("Binding " + o.host() + " (not loopback) requires a token; generated one: " + token);
+    }
+    String tok = token;
+    JsonObject managerConfig = new JsonObject()
+        .put(Addresses.Keys.RUNS_DIR, o.runsDir().toString())
+        .put(Addresses.Keys.CONFIGS_DIR, o.configsDir().toString())
+        .put(Addresses.Keys.MAX_CONCURRENT, o.maxConcurrent())
+        .put(Addresses.Keys.THREADS, o.threads())
+        .put(Addresses.Keys.BATCH_RATE, o.batchMessagesPerSecond());
+    JsonObject httpConfig = new JsonObject()
+        .put(Addresses.Keys.HOST, o.host())
+        .put(Addresses.Keys.PORT, o.port())
+        .put(Addresses.Keys.TOKEN, tok)
+        .put(Addresses.Keys.CONFIGS_DIR, o.configsDir().toString())
+        .put(Addresses.Keys.ALLOWED_ORIGINS, new JsonArray(o.allowedOrigins()));
+    HttpVerticle http = new HttpVerticle();
+    return vertx.deployVerticle(new RunManagerVerticle(o.engine(), o.preparer()),
+            new DeploymentOptions().setConfig(managerConfig))
+        .compose(manager -> vertx.deployVerticle(http, new DeploymentOptions().setConfig(httpConfig))
+            .recover(e -> vertx.undeploy(manager).transform(x -> Future.failedFuture(e)))
+            .map(h -> new Workbench(vertx, manager, h, o.host(), http.actualPort(), tok)));
+  }
+
+  /**
+   * Graceful stop: HTTP first (no new requests), then every training is asked to stop, writes its
+   * snapshot and is marked interrupted; then the run manager goes.
+   */
+  public Future<Void> stop() {
+    return vertx.undeploy(httpId)
+        .transform(x -> vertx.eventBus().request(Addresses.CMD_SHUTDOWN, new JsonObject(),
+            new DeliveryOptions().setSendTimeout(SHUTDOWN_MILLIS)))
+        .transform(x -> vertx.undeploy(runManagerId));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  /** The token clients must send, null if none is required. */
+  public String token() {
+    return token;
+  }
+
+  /** The page's address. */
+  public String url() {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return "http://" + h + ":" + port + "/";
+  }
+
+  /**
+   * The {@code serve} command: starts the workbench on a new Vert.x, prints its URL, and blocks
+   * until the JVM is asked to exit (Ctrl-C, SIGTERM); the shutdown hook then stops gracefully.
+   */
+  public static void runServe(WorkbenchOptions o) throws InterruptedException {
+    Vertx vertx = Vertx.vertx();
+    Workbench wb;
+    try {
+      wb = start(vertx, o).toCompletionStage().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      vertx.close();
+      throw new IllegalStateException("cannot start the workbench on " + o.host() + ":" + o.port()
+          + ": " + e.getCause().getMessage(), e.getCause());
+    }
+    System.out.println("FirstSpike workbench: " + wb.url() + "  (runs in " + o.runsDir().toAbsolutePath() + ")");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("Stopping: asking running trainings to stop and snapshot...");
+      try {
+        // Wait here, off the event loops: a callback chained onto them could not run once closed.
+        wb.stop().toCompletionStage().toCompletableFuture().get(SHUTDOWN_MILLIS + 10_000, TimeUnit.MILLISECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("graceful stop incomplete: " + e);
+      }
+      stopped.countDown();
+    }, "firstspike-shutdown"));
+    stopped.await();
+  }
+
+  static boolean isLoopback(String host) {
+    if (ApiSecurity.isLoopbackName(host)) {
+      return true;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  static String newToken() {
+    byte[] b = new byte[24];
+    new SecureRandom().nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}

@@ -1,0 +1,172 @@
+package io.firstspike.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every error answer of the API, against one workbench with one finished run. */
+@ExtendWith(VertxExtension.class)
+class WorkbenchErrorsTest {
+  private static final long TIMEOUT_MS = 15_000;
+  private static Vertx vertx;
+  private static ServerTestSupport s;
+  private static String finished;
+
+  @BeforeAll
+  static void start(@TempDir Path tmp) throws Exception {
+    vertx = Vertx.vertx();
+    s = new ServerTestSupport(vertx, tmp, o -> o);
+    finished = s.startRun(new JsonObject().put("config", "fast"));
+    s.awaitState(finished, "finished", TIMEOUT_MS);
+    // A file beside the runs folder that traversal attempts would like to reach.
+    Files.writeString(s.runsDir.getParent().resolve("secret.txt"), "secret");
+  }
+
+  @AfterAll
+  static void stop() {
+    s.close();
+    ServerTestSupport.await(vertx.close());
+  }
+
+  private static void assertError(HttpResponse<Buffer> r, int status, String messagePart) {
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(status);
+    JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getInteger("status")).isEqualTo(status);
+    assertThat(body.getString("error")).contains(messagePart);
+  }
+
+  @Test
+  @DisplayName("An invalid config is refused with 400 and the preparer's message naming the key")
+  void invalidConfig() {
+    assertError(s.post("/api/runs", new JsonObject().put("yaml", "epochs: zero\n")), 400, "key 'epochs'");
+    assertError(s.post("/api/runs", new JsonObject().put("config", "bad")), 400, "key 'epochs'");
+  }
+
+  @Test
+  @DisplayName("Unknown configs, missing or doubled config fields and bad overrides are 400")
+  void badRunRequests() {
+    assertError(s.post("/api/runs", new JsonObject().put("config", "nope")), 400, "available: [bad, fast, slow]");
+    assertError(s.post("/api/runs", new JsonObject()), 400, "exactly one of");
+    assertError(s.post("/api/runs", new JsonObject().put("config", "fast").put("yaml", "epochs: 1")), 400, "exactly one of");
+    assertError(s.post("/api/runs", new JsonObject().put("config", "fast").put("overrides", new JsonObject().put("dataDir", "/etc"))),
+        400, "unknown override 'dataDir'");
+    assertError(s.post("/api/runs", new JsonObject().put("config", "fast").put("overrides", new JsonObject().put("epochs", 0))),
+        400, "overrides.epochs");
+    assertError(s.post("/api/runs", new JsonObject().put("config", "../fast")), 400, "invalid config name");
+  }
+
+  @Test
+  @DisplayName("A body that is not JSON is 400; one over 1 MiB is 413")
+  void bodies() {
+    HttpResponse<Buffer> notJson = ServerTestSupport.await(s.client.post("/api/runs")
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{not json")));
+    assertError(notJson, 400, "JSON");
+    String big = "#".repeat((int) HttpVerticle.MAX_BODY_BYTES + 1);
+    HttpResponse<Buffer> tooBig = s.post("/api/runs", new JsonObject().put("yaml", big));
+    assertError(tooBig, 413, "larger than");
+    assertThat(s.get("/api/runs").statusCode()).as("the server survives").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("An unknown run id is 404 on every run endpoint")
+  void unknownRun() {
+    for (String uri : new String[] {"/api/runs/nope_1", "/api/runs/nope_1/metrics"}) {
+      assertError(s.get(uri), 404, "no run 'nope_1'");
+    }
+    assertError(s.post("/api/runs/nope_1/stop", null), 404, "no run");
+    assertError(s.post("/api/runs/nope_1/resume", null), 404, "no run");
+    assertError(s.post("/api/runs/nope_1/evaluate", null), 404, "no run");
+    assertError(s.get("/api/runs/nope_1/plots"), 404, "no run");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "/api/runs/..%2f..%2fsecret.txt",
+      "/api/runs/%2e%2e%2f%2e%2e%2fsecret.txt/metrics",
+      "/api/runs/%2e%2e/metrics",
+      "/api/runs/..%5c..%5csecret.txt",
+      "/api/runs/%2Fetc%2Fpasswd",
+      "/api/runs/%2fetc/metrics",
+      "/api/runs/.hidden",
+      "/api/runs/../../secret.txt",
+      "/api/configs/..%2f..%2fsecret",
+      "/api/configs/%2e%2e%2fsecret",
+      "/api/configs/%2Fetc%2Fpasswd",
+      "/api/configs/../../secret.txt",
+      "/..%2fsecret.txt",
+      "/%2e%2e/%2e%2e/secret.txt",
+      "/webjars/..%2f..%2fsecret.txt",
+  })
+  @DisplayName("Path traversal in ids, config names and static paths is 400 or 404 and never reveals a file")
+  void traversalIsRefused(String uri) {
+    HttpResponse<Buffer> r = s.get(uri);
+    assertThat(r.statusCode()).as(uri + " -> " + r.bodyAsString()).isIn(400, 404);
+    assertThat(String.valueOf(r.bodyAsString())).doesNotContain("secret\n").isNotEqualTo("secret");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"..%2fstatus.json", "%2e%2e%2f%2e%2e%2fsecret.txt", "%2Fetc%2Fpasswd", "a.exe", ".png"})
+  @DisplayName("Plot file names other than plain .png/.svg/.json names are 400")
+  void plotFileNames(String file) {
+    HttpResponse<Buffer> r = s.get("/api/runs/" + finished + "/plots/" + file);
+    assertThat(r.statusCode()).as(file + " -> " + r.bodyAsString()).isIn(400, 404);
+  }
+
+  @Test
+  @DisplayName("Evaluation and plots answer 501 until the evaluation issue wires them")
+  void evaluationNotWired() {
+    assertError(s.post("/api/runs/" + finished + "/evaluate", null), 501, "not wired");
+    assertError(s.get("/api/runs/" + finished + "/plots"), 501, "not wired");
+    assertError(s.get("/api/runs/" + finished + "/plots/accuracy.png"), 501, "not wired");
+  }
+
+  @Test
+  @DisplayName("Stopping a finished run and resuming it are conflicts (409)")
+  void conflicts() {
+    assertError(s.post("/api/runs/" + finished + "/stop", null), 409, "is finished");
+    assertError(s.post("/api/runs/" + finished + "/resume", null), 409, "is finished");
+  }
+
+  @Test
+  @DisplayName("Bad query parameters and unknown endpoints are 400 and 404")
+  void queryAndEndpoints() {
+    assertError(s.get("/api/runs/" + finished + "/metrics?since=abc"), 400, "since must be a whole number");
+    assertError(s.get("/api/runs/" + finished + "/metrics?points=3"), 400, "points must be >= 10");
+    assertError(s.get("/api/nothing"), 404, "no endpoint");
+    assertError(s.get("/api/configs/nope"), 404, "no config 'nope'");
+  }
+
+  @Test
+  @DisplayName("Configs are listed with their first comment line and served as text")
+  void configs() {
+    JsonObject list = s.get("/api/configs").bodyAsJsonObject();
+    assertThat(list.getJsonArray("configs").stream().map(c -> ((JsonObject) c).getString("name")))
+        .containsExactly("bad", "fast", "slow");
+    assertThat(list.getJsonArray("configs").getJsonObject(1).getString("description")).isEqualTo("two quick epochs");
+    assertThat(s.get("/api/configs/fast").bodyAsJsonObject().getString("yaml")).contains("epochs: 2");
+  }
+
+  @Test
+  @DisplayName("The meta endpoint serves the stream addresses the page subscribes to")
+  void meta() {
+    JsonObject meta = s.get("/api/meta").bodyAsJsonObject();
+    assertThat(meta.getString("outboundRegex")).isEqualTo(Addresses.OUTBOUND_REGEX);
+    assertThat(meta.getJsonObject("streams").getString("batch").replace("{id}", "x")).isEqualTo(Addresses.batch("x"));
+    assertThat(s.get("/webjars/chart.js/4.4.1/dist/chart.umd.js").statusCode()).isEqualTo(200);
+    assertThat(s.get("/").bodyAsString()).contains("FirstSpike");
+  }
+}

@@ -1,0 +1,130 @@
+package io.firstspike.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.firstspike.runs.Overrides;
+import io.firstspike.runs.RunExecutor;
+import io.firstspike.runs.RunStore;
+import io.firstspike.train.config.ConfigException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end with the real run executor: a tiny Yin-Yang network trained through the API. */
+@ExtendWith(VertxExtension.class)
+class WorkbenchRealExecutorTest {
+  private static final long TIMEOUT_MS = 60_000;
+  /** Validation samples of the Yin-Yang data set (one prediction row each). */
+  private static final int YIN_YANG_VALIDATION = 1000;
+  /** Frames allowed over rate x duration: the window open at registration and the final flush. */
+  private static final int RATE_SLACK = 2;
+
+  static String tinyYaml() throws IOException {
+    try (InputStream in = WorkbenchRealExecutorTest.class.getResourceAsStream("/server/yin_yang_tiny.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static ServerTestSupport realServer(Vertx vertx, Path tmp) throws IOException {
+    return new ServerTestSupport(vertx, tmp,
+        o -> o.withThreads(2).withEngine(DefaultEngine.engine(), DefaultEngine.preparer()));
+  }
+
+  @Test
+  @DisplayName("A Yin-Yang run trains through the API; the browser socket gets batches, epochs with predictions, and the end")
+  void trainsAndStreams(Vertx vertx, @TempDir Path tmp) throws Exception {
+    try (ServerTestSupport s = realServer(vertx, tmp);
+        EventBusSocket ws = new EventBusSocket(vertx, EventBusSocket.options(s.workbench.port()))) {
+      String id = s.startRun(new JsonObject().put("yaml", tinyYaml()).put("name", "yy")
+          .put("overrides", new JsonObject().put("epochs", 3)));
+      ws.register(Addresses.batch(id));
+      ws.register(Addresses.epoch(id));
+      ws.register(Addresses.state(id));
+      long t0 = System.nanoTime();
+      JsonObject batch = ws.awaitRec(Addresses.batch(id), b -> true, TIMEOUT_MS).getJsonObject("body");
+      assertThat(batch.getInteger("batchesPerEpoch")).isEqualTo(34); // 5000 samples / 150, rounded up
+      assertThat(batch.getJsonArray("classMeanTimes").size()).isEqualTo(3);
+      assertThat(batch.getJsonArray("silentFraction").size()).isEqualTo(2);
+      assertThat(batch.getJsonArray("raster").getJsonArray(0).size()).isEqualTo(4);
+      JsonObject epoch = ws.awaitRec(Addresses.epoch(id), b -> b.getJsonObject("metrics").getInteger("epoch") >= 1,
+          TIMEOUT_MS).getJsonObject("body");
+      assertThat(epoch.getJsonArray("validationPredictions").size()).isEqualTo(YIN_YANG_VALIDATION);
+      assertThat(epoch.getJsonArray("weightHistograms").size()).isEqualTo(2);
+      ws.awaitRec(Addresses.state(id), b -> "finished".equals(b.getString("state")), TIMEOUT_MS);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long batchFrames = ws.all.stream().filter(f -> Addresses.batch(id).equals(f.getString("address"))).count();
+      assertThat(batchFrames).as("batch frames in %.2f s", seconds)
+          .isLessThanOrEqualTo((long) Math.ceil(seconds * Addresses.Keys.DEFAULT_BATCH_RATE) + RATE_SLACK);
+
+      JsonObject run = s.awaitState(id, "finished", TIMEOUT_MS);
+      assertThat(run.getInteger("epochsDone")).isEqualTo(3);
+      assertThat(run.getDouble("bestValAccuracy")).isBetween(0.3, 1.0);
+      JsonObject metrics = s.get("/api/runs/" + id + "/metrics?points=40").bodyAsJsonObject();
+      JsonArray epochs = metrics.getJsonArray("epochs");
+      assertThat(epochs.getJsonObject(epochs.size() - 1).getInteger("epoch")).isEqualTo(3);
+      assertThat(metrics.getInteger("totalBatches")).isEqualTo(3 * 34);
+      assertThat(metrics.getJsonArray("batches").size()).isLessThanOrEqualTo(40);
+      assertThat(metrics.getBoolean("decimated")).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("Stopping and resuming a real run continues from its snapshot without repeating epochs")
+  void stopAndResume(Vertx vertx, @TempDir Path tmp) throws Exception {
+    try (ServerTestSupport s = realServer(vertx, tmp)) {
+      String id = s.startRun(new JsonObject().put("yaml", tinyYaml())
+          .put("overrides", new JsonObject().put("epochs", 200)));
+      long end = System.currentTimeMillis() + TIMEOUT_MS;
+      while (s.run(id).getInteger("epochsDone") < 1) {
+        assertThat(System.currentTimeMillis()).as("epoch 1 done in time").isLessThan(end);
+        Thread.sleep(20);
+      }
+      s.post("/api/runs/" + id + "/stop", null);
+      JsonObject stopped = s.awaitState(id, "stopped", TIMEOUT_MS);
+      int done = stopped.getInteger("epochsDone");
+      assertThat(stopped.getInteger("lastSnapshot")).isEqualTo(done);
+      s.post("/api/runs/" + id + "/resume", null);
+      while (s.run(id).getInteger("epochsDone") < done + 1) {
+        assertThat(System.currentTimeMillis()).as("an epoch after resuming").isLessThan(end);
+        Thread.sleep(20);
+      }
+      s.post("/api/runs/" + id + "/stop", null);
+      s.awaitState(id, "stopped", TIMEOUT_MS);
+      JsonArray epochs = s.get("/api/runs/" + id + "/metrics").bodyAsJsonObject().getJsonArray("epochs");
+      int previous = -1;
+      for (int i = 0; i < epochs.size(); i++) {
+        int e = epochs.getJsonObject(i).getInteger("epoch");
+        assertThat(e).as("epochs strictly increase across the resume").isEqualTo(previous + 1);
+        previous = e;
+      }
+      assertThat(previous).isGreaterThan(done);
+    }
+  }
+
+  @Test
+  @DisplayName("An invalid config is refused with 400 and exactly the message the CLI prints")
+  void invalidConfigMessage(Vertx vertx, @TempDir Path tmp) throws Exception {
+    String bad = tinyYaml().replace("layer_sizes: [10, 3]", "layer_sizes: [10, -3]");
+    ConfigException expected = catchThrowableOfType(ConfigException.class,
+        () -> RunExecutor.prepare(new RunStore(tmp.resolve("cli")), "mine.yaml", bad, Overrides.none()));
+    assertThat(expected).as("the config module rejects it").isNotNull();
+    try (ServerTestSupport s = realServer(vertx, tmp)) {
+      HttpResponse<Buffer> r = s.post("/api/runs", new JsonObject().put("yaml", bad).put("name", "mine"));
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo(expected.getMessage())
+          .contains(expected.keyPath());
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package io.firstspike.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run is its folder: whatever ends the server (SIGKILL, SIGTERM, a graceful stop), a new server
+ * over the same folder finds the run as interrupted with its curves, and resume finishes it.
+ * The kill tests run {@code serve} in a child JVM ({@link ServeMain}) and signal it.
+ */
+@ExtendWith(VertxExtension.class)
+class WorkbenchRestartTest {
+  private static final long TIMEOUT_MS = 20_000;
+  /** 4 epochs of 20 batches of 25 ms: about 0.5 s per epoch. */
+  private static final String FOUR_EPOCHS = "epochs: 4\nbatches: 20\ndelayMs: 25\n";
+  private static final Pattern URL = Pattern.compile("FirstSpike workbench: http://127\\.0\\.0\\.1:(\\d+)/");
+
+  @Test
+  @DisplayName("After SIGKILL mid-run a restarted server shows the run interrupted with its epochs, and resume finishes it")
+  void sigkill(Vertx vertx, @TempDir Path tmp) throws Exception {
+    String id = runInChildThenSignal(vertx, tmp, true);
+    try (ServerTestSupport s = new ServerTestSupport(vertx, tmp.resolve("runs"), tmp.resolve("configs"), o -> o, null)) {
+      JsonObject run = s.run(id);
+      assertThat(run.getString("state")).isEqualTo("interrupted");
+      assertThat(run.getString("reason")).contains("the server stopped while the run was running");
+      int epochsBefore = s.get("/api/runs/" + id + "/metrics").bodyAsJsonObject().getJsonArray("epochs").size();
+      assertThat(epochsBefore).as("curves of finished epochs survive the kill").isBetween(1, 3);
+      s.post("/api/runs/" + id + "/resume", null);
+      JsonObject done = s.awaitState(id, "finished", TIMEOUT_MS);
+      assertThat(done.getInteger("epochsDone")).isEqualTo(4);
+      assertThat(s.get("/api/runs/" + id + "/metrics").bodyAsJsonObject().getJsonArray("epochs").size())
+          .as("resume continued after the last snapshot: each epoch logged once").isEqualTo(4);
+    }
+  }
+
+  @Test
+  @DisplayName("SIGTERM stops the training through the shutdown hook and marks the run interrupted")
+  void sigterm(Vertx vertx, @TempDir Path tmp) throws Exception {
+    String id = runInChildThenSignal(vertx, tmp, false);
+    try (ServerTestSupport s = new ServerTestSupport(vertx, tmp.resolve("runs"), tmp.resolve("configs"), o -> o, null)) {
+      JsonObject run = s.run(id);
+      assertThat(run.getString("state")).isEqualTo("interrupted");
+      assertThat(run.getString("reason")).contains("server shut down during training");
+    }
+  }
+
+  @Test
+  @DisplayName("A graceful stop interrupts running and queued runs; a new server over the folder lists them with the finished one")
+  void gracefulStopAndRestart(Vertx vertx, @TempDir Path tmp) throws Exception {
+    String finished;
+    String running;
+    String queued;
+    ServerTestSupport s1 = new ServerTestSupport(vertx, tmp, o -> o);
+    try {
+      finished = s1.startRun(new JsonObject().put("config", "fast"));
+      s1.awaitState(finished, "finished", TIMEOUT_MS);
+      running = s1.startRun(new JsonObject().put("yaml", FOUR_EPOCHS));
+      queued = s1.startRun(new JsonObject().put("yaml", FOUR_EPOCHS));
+      s1.awaitState(running, "running", TIMEOUT_MS);
+      assertThat(s1.run(queued).getString("state")).isEqualTo("queued");
+    } finally {
+      s1.close(); // Workbench.stop(): the graceful path
+    }
+    try (ServerTestSupport s2 = new ServerTestSupport(vertx, s1.runsDir, s1.configsDir, o -> o, null)) {
+      assertThat(s2.run(finished).getString("state")).isEqualTo("finished");
+      JsonObject r = s2.run(running);
+      assertThat(r.getString("state")).isEqualTo("interrupted");
+      assertThat(r.getString("reason")).contains("server shut down during training");
+      JsonObject q = s2.run(queued);
+      assertThat(q.getString("state")).isEqualTo("interrupted");
+      assertThat(q.getString("reason")).contains("before the run started");
+      assertThat(s2.get("/api/runs").bodyAsJsonObject().getJsonArray("runs").size()).isEqualTo(3);
+      s2.post("/api/runs/" + running + "/resume", null);
+      s2.awaitState(running, "finished", TIMEOUT_MS);
+    }
+  }
+
+  /** Starts serve in a child JVM, runs FOUR_EPOCHS until epoch 1 is logged, then kills or terminates it. */
+  private static String runInChildThenSignal(Vertx vertx, Path tmp, boolean kill) throws Exception {
+    Path configs = ServerTestSupport.writeConfigs(tmp.resolve("configs"));
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        ServeMain.class.getName(), tmp.resolve("runs").toString(), configs.toString())
+        .redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      int port = -1;
+      while (port < 0) {
+        String line = out.readLine();
+        if (line == null) {
+          break;
+        }
+        Matcher m = URL.matcher(line);
+        if (m.find()) {
+          port = Integer.parseInt(m.group(1));
+        }
+      }
+      assertThat(port).as("child printed its URL").isPositive();
+      Thread drain = new Thread(() -> {
+        try {
+          out.lines().forEach(l -> { });
+        } catch (java.io.UncheckedIOException closed) {
+          // the child is gone
+        }
+      }, "child-output");
+      drain.setDaemon(true);
+      drain.start();
+      io.vertx.ext.web.client.WebClient c = io.vertx.ext.web.client.WebClient.create(vertx);
+      try {
+        String id = ServerTestSupport.await(c.post(port, "127.0.0.1", "/api/runs")
+            .sendJsonObject(new JsonObject().put("yaml", FOUR_EPOCHS))).bodyAsJsonObject().getString("id");
+        long end = System.currentTimeMillis() + TIMEOUT_MS;
+        while (ServerTestSupport.await(c.get(port, "127.0.0.1", "/api/runs/" + id).send())
+            .bodyAsJsonObject().getInteger("epochsDone") < 1) {
+          assertThat(System.currentTimeMillis()).as("epoch 1 finished in time").isLessThan(end);
+          Thread.sleep(20);
+        }
+        if (kill) {
+          p.destroyForcibly(); // SIGKILL: no hook, no cleanup
+        } else {
+          p.destroy(); // SIGTERM: the shutdown hook stops gracefully
+        }
+        assertThat(p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+        return id;
+      } finally {
+        c.close();
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+}
