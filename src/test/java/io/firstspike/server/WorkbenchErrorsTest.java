@@ -67,6 +67,9 @@ class WorkbenchErrorsTest {
     assertError(s.post("/api/runs", new JsonObject().put("config", "fast").put("overrides", new JsonObject().put("epochs", 0))),
         400, "overrides.epochs");
     assertError(s.post("/api/runs", new JsonObject().put("config", "../fast")), 400, "invalid config name");
+    assertError(s.post("/api/runs", new JsonObject().put("config", 42)), 400, "unknown config '42'");
+    assertError(s.post("/api/runs", new JsonObject().put("yaml", "epochs: 1").put("overrides", "many")), 400,
+        "must be strings and overrides an object");
   }
 
   @Test
