@@ -1,15 +1,60 @@
 package io.firstspike.cli;
 
+import io.firstspike.server.Workbench;
+import io.firstspike.server.WorkbenchOptions;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code serve}: the workbench (wired when the server lands). */
+/** {@code serve}: the browser workbench. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Start the browser workbench.")
+    description = "Start the browser workbench (open the printed URL). Binds 127.0.0.1 by"
+        + " default; any other address requires a token.")
 final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--runs-dir", defaultValue = "experiment_results",
+      description = "Folder of run folders (default: ${DEFAULT-VALUE}).")
+  Path runsDir;
+
+  @Option(names = "--configs-dir", defaultValue = "configs",
+      description = "Folder of ready experiment configs (default: ${DEFAULT-VALUE}).")
+  Path configsDir;
+
+  @Option(names = "--max-concurrent", defaultValue = "1",
+      description = "Runs trained at the same time (default: ${DEFAULT-VALUE}).")
+  int maxConcurrent;
+
+  @Option(names = "--threads", description = "Worker threads per run (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--token", description = "Access token for the API and the page (required,"
+      + " or generated and printed once, when binding a non-loopback address).")
+  String token;
+
   @Override
-  public Integer call() {
-    System.err.println("serve is not available yet: the workbench server lands with issue 5.");
-    return Main.BAD_INPUT;
+  public Integer call() throws InterruptedException {
+    if (maxConcurrent < 1) {
+      throw new UserError("--max-concurrent must be >= 1, got " + maxConcurrent);
+    }
+    WorkbenchOptions o =
+        WorkbenchOptions.defaults()
+            .withPort(port)
+            .withHost(host)
+            .withRunsDir(runsDir)
+            .withConfigsDir(configsDir)
+            .withMaxConcurrent(maxConcurrent)
+            .withThreads(TrainCommand.threadCount(threads));
+    if (token != null) {
+      o = o.withToken(token);
+    }
+    Workbench.runServe(o);
+    return 0;
   }
 }

@@ -73,8 +73,8 @@ public final class Mnist {
       throw new DataException(name + ": IDX files not found in folder " + dir.toAbsolutePath()
           + ". Expected the four files " + String.join(", ", FILES.stream().map(s -> s + "[.gz]")
           .toList()) + "; missing: " + String.join(", ", missing)
-          + ". Download them (e.g. from the MNIST or Fashion-MNIST site) into that folder, or set"
-          + " dataset.data_dir.");
+          + ". Put them into that folder (FirstSpike does not download), or point to another"
+          + " folder with the config's top-level data_dir key or the --data-dir option.");
     }
     Idx.Images trainImages = Idx.readImages(paths[0]);
     int[] trainLabels = Idx.readLabels(paths[1]);

@@ -35,7 +35,7 @@ public record MseLoss(double tCorrect, double tWrong, double tauSyn) implements 
 
   @Override
   public double compute(double[][] labelTimes, int[] labels, double[][] dLdT) {
-    int nClasses = Loss.checkShapes(labelTimes, labels, dLdT);
+    int nClasses = LossSupport.checkShapes(labelTimes, labels, dLdT);
     int batch = labelTimes.length;
     double entries = (double) batch * nClasses;
     double correct = tCorrect * tauSyn;
@@ -44,7 +44,7 @@ public record MseLoss(double tCorrect, double tWrong, double tauSyn) implements 
     for (int b = 0; b < batch; b++) {
       for (int k = 0; k < nClasses; k++) {
         double t = labelTimes[b][k];
-        if (Loss.missing(t)) {
+        if (LossSupport.missing(t)) {
           total += MISSING_SPIKE_LOSS;
           if (dLdT != null) {
             dLdT[b][k] = 0.0;
@@ -71,7 +71,7 @@ public record MseLoss(double tCorrect, double tWrong, double tauSyn) implements 
     for (int k = 0; k < distance.length; k++) {
       distance[k] = Math.abs(labelTimes[k] - correct);
     }
-    int best = Loss.argminNanFirst(distance);
-    return Loss.missing(labelTimes[best]) ? -1 : best;
+    int best = LossSupport.argminNanFirst(distance);
+    return LossSupport.missing(labelTimes[best]) ? -1 : best;
   }
 }

@@ -41,7 +41,7 @@ public record TtfsLoss(double xi, double alpha, double beta, double tauSyn) impl
 
   @Override
   public double compute(double[][] labelTimes, int[] labels, double[][] dLdT) {
-    int nClasses = Loss.checkShapes(labelTimes, labels, dLdT);
+    int nClasses = LossSupport.checkShapes(labelTimes, labels, dLdT);
     int batch = labelTimes.length;
     double s = xi * tauSyn;
     double betaTau = beta * tauSyn;
@@ -51,7 +51,7 @@ public record TtfsLoss(double xi, double alpha, double beta, double tauSyn) impl
       double[] t = labelTimes[b];
       int y = labels[b];
       double ty = t[y];
-      if (Loss.missing(ty)) {
+      if (LossSupport.missing(ty)) {
         total += MISSING_SPIKE_LOSS;
         if (dLdT != null) {
           java.util.Arrays.fill(dLdT[b], 0.0);
@@ -62,13 +62,13 @@ public record TtfsLoss(double xi, double alpha, double beta, double tauSyn) impl
       // the maximum m is finite.
       double m = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < nClasses; k++) {
-        if (!Loss.missing(t[k])) {
+        if (!LossSupport.missing(t[k])) {
           m = Math.max(m, -t[k] / s);
         }
       }
       double sum = 0;
       for (int k = 0; k < nClasses; k++) {
-        shifted[k] = Loss.missing(t[k]) ? 0.0 : Math.exp(-t[k] / s - m);
+        shifted[k] = LossSupport.missing(t[k]) ? 0.0 : Math.exp(-t[k] / s - m);
         sum += shifted[k];
       }
       double expTerm = alpha * Math.exp(ty / betaTau);
@@ -91,8 +91,8 @@ public record TtfsLoss(double xi, double alpha, double beta, double tauSyn) impl
     if (labelTimes.length == 0) {
       return -1;
     }
-    int best = Loss.argminNanFirst(labelTimes);
-    return Loss.missing(labelTimes[best]) ? -1 : best;
+    int best = LossSupport.argminNanFirst(labelTimes);
+    return LossSupport.missing(labelTimes[best]) ? -1 : best;
   }
 
   private static void requirePositive(String key, double v) {

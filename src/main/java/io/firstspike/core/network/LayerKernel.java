@@ -105,38 +105,78 @@ public final class LayerKernel {
       int row = order[k] * nOut;
       double ek = e1[k];
       double fk = e2[k];
-      for (int q = 0; q < nAct; q++) {
-        int j = act[q];
+      // All neurons, fired or not: a contiguous loop the JIT vectorizes, cheaper than the
+      // indirect one over the active neurons (fired neurons' sums are never read again).
+      for (int j = 0; j < nOut; j++) {
         double wv = w[row + j];
         s1[j] += wv * ek;
         s2[j] += wv * fk;
       }
       boolean last = k + 1 == nFin;
-      for (int q = 0; q < nAct; ) {
-        int j = act[q];
-        boolean fired = et ? candidateEt(j, k, last, out, cache, sample, nOut)
-            : candidateDt(j, k, last, out, cache, sample, nOut);
-        if (fired) {
-          act[q] = act[--nAct];
-        } else {
-          q++;
-        }
-      }
+      nAct = et ? screenEt(k, last, nAct, out, cache, sample, nOut)
+          : screenDt(k, last, nAct, out, cache, sample, nOut);
     }
   }
 
-  /** Tests the et candidate of neuron j for the set of the first k+1 sorted inputs. */
+  /**
+   * Runs the et screen over the active neurons at prefix k and tests the candidates that pass;
+   * returns the new number of active neurons (fired ones are swapped out of the list).
+   */
+  private int screenEt(int k, boolean last, int nAct, double[] out, LayerCache cache, int sample,
+      int nOut) {
+    double level = screenLevel;
+    double emk = em[k];
+    double xk = xy[k];
+    double xm1k = xm1[k];
+    double emk1 = last ? 0.0 : em[k + 1];
+    double xk1 = last ? 0.0 : xy[k + 1];
+    double xm1k1 = last ? Double.POSITIVE_INFINITY : xm1[k + 1];
+    for (int q = 0; q < nAct; ) {
+      int j = act[q];
+      double a = s1[j];
+      double bt = s2[j] + EqualTime.EPS;
+      // Membrane maximum over [t_k, t_k+1] below c: at both ends, and no interior peak
+      // (the peak of exp(-x)(a x - b) is at x* = 1 + b / a when a > 0).
+      if (emk * (a * xk - bt) < level && emk1 * (a * xk1 - bt) < level
+          && !(a > 0 && xm1k * a < bt && bt < xm1k1 * a)) {
+        q++;
+      } else if (candidateEt(j, k, last, out, cache, sample, nOut)) {
+        act[q] = act[--nAct];
+      } else {
+        q++;
+      }
+    }
+    return nAct;
+  }
+
+  /** The dt counterpart of {@link #screenEt}, in y = exp(-t / tau_m). */
+  private int screenDt(int k, boolean last, int nAct, double[] out, LayerCache cache, int sample,
+      int nOut) {
+    double level = screenLevel;
+    double yk = xy[k];
+    double yk1 = last ? 0.0 : xy[k + 1];
+    for (int q = 0; q < nAct; ) {
+      int j = act[q];
+      double a1t = s1[j] + DoubleTime.EPS;
+      double a2 = s2[j];
+      // h(y) = y (a2 - a1 y) below c at both ends, and no interior peak (at y* = a2 / (2 a1)).
+      if (yk * (a2 - a1t * yk) < level && yk1 * (a2 - a1t * yk1) < level
+          && !(a1t > 0 && 2.0 * a1t * yk1 < a2 && a2 < 2.0 * a1t * yk)) {
+        q++;
+      } else if (candidateDt(j, k, last, out, cache, sample, nOut)) {
+        act[q] = act[--nAct];
+      } else {
+        q++;
+      }
+    }
+    return nAct;
+  }
+
+  /** Evaluates the et candidate of neuron j for the set of the first k+1 sorted inputs. */
   private boolean candidateEt(
       int j, int k, boolean last, double[] out, LayerCache cache, int sample, int nOut) {
     double a = s1[j];
     double b = s2[j];
-    double bt = b + EqualTime.EPS;
-    boolean possible = em[k] * (a * xy[k] - bt) >= screenLevel
-        || (!last && em[k + 1] * (a * xy[k + 1] - bt) >= screenLevel)
-        || (a > 0 && xm1[k] * a < bt && (last || bt < xm1[k + 1] * a));
-    if (!possible) {
-      return false;
-    }
     double lw = LambertW.w0(EqualTime.lambertArgument(a, b, c));
     double t = EqualTime.time(a, b, lw, tauSyn);
     if (t >= ts[k] && (last || t <= ts[k + 1])) {
@@ -153,19 +193,11 @@ public final class LayerKernel {
     return false;
   }
 
-  /** Tests the dt candidate of neuron j for the set of the first k+1 sorted inputs. */
+  /** Evaluates the dt candidate of neuron j for the set of the first k+1 sorted inputs. */
   private boolean candidateDt(
       int j, int k, boolean last, double[] out, LayerCache cache, int sample, int nOut) {
     double a1 = s1[j];
     double a2 = s2[j];
-    double a1t = a1 + DoubleTime.EPS;
-    double yNext = last ? 0.0 : xy[k + 1];
-    boolean possible = xy[k] * (a2 - a1t * xy[k]) >= screenLevel
-        || yNext * (a2 - a1t * yNext) >= screenLevel
-        || (a1t > 0 && 2.0 * a1t * yNext < a2 && a2 < 2.0 * a1t * xy[k]);
-    if (!possible) {
-      return false;
-    }
     double t = DoubleTime.spikeTime(a1, a2, c, tauSyn);
     if (t >= ts[k] && (last || t <= ts[k + 1])) {
       out[j] = t;
@@ -181,56 +213,15 @@ public final class LayerKernel {
   }
 
   /**
-   * Euler forward pass of one sample (TTFS-MODEL.md section 6, {@code use_forward_integrator}).
-   * steps = ceil(simTime / resolution); input i is injected at step floor(t_i / resolution)
-   * clamped to [0, steps - 1] (+Infinity at steps - 1, the original's quirk); per step
-   * {@code V = d (V - E_l) + syn resolution / g_l + E_l}, then {@code syn = d syn + injected}, with
-   * d = exp(-resolution / tau_s) for both; V starts at E_l and syn at 0. The output is
-   * step * resolution at the first step with V > theta, +Infinity if none. The cache holds no
-   * causal sets, so the backward pass rebuilds them from the output times.
+   * Euler forward pass of one sample ({@code use_forward_integrator}), see {@link EulerLayer} for
+   * the exact scheme and its quirks. The cache holds no causal sets, so the backward pass rebuilds
+   * them from the output times.
    */
   public void forwardEuler(double[] in, double[] w, double[] out, LayerCache cache, int sample,
       int layer, double simTime, double resolution) {
-    int nOut = out.length;
-    int nIn = in.length;
-    prepare(in, w, nOut, cache, sample, layer);
-    int steps = (int) Math.ceil(simTime / resolution);
-    if (steps <= 0) {
-      throw new IllegalArgumentException("sim_time " + simTime + " / resolution " + resolution
-          + " gives " + steps + " steps; expected at least 1");
-    }
-    int need = steps * nOut;
-    if (charge.length < need) {
-      charge = new double[need];
-    } else {
-      Arrays.fill(charge, 0, need, 0.0);
-    }
-    for (int i = 0; i < nIn; i++) {
-      double t = in[i];
-      int s = t == Double.POSITIVE_INFINITY ? steps - 1
-          : (int) Math.max(0, Math.min(steps - 1, Math.floor(t / resolution)));
-      int row = i * nOut;
-      int base = s * nOut;
-      for (int j = 0; j < nOut; j++) {
-        charge[base + j] += w[row + j];
-      }
-    }
-    double d = Math.exp(-resolution / tauSyn);
-    double scale = resolution / gLeak;
-    for (int j = 0; j < nOut; j++) {
-      double v = leak;
-      double syn = 0;
-      double t = Double.POSITIVE_INFINITY;
-      for (int s = 0; s < steps; s++) {
-        v = d * (v - leak) + syn * scale + leak;
-        if (v > threshold) {
-          t = s * resolution;
-          break;
-        }
-        syn = d * syn + charge[s * nOut + j];
-      }
-      out[j] = t;
-    }
+    prepare(in, w, out.length, cache, sample, layer);
+    charge = EulerLayer.simulate(in, w, out, simTime, resolution, tauSyn, gLeak, leak, threshold,
+        charge);
   }
 
   /**

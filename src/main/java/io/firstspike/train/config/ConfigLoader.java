@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.firstspike.core.neuron.NeuronParams;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,15 +69,50 @@ public final class ConfigLoader {
     try {
       root = MAPPER.readTree(yaml);
     } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      String where = loc == null ? "" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
-      throw new ConfigException(sourceName, "",
-          where + "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+      throw new ConfigException(sourceName, "", yamlSyntaxMessage(e), e);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new ConfigException(sourceName, "", "the file is empty; expected the sections"
           + " dataset, neuron_params, network_layout and training_params");
     }
+    return fromTree(root, sourceName);
+  }
+
+  /**
+   * "not valid YAML: <what> (line L, column C); ..." from the parser's message. SnakeYAML writes
+   * the context and the problem on unindented lines, each followed by an indented mark ("in
+   * 'reader', line 12, column 3:") and an excerpt; we keep each statement with its mark and drop
+   * the excerpts. Other messages (e.g. Jackson's duplicate key) get Jackson's location.
+   */
+  private static String yamlSyntaxMessage(JsonProcessingException e) {
+    List<String> parts = new ArrayList<>();
+    boolean marked = false;
+    for (String line : e.getOriginalMessage().split("\\R")) {
+      String t = line.trim();
+      if (t.isEmpty()) {
+        continue;
+      }
+      if (!Character.isWhitespace(line.charAt(0))) {
+        parts.add(t);
+      } else if (t.startsWith("in 'reader', ") && !parts.isEmpty()) {
+        String mark = t.substring("in 'reader', ".length()).replaceAll(":$", "");
+        parts.set(parts.size() - 1, parts.get(parts.size() - 1) + " (" + mark + ")");
+        marked = true;
+      }
+    }
+    var loc = e.getLocation();
+    String text = String.join("; ", parts);
+    if (!marked && loc != null) {
+      text = text + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+    return "not valid YAML: " + text;
+  }
+
+  /**
+   * Validates a config given as a tree, e.g. a JSON body from the dashboard (same schema as the
+   * YAML, see {@link ConfigWriter#toTree}).
+   */
+  public static ExperimentConfig fromTree(JsonNode root, String sourceName) {
     try {
       return read(root, sourceName);
     } catch (ConfigException e) {
@@ -102,7 +138,7 @@ public final class ConfigLoader {
       if (!dirNode.isTextual()) {
         throw YamlSection.wrongType("data_dir", "a folder path (string)", dirNode);
       }
-      dir = Path.of(dirNode.textValue());
+      dir = path("data_dir", dirNode.textValue());
     }
     if (d.isTextual()) {
       return new DatasetConfig(d.textValue(), null, dir);
@@ -125,10 +161,20 @@ public final class ConfigLoader {
       throw ConfigException.at("dataset.type", "unknown file type '" + type + "'"
           + Suggest.didYouMean(type, names) + "; valid are " + String.join(", ", names));
     }
-    var files = new DatasetConfig.UserFiles(format, Path.of(s.requireText("train")),
-        Path.of(s.requireText("validation")), Path.of(s.requireText("test")));
+    var files = new DatasetConfig.UserFiles(format, path("dataset.train", s.requireText("train")),
+        s.has("validation") ? path("dataset.validation", s.requireText("validation")) : null,
+        path("dataset.test", s.requireText("test")));
     s.finish();
     return new DatasetConfig(null, files, dir);
+  }
+
+  private static Path path(String keyPath, String text) {
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      throw ConfigException.at(keyPath, "'" + text + "' is not a valid path on this system: "
+          + e.getReason());
+    }
   }
 
   private static NeuronParams readNeuron(YamlSection s) {
@@ -243,6 +289,10 @@ public final class ConfigLoader {
               + " t_wrong}");
         }
       }
+      // Validate under the keys the user wrote, before Ttfs reports them as loss.*.
+      Checks.positive(s.keyPath("xi"), xi);
+      Checks.nonNegative(s.keyPath("alpha"), alpha);
+      Checks.positive(s.keyPath("beta"), beta);
       return new LossConfig.Ttfs(xi, alpha, beta);
     }
     YamlSection l = YamlSection.of(node, s.keyPath("loss"));

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import io.firstspike.core.neuron.NeuronParams;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +31,41 @@ import java.util.List;
  * one list when all layers share it (the original's form), else as one list per layer.
  */
 public final class ConfigWriter {
-  private static final YAMLMapper MAPPER = YAMLMapper.builder()
+  private static final YAMLMapper MAPPER = YAMLMapper.builder(
+          YAMLFactory.builder().stringQuotingChecker(new NumberSafeQuoting()).build())
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .build();
+
+  /**
+   * Jackson's minimal quoting, plus quotes for every string that a YAML reader might take for a
+   * number: Jackson leaves e.g. {@code 1e3} unquoted but reads it back as 1000.0, which would
+   * turn a folder named "1e3" into a number. Quoted: values starting with a digit, or with
+   * {@code + - .} followed by a digit or an inf/nan letter.
+   */
+  private static final class NumberSafeQuoting extends StringQuotingChecker.Default {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return super.needToQuoteValue(value) || mayReadAsNumber(value);
+    }
+
+    private static boolean mayReadAsNumber(String v) {
+      if (v.isEmpty()) {
+        return false;
+      }
+      char c = v.charAt(0);
+      if (Character.isDigit(c)) {
+        return true;
+      }
+      if ((c == '+' || c == '-' || c == '.') && v.length() > 1) {
+        char d = v.charAt(1);
+        return Character.isDigit(d) || d == '.' || "iInN".indexOf(d) >= 0;
+      }
+      return false;
+    }
+  }
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private ConfigWriter() {}
@@ -68,7 +102,9 @@ public final class ConfigWriter {
       files.put("test", d.files().test().toString());
       files.put("train", d.files().train().toString());
       files.put("type", d.files().type().yamlName());
-      files.put("validation", d.files().validation().toString());
+      if (d.files().validation() != null) {
+        files.put("validation", d.files().validation().toString());
+      }
     }
     root.set("network_layout", layout(c.networkLayout()));
     root.set("neuron_params", neuron(c.neuronParams()));
@@ -201,7 +237,10 @@ public final class ConfigWriter {
     }
     BigDecimal d = BigDecimal.valueOf(value).stripTrailingZeros();
     if (d.scale() <= 0) {
-      d = d.setScale(1);
+      d = d.setScale(1); // 3 -> 3.0, 1e10 -> 10000000000.0
+    } else if (d.toString().contains("E")
+        && d.unscaledValue().abs().compareTo(BigInteger.TEN) < 0) {
+      d = d.setScale(d.scale() + 1); // 1E-7 -> 1.0E-7 (PyYAML needs the point)
     }
     return F.numberNode(d);
   }

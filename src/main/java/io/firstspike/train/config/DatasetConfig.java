@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The {@code dataset} key (plus the optional top-level {@code data_dir}): either the name of a
  * built-in data set ({@code dataset: yin_yang}) or user files
- * ({@code dataset: {type: csv|npy, train: ..., validation: ..., test: ...}}).
+ * ({@code dataset: {type: csv|npy, train: ..., validation: ..., test: ...}}, validation
+ * optional).
  *
  * <p>Whether the label layer's size fits the data set's number of classes is checked by the
  * data package, which knows the data; this record only knows names and paths.
@@ -39,14 +40,16 @@ public record DatasetConfig(String name, UserFiles files, Path dataDir) {
   }
 
   /**
-   * User data: one file (or file stem, as the data package defines per format) per split. Paths
-   * are kept as written; relative ones are resolved by the data package against {@code data_dir}.
+   * User data: one file per split, in the format the data package defines for {@code type}.
+   * Paths are kept as written; relative ones are resolved against {@code data_dir} by whoever
+   * loads the data.
+   *
+   * @param validation may be null: the data package then carves the validation set out of train
    */
   public record UserFiles(Format type, Path train, Path validation, Path test) {
     public UserFiles {
       Checks.required("dataset.type", type);
       Checks.required("dataset.train", train);
-      Checks.required("dataset.validation", validation);
       Checks.required("dataset.test", test);
     }
   }

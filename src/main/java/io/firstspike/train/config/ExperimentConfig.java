@@ -3,6 +3,7 @@ package io.firstspike.train.config;
 import io.firstspike.core.neuron.NeuronParams;
 import io.firstspike.core.neuron.Variant;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * A complete, validated experiment: the four sections of the original's {@code config.yaml}.
@@ -47,8 +48,7 @@ public record ExperimentConfig(
 
   /** The same experiment trained for {@code epochs} epochs (snapshots as listed). */
   public ExperimentConfig withEpochs(int epochs) {
-    return new ExperimentConfig(dataset, neuronParams, networkLayout,
-        trainingParams.withEpochNumber(epochs), source);
+    return withTraining(() -> trainingParams.withEpochNumber(epochs));
   }
 
   /**
@@ -58,8 +58,7 @@ public record ExperimentConfig(
    * seeds.
    */
   public ExperimentConfig withSeed(long seed) {
-    return new ExperimentConfig(dataset, neuronParams, networkLayout,
-        trainingParams.withSeeds(seed, seed), source);
+    return withTraining(() -> trainingParams.withSeeds(seed, seed));
   }
 
   /** The same experiment reading its data from {@code dir} ({@code data_dir}). */
@@ -71,6 +70,15 @@ public record ExperimentConfig(
   /** The same experiment with another source name (the records are otherwise equal). */
   public ExperimentConfig withSource(String newSource) {
     return new ExperimentConfig(dataset, neuronParams, networkLayout, trainingParams, newSource);
+  }
+
+  /** Builds changed training parameters; a rejected value is reported against our source. */
+  private ExperimentConfig withTraining(Supplier<TrainingParams> change) {
+    try {
+      return new ExperimentConfig(dataset, neuronParams, networkLayout, change.get(), source);
+    } catch (ConfigException e) {
+      throw e.inFile(source);
+    }
   }
 
   private static Variant variantOf(NeuronParams p) {

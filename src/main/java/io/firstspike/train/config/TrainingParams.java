@@ -26,14 +26,16 @@ import java.util.List;
  * @param maxNumMissingSpikes {@code max_num_missing_spikes}: per layer, the largest tolerated
  *     fraction of silent neurons before weight bumping, in [0, 1]
  * @param momentum {@code momentum} of SGD, in [0, 1)
- * @param numpySeed {@code numpy_seed}: seed of the generator that shuffles and noises the data
+ * @param numpySeed {@code numpy_seed}: seed of the generator that shuffles and noises the data,
+ *     in [0, 2^32 - 1] like NumPy's RandomState
  * @param optimizer {@code optimizer}: adam or sgd
  * @param printStepPercent {@code print_step_percent}: progress report interval in % of an epoch
  * @param resolution {@code resolution}: time step of the forward integrator, > 0
  * @param roundingPrecision {@code rounding_precision}: forward weights are rounded to multiples of
  *     it (hardware-aware training), null = off
  * @param simTime {@code sim_time}: simulated time of the forward integrator, > 0
- * @param torchSeed {@code torch_seed}: seed of the generator that draws the initial weights
+ * @param torchSeed {@code torch_seed}: seed of the generator that draws the initial weights (any
+ *     long)
  * @param trainingNoise {@code training_noise}: input-time noise, null when {@code false}
  * @param useForwardIntegrator {@code use_forward_integrator}: Euler forward pass instead of the
  *     closed form
@@ -73,6 +75,9 @@ public record TrainingParams(
 
   private static final String P = "training_params.";
 
+  /** NumPy's legacy RandomState(seed) accepts 0 <= seed < 2^32. */
+  public static final long MAX_NUMPY_SEED = 0xFFFF_FFFFL;
+
   public TrainingParams {
     Checks.positive(P + "batch_size", batchSize);
     Checks.positive(P + "batch_size_eval", batchSizeEval);
@@ -94,6 +99,10 @@ public record TrainingParams(
     maxNumMissingSpikes = List.copyOf(maxNumMissingSpikes);
     if (!(momentum >= 0 && momentum < 1)) {
       throw ConfigException.at(P + "momentum", "must lie in [0, 1), got " + momentum);
+    }
+    if (numpySeed < 0 || numpySeed > MAX_NUMPY_SEED) {
+      throw ConfigException.at(P + "numpy_seed", "must lie in [0, " + MAX_NUMPY_SEED
+          + "] (NumPy's RandomState takes a 32-bit unsigned seed), got " + numpySeed);
     }
     Checks.required(P + "optimizer", optimizer);
     if (!(printStepPercent > 0 && printStepPercent <= 100)) {

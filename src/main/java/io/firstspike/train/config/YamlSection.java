@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -63,9 +64,21 @@ final class YamlSection {
     JsonNode v = raw(key);
     if (v == null) {
       throw ConfigException.at(keyPath(key), "is required but missing"
-          + (path.isEmpty() ? "" : " in " + path));
+          + (path.isEmpty() ? "" : " in " + path) + misspelt(key));
     }
     return v;
+  }
+
+  /** " (found 'learning_rat': misspelt?)" when the mapping has an unread key close to {@code key}. */
+  private String misspelt(String key) {
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      String other = e.getKey();
+      if (!known.contains(other) && Suggest.distance(other.toLowerCase(), key.toLowerCase())
+          <= Math.max(2, key.length() / 3)) {
+        return " (found '" + other + "': misspelt?)";
+      }
+    }
+    return "";
   }
 
   YamlSection section(String key) {
@@ -162,7 +175,7 @@ final class YamlSection {
       if (!known.contains(e.getKey())) {
         throw ConfigException.at(keyPath(e.getKey()), "unknown key '" + e.getKey() + "'"
             + Suggest.didYouMean(e.getKey(), known) + "; known keys"
-            + (path.isEmpty() ? "" : " in " + path) + " are " + String.join(", ", known));
+            + (path.isEmpty() ? "" : " in " + path) + " are " + String.join(", ", new TreeSet<>(known)));
       }
     }
   }

@@ -36,7 +36,7 @@ class LossGoldenTest {
     assertThat(steps).extracting(Step::lossType).containsExactly("TTFS", "MSE");
     for (Step s : steps) {
       Loss loss = lossOf(s);
-      double value = loss.compute(s.labelTimes(), s.labels(), new double[s.labels().length][3]);
+      double value = loss.compute(s.labelTimes(), s.labels(), new double[s.labels().length][s.labelTimes()[0].length]);
       assertThat(value).as(s.lossType()).isCloseTo(s.loss(), withinPercentage(REL_PERCENT));
       assertThat(loss.selectAll(s.labelTimes())).as(s.lossType()).containsExactly(s.selectedClasses());
     }

@@ -2,6 +2,7 @@ package io.firstspike.core.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.PrimitiveIterator;
 import java.util.stream.DoubleStream;
@@ -25,7 +26,7 @@ class InputNoiseTest {
     assertThat(t[0]).containsExactly(1.0 + (1.0 * 0.2 + 0.1), Math.abs(0.2 + (-2.0 * 0.2 + 0.1)), INF);
     assertThat(t[1]).containsExactly(0.5 + (0.5 * 0.2 + 0.1), 2.0 + (-1.0 * 0.2 + 0.1),
         Math.abs(0.0 + (-0.25 * 0.2 + 0.1)));
-    assertThat(t[0][1]).isEqualTo(0.1, org.assertj.core.api.Assertions.within(1e-15));
+    assertThat(t[0][1]).isEqualTo(0.1, within(1e-15));
   }
 
   @Test

@@ -1,0 +1,279 @@
+package io.firstspike.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The dashboard in a real browser against a real workbench (real Yin-Yang training): start a run
+ * from the New-run view, watch the charts fill, restart the server under the page, stop and
+ * resume, and check that the page ends with exactly the curves the run folder holds.
+ */
+class DashboardBrowserTest {
+  /** Long enough for a loaded 2-core machine; the whole test normally takes about a minute. */
+  private static final Duration WAIT = Duration.ofSeconds(45);
+  /** The run the test starts: small Yin-Yang, 5 epochs of 100 batches, a few seconds each. */
+  private static final String CONFIG = "yin_yang_web";
+  private static final int EPOCHS = 5;
+
+  @TempDir Path tmp;
+  private WebTestServer server;
+  private Browser browser;
+  private final List<String> log = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    browser = Browser.start(tmp.resolve("chromium-profile"));
+    Path configs = Files.createDirectories(tmp.resolve("configs"));
+    String small = Files.readString(Path.of("configs", "yin_yang_small.yaml"));
+    // A hidden layer of 250 and a third of the batch size: slow enough to watch, a few s/epoch.
+    String web = small.replace("layer_sizes: [30, 3]", "layer_sizes: [250, 3]")
+        .replace("batch_size: 150", "batch_size: 50");
+    assertThat(web).as("the test config derives from configs/yin_yang_small.yaml").isNotEqualTo(small);
+    Files.writeString(configs.resolve(CONFIG + ".yaml"), web);
+    server = new WebTestServer(tmp.resolve("runs"), configs, 0, 1).start();
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      if (browser != null) {
+        try {
+          shot("zz-last", false);
+          browser.console().forEach(l -> log.add("console: " + l));
+        } catch (RuntimeException | IOException e) {
+          log.add("no last screenshot or console: " + e);
+        }
+        browser.close();
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+      log.forEach(System.out::println);
+    }
+  }
+
+  @Test
+  @DisplayName("A run started in the page streams live, survives a server restart, stops, resumes and ends with the folder's exact curves")
+  void liveRunSurvivesRestartStopAndResume() throws Exception {
+    var d = browser.driver;
+    d.get(server.url() + "#/new");
+
+    // New run: an invalid value is refused by the server and marked at its line.
+    Select configSelect = new Select(browser.waiting(WAIT).until(x -> {
+      WebElement s = x.findElement(By.id("config-select"));
+      return s.findElements(By.cssSelector("option[value='" + CONFIG + "']")).isEmpty() ? null : s;
+    }));
+    configSelect.selectByValue(CONFIG);
+    WebElement editor = d.findElement(By.id("yaml-editor"));
+    browser.waiting(WAIT).until(x -> editor.getAttribute("value").contains("batch_size: 50"));
+    String good = editor.getAttribute("value");
+    browser.js("const t = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new Event('input'));",
+        editor, good.replace("batch_size: 50", "batch_size: 0"));
+    d.findElement(By.id("start-run")).click();
+    WebElement error = browser.waiting(WAIT).until(x -> {
+      WebElement e = x.findElement(By.id("start-error"));
+      return e.isDisplayed() ? e : null;
+    });
+    assertThat(error.getText()).contains("batch_size");
+    int badLine = lineOf(good, "batch_size:");
+    assertThat(d.findElement(By.cssSelector(".gutter .err")).getText())
+        .as("the gutter marks the line of training_params.batch_size").isEqualTo(String.valueOf(badLine));
+    shot("01-new-run-validation-error", false);
+
+    // Start the real run with 5 epochs.
+    browser.js("const t = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new Event('input'));", editor, good);
+    d.findElement(By.id("override-epochs")).sendKeys(String.valueOf(EPOCHS));
+    d.findElement(By.id("override-seed")).sendKeys("7");
+    d.findElement(By.id("start-run")).click();
+    browser.waiting(WAIT).until(x -> x.getCurrentUrl().contains("#/run/"));
+    String id = java.net.URLDecoder.decode(d.getCurrentUrl().replaceFirst(".*#/run/", ""), "UTF-8");
+    log.add("run id: " + id);
+
+    // The charts receive data: the error chart's point count grows while the run streams.
+    long first = waitPoints("chart-error", 1);
+    long later = waitPoints("chart-error", first + 5);
+    assertThat(later).isGreaterThan(first);
+    shot("02-live-run-started", false);
+
+    // Restart the server mid-run: graceful stop (the run is interrupted with a snapshot), then a
+    // new workbench on the same port and folder. The page reconnects by itself.
+    assertThat(state()).isEqualTo("running");
+    int port = server.port();
+    server.stop();
+    browser.waiting(WAIT).until(x -> !"connected".equals(conn()));
+    shot("03-reconnecting", false);
+    server.start();
+    assertThat(server.port()).isEqualTo(port);
+    browser.waiting(WAIT).until(x -> "connected".equals(conn()));
+    browser.waiting(WAIT).until(x -> "interrupted".equals(state()));
+    log.add("reconnected; run shown as " + state());
+    shot("04-reconnected-interrupted", false);
+
+    // Resume, stop at once, resume again and watch every chart fill while it runs to the end.
+    long beforeResume = points("chart-error");
+    d.findElement(By.id("resume-run")).click();
+    browser.waiting(WAIT).until(x -> "running".equals(state()));
+    waitPoints("chart-error", beforeResume + 1);
+    d.findElement(By.id("stop-run")).click();
+    browser.waiting(WAIT).until(x -> "stopped".equals(state()));
+    shot("05-stopped", false);
+    d.findElement(By.id("resume-run")).click();
+    browser.waiting(WAIT).until(x -> "running".equals(state()));
+    long epochsShown = points("chart-epochs");
+    waitPoints("chart-epochs", epochsShown + 2); // a new epoch: every chart has its data
+    waitPoints("chart-map", 100);
+    assertThat(points("chart-raster")).isPositive();
+    assertThat(points("chart-hist")).isPositive();
+    assertThat(points("chart-class-times")).isPositive();
+    assertThat(points("chart-weights")).isPositive();
+    if ("running".equals(state())) {
+      measure("while streaming (5-epoch run)", 3000);
+    }
+    shot("06-live-run-streaming", true);
+    browser.waiting(Duration.ofSeconds(90)).until(x -> "finished".equals(state()));
+
+    // No duplicate or missing point: the page holds exactly the folder's batch steps and epochs.
+    browser.waiting(WAIT).withMessage(() -> "page steps " + summarize(pageSteps()) + ", folder holds "
+        + serverBatchCount(id) + " batches").until(x -> pageSteps().size() == serverBatchCount(id));
+    List<Long> steps = pageSteps();
+    for (int i = 0; i < steps.size(); i++) {
+      assertThat(steps.get(i)).as("batch step at position %d", i).isEqualTo((long) i);
+    }
+    assertThat(pageEpochs()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    log.add("finished: " + steps.size() + " batch points, epochs " + pageEpochs());
+    measure("idle on the finished run", 3000);
+    shot("07-finished", true);
+
+    // Other views.
+    d.get(server.url() + "#/runs");
+    browser.waiting(WAIT).until(x -> !x.findElements(By.cssSelector("tr[data-state='finished']")).isEmpty());
+    shot("08-runs", false);
+    d.get(server.url() + "#/compare?ids=" + id);
+    browser.waiting(WAIT).until(x -> points("compare-acc") >= EPOCHS);
+    shot("09-compare", false);
+    d.get(server.url() + "#/evaluate/" + id);
+    browser.waiting(WAIT).until(x -> !x.findElement(By.id("eval-status")).getText().startsWith("Checking"));
+    d.findElement(By.id("request-eval")).click();
+    Browser.sleep(500);
+    log.add("evaluate view says: " + d.findElement(By.id("eval-status")).getText());
+    shot("10-evaluate", false);
+
+    // Phone width.
+    d.manage().window().setSize(new Dimension(390, 844));
+    d.get(server.url() + "#/run/" + id);
+    waitPoints("chart-epochs", 6);
+    shot("11-phone-live", false);
+    d.get(server.url() + "#/runs");
+    browser.waiting(WAIT).until(x -> !x.findElements(By.cssSelector("tr[data-run]")).isEmpty());
+    shot("12-phone-runs", false);
+  }
+
+  private String state() {
+    Object s = browser.js("const v = document.querySelector('.live-view'); return v ? v.dataset.state : null;");
+    return s == null ? null : s.toString();
+  }
+
+  private String conn() {
+    return String.valueOf(browser.js("return document.getElementById('conn').dataset.state;"));
+  }
+
+  private long points(String cardId) {
+    Object n = browser.js("const c = document.getElementById(arguments[0]); return c ? Number(c.dataset.points) : -1;", cardId);
+    return ((Number) n).longValue();
+  }
+
+  private long waitPoints(String cardId, long atLeast) {
+    browser.waiting(WAIT).withMessage(() -> cardId + " never held " + atLeast + " points (has " + points(cardId) + ")")
+        .until(x -> points(cardId) >= atLeast);
+    return points(cardId);
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Long> pageSteps() {
+    return (List<Long>) browser.js("return window.firstspike.data.batches.map(p => p.step);");
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Long> pageEpochs() {
+    return (List<Long>) browser.js("return window.firstspike.data.epochs.map(e => e.epoch);");
+  }
+
+  /** totalBatches of the run's metrics on disk, through the API the page uses. */
+  private int serverBatchCount(String id) {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(server.url() + "api/runs/" + id + "/metrics?points=10")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      var m = java.util.regex.Pattern.compile("\"totalBatches\":(\\d+)").matcher(r.body());
+      assertThat(m.find()).as(r.body()).isTrue();
+      return Integer.parseInt(m.group(1));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Heap in use and main-thread task time per wall second over {@code millis}, printed. */
+  private void measure(String label, long millis) {
+    Map<String, Double> a = browser.metrics();
+    long t0 = System.nanoTime();
+    Browser.sleep(millis);
+    Map<String, Double> b = browser.metrics();
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double cpu = (b.get("TaskDuration") - a.get("TaskDuration")) / wall;
+    java.util.function.Function<String, Double> share = k -> 100 * (b.get(k) - a.get(k)) / wall;
+    log.add(String.format("page %s: JSHeapUsedSize %.1f MB (total %.1f MB), TaskDuration %.1f%% of one core "
+        + "(script %.1f%%, layout %.1f%%, style %.1f%%) over %.1f s, %d bus messages so far", label,
+        b.get("JSHeapUsedSize") / 1e6, b.get("JSHeapTotalSize") / 1e6, 100 * cpu, share.apply("ScriptDuration"),
+        share.apply("LayoutDuration"), share.apply("RecalcStyleDuration"), wall,
+        ((Number) browser.js("return window.firstspike.bus.messages")).longValue()));
+  }
+
+  private void shot(String name, boolean fullPage) throws IOException {
+    log.add("screenshot " + browser.screenshot(name, fullPage).toAbsolutePath());
+  }
+
+  /** "n points, first gap or repeat at ..." for failure messages. */
+  private static String summarize(List<Long> steps) {
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) != i) {
+        return steps.size() + " points, first mismatch at position " + i + ": step " + steps.get(i)
+            + " (around: " + steps.subList(Math.max(0, i - 3), Math.min(steps.size(), i + 3)) + ")";
+      }
+    }
+    return steps.size() + " points, 0.." + (steps.size() - 1) + " without gaps";
+  }
+
+  private static int lineOf(String text, String needle) {
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].contains(needle)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError("no line with " + needle);
+  }
+}

@@ -1,0 +1,100 @@
+// Chart.js set-up shared by all views: no animation (live charts redraw several times a second),
+// the min/max decimation plugin for long series, tab10 colours, quiet grid lines, and a counter of
+// the points each chart holds (data-points on its card: what the browser test watches grow).
+
+import { h, isNum } from './util.js';
+
+const Chart = window.Chart;
+
+export function setupCharts() {
+  if (!Chart) return false;
+  const d = Chart.defaults;
+  d.animation = false;
+  d.responsive = true;
+  d.maintainAspectRatio = false;
+  d.font.family = getComputedStyle(document.body).fontFamily;
+  d.font.size = 11;
+  d.color = '#4b5563';
+  d.borderColor = '#e5e7eb';
+  d.plugins.legend.labels.boxWidth = 10;
+  d.plugins.legend.labels.boxHeight = 10;
+  d.plugins.tooltip.animation = false;
+  d.elements.point.radius = 0;
+  d.elements.point.hitRadius = 4;
+  d.elements.line.borderWidth = 1.5;
+  d.datasets.line.spanGaps = true;
+  d.transitions.active.animation.duration = 0;
+  return true;
+}
+
+/** A card with a title, an optional note and a canvas; returns {card, canvas, note}. */
+export function panel(title, { note = '', id = null, tall = false, wide = false } = {}) {
+  const canvas = h('canvas');
+  const noteEl = h('p.chart-note', note);
+  const card = h(`section.card.chart-card${tall ? '.tall' : ''}${wide ? '.wide' : ''}`,
+    { id, 'data-points': '0' },
+    h('header.card-head', h('h3', title), noteEl),
+    h('div.chart-box', canvas));
+  return { card, canvas, note: noteEl };
+}
+
+/** Counts the data points of a chart and writes them on its card. */
+export function countPoints(chart, card) {
+  let n = 0;
+  for (const ds of chart.data.datasets) n += ds.data.length;
+  card.dataset.points = String(n);
+  return n;
+}
+
+export function makeChart(canvas, config) {
+  return new Chart(canvas, config);
+}
+
+/** Linear x axis titled t, with integer ticks when integers. */
+export function linearAxis(title, extra = {}) {
+  return { type: 'linear', title: { display: !!title, text: title }, grid: { color: '#f1f3f5' }, ...extra };
+}
+
+/**
+ * A log axis with readable ticks: 1, 2 and 5 times powers of ten when the data span more than a
+ * decade, else about five evenly spaced round values (Chart.js would label every 0.01 step).
+ */
+export function logAxis(title, extra = {}) {
+  return {
+    type: 'logarithmic',
+    title: { display: !!title, text: title },
+    grid: { color: '#f1f3f5' },
+    afterBuildTicks(scale) {
+      const { min, max } = scale;
+      if (!(min > 0) || !(max > min)) return;
+      const out = [];
+      if (max / min >= 10) {
+        for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+          for (const m of [1, 2, 5]) {
+            const v = m * 10 ** e;
+            if (v >= min * 0.999 && v <= max * 1.001) out.push({ value: v });
+          }
+        }
+      } else {
+        const raw = (max - min) / 4;
+        const mag = 10 ** Math.floor(Math.log10(raw));
+        const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw) ?? 10 * mag;
+        for (let v = Math.ceil(min / step) * step; v <= max * 1.0001; v += step) out.push({ value: Number(v.toPrecision(12)) });
+      }
+      if (out.length >= 2) scale.ticks = out;
+    },
+    ticks: { callback: (v) => shortNum(v) },
+    ...extra,
+  };
+}
+
+export function shortNum(v) {
+  if (!isNum(v)) return '';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(0);
+  return String(Number(v.toPrecision(3)));
+}
+
+/** Plugin options for Chart.js's own min/max decimation of a long line (x must be linear). */
+export const DECIMATION = { enabled: true, algorithm: 'min-max', threshold: 800 };

@@ -1,0 +1,214 @@
+// The page's model of one run: every point it has seen, deduplicated by step (batches) and epoch
+// number (epochs), whether it came from the live stream, a backfill or the history on disk.
+// Memory is bounded whatever the run's length: the batch series is compacted into min/max buckets
+// when it outgrows MAX_BATCH_POINTS (so spikes survive, as on the server), and only the latest
+// epoch's big payloads (weight histograms, validation predictions) are kept.
+
+import { isNum } from './util.js';
+
+export const MAX_BATCH_POINTS = 3000;
+/** Newest points that compaction never touches, so live updates and backfills stay exact. */
+const RAW_TAIL = 600;
+const MAX_BUMPS = 1000;
+const MAX_SILENT_POINTS = 600;
+
+/** A batch point from either a live message (camelCase) or a batches.jsonl line (snake_case). */
+export function batchPoint(b) {
+  const err = b.runningError ?? b.running_error;
+  const bump = b.bumpedLayer ?? b.bump;
+  return {
+    step: Number(b.step),
+    epoch: b.epoch,
+    batch: b.batch,
+    loss: isNum(b.loss) ? b.loss : null,
+    accuracy: isNum(b.accuracy) ? b.accuracy : null,
+    err: isNum(err) ? err : null,
+    lr: b.learningRate ?? b.lr ?? null,
+    bump: isNum(bump) && bump >= 0 ? bump : null,
+  };
+}
+
+/** Binary search: index of the first element with key >= k. */
+function lowerBound(arr, k, key) {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(arr[mid]) < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts or replaces by key, keeping arr sorted; true if something changed. */
+function upsert(arr, item, key) {
+  const k = key(item);
+  if (!arr.length || key(arr[arr.length - 1]) < k) {
+    arr.push(item);
+    return true;
+  }
+  const i = lowerBound(arr, k, key);
+  if (i < arr.length && key(arr[i]) === k) arr[i] = item;
+  else arr.splice(i, 0, item);
+  return true;
+}
+
+/**
+ * Min/max buckets over a step-sorted series: the step range is cut into {@code buckets} equal
+ * widths and each bucket keeps its first point and the points where the running error and the
+ * loss are smallest and largest (at most 5 per bucket), in order. Equal step widths (not equal
+ * point counts) keep the density even when older, already thinned parts are bucketed again.
+ */
+export function minMaxBuckets(points, buckets) {
+  const n = points.length;
+  if (n <= 2 || buckets < 1) return points.slice();
+  const s0 = points[0].step;
+  const width = Math.max(1, (points[n - 1].step - s0 + 1) / buckets);
+  const out = [];
+  let from = 0;
+  while (from < n) {
+    const k = Math.floor((points[from].step - s0) / width);
+    let to = from + 1;
+    while (to < n && Math.floor((points[to].step - s0) / width) === k) to++;
+    const keep = new Set([from]);
+    for (const f of ['err', 'loss']) {
+      let lo = -1;
+      let hi = -1;
+      for (let i = from; i < to; i++) {
+        const v = points[i][f];
+        if (v == null) continue;
+        if (lo < 0 || v < points[lo][f]) lo = i;
+        if (hi < 0 || v > points[hi][f]) hi = i;
+      }
+      if (lo >= 0) keep.add(lo).add(hi);
+    }
+    [...keep].sort((x, y) => x - y).forEach((i) => out.push(points[i]));
+    from = to;
+  }
+  return out;
+}
+
+export class RunData {
+  constructor(id) {
+    this.id = id;
+    this.reset();
+  }
+
+  reset() {
+    this.resets = (this.resets || 0) + 1;
+    this.batches = []; // batch points sorted by step
+    this.bumps = []; // {step, layer, err}
+    this.silent = []; // {step, fractions[]} from live messages only (not logged on disk)
+    this.epochs = []; // EpochMetrics sorted by epoch
+    this.latestBatch = null; // the newest live batch message (histograms, raster, class times)
+    this.latestEpoch = null; // the newest epoch message (weight histograms, predictions)
+    // Weight histograms of the earliest epoch seen, for contrast; kept across resets (a resumed
+    // run rewinds its curves, not its past).
+    this.firstWeights = this.firstWeights ?? null;
+    this.compactions = 0;
+    this.version = 0;
+    this.batchesVersion = 0; // bumped on every change of the batch series
+    this.epochsVersion = 0; // bumped on every change of the epoch list
+    this.received = { batch: 0, epoch: 0, backfillBatches: 0, backfillEpochs: 0 };
+  }
+
+  /** Highest batch step held (-1 if none). */
+  lastStep() {
+    return this.batches.length ? this.batches[this.batches.length - 1].step : -1;
+  }
+
+  /**
+   * The step to ask /metrics?since= for after a gap: the last batch of the last complete epoch
+   * held, so missed epoch messages come back too; what overlaps is deduplicated. An epoch's
+   * {@code step} counts the batches done, so its last batch is step - 1; the server returns
+   * batches and epochs whose step is greater than since.
+   */
+  backfillSince() {
+    if (!this.epochs.length) return -1;
+    const s = this.epochs[this.epochs.length - 1].step;
+    return Number.isFinite(s) ? Math.max(-1, s - 1) : -1;
+  }
+
+  addBatch(p) {
+    if (!Number.isFinite(p.step)) return;
+    upsert(this.batches, p, (x) => x.step);
+    if (p.bump != null) {
+      upsert(this.bumps, { step: p.step, layer: p.bump, err: p.err }, (x) => x.step);
+      if (this.bumps.length > MAX_BUMPS) this.bumps = this.bumps.filter((_, i) => i % 2 === 1 || i >= this.bumps.length - 100);
+    }
+    if (this.batches.length > MAX_BATCH_POINTS) this.compact();
+    this.version++;
+    this.batchesVersion++;
+  }
+
+  /** Halves the older part of the batch series into min/max buckets. */
+  compact() {
+    const old = this.batches.slice(0, this.batches.length - RAW_TAIL);
+    const tail = this.batches.slice(this.batches.length - RAW_TAIL);
+    // About (MAX - RAW_TAIL) / 2 points after compaction, evenly spread over the older steps.
+    const buckets = Math.max(1, Math.floor((MAX_BATCH_POINTS - RAW_TAIL) / 10));
+    this.batches = minMaxBuckets(old, buckets).concat(tail);
+    this.compactions++;
+  }
+
+  /** A live batch message. */
+  onBatchMessage(msg) {
+    this.received.batch++;
+    this.latestBatch = msg;
+    this.addBatch(batchPoint(msg));
+    if (Array.isArray(msg.silentFraction)) {
+      upsert(this.silent, { step: Number(msg.step), fractions: msg.silentFraction }, (x) => x.step);
+      if (this.silent.length > MAX_SILENT_POINTS) {
+        this.silent = this.silent.filter((_, i) => i % 2 === 0 || i >= this.silent.length - 100);
+      }
+    }
+  }
+
+  addEpoch(m) {
+    if (!m || !Number.isFinite(m.epoch)) return;
+    upsert(this.epochs, m, (x) => x.epoch);
+    this.version++;
+    this.epochsVersion++;
+  }
+
+  /** A live epoch message: {metrics, weightHistograms, weightHistogramEdges, validationPredictions}. */
+  onEpochMessage(msg) {
+    this.received.epoch++;
+    this.addEpoch(msg.metrics);
+    if (!this.latestEpoch || msg.metrics.epoch >= this.latestEpoch.metrics.epoch) this.latestEpoch = msg;
+    if (!this.firstWeights || msg.metrics.epoch < this.firstWeights.epoch) {
+      this.firstWeights = { epoch: msg.metrics.epoch, hist: msg.weightHistograms, edges: msg.weightHistogramEdges };
+    }
+    this.version++;
+  }
+
+  /** A /metrics answer: {epochs: [...], batches: [...]}. */
+  merge(metrics) {
+    for (const e of metrics.epochs || []) {
+      this.addEpoch(e);
+      this.received.backfillEpochs++;
+    }
+    for (const b of metrics.batches || []) {
+      this.addBatch(batchPoint(b));
+      this.received.backfillBatches++;
+    }
+    this.version++;
+  }
+
+  /** Epochs planned, from the newest epoch record or batch. */
+  plannedEpochs() {
+    const e = this.epochs[this.epochs.length - 1];
+    return e ? e.epochs : null;
+  }
+
+  /** Fraction done in [0, 1] from the newest batch and epoch known. */
+  progress(totalEpochs) {
+    const total = totalEpochs || this.plannedEpochs();
+    if (!total) return null;
+    const e = this.epochs.length ? this.epochs[this.epochs.length - 1].epoch : 0;
+    const b = this.latestBatch;
+    let done = e;
+    if (b && b.epoch > e && b.batchesPerEpoch > 0) done = b.epoch - 1 + (b.batch + 1) / b.batchesPerEpoch;
+    return Math.min(1, done / total);
+  }
+}

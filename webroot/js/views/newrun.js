@@ -1,0 +1,149 @@
+// New run view: pick a ready config, edit its YAML, override epochs and seed, start. The server
+// validates (the same loader as the CLI); its message names the key path or the line, which is
+// marked in the editor's gutter with the message beside that line.
+
+import { ApiError, api } from '../api.js';
+import { locateError } from '../yaml.js';
+import { h } from '../util.js';
+
+export function newRunView(ctx, params) {
+  const { toast } = ctx;
+  let configs = [];
+  let current = null; // selected config name
+  let error = null; // {line, keyPath, detail, message}
+
+  const select = h('select#config-select', { 'aria-label': 'config' });
+  const desc = h('p.config-desc', '');
+  const gutter = h('div.gutter', { 'aria-hidden': 'true' });
+  const textarea = h('textarea#yaml-editor', { spellcheck: 'false', wrap: 'off', 'aria-label': 'config YAML' });
+  const bubble = h('div.error-bubble', { hidden: true, role: 'alert' });
+  const editor = h('div.editor', gutter, textarea, bubble);
+  const epochs = h('input#override-epochs', { type: 'number', min: '1', step: '1', placeholder: 'from config' });
+  const seed = h('input#override-seed', { type: 'number', min: '0', step: '1', placeholder: 'from config' });
+  const errorBox = h('div.error-box#start-error', { hidden: true, role: 'alert' });
+  const startBtn = h('button.btn.primary#start-run', { type: 'submit' }, 'Start run');
+  const reset = h('button.btn.ghost', { type: 'button', onclick: () => load(current) }, 'Revert edits');
+
+  const form = h('form.view.new-view', { onsubmit: (e) => { e.preventDefault(); start(); } },
+    h('div.view-head', h('h1', 'New run')),
+    h('div.new-grid',
+      h('div.new-side',
+        h('label.field', h('span', 'Config'), select), desc,
+        h('label.field', h('span', 'Epochs'), epochs),
+        h('label.field', h('span', 'Seed'), seed),
+        h('p.hint', 'Overrides replace training_params.epoch_number and both seeds; leave empty to keep the config\'s values.'),
+        h('div.actions', startBtn, reset),
+        errorBox),
+      h('div.new-main', editor)));
+
+  const lineHeight = () => parseFloat(getComputedStyle(textarea).lineHeight) || 18;
+
+  function renderGutter() {
+    const n = textarea.value.split('\n').length;
+    const frag = document.createDocumentFragment();
+    for (let i = 1; i <= n; i++) frag.append(h(`div${error?.line === i ? '.err' : ''}`, String(i)));
+    gutter.replaceChildren(frag);
+    gutter.scrollTop = textarea.scrollTop;
+    placeBubble();
+  }
+
+  function placeBubble() {
+    if (!error || !error.line) {
+      bubble.hidden = true;
+      return;
+    }
+    const pad = parseFloat(getComputedStyle(textarea).paddingTop) || 0;
+    const y = pad + (error.line - 1) * lineHeight() - textarea.scrollTop;
+    bubble.hidden = y < -lineHeight() || y > textarea.clientHeight;
+    bubble.style.top = `${y + lineHeight()}px`;
+  }
+
+  function showError(e) {
+    const text = textarea.value;
+    const loc = locateError(e.message, text, current);
+    error = { ...loc, message: e.message };
+    bubble.replaceChildren(h('strong', loc.keyPath || `line ${loc.line}`), ' ', loc.detail);
+    errorBox.hidden = false;
+    errorBox.replaceChildren(
+      h('strong', `The server refused this config (${e.status}).`),
+      h('p', e.message),
+      loc.line ? h('button.btn.small', { type: 'button', onclick: () => jumpTo(loc.line) }, `Go to line ${loc.line}`) : null);
+    renderGutter();
+    if (loc.line) jumpTo(loc.line, false);
+  }
+
+  function clearError() {
+    if (!error) return;
+    error = null;
+    errorBox.hidden = true;
+    renderGutter();
+  }
+
+  function jumpTo(line, focus = true) {
+    const lines = textarea.value.split('\n');
+    const start = lines.slice(0, line - 1).reduce((a, l) => a + l.length + 1, 0);
+    const target = Math.max(0, (line - 4) * lineHeight());
+    if (textarea.scrollTop > (line - 1) * lineHeight() || textarea.scrollTop + textarea.clientHeight < line * lineHeight()) textarea.scrollTop = target;
+    if (focus) {
+      textarea.focus();
+      textarea.setSelectionRange(start, start + (lines[line - 1] || '').length);
+    }
+    renderGutter();
+  }
+
+  async function load(name) {
+    if (!name) return;
+    current = name;
+    const c = configs.find((x) => x.name === name);
+    desc.textContent = c?.description || '';
+    try {
+      const r = await api.config(name);
+      textarea.value = r.yaml;
+      clearError();
+      renderGutter();
+    } catch (e) {
+      toast(`Cannot load config ${name}: ${e.message}`, 'error');
+    }
+  }
+
+  async function start() {
+    const overrides = {};
+    if (epochs.value !== '') overrides.epochs = Number(epochs.value);
+    if (seed.value !== '') overrides.seed = Number(seed.value);
+    startBtn.disabled = true;
+    startBtn.textContent = 'Starting…';
+    try {
+      const r = await api.startRun({ yaml: textarea.value, name: current || 'custom', overrides });
+      toast(`Run ${r.id} queued.`);
+      location.hash = `#/run/${encodeURIComponent(r.id)}`;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 400) showError(e);
+      else toast(`Could not start the run: ${e.message}`, 'error');
+    } finally {
+      startBtn.disabled = false;
+      startBtn.textContent = 'Start run';
+    }
+  }
+
+  textarea.addEventListener('input', () => { clearError(); renderGutter(); });
+  textarea.addEventListener('scroll', () => { gutter.scrollTop = textarea.scrollTop; placeBubble(); });
+  select.addEventListener('change', () => load(select.value));
+
+  (async () => {
+    try {
+      configs = (await api.configs()).configs || [];
+    } catch (e) {
+      toast(`Cannot list configs: ${e.message}`, 'error');
+      return;
+    }
+    select.replaceChildren(...configs.map((c) => h('option', { value: c.name }, c.name)));
+    const want = params.get('config');
+    const first = configs.find((c) => c.name === want) ?? configs.find((c) => c.name === 'yin_yang_small') ?? configs[0];
+    if (first) {
+      select.value = first.name;
+      load(first.name);
+    }
+  })();
+
+  return { el: form, title: 'New run', destroy() {} };
+}
