@@ -4,6 +4,7 @@ import io.firstspike.runs.RunStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +23,7 @@ import io.vertx.ext.web.handler.sockjs.Transport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +44,13 @@ public final class HttpVerticle extends VerticleBase {
   public static final long MAX_BODY_BYTES = 1L << 20;
   private static final Pattern PLOT_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.(png|svg|json)");
   private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(60_000);
+
+  /**
+   * The bridge logs every browser that goes away (tab closed, page reloaded) as SEVERE with a
+   * "Connection was closed" exception: normal for a dashboard, so those records are filtered out.
+   * Held in a field because JUL forgets the filter of a logger nobody references.
+   */
+  private static final Logger BRIDGE_LOG = quietBridgeLog();
 
   private final AtomicLong droppedFrames = new AtomicLong();
   private HttpServer server;
@@ -238,6 +247,12 @@ public final class HttpVerticle extends VerticleBase {
       default -> ctx.failure() != null ? String.valueOf(ctx.failure().getMessage()) : "request failed";
     };
     HttpErrors.send(ctx, status, message);
+  }
+
+  private static Logger quietBridgeLog() {
+    Logger log = Logger.getLogger("io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl");
+    log.setFilter(r -> !(r.getThrown() instanceof HttpClosedException));
+    return log;
   }
 
   private static long longParam(RoutingContext ctx, String name, long dflt, long min) {
