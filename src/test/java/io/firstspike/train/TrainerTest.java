@@ -143,13 +143,37 @@ class TrainerTest {
 
   @Test
   @DisplayName("a diverging run stops with a message naming epoch and batch and keeps its snapshot")
-  void divergenceFailsCleanly() {
+  void divergenceFailsCleanly() throws Exception {
     RunStore store = new RunStore(tmp);
     RunFolder run =
-        RunExecutor.prepare(store, "nan.yaml", yinYang(3, 1e308, "[1]"), Overrides.none());
+        RunExecutor.prepare(store, "nan.yaml",
+            // no weight bumping, so every batch takes an optimizer step
+            yinYang(3, 0.005, "[1]").replace("max_num_missing_spikes: [0.3, 0.0]",
+                "max_num_missing_spikes: [1.0, 1.0]"),
+            Overrides.none());
+    StopFlag stop = new StopFlag();
+    new RunExecutor(false)
+        .execute(run, 1,
+            e -> {
+              if (e instanceof TrainingEvent.Snapshot s && s.epoch() == 1) {
+                stop.request("stop after the first snapshot");
+              }
+            },
+            stop);
+    Path snapshot = run.snapshotDir(1);
+    byte[] weightsBefore =
+        Files.readAllBytes(snapshot.resolve("network").resolve("weights_layer_0.npy"));
+    // Resume with a learning rate that overflows the weights in the first step.
+    String cfg = Files.readString(run.configFile());
+    assertThat(cfg).contains("learning_rate: 0.005");
+    Files.writeString(run.configFile(), cfg.replace("learning_rate: 0.005", "learning_rate: 1.0e+308"));
     RunOutcome o = new RunExecutor(false).execute(run, 1, TrainingListener.none(), new StopFlag());
     assertThat(o.state()).isEqualTo(RunState.FAILED);
-    assertThat(o.reason()).containsPattern("epoch \\d+, batch \\d+");
+    assertThat(o.reason()).containsPattern("diverged in epoch 2, batch \\d+");
     assertThat(run.status().orElseThrow().state()).isEqualTo(RunState.FAILED);
+    assertThat(run.snapshotEpochs()).containsExactly(1);
+    assertThat(Files.readAllBytes(snapshot.resolve("network").resolve("weights_layer_0.npy")))
+        .isEqualTo(weightsBefore);
+    assertThat(new io.firstspike.runs.SnapshotStore(run, "yin_yang").load(1).epochsDone).isEqualTo(1);
   }
 }
