@@ -141,7 +141,10 @@ public final class EvaluationVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.state(run.id()), body.put("evaluation", evaluation));
   }
 
-  /** Forwards the evaluator's progress, at most every 100 ms except phase changes. */
+  /**
+   * Forwards the evaluator's progress, at most every 100 ms except phase changes and the last
+   * step. Synchronized: parallel rendering reports from several threads.
+   */
   private final class ProgressPublisher implements Evaluator.Progress {
     private final RunFolder run;
     private Evaluator.Phase lastPhase;
@@ -152,7 +155,7 @@ public final class EvaluationVerticle extends VerticleBase {
     }
 
     @Override
-    public void update(Evaluator.Phase phase, int done, int total, String what) {
+    public synchronized void update(Evaluator.Phase phase, int done, int total, String what) {
       if (closing) {
         throw new CancellationException("the server is stopping; evaluation of " + run.id() + " abandoned");
       }
