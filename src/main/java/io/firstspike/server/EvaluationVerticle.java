@@ -13,10 +13,10 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -41,11 +41,14 @@ public final class EvaluationVerticle extends VerticleBase {
   static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
   /** An evaluation of the full MNIST set takes minutes; this only bounds a hung one. */
   private static final long MAX_EVALUATION_MINUTES = 60;
+  /** How long a stopping server waits for abandoned evaluations to reach their next progress step. */
+  static final long STOP_WAIT_MILLIS = 30_000;
 
   private RunStore store;
   private int threads;
   private WorkerExecutor executor;
-  private final Set<String> running = new HashSet<>();
+  /** Runs being evaluated, each with its evaluation's end (on this verticle's event loop only). */
+  private final Map<String, Future<?>> running = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private volatile boolean closing;
 
@@ -61,22 +64,37 @@ public final class EvaluationVerticle extends VerticleBase {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
-  /** Running evaluations stop at their next progress report; their temporary folder is left. */
+  /**
+   * Running evaluations are abandoned at their next progress report (a batch of samples or one
+   * plot); stopping waits for that, at most {@link #STOP_WAIT_MILLIS}, so no evaluation outlives
+   * the event loop it reports to. Their previous plots stay as they were.
+   */
   @Override
   public Future<?> stop() {
     closing = true;
-    return executor == null ? Future.succeededFuture() : executor.close();
+    io.vertx.core.Promise<Void> waited = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(STOP_WAIT_MILLIS, t -> waited.tryComplete());
+    Future.join(List.copyOf(running.values())).onComplete(x -> {
+      vertx.cancelTimer(timer);
+      waited.tryComplete();
+    });
+    return waited.future().eventually(() -> executor == null ? Future.succeededFuture() : executor.close());
   }
 
   private void evaluateHandler(Message<JsonObject> m) {
     withRun(m, run -> {
       String id = run.id();
-      if (running.contains(id)) {
+      if (closing) {
+        m.fail(503, "the server is stopping; evaluate " + id + " after it restarts");
+        return;
+      }
+      if (running.containsKey(id)) {
         m.fail(409, "run " + id + " is already being evaluated; wait for the evaluation phase \"done\" on "
             + Addresses.state(id));
         return;
       }
-      running.add(id);
+      io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
+      running.put(id, ended.future());
       vertx.executeBlocking(() -> {
         if (run.snapshotEpochs().isEmpty()) {
           throw new HttpStatusException(409, "run " + id + " has no snapshot yet (no epoch_<N>/ folder in "
@@ -86,6 +104,7 @@ public final class EvaluationVerticle extends VerticleBase {
       }, false).onComplete(ar -> {
         if (ar.failed()) {
           running.remove(id);
+          ended.complete();
           fail(m, ar.cause());
           return;
         }
@@ -93,6 +112,7 @@ public final class EvaluationVerticle extends VerticleBase {
         executor.executeBlocking(() -> evaluate(run), false).onComplete(done -> {
           running.remove(id);
           publish(run, done.succeeded() ? done.result() : failed(done.cause()));
+          ended.complete();
         });
       });
     });
@@ -100,7 +120,7 @@ public final class EvaluationVerticle extends VerticleBase {
 
   private void plotsHandler(Message<JsonObject> m) {
     withRun(m, run -> vertx.executeBlocking(() -> PlotFolder.of(run).listing(), false)
-        .onSuccess(list -> m.reply(list.put("evaluating", running.contains(run.id()))))
+        .onSuccess(list -> m.reply(list.put("evaluating", running.containsKey(run.id()))))
         .onFailure(e -> fail(m, e)));
   }
 
@@ -122,7 +142,11 @@ public final class EvaluationVerticle extends VerticleBase {
   }
 
   private static JsonObject failed(Throwable e) {
-    LOG.log(Level.WARNING, "evaluation failed", e);
+    if (e instanceof CancellationException) {
+      LOG.info(e.getMessage());
+    } else {
+      LOG.log(Level.WARNING, "evaluation failed", e);
+    }
     String msg = e.getMessage() == null ? e.toString() : e.getMessage();
     return new JsonObject().put("phase", "failed").put("error", msg);
   }

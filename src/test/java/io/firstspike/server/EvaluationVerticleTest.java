@@ -87,6 +87,54 @@ class EvaluationVerticleTest {
     }
   }
 
+  @Test
+  @DisplayName("A server stopping mid-evaluation abandons it, reports it failed, and keeps the previous plots")
+  void stopDuringEvaluation(Vertx vertx, @TempDir Path tmp) throws Exception {
+    ServerTestSupport s = new ServerTestSupport(vertx, tmp,
+        o -> o.withThreads(1).withEngine(DefaultEngine.engine(), DefaultEngine.preparer()));
+    String id;
+    try {
+      id = s.startRun(new JsonObject().put("yaml", WorkbenchRealExecutorTest.tinyYaml()).put("name", "yy")
+          .put("overrides", new JsonObject().put("epochs", 1)));
+      s.awaitState(id, "finished", TIMEOUT_MS);
+    } catch (RuntimeException | Error e) {
+      s.close();
+      throw e;
+    }
+    Path plots = s.runsDir.resolve(id).resolve(PlotFolder.PLOTS);
+    Files.createDirectories(plots);
+    Path old = Files.writeString(plots.resolve("yin_yang_confusion_matrix_test.png"), "previous plot");
+    java.util.concurrent.BlockingQueue<JsonObject> events = new java.util.concurrent.LinkedBlockingQueue<>();
+    var consumer = vertx.eventBus().<JsonObject>consumer(Addresses.state(id), m -> {
+      if (m.body().containsKey("evaluation")) {
+        events.add(m.body().getJsonObject("evaluation"));
+      }
+    });
+    ServerTestSupport.await(consumer.completion());
+    try {
+      assertThat(s.post("/api/runs/" + id + "/evaluate", null).statusCode()).isEqualTo(202);
+      JsonObject first = events.poll(TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+      assertThat(first).isNotNull();
+      assertThat(first.getString("phase")).isEqualTo("evaluate");
+      s.client.close();
+      long t0 = System.nanoTime();
+      ServerTestSupport.await(s.workbench.stop());
+      assertThat((System.nanoTime() - t0) / 1e6).as("stop waits at most for the next progress step")
+          .isLessThan(EvaluationVerticle.STOP_WAIT_MILLIS);
+      JsonObject last = first;
+      for (JsonObject e = events.poll(1, java.util.concurrent.TimeUnit.SECONDS); e != null;
+          e = events.poll(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        last = e;
+      }
+      assertThat(last.getString("phase")).as(last.encode()).isEqualTo("failed");
+      assertThat(last.getString("error")).contains("server is stopping");
+      assertThat(Files.readString(old)).isEqualTo("previous plot");
+      assertThat(s.runsDir.resolve(id).resolve(PlotFolder.RENDERING)).doesNotExist();
+    } finally {
+      ServerTestSupport.await(consumer.unregister());
+    }
+  }
+
   private static boolean phase(JsonObject body, String phase) {
     JsonObject e = body.getJsonObject("evaluation");
     return e != null && phase.equals(e.getString("phase"));
