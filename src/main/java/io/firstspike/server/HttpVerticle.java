@@ -56,6 +56,7 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private ApiSecurity security;
   private ConfigLibrary configs;
+  private Path runsDir;
 
   /** The port the server listens on (the chosen one when configured as 0). */
   public int actualPort() {
@@ -71,6 +72,7 @@ public final class HttpVerticle extends VerticleBase {
         .map(Object::toString).toList();
     security = new ApiSecurity(c.getString(Addresses.Keys.TOKEN), ApiSecurity.isLoopbackName(host), origins);
     configs = new ConfigLibrary(Path.of(c.getString(Addresses.Keys.CONFIGS_DIR, Addresses.Keys.DEFAULT_CONFIGS_DIR)));
+    runsDir = Path.of(c.getString(Addresses.Keys.RUNS_DIR, Addresses.Keys.DEFAULT_RUNS_DIR)).toAbsolutePath().normalize();
 
     Router router = Router.router(vertx);
     router.route().handler(security::checkHost);
@@ -89,8 +91,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/runs/:id/metrics").handler(this::metricsHandler);
     router.post("/api/runs/:id/stop").handler(ctx -> withId(ctx, Addresses.CMD_STOP, new JsonObject()));
     router.post("/api/runs/:id/resume").handler(ctx -> withId(ctx, Addresses.CMD_RESUME, new JsonObject()));
-    router.post("/api/runs/:id/evaluate").handler(this::notWiredHandler);
-    router.get("/api/runs/:id/plots").handler(this::notWiredHandler);
+    router.post("/api/runs/:id/evaluate").handler(ctx -> withId(ctx, Addresses.CMD_EVALUATE, new JsonObject(), 202));
+    router.get("/api/runs/:id/plots").handler(ctx -> withId(ctx, Addresses.CMD_PLOTS, new JsonObject()));
     router.get("/api/runs/:id/plots/:file").handler(this::plotFileHandler);
     router.route("/api/*").handler(ctx -> HttpErrors.send(ctx, 404, "no endpoint " + ctx.request().method()
         + " " + ctx.normalizedPath() + "; see docs/API.md"));
@@ -189,25 +191,45 @@ public final class HttpVerticle extends VerticleBase {
     }).onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
   }
 
-  /** Evaluation and plots arrive with the evaluation issue; until then say so, after checking the run. */
-  private void notWiredHandler(RoutingContext ctx) {
+  /**
+   * Serves {@code <runs>/<id>/plots/<file>} from disk. Both names are validated first (no
+   * separators, no {@code ..}), and the resolved path must still lie in the run's plots folder.
+   * An unknown run or a file not rendered (yet) is 404.
+   */
+  private void plotFileHandler(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    String file = ctx.pathParam("file");
     if (!RunStore.isValidId(id)) {
-      HttpErrors.send(ctx, 400, "invalid run id '" + id + "'");
+      HttpErrors.send(ctx, 400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.CMD_GET, new JsonObject().put("id", id))
-        .onSuccess(r -> HttpErrors.send(ctx, 501, "evaluation not wired yet"))
-        .onFailure(e -> HttpErrors.fromReply(ctx, e));
-  }
-
-  private void plotFileHandler(RoutingContext ctx) {
-    String file = ctx.pathParam("file");
     if (file == null || !PLOT_FILE.matcher(file).matches() || file.contains("..")) {
       HttpErrors.send(ctx, 400, "invalid plot file name '" + file + "': expected a plain name ending in .png, .svg or .json");
       return;
     }
-    notWiredHandler(ctx);
+    Path runDir = runsDir.resolve(id).normalize();
+    Path plots = runDir.resolve(PlotFolder.PLOTS);
+    Path path = plots.resolve(file).normalize();
+    if (!path.getParent().equals(plots)) {
+      HttpErrors.send(ctx, 400, "invalid plot file name '" + file + "'");
+      return;
+    }
+    vertx.fileSystem().exists(runDir.resolve(io.firstspike.runs.RunFolder.STATUS).toString())
+        .compose(runExists -> vertx.fileSystem().exists(path.toString()).map(fileExists -> {
+          if (!runExists) {
+            HttpErrors.send(ctx, 404, "no run '" + id + "' in " + runsDir);
+          } else if (!fileExists) {
+            HttpErrors.send(ctx, 404, "run " + id + " has no plot '" + file + "'; GET /api/runs/" + id
+                + "/plots lists them, POST /api/runs/" + id + "/evaluate renders them");
+          } else {
+            String type = file.endsWith(".png") ? "image/png"
+                : file.endsWith(".svg") ? "image/svg+xml" : "application/json";
+            ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "no-cache");
+            ctx.response().sendFile(path.toString()).onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
+          }
+          return null;
+        }))
+        .onFailure(e -> HttpErrors.send(ctx, 500, "cannot read " + path + ": " + e.getMessage()));
   }
 
   /** SockJS would serve an iframe page that loads its client from a CDN: refuse it. */
@@ -220,12 +242,16 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void withId(RoutingContext ctx, String address, JsonObject body) {
+    withId(ctx, address, body, 200);
+  }
+
+  private void withId(RoutingContext ctx, String address, JsonObject body, int okStatus) {
     String id = ctx.pathParam("id");
     if (!RunStore.isValidId(id)) {
       HttpErrors.send(ctx, 400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
       return;
     }
-    ask(ctx, address, body.put("id", id), 200);
+    ask(ctx, address, body.put("id", id), okStatus);
   }
 
   private void ask(RoutingContext ctx, String address, JsonObject body, int okStatus) {
