@@ -159,6 +159,7 @@ export function liveView(ctx, id) {
     redraw();
   }));
   unsubs.push(bus.subscribe(addr('state'), (s) => {
+    if (s.evaluation) return; // evaluation progress (the Evaluate view's), not a lifecycle change
     if (summary) {
       summary.state = s.state;
       summary.reason = s.reason;

@@ -93,7 +93,7 @@ export function runsView(ctx, params) {
       // A state change of an active run refreshes the table at once instead of at the next poll.
       const active = new Set(runs.filter((r) => ['queued', 'running', 'stopping'].includes(r.state)).map((r) => r.id));
       for (const id of active) {
-        if (!watched.has(id)) watched.set(id, bus.subscribe(meta.streams.state.replace('{id}', id), soon));
+        if (!watched.has(id)) watched.set(id, bus.subscribe(meta.streams.state.replace('{id}', id), (m) => { if (!m?.evaluation) soon(); }));
       }
       for (const [id, off] of watched) {
         if (!active.has(id)) {

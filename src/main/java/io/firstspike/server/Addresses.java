@@ -49,6 +49,16 @@ public final class Addresses {
   /** Request/reply: queue a stopped, interrupted or failed run again. Body {id}; reply {id, state}. */
   public static final String CMD_RESUME = "firstspike.runs.resume";
 
+  /**
+   * Request/reply: evaluate a run's newest snapshot and render its plots. Body {id}; reply
+   * {id, status: "started"} at once (409 while one runs or without a snapshot); progress and the end
+   * follow on {@code runs.<id>.state} with an {@code evaluation} object.
+   */
+  public static final String CMD_EVALUATE = "firstspike.eval.start";
+
+  /** Request/reply: a run's rendered plots. Body {id}; reply {plots: [{file, bytes, modified}], evaluating, notes}. */
+  public static final String CMD_PLOTS = "firstspike.eval.plots";
+
   /** Request/reply, internal: stop every training (they are marked interrupted), start none. */
   public static final String CMD_SHUTDOWN = "firstspike.internal.shutdown";
 

@@ -4,6 +4,7 @@ import io.firstspike.runs.RunStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +23,7 @@ import io.vertx.ext.web.handler.sockjs.Transport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -43,10 +45,18 @@ public final class HttpVerticle extends VerticleBase {
   private static final Pattern PLOT_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.(png|svg|json)");
   private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(60_000);
 
+  /**
+   * The bridge logs every browser that goes away (tab closed, page reloaded) as SEVERE with a
+   * "Connection was closed" exception: normal for a dashboard, so those records are filtered out.
+   * Held in a field because JUL forgets the filter of a logger nobody references.
+   */
+  private static final Logger BRIDGE_LOG = quietBridgeLog();
+
   private final AtomicLong droppedFrames = new AtomicLong();
   private HttpServer server;
   private ApiSecurity security;
   private ConfigLibrary configs;
+  private Path runsDir;
 
   /** The port the server listens on (the chosen one when configured as 0). */
   public int actualPort() {
@@ -62,6 +72,7 @@ public final class HttpVerticle extends VerticleBase {
         .map(Object::toString).toList();
     security = new ApiSecurity(c.getString(Addresses.Keys.TOKEN), ApiSecurity.isLoopbackName(host), origins);
     configs = new ConfigLibrary(Path.of(c.getString(Addresses.Keys.CONFIGS_DIR, Addresses.Keys.DEFAULT_CONFIGS_DIR)));
+    runsDir = Path.of(c.getString(Addresses.Keys.RUNS_DIR, Addresses.Keys.DEFAULT_RUNS_DIR)).toAbsolutePath().normalize();
 
     Router router = Router.router(vertx);
     router.route().handler(security::checkHost);
@@ -80,8 +91,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/runs/:id/metrics").handler(this::metricsHandler);
     router.post("/api/runs/:id/stop").handler(ctx -> withId(ctx, Addresses.CMD_STOP, new JsonObject()));
     router.post("/api/runs/:id/resume").handler(ctx -> withId(ctx, Addresses.CMD_RESUME, new JsonObject()));
-    router.post("/api/runs/:id/evaluate").handler(this::notWiredHandler);
-    router.get("/api/runs/:id/plots").handler(this::notWiredHandler);
+    router.post("/api/runs/:id/evaluate").handler(ctx -> withId(ctx, Addresses.CMD_EVALUATE, new JsonObject(), 202));
+    router.get("/api/runs/:id/plots").handler(ctx -> withId(ctx, Addresses.CMD_PLOTS, new JsonObject()));
     router.get("/api/runs/:id/plots/:file").handler(this::plotFileHandler);
     router.route("/api/*").handler(ctx -> HttpErrors.send(ctx, 404, "no endpoint " + ctx.request().method()
         + " " + ctx.normalizedPath() + "; see docs/API.md"));
@@ -180,25 +191,45 @@ public final class HttpVerticle extends VerticleBase {
     }).onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
   }
 
-  /** Evaluation and plots arrive with the evaluation issue; until then say so, after checking the run. */
-  private void notWiredHandler(RoutingContext ctx) {
+  /**
+   * Serves {@code <runs>/<id>/plots/<file>} from disk. Both names are validated first (no
+   * separators, no {@code ..}), and the resolved path must still lie in the run's plots folder.
+   * An unknown run or a file not rendered (yet) is 404.
+   */
+  private void plotFileHandler(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    String file = ctx.pathParam("file");
     if (!RunStore.isValidId(id)) {
-      HttpErrors.send(ctx, 400, "invalid run id '" + id + "'");
+      HttpErrors.send(ctx, 400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.CMD_GET, new JsonObject().put("id", id))
-        .onSuccess(r -> HttpErrors.send(ctx, 501, "evaluation not wired yet"))
-        .onFailure(e -> HttpErrors.fromReply(ctx, e));
-  }
-
-  private void plotFileHandler(RoutingContext ctx) {
-    String file = ctx.pathParam("file");
     if (file == null || !PLOT_FILE.matcher(file).matches() || file.contains("..")) {
       HttpErrors.send(ctx, 400, "invalid plot file name '" + file + "': expected a plain name ending in .png, .svg or .json");
       return;
     }
-    notWiredHandler(ctx);
+    Path runDir = runsDir.resolve(id).normalize();
+    Path plots = runDir.resolve(PlotFolder.PLOTS);
+    Path path = plots.resolve(file).normalize();
+    if (!path.getParent().equals(plots)) {
+      HttpErrors.send(ctx, 400, "invalid plot file name '" + file + "'");
+      return;
+    }
+    vertx.fileSystem().exists(runDir.resolve(io.firstspike.runs.RunFolder.STATUS).toString())
+        .compose(runExists -> vertx.fileSystem().exists(path.toString()).map(fileExists -> {
+          if (!runExists) {
+            HttpErrors.send(ctx, 404, "no run '" + id + "' in " + runsDir);
+          } else if (!fileExists) {
+            HttpErrors.send(ctx, 404, "run " + id + " has no plot '" + file + "'; GET /api/runs/" + id
+                + "/plots lists them, POST /api/runs/" + id + "/evaluate renders them");
+          } else {
+            String type = file.endsWith(".png") ? "image/png"
+                : file.endsWith(".svg") ? "image/svg+xml" : "application/json";
+            ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "no-cache");
+            ctx.response().sendFile(path.toString()).onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
+          }
+          return null;
+        }))
+        .onFailure(e -> HttpErrors.send(ctx, 500, "cannot read " + path + ": " + e.getMessage()));
   }
 
   /** SockJS would serve an iframe page that loads its client from a CDN: refuse it. */
@@ -211,12 +242,16 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void withId(RoutingContext ctx, String address, JsonObject body) {
+    withId(ctx, address, body, 200);
+  }
+
+  private void withId(RoutingContext ctx, String address, JsonObject body, int okStatus) {
     String id = ctx.pathParam("id");
     if (!RunStore.isValidId(id)) {
       HttpErrors.send(ctx, 400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
       return;
     }
-    ask(ctx, address, body.put("id", id), 200);
+    ask(ctx, address, body.put("id", id), okStatus);
   }
 
   private void ask(RoutingContext ctx, String address, JsonObject body, int okStatus) {
@@ -238,6 +273,12 @@ public final class HttpVerticle extends VerticleBase {
       default -> ctx.failure() != null ? String.valueOf(ctx.failure().getMessage()) : "request failed";
     };
     HttpErrors.send(ctx, status, message);
+  }
+
+  private static Logger quietBridgeLog() {
+    Logger log = Logger.getLogger("io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl");
+    log.setFilter(r -> !(r.getThrown() instanceof HttpClosedException));
+    return log;
   }
 
   private static long longParam(RoutingContext ctx, String name, long dflt, long min) {

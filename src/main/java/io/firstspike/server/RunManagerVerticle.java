@@ -103,22 +103,29 @@ public final class RunManagerVerticle extends VerticleBase {
 
   private void createHandler(Message<JsonObject> m) {
     JsonObject b = m.body() == null ? new JsonObject() : m.body();
-    String configName = b.getString("config");
-    String yaml = b.getString("yaml");
+    String configName;
+    String yaml;
+    String folderName;
+    Overrides overrides;
+    try {
+      configName = b.getString("config");
+      yaml = b.getString("yaml");
+      folderName = b.getString("name", "custom");
+      overrides = RunRequests.overrides(b.getJsonObject("overrides"));
+    } catch (ClassCastException e) {
+      m.fail(400, "config, yaml and name must be strings and overrides an object: " + e.getMessage());
+      return;
+    } catch (IllegalArgumentException e) {
+      m.fail(400, e.getMessage());
+      return;
+    }
     if ((configName == null) == (yaml == null)) {
       m.fail(400, "body needs exactly one of \"config\" (a name from GET /api/configs) or \"yaml\" (config text)");
       return;
     }
-    Overrides overrides;
-    try {
-      overrides = RunRequests.overrides(b.getJsonObject("overrides"));
-    } catch (IllegalArgumentException | ClassCastException e) {
-      m.fail(400, e.getMessage());
-      return;
-    }
     vertx.executeBlocking(() -> {
       // "<name>.yaml" as the CLI passes the file name: error messages then read the same.
-      String name = (configName != null ? configName : b.getString("name", "custom")) + ".yaml";
+      String name = (configName != null ? configName : folderName) + ".yaml";
       String text = yaml;
       if (configName != null) {
         text = configs.read(configName).orElseThrow(() -> new IllegalArgumentException(

@@ -14,8 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The launcher: deploys the run manager, then the HTTP verticle (the evaluation verticle joins
- * when the evaluation issue lands), and undeploys them in reverse order.
+ * The launcher: deploys the run manager, the evaluation verticle, then the HTTP verticle, and
+ * undeploys them in reverse order.
  */
 public final class Workbench {
   /** How long a graceful stop waits for trainings to stop and write their snapshot. */
@@ -23,14 +23,17 @@ public final class Workbench {
 
   private final Vertx vertx;
   private final String runManagerId;
+  private final String evaluationId;
   private final String httpId;
   private final String host;
   private final int port;
   private final String token;
 
-  private Workbench(Vertx vertx, String runManagerId, String httpId, String host, int port, String token) {
+  private Workbench(Vertx vertx, String runManagerId, String evaluationId, String httpId, String host, int port,
+      String token) {
     this.vertx = vertx;
     this.runManagerId = runManagerId;
+    this.evaluationId = evaluationId;
     this.httpId = httpId;
     this.host = host;
     this.port = port;
@@ -62,14 +65,22 @@ public final class Workbench {
         .put(Addresses.Keys.HOST, o.host())
         .put(Addresses.Keys.PORT, o.port())
         .put(Addresses.Keys.TOKEN, tok)
+        .put(Addresses.Keys.RUNS_DIR, o.runsDir().toString())
         .put(Addresses.Keys.CONFIGS_DIR, o.configsDir().toString())
         .put(Addresses.Keys.ALLOWED_ORIGINS, new JsonArray(o.allowedOrigins()));
+    JsonObject evalConfig = new JsonObject()
+        .put(Addresses.Keys.RUNS_DIR, o.runsDir().toString())
+        .put(Addresses.Keys.THREADS, o.threads());
     HttpVerticle http = new HttpVerticle();
     return vertx.deployVerticle(new RunManagerVerticle(o.engine(), o.preparer()),
             new DeploymentOptions().setConfig(managerConfig))
-        .compose(manager -> vertx.deployVerticle(http, new DeploymentOptions().setConfig(httpConfig))
+        .compose(manager -> vertx.deployVerticle(new EvaluationVerticle(),
+                new DeploymentOptions().setConfig(evalConfig))
             .recover(e -> vertx.undeploy(manager).transform(x -> Future.failedFuture(e)))
-            .map(h -> new Workbench(vertx, manager, h, o.host(), http.actualPort(), tok)));
+            .compose(eval -> vertx.deployVerticle(http, new DeploymentOptions().setConfig(httpConfig))
+                .recover(e -> vertx.undeploy(eval).transform(x -> vertx.undeploy(manager))
+                    .transform(x -> Future.failedFuture(e)))
+                .map(h -> new Workbench(vertx, manager, eval, h, o.host(), http.actualPort(), tok))));
   }
 
   /**
@@ -80,6 +91,7 @@ public final class Workbench {
     return vertx.undeploy(httpId)
         .transform(x -> vertx.eventBus().request(Addresses.CMD_SHUTDOWN, new JsonObject(),
             new DeliveryOptions().setSendTimeout(SHUTDOWN_MILLIS)))
+        .transform(x -> vertx.undeploy(evaluationId))
         .transform(x -> vertx.undeploy(runManagerId));
   }
 

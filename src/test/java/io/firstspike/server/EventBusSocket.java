@@ -85,6 +85,7 @@ final class EventBusSocket implements AutoCloseable {
   @Override
   public void close() {
     vertx.cancelTimer(pinger);
+    socket.resume(); // a paused socket would never read the server's close frame
     ServerTestSupport.await(socket.close().eventually(client::close));
   }
 }

@@ -67,6 +67,9 @@ class WorkbenchErrorsTest {
     assertError(s.post("/api/runs", new JsonObject().put("config", "fast").put("overrides", new JsonObject().put("epochs", 0))),
         400, "overrides.epochs");
     assertError(s.post("/api/runs", new JsonObject().put("config", "../fast")), 400, "invalid config name");
+    assertError(s.post("/api/runs", new JsonObject().put("config", 42)), 400, "unknown config '42'");
+    assertError(s.post("/api/runs", new JsonObject().put("yaml", "epochs: 1").put("overrides", "many")), 400,
+        "must be strings and overrides an object");
   }
 
   @Test
@@ -127,11 +130,45 @@ class WorkbenchErrorsTest {
   }
 
   @Test
-  @DisplayName("Evaluation and plots answer 501 until the evaluation issue wires them")
-  void evaluationNotWired() {
-    assertError(s.post("/api/runs/" + finished + "/evaluate", null), 501, "not wired");
-    assertError(s.get("/api/runs/" + finished + "/plots"), 501, "not wired");
-    assertError(s.get("/api/runs/" + finished + "/plots/accuracy.png"), 501, "not wired");
+  @DisplayName("A run without a snapshot cannot be evaluated (409); a missing plot is 404; an empty plots list is 200")
+  void evaluationWithoutSnapshot() throws Exception {
+    Path copy = s.runsDir.resolve("nosnap_1");
+    Files.createDirectories(copy);
+    for (String f : new String[] {"config.yaml", "status.json"}) {
+      Files.copy(s.runsDir.resolve(finished).resolve(f), copy.resolve(f));
+    }
+    assertError(s.post("/api/runs/nosnap_1/evaluate", null), 409, "has no snapshot");
+    HttpResponse<Buffer> list = s.get("/api/runs/nosnap_1/plots");
+    assertThat(list.statusCode()).as(list.bodyAsString()).isEqualTo(200);
+    assertThat(list.bodyAsJsonObject().getJsonArray("plots")).isEmpty();
+    assertThat(list.bodyAsJsonObject().getBoolean("evaluating")).isFalse();
+    assertError(s.get("/api/runs/nosnap_1/plots/accuracy.png"), 404, "has no plot 'accuracy.png'");
+    assertError(s.get("/api/runs/nope_1/plots/accuracy.png"), 404, "no run 'nope_1'");
+  }
+
+  @Test
+  @DisplayName("An evaluation that fails (a snapshot without a network) is reported on the state stream; the server lives on")
+  void failingEvaluationIsReported() throws Exception {
+    java.util.concurrent.CompletableFuture<JsonObject> failed = new java.util.concurrent.CompletableFuture<>();
+    var consumer = vertx.eventBus().<JsonObject>consumer(Addresses.state(finished), m -> {
+      JsonObject e = m.body().getJsonObject("evaluation");
+      if (e != null && "failed".equals(e.getString("phase"))) {
+        failed.complete(m.body());
+      }
+    });
+    ServerTestSupport.await(consumer.completion());
+    try {
+      HttpResponse<Buffer> r = s.post("/api/runs/" + finished + "/evaluate", null);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
+      JsonObject body = failed.get(TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+      assertThat(body.getString("state")).isEqualTo("finished");
+      assertThat(body.getJsonObject("evaluation").getString("error")).isNotBlank();
+      assertThat(s.get("/api/health").statusCode()).isEqualTo(200);
+      JsonObject list = s.get("/api/runs/" + finished + "/plots").bodyAsJsonObject();
+      assertThat(list.getBoolean("evaluating")).isFalse();
+    } finally {
+      ServerTestSupport.await(consumer.unregister());
+    }
   }
 
   @Test

@@ -20,47 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
   @TempDir Path tmp;
 
-  /** A small Yin-Yang experiment: 4-20-3 with one bias per layer, TTFS loss. */
+  /** A small Yin-Yang experiment: 4-20-3 with one bias per layer, TTFS loss, input noise. */
   static String yinYang(int epochs, double lr, String snapshots) {
-    return """
-        dataset: yin_yang
-        neuron_params: {g_leak: 1.0, leak: 0.0, tau_syn: 1.0, threshold: 1.0}
-        network_layout:
-          n_inputs: 4
-          n_layers: 2
-          layer_sizes: [20, 3]
-          n_biases: [1, 1]
-          bias_times: [0.9]
-          weight_means: [1.5, 0.5]
-          weight_stdevs: [0.8, 0.8]
-        training_params:
-          alpha: 0.005
-          batch_size: 150
-          batch_size_eval: 200
-          beta: 1.0
-          enforce_cpu: false
-          epoch_number: %d
-          epoch_snapshots: %s
-          learning_rate: %s
-          lr_scheduler: {type: StepLR, step_size: 2, gamma: 0.9}
-          max_dw_norm: 0.2
-          max_num_missing_spikes: [0.3, 0.0]
-          momentum: 0
-          numpy_seed: 12345
-          optimizer: adam
-          print_step_percent: 5.0
-          resolution: 0.01
-          sim_time: 4.0
-          torch_seed: 2000
-          training_noise: {mean: 0.0, std_dev: 0.05}
-          use_forward_integrator: false
-          use_hicannx: false
-          weight_bumping_exp: true
-          weight_bumping_targeted: true
-          weight_bumping_value: 0.0005
-          xi: 0.2
-        """
-        .formatted(epochs, snapshots, lr);
+    return io.firstspike.testsupport.TestConfigs.yinYang(
+        20, epochs, lr, snapshots, 2, 0.9, "{mean: 0.0, std_dev: 0.05}");
   }
 
   private TrainingResult train(ExperimentConfig cfg, int threads, List<TrainingEvent> events) {
@@ -143,13 +106,37 @@ class TrainerTest {
 
   @Test
   @DisplayName("a diverging run stops with a message naming epoch and batch and keeps its snapshot")
-  void divergenceFailsCleanly() {
+  void divergenceFailsCleanly() throws Exception {
     RunStore store = new RunStore(tmp);
     RunFolder run =
-        RunExecutor.prepare(store, "nan.yaml", yinYang(3, 1e308, "[1]"), Overrides.none());
+        RunExecutor.prepare(store, "nan.yaml",
+            // no weight bumping, so every batch takes an optimizer step
+            yinYang(3, 0.005, "[1]").replace("max_num_missing_spikes: [0.3, 0.0]",
+                "max_num_missing_spikes: [1.0, 1.0]"),
+            Overrides.none());
+    StopFlag stop = new StopFlag();
+    new RunExecutor(false)
+        .execute(run, 1,
+            e -> {
+              if (e instanceof TrainingEvent.Snapshot s && s.epoch() == 1) {
+                stop.request("stop after the first snapshot");
+              }
+            },
+            stop);
+    Path snapshot = run.snapshotDir(1);
+    byte[] weightsBefore =
+        Files.readAllBytes(snapshot.resolve("network").resolve("weights_layer_0.npy"));
+    // Resume with a learning rate that overflows the weights in the first step.
+    String cfg = Files.readString(run.configFile());
+    assertThat(cfg).contains("learning_rate: 0.005");
+    Files.writeString(run.configFile(), cfg.replace("learning_rate: 0.005", "learning_rate: 1.0e+308"));
     RunOutcome o = new RunExecutor(false).execute(run, 1, TrainingListener.none(), new StopFlag());
     assertThat(o.state()).isEqualTo(RunState.FAILED);
-    assertThat(o.reason()).containsPattern("epoch \\d+, batch \\d+");
+    assertThat(o.reason()).containsPattern("diverged in epoch 2, batch \\d+");
     assertThat(run.status().orElseThrow().state()).isEqualTo(RunState.FAILED);
+    assertThat(run.snapshotEpochs()).containsExactly(1);
+    assertThat(Files.readAllBytes(snapshot.resolve("network").resolve("weights_layer_0.npy")))
+        .isEqualTo(weightsBefore);
+    assertThat(new io.firstspike.runs.SnapshotStore(run, "yin_yang").load(1).epochsDone).isEqualTo(1);
   }
 }
