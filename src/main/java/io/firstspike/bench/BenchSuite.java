@@ -123,7 +123,9 @@ public final class BenchSuite {
   /** Inference of the trained 16x16 network over the test split in batches of 50. */
   private Measurement mnist16Inference() {
     BenchData bd = mnist16Data();
+    String trained = "the network trained by the 16x16 training benchmark";
     if (mnist16Trained == null) {
+      trained = "a network trained for 3 epochs first";
       log.accept("  (training the 16x16 network for 3 epochs first)");
       mnist16Trained = TrainerRun.run(BenchConfigs.mnist16(), bd.splits(), threads, 3)
           .state().network;
@@ -150,8 +152,8 @@ public final class BenchSuite {
         + ForwardCheck.requireAccuracy("test", pass.accuracy(), 0.5);
     return new Measurement("mnist16_inference_images_per_s", Timing.median(rates), "images/s",
         threads, "EvaluationPass (forward, class selection, loss) over " + test.size()
-            + " test images in batches of " + batch + " with the network trained by the"
-            + " previous benchmark, median of " + reps + " passes after " + warm + "; data: "
+            + " test images in batches of " + batch + " with " + trained + ", median of "
+            + reps + " passes after " + warm + "; data: "
             + bd.description(), check);
   }
 
