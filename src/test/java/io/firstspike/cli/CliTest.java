@@ -115,9 +115,20 @@ class CliTest {
   @DisplayName("inference on the original's Yin-Yang network prints 96.00%")
   void inferenceOnOriginal() {
     Path folder = Shared.file("reference/fastanddeep/yinyang_et_300epochs");
-    Result r = run("inference", folder.toString());
+    Path times = tmp.resolve("times.npy");
+    Result r = run("inference", folder.toString(), "--save-times", times.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(0);
     assertThat(r.out().trim()).isEqualTo("After inference, the accuracy is 96.00%.");
+    // --save-times writes the label-layer times of the test set: the original's own file.
+    double[][] saved = io.firstspike.io.Npy.read(times).asMatrix();
+    double[][] golden =
+        io.firstspike.io.Npy.read(folder.resolve("yin_yang_test_spiketimes.npy")).asMatrix();
+    assertThat(saved.length).isEqualTo(1000);
+    for (int s = 0; s < golden.length; s++) {
+      for (int k = 0; k < golden[s].length; k++) {
+        assertThat(saved[s][k]).isCloseTo(golden[s][k], org.assertj.core.data.Offset.offset(1e-9));
+      }
+    }
   }
 
   @Test
