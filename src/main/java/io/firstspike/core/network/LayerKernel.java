@@ -59,6 +59,8 @@ public final class LayerKernel {
   private int[] order = new int[0];
   private int[] tmp = new int[0];
   private double[] ts = new double[0];
+  private double[] tmpKey = new double[0];
+  private int[] counts = new int[0];
   private double[] e1 = new double[0];
   /** et: t exp(t/tau)/tau; dt: exp(t/tau_m). */
   private double[] e2 = new double[0];
@@ -552,6 +554,7 @@ public final class LayerKernel {
     for (int i = 0; i < nIn; i++) {
       double t = in[i];
       if (t < Double.POSITIVE_INFINITY && t > Double.NEGATIVE_INFINITY) {
+        ts[nFin] = t;
         order[nFin++] = i;
       } else if (t != Double.POSITIVE_INFINITY) {
         throw new IllegalArgumentException("layer " + layer + ", sample " + sample + ", input "
@@ -564,11 +567,10 @@ public final class LayerKernel {
         order[q++] = i;
       }
     }
-    IndexSort.sortInPlace(in, order, nFin, tmp);
+    IndexSort.sortPairs(ts, order, nFin, tmpKey, tmp, counts);
     boolean et = variant == Variant.ET;
     for (int k = 0; k < nFin; k++) {
-      double t = in[order[k]];
-      ts[k] = t;
+      double t = ts[k];
       double e = Math.exp(t / tauSyn);
       e1[k] = e;
       if (et) {
@@ -605,6 +607,8 @@ public final class LayerKernel {
       order = new int[nIn];
       tmp = new int[nIn];
       ts = new double[nIn];
+      tmpKey = new double[nIn];
+      counts = new int[2 * nIn + 1];
       e1 = new double[nIn];
       e2 = new double[nIn];
       xy = new double[nIn];
