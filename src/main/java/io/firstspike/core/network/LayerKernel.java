@@ -49,6 +49,11 @@ public final class LayerKernel {
   private final Variant variant;
   private final double c;
   private final double tauSyn;
+  /**
+   * 1 / tau_s when tau_s is a power of two (1.0 in every shipped config): then x * (1 / tau_s)
+   * equals x / tau_s bit for bit, and the hot loops multiply instead of divide.
+   */
+  private final double invTauSyn;
   private final double tauMem;
   private final double leak;
   private final double threshold;
@@ -94,6 +99,10 @@ public final class LayerKernel {
     this.variant = params.variant();
     this.c = params.c();
     this.tauSyn = params.tauSyn();
+    double tau = params.tauSyn();
+    boolean powerOfTwo = tau > 0 && Double.isFinite(tau)
+        && tau == Math.scalb(1.0, Math.getExponent(tau)) && Math.getExponent(tau) > -1000;
+    this.invTauSyn = powerOfTwo ? 1.0 / tau : Double.NaN;
     this.tauMem = params.tauMem();
     this.leak = params.leak();
     this.threshold = params.threshold();
@@ -486,7 +495,7 @@ public final class LayerKernel {
         }
         double wv = w[i * nOut + j];
         a += wv * ex1[base + m];
-        b += wv * (et ? ti * ex1[base + m] / tauSyn : ex2[base + m]);
+        b += wv * (et ? overTau(ti * ex1[base + m]) : ex2[base + m]);
         m++;
         extended = true;
       }
@@ -525,7 +534,7 @@ public final class LayerKernel {
         }
         if (deltaIn != null) {
           double wv = w[i * nOut + j];
-          double g = et ? EqualTime.dTdt(f1, wv, ex1[base + k], tj, in[i], tauSyn)
+          double g = et ? overTau(f1 * wv * ex1[base + k] * (tj - in[i] - tauSyn)) // dTdt
               : DoubleTime.dTdt(f1, f2, wv, ex1[base + k], ex2[base + k]);
           g *= d;
           if (!Double.isFinite(g)) {
@@ -571,11 +580,12 @@ public final class LayerKernel {
     boolean et = variant == Variant.ET;
     for (int k = 0; k < nFin; k++) {
       double t = ts[k];
-      double e = Math.exp(t / tauSyn);
+      double x = overTau(t);
+      double e = Math.exp(x);
       e1[k] = e;
       if (et) {
-        e2[k] = t * e / tauSyn;
-        xy[k] = t / tauSyn;
+        e2[k] = overTau(t * e);
+        xy[k] = x;
         xm1[k] = xy[k] - 1.0;
         em[k] = 1.0 / e;
       } else {
@@ -600,6 +610,14 @@ public final class LayerKernel {
       Arrays.fill(cache.count, sample * nOut, sample * nOut + nOut, 0);
     }
     return nFin;
+  }
+
+  /**
+   * v / tau_s, as a multiplication when that is exact (see {@link #invTauSyn}). The et
+   * derivative above is {@link EqualTime#dTdt} written out so that its final division can go.
+   */
+  private double overTau(double v) {
+    return invTauSyn == invTauSyn ? v * invTauSyn : v / tauSyn;
   }
 
   private void ensure(int nIn, int nOut) {
