@@ -65,4 +65,159 @@ public final class IndexSort {
       System.arraycopy(src, 0, order, 0, n);
     }
   }
+
+  /**
+   * Stable sort of the pairs (key[p], idx[p]) for p in [0, n) by key, ties kept in their given
+   * order: the same permutation as {@link #sortInPlace} when {@code key[p] = times[idx[p]]}, but
+   * the keys travel with the indices, so no comparison reads {@code times[idx[..]]} indirectly
+   * (the per-sample sort of the 121 hidden times of Yin-Yang was the largest item of a training
+   * step's profile). Keys must not be NaN.
+   *
+   * @param tmpKey scratch of length >= n
+   * @param tmpIdx scratch of length >= n
+   */
+  public static void sortPairs(double[] key, int[] idx, int n, double[] tmpKey, int[] tmpIdx) {
+    mergeSortPairs(key, idx, n, tmpKey, tmpIdx);
+  }
+
+  /**
+   * {@link #sortPairs} by buckets where that pays: n buckets of equal width over [min, max] of
+   * the keys, filled stably in the given order, then each sorted by insertion. The bucket
+   * number floor((k - min) * n / (max - min)) never decreases as k grows (each operation rounds
+   * monotonically), so the result is exactly the stable sort's; spread-out spike times give about
+   * one key per bucket, and no comparison branch to mispredict, unlike merging. Falls back to
+   * the merge sort for short inputs or when one bucket would hold more than {@value #RUN} keys.
+   *
+   * @param counts scratch of length >= 2 n + 1
+   */
+  public static void sortPairs(double[] key, int[] idx, int n, double[] tmpKey, int[] tmpIdx,
+      int[] counts) {
+    if (n < 2 * RUN) {
+      mergeSortPairs(key, idx, n, tmpKey, tmpIdx);
+      return;
+    }
+    double min = key[0];
+    double max = key[0];
+    for (int p = 1; p < n; p++) {
+      double k = key[p];
+      min = Math.min(min, k);
+      max = Math.max(max, k);
+    }
+    if (!(max > min)) {
+      return; // all keys equal: the stable order is the given one
+    }
+    double scale = n / (max - min);
+    if (!(scale > 0 && scale < Double.POSITIVE_INFINITY)) {
+      mergeSortPairs(key, idx, n, tmpKey, tmpIdx);
+      return;
+    }
+    int top = n - 1;
+    java.util.Arrays.fill(counts, 0, n + 1, 0);
+    for (int p = 0; p < n; p++) {
+      int b = Math.min((int) ((key[p] - min) * scale), top);
+      counts[n + 1 + p] = b; // bucket of position p, kept until the scatter
+      counts[b + 1]++;
+    }
+    int largest = 0;
+    for (int b = 0; b < n; b++) {
+      largest = Math.max(largest, counts[b + 1]);
+      counts[b + 1] += counts[b];
+    }
+    if (largest > RUN) {
+      mergeSortPairs(key, idx, n, tmpKey, tmpIdx);
+      return;
+    }
+    // Scatter stably (positions in ascending order), then copy back.
+    for (int p = 0; p < n; p++) {
+      int o = counts[counts[n + 1 + p]]++;
+      tmpKey[o] = key[p];
+      tmpIdx[o] = idx[p];
+    }
+    System.arraycopy(tmpKey, 0, key, 0, n);
+    System.arraycopy(tmpIdx, 0, idx, 0, n);
+    // After the scatter counts[b] is the end of bucket b (and the start of b + 1); sort each.
+    int start = 0;
+    for (int b = 0; b < n; b++) {
+      int end = counts[b];
+      for (int i = start + 1; i < end; i++) {
+        double kv = key[i];
+        int v = idx[i];
+        int j = i - 1;
+        while (j >= start && key[j] > kv) {
+          key[j + 1] = key[j];
+          idx[j + 1] = idx[j];
+          j--;
+        }
+        key[j + 1] = kv;
+        idx[j + 1] = v;
+      }
+      start = end;
+    }
+  }
+
+  private static void mergeSortPairs(double[] key, int[] idx, int n, double[] tmpKey,
+      int[] tmpIdx) {
+    for (int lo = 0; lo < n; lo += RUN) {
+      int hi = Math.min(lo + RUN, n);
+      for (int i = lo + 1; i < hi; i++) {
+        double kv = key[i];
+        int v = idx[i];
+        int j = i - 1;
+        while (j >= lo && key[j] > kv) {
+          key[j + 1] = key[j];
+          idx[j + 1] = idx[j];
+          j--;
+        }
+        key[j + 1] = kv;
+        idx[j + 1] = v;
+      }
+    }
+    double[] srcK = key;
+    int[] srcI = idx;
+    double[] dstK = tmpKey;
+    int[] dstI = tmpIdx;
+    for (int width = RUN; width < n; width *= 2) {
+      for (int lo = 0; lo < n; lo += 2 * width) {
+        int mid = Math.min(lo + width, n);
+        int hi = Math.min(lo + 2 * width, n);
+        int a = lo;
+        int b = mid;
+        int o = lo;
+        if (mid < hi && !(srcK[mid] < srcK[mid - 1])) {
+          // Already in order across the boundary: copy the run unchanged.
+          System.arraycopy(srcK, lo, dstK, lo, hi - lo);
+          System.arraycopy(srcI, lo, dstI, lo, hi - lo);
+          continue;
+        }
+        while (a < mid && b < hi) {
+          double ka = srcK[a];
+          double kb = srcK[b];
+          if (kb < ka) {
+            dstK[o] = kb;
+            dstI[o++] = srcI[b++];
+          } else {
+            dstK[o] = ka;
+            dstI[o++] = srcI[a++];
+          }
+        }
+        if (a < mid) {
+          System.arraycopy(srcK, a, dstK, o, mid - a);
+          System.arraycopy(srcI, a, dstI, o, mid - a);
+        } else if (b < hi) {
+          System.arraycopy(srcK, b, dstK, o, hi - b);
+          System.arraycopy(srcI, b, dstI, o, hi - b);
+        }
+      }
+      double[] sk = srcK;
+      srcK = dstK;
+      dstK = sk;
+      int[] si = srcI;
+      srcI = dstI;
+      dstI = si;
+    }
+    if (srcK != key) {
+      System.arraycopy(srcK, 0, key, 0, n);
+      System.arraycopy(srcI, 0, idx, 0, n);
+    }
+  }
 }

@@ -33,7 +33,7 @@ final class ChunkExecutor<S> implements AutoCloseable {
         t.setDaemon(true);
         return t;
       };
-      pool = Executors.newFixedThreadPool(scratch.length, factory);
+      pool = Executors.newFixedThreadPool(scratch.length - 1, factory); // plus the caller
     } else {
       pool = null;
     }
@@ -54,16 +54,25 @@ final class ChunkExecutor<S> implements AutoCloseable {
     }
     AtomicInteger next = new AtomicInteger();
     int nTasks = Math.min(scratch.length, nChunks);
-    Future<?>[] futures = new Future<?>[nTasks];
-    for (int t = 0; t < nTasks; t++) {
+    // The calling thread is one of the workers (with the last scratch): one hand-off fewer per
+    // call, which matters for small batches (Yin-Yang: 150 samples, two passes per step).
+    Future<?>[] futures = new Future<?>[nTasks - 1];
+    for (int t = 0; t < nTasks - 1; t++) {
       S s = scratch(t);
-      futures[t] = pool.submit(() -> {
-        for (int c = next.getAndIncrement(); c < nChunks; c = next.getAndIncrement()) {
-          task.run(s, c);
-        }
-      });
+      futures[t] = pool.submit(() -> drain(next, nChunks, task, s));
     }
-    RuntimeException failure = null;
+    Throwable own = null;
+    try {
+      drain(next, nChunks, task, scratch(nTasks - 1));
+    } catch (RuntimeException | Error e) {
+      own = e; // rethrown after the workers have stopped touching their scratch
+      next.set(nChunks);
+    }
+    if (own instanceof Error e) {
+      awaitQuietly(futures);
+      throw e;
+    }
+    RuntimeException failure = (RuntimeException) own;
     for (Future<?> f : futures) {
       try {
         f.get();
@@ -79,6 +88,22 @@ final class ChunkExecutor<S> implements AutoCloseable {
     }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  private static void awaitQuietly(Future<?>[] futures) {
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException | InterruptedException ignored) {
+        // the caller's own Error is the one to report
+      }
+    }
+  }
+
+  private static <S> void drain(AtomicInteger next, int nChunks, ChunkTask<S> task, S s) {
+    for (int c = next.getAndIncrement(); c < nChunks; c = next.getAndIncrement()) {
+      task.run(s, c);
     }
   }
 

@@ -49,6 +49,11 @@ public final class LayerKernel {
   private final Variant variant;
   private final double c;
   private final double tauSyn;
+  /**
+   * 1 / tau_s when tau_s is a power of two (1.0 in every shipped config): then x * (1 / tau_s)
+   * equals x / tau_s bit for bit, and the hot loops multiply instead of divide.
+   */
+  private final double invTauSyn;
   private final double tauMem;
   private final double leak;
   private final double threshold;
@@ -59,6 +64,8 @@ public final class LayerKernel {
   private int[] order = new int[0];
   private int[] tmp = new int[0];
   private double[] ts = new double[0];
+  private double[] tmpKey = new double[0];
+  private int[] counts = new int[0];
   private double[] e1 = new double[0];
   /** et: t exp(t/tau)/tau; dt: exp(t/tau_m). */
   private double[] e2 = new double[0];
@@ -92,6 +99,10 @@ public final class LayerKernel {
     this.variant = params.variant();
     this.c = params.c();
     this.tauSyn = params.tauSyn();
+    double tau = params.tauSyn();
+    boolean powerOfTwo = tau > 0 && Double.isFinite(tau)
+        && tau == Math.scalb(1.0, Math.getExponent(tau)) && Math.getExponent(tau) > -1000;
+    this.invTauSyn = powerOfTwo ? 1.0 / tau : Double.NaN;
     this.tauMem = params.tauMem();
     this.leak = params.leak();
     this.threshold = params.threshold();
@@ -484,7 +495,7 @@ public final class LayerKernel {
         }
         double wv = w[i * nOut + j];
         a += wv * ex1[base + m];
-        b += wv * (et ? ti * ex1[base + m] / tauSyn : ex2[base + m]);
+        b += wv * (et ? overTau(ti * ex1[base + m]) : ex2[base + m]);
         m++;
         extended = true;
       }
@@ -523,7 +534,7 @@ public final class LayerKernel {
         }
         if (deltaIn != null) {
           double wv = w[i * nOut + j];
-          double g = et ? EqualTime.dTdt(f1, wv, ex1[base + k], tj, in[i], tauSyn)
+          double g = et ? overTau(f1 * wv * ex1[base + k] * (tj - in[i] - tauSyn)) // dTdt
               : DoubleTime.dTdt(f1, f2, wv, ex1[base + k], ex2[base + k]);
           g *= d;
           if (!Double.isFinite(g)) {
@@ -552,6 +563,7 @@ public final class LayerKernel {
     for (int i = 0; i < nIn; i++) {
       double t = in[i];
       if (t < Double.POSITIVE_INFINITY && t > Double.NEGATIVE_INFINITY) {
+        ts[nFin] = t;
         order[nFin++] = i;
       } else if (t != Double.POSITIVE_INFINITY) {
         throw new IllegalArgumentException("layer " + layer + ", sample " + sample + ", input "
@@ -564,16 +576,16 @@ public final class LayerKernel {
         order[q++] = i;
       }
     }
-    IndexSort.sortInPlace(in, order, nFin, tmp);
+    IndexSort.sortPairs(ts, order, nFin, tmpKey, tmp, counts);
     boolean et = variant == Variant.ET;
     for (int k = 0; k < nFin; k++) {
-      double t = in[order[k]];
-      ts[k] = t;
-      double e = Math.exp(t / tauSyn);
+      double t = ts[k];
+      double x = overTau(t);
+      double e = Math.exp(x);
       e1[k] = e;
       if (et) {
-        e2[k] = t * e / tauSyn;
-        xy[k] = t / tauSyn;
+        e2[k] = overTau(t * e);
+        xy[k] = x;
         xm1[k] = xy[k] - 1.0;
         em[k] = 1.0 / e;
       } else {
@@ -600,11 +612,21 @@ public final class LayerKernel {
     return nFin;
   }
 
+  /**
+   * v / tau_s, as a multiplication when that is exact (see {@link #invTauSyn}). The et
+   * derivative above is {@link EqualTime#dTdt} written out so that its final division can go.
+   */
+  private double overTau(double v) {
+    return invTauSyn == invTauSyn ? v * invTauSyn : v / tauSyn;
+  }
+
   private void ensure(int nIn, int nOut) {
     if (order.length < nIn) {
       order = new int[nIn];
       tmp = new int[nIn];
       ts = new double[nIn];
+      tmpKey = new double[nIn];
+      counts = new int[2 * nIn + 1];
       e1 = new double[nIn];
       e2 = new double[nIn];
       xy = new double[nIn];

@@ -38,4 +38,60 @@ class IndexSortTest {
     IndexSort.sortInPlace(key, order, 3, new int[4]);
     assertThat(order).containsExactly(1, 2, 0, 3);
   }
+
+  @Test
+  @DisplayName("sortPairs gives the same permutation and sorted keys as sortInPlace, ties included")
+  void pairSortMatchesIndexSort() {
+    java.util.Random rnd = new java.util.Random(11);
+    for (int n : new int[] {0, 1, 2, 15, 16, 17, 33, 121, 300, 785}) {
+      double[] times = new double[n];
+      for (int i = 0; i < n; i++) {
+        // Few distinct values: many ties, which a stable sort keeps in index order.
+        times[i] = rnd.nextInt(4) == 0 ? 2.0 : rnd.nextInt(40) * 0.25 - 1.0;
+      }
+      int[] expected = new int[n];
+      IndexSort.sort(times, n, expected, new int[n]);
+      int[] idx = new int[n];
+      double[] keys = new double[n];
+      for (int i = 0; i < n; i++) {
+        idx[i] = i;
+        keys[i] = times[i];
+      }
+      double[] keys2 = keys.clone();
+      int[] idx2 = idx.clone();
+      IndexSort.sortPairs(keys, idx, n, new double[n], new int[n]);
+      IndexSort.sortPairs(keys2, idx2, n, new double[n], new int[n], new int[2 * n + 1]);
+      assertThat(idx).as("n = %d", n).containsExactly(expected);
+      assertThat(idx2).as("buckets, n = %d", n).containsExactly(expected);
+      for (int p = 0; p < n; p++) {
+        assertThat(keys[p]).as("n = %d, position %d", n, p).isEqualTo(times[expected[p]]);
+        assertThat(keys2[p]).as("buckets, n = %d, position %d", n, p).isEqualTo(times[expected[p]]);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("the bucket sort equals the stable sort for spread, clustered and extreme keys")
+  void bucketSortMatchesIndexSort() {
+    Random rnd = new Random(5);
+    double[][] scales = {{0, 1}, {1e-300, 1e-300}, {5, 1e-15}, {-1e300, 1e300}, {0, 1e-320}};
+    for (int trial = 0; trial < 400; trial++) {
+      int n = 1 + rnd.nextInt(300);
+      double[] s = scales[trial % scales.length];
+      double[] times = new double[n];
+      for (int i = 0; i < n; i++) {
+        double u = trial % 3 == 0 ? Math.pow(rnd.nextDouble(), 8) : rnd.nextDouble();
+        times[i] = rnd.nextInt(10) == 0 && i > 0 ? times[rnd.nextInt(i)] : s[0] + s[1] * u;
+      }
+      int[] expected = new int[n];
+      IndexSort.sort(times, n, expected, new int[n]);
+      int[] idx = new int[n];
+      for (int i = 0; i < n; i++) {
+        idx[i] = i;
+      }
+      double[] keys = times.clone();
+      IndexSort.sortPairs(keys, idx, n, new double[n], new int[n], new int[2 * n + 1]);
+      assertThat(idx).as("trial %d, n = %d", trial, n).containsExactly(expected);
+    }
+  }
 }
