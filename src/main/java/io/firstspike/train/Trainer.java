@@ -1,7 +1,6 @@
 package io.firstspike.train;
 
 import io.firstspike.core.loss.Loss;
-import io.firstspike.core.network.InputNoise;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.core.optim.Optimizer;
@@ -19,8 +18,10 @@ import java.util.TreeSet;
 /**
  * The one training loop (TTFS-MODEL.md section 5), used by the CLI and the server alike.
  *
- * <p>Per epoch: shuffle with the data generator; per batch: optional input noise, forward, weight
- * bumping or loss + backward + optimizer step, a {@link TrainingEvent.Batch}; then a scheduler
+ * <p>Per epoch: shuffle with the data generator; per batch: optional input noise (the next
+ * batch's is drawn on a background thread while this one trains, see {@link BatchInputs}),
+ * forward, weight bumping or loss + backward + optimizer step, a {@link TrainingEvent.Batch}; then
+ * a scheduler
  * step, validation, curves, a {@link TrainingEvent.Epoch} and, when due, a snapshot. The stop flag
  * is checked between batches; a stopped epoch is discarded (the run continues from its last
  * snapshot). A non-finite loss or gradient ends the run as {@link RunState#FAILED} naming epoch and
@@ -36,6 +37,7 @@ public final class Trainer implements AutoCloseable {
   private final NumpyRandom rng;
   private final Set<Integer> fullSnapshots;
   private final boolean checkpointEveryEpoch;
+  private final BatchInputs batchInputs;
 
   /**
    * @param checkpointEveryEpoch also write a resume-only checkpoint after every epoch (server
@@ -49,6 +51,21 @@ public final class Trainer implements AutoCloseable {
       int threads,
       boolean checkpointEveryEpoch,
       java.util.Collection<Integer> extraSnapshots) {
+    this(config, data, state, threads, checkpointEveryEpoch, extraSnapshots, true);
+  }
+
+  /**
+   * @param prefetchBatches prepare batch b+1 (rows and training noise) on a background thread
+   *     while batch b trains; {@code false} draws inline, the reference the tests compare with
+   */
+  Trainer(
+      ExperimentConfig config,
+      DataSplits data,
+      TrainingState state,
+      int threads,
+      boolean checkpointEveryEpoch,
+      java.util.Collection<Integer> extraSnapshots,
+      boolean prefetchBatches) {
     this.config = config;
     this.params = config.trainingParams();
     this.data = data;
@@ -62,6 +79,7 @@ public final class Trainer implements AutoCloseable {
     this.fullSnapshots = new TreeSet<>(params.snapshotEpochs());
     this.fullSnapshots.addAll(extraSnapshots);
     this.checkpointEveryEpoch = checkpointEveryEpoch;
+    this.batchInputs = new BatchInputs(data.train(), params, rng, prefetchBatches);
   }
 
   public TrainingState state() {
@@ -129,12 +147,29 @@ public final class Trainer implements AutoCloseable {
     return new TrainingResult(RunState.FINISHED, "", state.epochsDone);
   }
 
+  /**
+   * Shuffles with the generator, then trains the batches. Closing the epoch's batch inputs waits
+   * for a preparation still running (after a stop or failure), so the generator is not used by
+   * the prefetch thread once this returns: its state is the inline loop's.
+   */
   private EpochRun trainEpoch(int epoch, TrainingListener listener, StopFlag stop) {
+    int[] order = rng.permutation(data.train().size());
+    try (BatchInputs.Epoch inputsOf = batchInputs.epoch(order)) {
+      return trainBatches(epoch, inputsOf, order, listener, stop);
+    }
+  }
+
+  /**
+   * The batches of one epoch; their inputs come from {@code inputsOf}, which may prepare the next
+   * batch in the background, so nothing here may touch the generator.
+   */
+  private EpochRun trainBatches(
+      int epoch, BatchInputs.Epoch inputsOf, int[] order, TrainingListener listener,
+      StopFlag stop) {
     Dataset train = data.train();
     int n = train.size();
     int bs = params.batchSize();
     int batches = (n + bs - 1) / bs;
-    int[] order = rng.permutation(n);
     Optimizer opt = setup.optimizer();
     WeightBumper bumper = setup.bumper();
     Loss loss = setup.loss();
@@ -153,16 +188,10 @@ public final class Trainer implements AutoCloseable {
       int from = b * bs;
       int to = Math.min(n, from + bs);
       int size = to - from;
-      double[][] inputs = new double[size][];
+      double[][] inputs = inputsOf.take(b);
       int[] labels = new int[size];
       for (int s = 0; s < size; s++) {
-        int idx = order[from + s];
-        inputs[s] = train.inputTimes()[idx].clone();
-        labels[s] = train.labels()[idx];
-      }
-      if (params.trainingNoise() != null) {
-        InputNoise.apply(inputs, params.trainingNoise().mean(), params.trainingNoise().stdDev(),
-            rng::fastStandardNormal);
+        labels[s] = train.labels()[order[from + s]];
       }
       NetworkEngine.ForwardResult fwd = engine.forward(inputs);
       double[][] out = fwd.labelTimes();
@@ -309,6 +338,7 @@ public final class Trainer implements AutoCloseable {
 
   @Override
   public void close() {
+    batchInputs.close();
     engine.close();
   }
 
