@@ -113,7 +113,7 @@ class CliTest {
 
   @Test
   @DisplayName("inference on the original's Yin-Yang network prints 96.00%")
-  void inferenceOnOriginal() {
+  void inferenceOnOriginal() throws Exception {
     Path folder = Shared.file("reference/fastanddeep/yinyang_et_300epochs");
     Path times = tmp.resolve("times.npy");
     Result r = run("inference", folder.toString(), "--save-times", times.toString());
