@@ -82,7 +82,7 @@ public final class EvaluationVerticle extends VerticleBase {
   }
 
   private void evaluateHandler(Message<JsonObject> m) {
-    withRun(m, run -> {
+    RunMessages.withRun(vertx, store, m, run -> {
       String id = run.id();
       if (closing) {
         m.fail(503, "the server is stopping; evaluate " + id + " after it restarts");
@@ -105,7 +105,7 @@ public final class EvaluationVerticle extends VerticleBase {
         if (ar.failed()) {
           running.remove(id);
           ended.complete();
-          fail(m, ar.cause());
+          RunMessages.failWith(m, ar.cause());
           return;
         }
         m.reply(new JsonObject().put("id", id).put("status", "started"));
@@ -119,9 +119,9 @@ public final class EvaluationVerticle extends VerticleBase {
   }
 
   private void plotsHandler(Message<JsonObject> m) {
-    withRun(m, run -> vertx.executeBlocking(() -> PlotFolder.of(run).listing(), false)
+    RunMessages.withRun(vertx, store, m, run -> vertx.executeBlocking(() -> PlotFolder.of(run).listing(), false)
         .onSuccess(list -> m.reply(list.put("evaluating", running.containsKey(run.id()))))
-        .onFailure(e -> fail(m, e)));
+        .onFailure(e -> RunMessages.failWith(m, e)));
   }
 
   /** Runs on the worker executor: evaluate, render into a temporary folder, move into place. */
@@ -198,30 +198,5 @@ public final class EvaluationVerticle extends VerticleBase {
     }
   }
 
-  /** Resolves the body's id to a run folder, or fails the message with 400 / 404. */
-  private void withRun(Message<JsonObject> m, java.util.function.Consumer<RunFolder> action) {
-    String id = m.body() == null ? null : m.body().getString("id");
-    if (!RunStore.isValidId(id)) {
-      m.fail(400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
-      return;
-    }
-    vertx.executeBlocking(() -> store.find(id), false).onComplete(ar -> {
-      if (ar.failed()) {
-        fail(m, ar.cause());
-      } else if (ar.result().isEmpty()) {
-        m.fail(404, "no run '" + id + "' in " + store.root());
-      } else {
-        action.accept(ar.result().get());
-      }
-    });
-  }
 
-  private static void fail(Message<?> m, Throwable e) {
-    if (e instanceof HttpStatusException h) {
-      m.fail(h.status(), h.getMessage());
-    } else {
-      LOG.log(Level.WARNING, "evaluation request failed", e);
-      m.fail(500, "internal error: " + e);
-    }
-  }
 }

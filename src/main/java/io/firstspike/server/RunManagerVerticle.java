@@ -68,7 +68,7 @@ public final class RunManagerVerticle extends VerticleBase {
     return vertx.executeBlocking(this::markInterrupted).compose(n -> {
       register(Addresses.CMD_CREATE, this::createHandler);
       register(Addresses.CMD_LIST, m -> reply(m, () -> listRuns(), false));
-      register(Addresses.CMD_GET, m -> withRun(m, run -> reply(m, () -> summary(run, true), false)));
+      register(Addresses.CMD_GET, m -> RunMessages.withRun(vertx, store, m, run -> reply(m, () -> summary(run, true), false)));
       register(Addresses.CMD_METRICS, this::metricsHandler);
       register(Addresses.CMD_STOP, this::stopHandler);
       register(Addresses.CMD_RESUME, this::resumeHandler);
@@ -134,7 +134,7 @@ public final class RunManagerVerticle extends VerticleBase {
       return preparer.prepare(store, name, text, overrides);
     }).onComplete(ar -> {
       if (ar.failed()) {
-        failWith(m, ar.cause());
+        RunMessages.failWith(m, ar.cause());
         return;
       }
       String id = ar.result().id();
@@ -146,11 +146,11 @@ public final class RunManagerVerticle extends VerticleBase {
   private void metricsHandler(Message<JsonObject> m) {
     long since = m.body().getLong("since", -1L);
     int points = m.body().getInteger("points", 2000);
-    withRun(m, run -> reply(m, () -> RunSummaries.metrics(run, since, points), false));
+    RunMessages.withRun(vertx, store, m, run -> reply(m, () -> RunSummaries.metrics(run, since, points), false));
   }
 
   private void stopHandler(Message<JsonObject> m) {
-    withRun(m, run -> {
+    RunMessages.withRun(vertx, store, m, run -> {
       String id = run.id();
       if (queue.remove(id)) {
         vertx.executeBlocking(() -> StatusFiles.write(run, RunState.STOPPED, "stopped before it started"))
@@ -171,7 +171,7 @@ public final class RunManagerVerticle extends VerticleBase {
   }
 
   private void resumeHandler(Message<JsonObject> m) {
-    withRun(m, run -> {
+    RunMessages.withRun(vertx, store, m, run -> {
       String id = run.id();
       if (queue.contains(id) || active.containsKey(id)) {
         m.fail(409, "run " + id + " is already " + (queue.contains(id) ? "queued" : "running"));
@@ -185,7 +185,7 @@ public final class RunManagerVerticle extends VerticleBase {
         return StatusFiles.write(run, RunState.QUEUED, "resumed");
       }).onComplete(ar -> {
         if (ar.failed()) {
-          failWith(m, ar.cause());
+          RunMessages.failWith(m, ar.cause());
           return;
         }
         enqueue(id);
@@ -279,30 +279,13 @@ public final class RunManagerVerticle extends VerticleBase {
     return s;
   }
 
-  /** Resolves the body's id to a run folder, or fails the message with 400 / 404. */
-  private void withRun(Message<JsonObject> m, java.util.function.Consumer<RunFolder> action) {
-    String id = m.body() == null ? null : m.body().getString("id");
-    if (!RunStore.isValidId(id)) {
-      m.fail(400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
-      return;
-    }
-    vertx.executeBlocking(() -> store.find(id), false).onComplete(ar -> {
-      if (ar.failed()) {
-        failWith(m, ar.cause());
-      } else if (ar.result().isEmpty()) {
-        m.fail(404, "no run '" + id + "' in " + store.root());
-      } else {
-        action.accept(ar.result().get());
-      }
-    });
-  }
 
   private <T> void reply(Message<JsonObject> m, Callable<T> work, boolean ordered) {
     vertx.executeBlocking(work, ordered).onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply(ar.result());
       } else {
-        failWith(m, ar.cause());
+        RunMessages.failWith(m, ar.cause());
       }
     });
   }
@@ -312,17 +295,6 @@ public final class RunManagerVerticle extends VerticleBase {
     return new HttpStatusException(409, "run " + run.id() + " is " + state + ": " + what);
   }
 
-  /** 400 for an invalid config or request, the carried status for HttpStatusException, else 500. */
-  private static void failWith(Message<?> m, Throwable e) {
-    if (e instanceof HttpStatusException h) {
-      m.fail(h.status(), h.getMessage());
-    } else if (RunRequests.isInvalidConfig(e)) {
-      m.fail(400, e.getMessage());
-    } else {
-      LOG.log(Level.WARNING, "request failed", e);
-      m.fail(500, "internal error: " + e);
-    }
-  }
 
   private void publishState(String id, RunState state, String reason) {
     vertx.eventBus().publish(Addresses.state(id), EventJson.state(id, state, reason));

@@ -80,30 +80,9 @@ final class ExpectedPlots {
       assertThat(img).as(name).isNotNull();
       assertThat(new int[] {img.getWidth(), img.getHeight()}).as(name + " size")
           .containsExactly(e.getValue());
-      double[] stats = greyStats(img);
+      double[] stats = io.firstspike.testsupport.Images.greyStats(img);
       assertThat(stats[0]).as(name + " grey variance").isGreaterThan(MIN_PIXEL_VARIANCE);
       assertThat(stats[1]).as(name + " non-white fraction").isGreaterThan(MIN_INK_FRACTION);
     }
-  }
-
-  /** {variance of the grey level, fraction of non-white pixels}. */
-  static double[] greyStats(BufferedImage img) {
-    double sum = 0;
-    double sum2 = 0;
-    long ink = 0;
-    long n = (long) img.getWidth() * img.getHeight();
-    for (int y = 0; y < img.getHeight(); y++) {
-      for (int x = 0; x < img.getWidth(); x++) {
-        int rgb = img.getRGB(x, y) & 0xffffff;
-        double g = 0.299 * (rgb >> 16 & 255) + 0.587 * (rgb >> 8 & 255) + 0.114 * (rgb & 255);
-        sum += g;
-        sum2 += g * g;
-        if (rgb != 0xffffff) {
-          ink++;
-        }
-      }
-    }
-    double mean = sum / n;
-    return new double[] {sum2 / n - mean * mean, (double) ink / n};
   }
 }

@@ -87,7 +87,7 @@ class PlotPartsTest {
     BufferedImage img = ImageIO.read(f.toFile());
     assertThat(img.getWidth()).isEqualTo(SummaryPlot.WIDTH);
     assertThat(img.getHeight()).isEqualTo(SummaryPlot.height(0));
-    assertThat(PlotSetTest.greyStats(img)[0]).isGreaterThan(PlotSetTest.MIN_PIXEL_VARIANCE);
+    assertThat(io.firstspike.testsupport.Images.greyStats(img)[0]).isGreaterThan(PlotSetTest.MIN_PIXEL_VARIANCE);
   }
 
   @Test

@@ -1,0 +1,50 @@
+package io.firstspike.server;
+
+import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Request/reply helpers shared by the verticles that answer commands about one run. */
+final class RunMessages {
+  private static final Logger LOG = Logger.getLogger(RunMessages.class.getName());
+
+  private RunMessages() {}
+
+  /**
+   * Resolves the body's {@code id} to a run folder (looked up off the event loop) and hands it to
+   * {@code action}, or fails the message with 400 (invalid id) or 404 (no such run).
+   */
+  static void withRun(Vertx vertx, RunStore store, Message<JsonObject> m, Consumer<RunFolder> action) {
+    String id = m.body() == null ? null : m.body().getString("id");
+    if (!RunStore.isValidId(id)) {
+      m.fail(400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
+      return;
+    }
+    vertx.executeBlocking(() -> store.find(id), false).onComplete(ar -> {
+      if (ar.failed()) {
+        failWith(m, ar.cause());
+      } else if (ar.result().isEmpty()) {
+        m.fail(404, "no run '" + id + "' in " + store.root());
+      } else {
+        action.accept(ar.result().get());
+      }
+    });
+  }
+
+  /** 400 for an invalid config or request, the carried status for HttpStatusException, else 500. */
+  static void failWith(Message<?> m, Throwable e) {
+    if (e instanceof HttpStatusException h) {
+      m.fail(h.status(), h.getMessage());
+    } else if (RunRequests.isInvalidConfig(e)) {
+      m.fail(400, e.getMessage());
+    } else {
+      LOG.log(Level.WARNING, "request failed", e);
+      m.fail(500, "internal error: " + e);
+    }
+  }
+}
