@@ -139,38 +139,31 @@ public final class IndexSort {
     int start = 0;
     for (int b = 0; b < n; b++) {
       int end = counts[b];
-      for (int i = start + 1; i < end; i++) {
-        double kv = key[i];
-        int v = idx[i];
-        int j = i - 1;
-        while (j >= start && key[j] > kv) {
-          key[j + 1] = key[j];
-          idx[j + 1] = idx[j];
-          j--;
-        }
-        key[j + 1] = kv;
-        idx[j + 1] = v;
-      }
+      insertionSortPairs(key, idx, start, end);
       start = end;
+    }
+  }
+
+  /** Stable insertion sort of {@code key[from..to)}, moving {@code idx} along. */
+  private static void insertionSortPairs(double[] key, int[] idx, int from, int to) {
+    for (int i = from + 1; i < to; i++) {
+      double kv = key[i];
+      int v = idx[i];
+      int j = i - 1;
+      while (j >= from && key[j] > kv) {
+        key[j + 1] = key[j];
+        idx[j + 1] = idx[j];
+        j--;
+      }
+      key[j + 1] = kv;
+      idx[j + 1] = v;
     }
   }
 
   private static void mergeSortPairs(double[] key, int[] idx, int n, double[] tmpKey,
       int[] tmpIdx) {
     for (int lo = 0; lo < n; lo += RUN) {
-      int hi = Math.min(lo + RUN, n);
-      for (int i = lo + 1; i < hi; i++) {
-        double kv = key[i];
-        int v = idx[i];
-        int j = i - 1;
-        while (j >= lo && key[j] > kv) {
-          key[j + 1] = key[j];
-          idx[j + 1] = idx[j];
-          j--;
-        }
-        key[j + 1] = kv;
-        idx[j + 1] = v;
-      }
+      insertionSortPairs(key, idx, lo, Math.min(lo + RUN, n));
     }
     double[] srcK = key;
     int[] srcI = idx;
