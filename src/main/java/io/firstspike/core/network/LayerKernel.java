@@ -46,6 +46,19 @@ public final class LayerKernel {
    */
   static final int SPARSE_BELOW = 2;
 
+  /**
+   * Prefixes per block of {@link #blockEt}: their sums are added in one pass over the neurons and
+   * one bound covers all of their intervals, so the neuron arrays are read, written and tested
+   * once per block instead of once per input.
+   */
+  static final int BLOCK = 4;
+
+  /** Blocks are used from this many finite inputs on (below, the per-prefix path is as fast). */
+  static final int BLOCK_FROM = 16;
+
+  /** max over d >= 0 of d exp(-d), reached at d = 1: 1/e, rounded up. */
+  private static final double MAX_KERNEL = 0.36787944117144245;
+
   private final Variant variant;
   private final double c;
   private final double tauSyn;
@@ -79,6 +92,18 @@ public final class LayerKernel {
   private int[] act = new int[0];
   private double[] s1 = new double[0];
   private double[] s2 = new double[0];
+  /** Neurons flagged by a block's bound, then those with a candidate (see walkFlagged). */
+  private int[] flagged = new int[0];
+
+  private int[] candPrefix = new int[0];
+  private double[] candA = new double[0];
+  private double[] candB = new double[0];
+  private double[] candW = new double[0];
+  private double[] candT = new double[0];
+  /** The sums after a block, while s1 and s2 still hold those before it; swapped after it. */
+  private double[] s1n = new double[0];
+
+  private double[] s2n = new double[0];
   /** Weight sums of the final group of equal times, per output. */
   private double[] gsum = new double[0];
   /** Position of neuron j in the active list. */
@@ -142,6 +167,21 @@ public final class LayerKernel {
    */
   public void forward(double[] in, double[] w, double[] columnSums, double[] out, LayerCache cache,
       int sample, int layer) {
+    forward(in, w, columnSums, null, null, out, cache, sample, layer);
+  }
+
+  /**
+   * {@link #forward(double[], double[], double[], double[], LayerCache, int, int)} with the weights
+   * also given as one array per input row and each row's largest positive weight, which enable the
+   * blocked pass of {@link #blockEt} (et, at least {@value #BLOCK_FROM} finite inputs). Separate
+   * row arrays let the JIT vectorise the block's loops (all accesses at the same index j); with
+   * offsets into one flat array it cannot rule out aliasing and stays scalar.
+   *
+   * @param rows rows[i][j] == w[i * nOut + j]; null = no blocks
+   * @param rowMaxPos max(0, max_j w[i * nOut + j]) per row i; null = no blocks
+   */
+  public void forward(double[] in, double[] w, double[] columnSums, double[][] rows,
+      double[] rowMaxPos, double[] out, LayerCache cache, int sample, int layer) {
     int nOut = out.length;
     int nFin = prepare(in, w, nOut, cache, sample, layer);
     int groupStart = columnSums == null ? nFin : finalGroupStart(nFin, in.length);
@@ -155,6 +195,8 @@ public final class LayerKernel {
     }
     int nAct = nOut;
     boolean et = variant == Variant.ET;
+    boolean useBlocks = et && rows != null && rowMaxPos != null && nFin >= BLOCK_FROM
+        && screenLevel > Double.NEGATIVE_INFINITY;
     for (int k = 0; k < nFin && nAct > 0; k++) {
       int row = order[k] * nOut;
       double ek = e1[k];
@@ -165,6 +207,11 @@ public final class LayerKernel {
         nAct = et ? screenEt(k, true, nAct, out, cache, sample, nOut)
             : screenDt(k, true, nAct, out, cache, sample, nOut);
         break;
+      }
+      if (useBlocks && k + BLOCK < nFin && k + BLOCK <= groupStart) {
+        nAct = blockEt(w, rows, rowMaxPos, k, nAct, out, cache, sample, nOut);
+        k += BLOCK - 1;
+        continue;
       }
       boolean last = k + 1 == nFin;
       if (et && !last && ts[k + 1] != ts[k] && screenLevel > Double.NEGATIVE_INFINITY) {
@@ -264,6 +311,214 @@ public final class LayerKernel {
       }
     }
     return nAct;
+  }
+
+  /**
+   * The {@value #BLOCK} et prefixes k0 .. k0+BLOCK-1 at once (all inner: the next input exists).
+   * One pass per quantity over the neurons adds the block's inputs to the running sums (in input
+   * order, so the sums are bit-identical to adding them one by one), and one bound covers the
+   * scaled membrane of every prefix of the block over its interval; the union of the intervals is
+   * [x_k0, x_k1], k1 = k0 + BLOCK. With A, B the sums before the block, the membrane of prefix p is
+   *
+   * <pre>
+   *   f_p(x) = exp(-x) (A x - B) + sum over i = k0..p of w_i (x - x_i) exp(-(x - x_i)),
+   * </pre>
+   *
+   * the first term is at most max(0, exp(-x_k0) max(A x_k0 - B, A x_k1 - B)) (as in
+   * {@link #sumsAndBoundEt}), and input i's term at most maxpos_i min(x_k1 - x_i, 1/e), since
+   * d exp(-d) &lt;= min(d, 1/e) and w_i &lt;= maxpos_i, the row's largest positive weight. A
+   * neuron whose bound reaches c (1 - 2 margin) is walked again prefix by prefix from A, B with the
+   * exact screen and candidate ({@link #walkFlagged}); all others provably do not cross in the
+   * block. The loops are kept simple (one array written each) so that the JIT vectorises them.
+   *
+   * @return the new number of active neurons
+   */
+  private int blockEt(double[] w, double[][] rows, double[] rowMaxPos, int k0, int nAct,
+      double[] out, LayerCache cache, int sample, int nOut) {
+    int k1 = k0 + BLOCK;
+    int i0 = order[k0];
+    int i1 = order[k0 + 1];
+    int i2 = order[k0 + 2];
+    int i3 = order[k0 + 3];
+    double xe = xy[k1];
+    double rise = rowMaxPos[i0] * Math.min(xe - xy[k0], MAX_KERNEL)
+        + rowMaxPos[i1] * Math.min(xe - xy[k0 + 1], MAX_KERNEL)
+        + rowMaxPos[i2] * Math.min(xe - xy[k0 + 2], MAX_KERNEL)
+        + rowMaxPos[i3] * Math.min(xe - xy[k0 + 3], MAX_KERNEL);
+    // flagged iff max(first, 0) + rise >= level, i.e. first >= level - rise (or rise alone does it)
+    double firstLevel = c * (1.0 - 2.0 * SCREEN_MARGIN) - rise;
+    double half = 0.5 * em[k0];
+    double xs = xy[k0] + xe;
+    double dx = xe - xy[k0];
+    double[] sa = s1;
+    double[] sb = s2;
+    double[] na = s1n;
+    double[] nb = s2n;
+    if (nAct * SPARSE_BELOW >= nOut) {
+      double[] bnd = bound;
+      double[] alv = alive;
+      for (int j = 0; j < nOut; j++) {
+        double a = sa[j];
+        bnd[j] = half * (a * xs + Math.abs(a) * dx - 2.0 * sb[j]) * alv[j];
+      }
+      addRows(na, sa, rows[i0], rows[i1], rows[i2], rows[i3], e1[k0], e1[k0 + 1], e1[k0 + 2],
+          e1[k0 + 3], nOut);
+      addRows(nb, sb, rows[i0], rows[i1], rows[i2], rows[i3], e2[k0], e2[k0 + 1], e2[k0 + 2],
+          e2[k0 + 3], nOut);
+      int nFlag = 0;
+      if (firstLevel > 0) {
+        int[] fl = flagged;
+        for (int j = 0; j < nOut; j++) { // branch-free compaction of the flagged neurons
+          fl[nFlag] = j;
+          nFlag += bnd[j] >= firstLevel ? 1 : 0;
+        }
+      } else {
+        System.arraycopy(act, 0, flagged, 0, nAct);
+        nFlag = nAct;
+      }
+      nAct = walkFlagged(w, nFlag, k0, k1, nAct, out, cache, sample, nOut);
+    } else {
+      double e0 = e1[k0];
+      double e1v = e1[k0 + 1];
+      double e2v = e1[k0 + 2];
+      double e3 = e1[k0 + 3];
+      double f0 = e2[k0];
+      double f1 = e2[k0 + 1];
+      double f2 = e2[k0 + 2];
+      double f3 = e2[k0 + 3];
+      int r0 = i0 * nOut;
+      int r1 = i1 * nOut;
+      int r2 = i2 * nOut;
+      int r3 = i3 * nOut;
+      int nFlag = 0;
+      for (int q = 0; q < nAct; q++) {
+        int j = act[q];
+        double a = sa[j];
+        double b = sb[j];
+        double first = half * (a * xs + Math.abs(a) * dx - 2.0 * b);
+        double w0 = w[r0 + j];
+        double w1 = w[r1 + j];
+        double w2 = w[r2 + j];
+        double w3 = w[r3 + j];
+        na[j] = a + w0 * e0 + w1 * e1v + w2 * e2v + w3 * e3;
+        nb[j] = b + w0 * f0 + w1 * f1 + w2 * f2 + w3 * f3;
+        flagged[nFlag] = j;
+        nFlag += firstLevel <= 0 || first >= firstLevel ? 1 : 0;
+      }
+      nAct = walkFlagged(w, nFlag, k0, k1, nAct, out, cache, sample, nOut);
+    }
+    s1 = na;
+    s2 = nb;
+    s1n = sa;
+    s2n = sb;
+    return nAct;
+  }
+
+  /** to[j] = from[j] + q0[j] c0 + q1[j] c1 + q2[j] c2 + q3[j] c3, in that order (vectorised). */
+  private static void addRows(double[] to, double[] from, double[] q0, double[] q1, double[] q2,
+      double[] q3, double c0, double c1, double c2, double c3, int n) {
+    for (int j = 0; j < n; j++) {
+      to[j] = from[j] + q0[j] * c0 + q1[j] * c1 + q2[j] * c2 + q3[j] * c3;
+    }
+  }
+
+  /**
+   * Walks the flagged neurons (flagged[0..nFlag-1]) through the block's prefixes k0 .. k1-1 from
+   * their sums before the block (still in s1, s2): first, per neuron, the first prefix that passes
+   * the exact screen of {@link #screenEt} (prefixes inside a group of equal times are not screened,
+   * see the class comment); then the closed forms of all those candidates in one loop, whose
+   * iterations are independent, so the latency of one Lambert W (exp, log, sqrt, divisions)
+   * overlaps the next; then the validity tests in order. A neuron whose candidate is not valid
+   * (rare: the screen passes on an interior peak below c) walks on alone ({@link #walkFrom}).
+   *
+   * @return the new number of active neurons
+   */
+  private int walkFlagged(double[] w, int nFlag, int k0, int k1, int nAct, double[] out,
+      LayerCache cache, int sample, int nOut) {
+    double level = screenLevel;
+    int nCand = 0;
+    for (int f = 0; f < nFlag; f++) {
+      int j = flagged[f];
+      double a = s1[j];
+      double b = s2[j];
+      for (int p = k0; p < k1; p++) {
+        double wv = w[order[p] * nOut + j];
+        a = a + wv * e1[p];
+        b = b + wv * e2[p];
+        if (ts[p + 1] != ts[p] && !screenedEt(a, b, p, level)) {
+          flagged[nCand] = j;
+          candPrefix[nCand] = p;
+          candA[nCand] = a;
+          candB[nCand] = b;
+          nCand++;
+          break;
+        }
+      }
+    }
+    for (int q = 0; q < nCand; q++) {
+      double a = candA[q];
+      double b = candB[q];
+      double lw = LambertW.w0(EqualTime.lambertArgument(a, b, c));
+      candW[q] = lw;
+      candT[q] = EqualTime.time(a, b, lw, tauSyn);
+    }
+    for (int q = 0; q < nCand; q++) {
+      int j = flagged[q];
+      int p = candPrefix[q];
+      double t = candT[q];
+      if (t >= ts[p] && t <= ts[p + 1]) {
+        fire(j, p, t, candA[q], candB[q], candW[q], out, cache, sample, nOut);
+        nAct = deactivate(j, nAct);
+      } else if (walkFrom(w, j, p, candA[q], candB[q], k1, out, cache, sample, nOut)) {
+        nAct = deactivate(j, nAct);
+      }
+    }
+    return nAct;
+  }
+
+  /**
+   * Continues the walk of neuron j after prefix p (whose sums are a, b) up to k1 - 1, testing each
+   * candidate at once.
+   *
+   * @return true if it fired
+   */
+  private boolean walkFrom(double[] w, int j, int p, double a, double b, int k1, double[] out,
+      LayerCache cache, int sample, int nOut) {
+    double level = screenLevel;
+    for (p++; p < k1; p++) {
+      double wv = w[order[p] * nOut + j];
+      a = a + wv * e1[p];
+      b = b + wv * e2[p];
+      if (ts[p + 1] != ts[p] && !screenedEt(a, b, p, level)
+          && candidateEt(j, p, false, a, b, out, cache, sample, nOut)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The exact et screen at inner prefix p: true if the scaled membrane of sums a, b stays below
+   * level over [x_p, x_p+1] (both ends below, and no interior peak, which lies at x* = 1 + b / a
+   * when a > 0).
+   */
+  private boolean screenedEt(double a, double b, int p, double level) {
+    double bt = b + EqualTime.EPS;
+    return em[p] * (a * xy[p] - bt) < level && em[p + 1] * (a * xy[p + 1] - bt) < level
+        && !(a > 0 && xm1[p] * a < bt && bt < xm1[p + 1] * a);
+  }
+
+  /** Records neuron j's spike at time t from the first p+1 sorted inputs. */
+  private void fire(int j, int p, double t, double a, double b, double lw, double[] out,
+      LayerCache cache, int sample, int nOut) {
+    out[j] = t;
+    if (cache != null) {
+      int s = sample * nOut + j;
+      cache.count[s] = p + 1;
+      cache.sum1[s] = a;
+      cache.sum2[s] = b;
+      cache.lambert[s] = lw;
+    }
   }
 
   /** The exact screen of {@link #screenEt} for one neuron at an inner prefix, then the candidate. */
@@ -399,8 +654,12 @@ public final class LayerKernel {
   /** Evaluates the et candidate of neuron j for the set of the first k+1 sorted inputs. */
   private boolean candidateEt(
       int j, int k, boolean last, double[] out, LayerCache cache, int sample, int nOut) {
-    double a = s1[j];
-    double b = s2[j];
+    return candidateEt(j, k, last, s1[j], s2[j], out, cache, sample, nOut);
+  }
+
+  /** {@link #candidateEt} with the set's sums given. */
+  private boolean candidateEt(int j, int k, boolean last, double a, double b, double[] out,
+      LayerCache cache, int sample, int nOut) {
     double lw = LambertW.w0(EqualTime.lambertArgument(a, b, c));
     double t = EqualTime.time(a, b, lw, tauSyn);
     if (t >= ts[k] && (last || t <= ts[k + 1])) {
@@ -642,6 +901,14 @@ public final class LayerKernel {
       bound = new double[nOut];
       gsum = new double[nOut];
       s2 = new double[nOut];
+      s1n = new double[nOut];
+      s2n = new double[nOut];
+      flagged = new int[nOut + 1];
+      candPrefix = new int[nOut];
+      candA = new double[nOut];
+      candB = new double[nOut];
+      candW = new double[nOut];
+      candT = new double[nOut];
     }
   }
 }

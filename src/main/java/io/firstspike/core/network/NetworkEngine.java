@@ -147,7 +147,8 @@ public final class NetworkEngine implements AutoCloseable {
         kernel.forwardEuler(in, r.weights[l], r.outputs[l][s], cache, s, l, options.simTime(),
             options.resolution());
       } else {
-        kernel.forward(in, r.weights[l], r.columnSums[l], r.outputs[l][s], cache, s, l);
+        kernel.forward(in, r.weights[l], r.columnSums[l], r.rows[l], r.rowMaxPos[l],
+            r.outputs[l][s], cache, s, l);
       }
     }
   }
@@ -278,6 +279,13 @@ public final class NetworkEngine implements AutoCloseable {
     final double[][] weights;
     /** Per layer, sum over all rows of the weights used, per output (see LayerKernel.forward). */
     final double[][] columnSums;
+    /**
+     * Per layer with at least {@link LayerKernel#BLOCK_FROM} rows: the weights as one array per
+     * row, and each row's largest positive weight (for LayerKernel's blocked pass); else null.
+     */
+    final double[][][] rows;
+
+    final double[][] rowMaxPos;
     final double[][] biasTimes;
     /** [layer][sample][inputs incl. biases]. */
     final double[][][] inputs;
@@ -298,6 +306,8 @@ public final class NetworkEngine implements AutoCloseable {
       this.source = source;
       this.weights = weights;
       this.columnSums = new double[layers][];
+      this.rows = new double[layers][][];
+      this.rowMaxPos = new double[layers][];
       this.biasTimes = new double[layers][];
       this.inputs = new double[layers][][];
       this.outputs = new double[layers][][];
@@ -312,6 +322,20 @@ public final class NetworkEngine implements AutoCloseable {
           }
         }
         columnSums[l] = cs;
+        int nRows = net.rowsOf(l);
+        if (nRows >= LayerKernel.BLOCK_FROM) {
+          rows[l] = new double[nRows][];
+          rowMaxPos[l] = new double[nRows];
+          for (int i = 0; i < nRows; i++) {
+            double[] row = Arrays.copyOfRange(weights[l], i * nOut, i * nOut + nOut);
+            double max = 0.0;
+            for (double v : row) {
+              max = Math.max(max, v);
+            }
+            rows[l][i] = row;
+            rowMaxPos[l][i] = max;
+          }
+        }
         inputs[l] = new double[batch][net.rowsOf(l)];
         outputs[l] = new double[batch][net.layerSize(l)];
         if (withCache) {
