@@ -53,6 +53,13 @@ public final class LayerKernel {
    */
   static final int BLOCK = 4;
 
+  /**
+   * A block switches to the loop over the active neurons only once fewer than 1 / this of them
+   * are active: the dense loops stream whole weight rows, which the hardware prefetches, while
+   * the active-only loop gathers scattered weights (for full MNIST, from beyond L2).
+   */
+  static final int BLOCK_SPARSE_BELOW = 8;
+
   /** Blocks are used from this many finite inputs on (below, the per-prefix path is as fast). */
   static final int BLOCK_FROM = 16;
 
@@ -216,7 +223,8 @@ public final class LayerKernel {
       boolean last = k + 1 == nFin;
       if (et && !last && ts[k + 1] != ts[k] && screenLevel > Double.NEGATIVE_INFINITY) {
         nAct = nAct * SPARSE_BELOW >= nOut
-            ? sumsAndBoundEt(w, row, ek, fk, k, nAct, out, cache, sample, nOut)
+            ? sumsAndBoundEt(rows != null ? rows[order[k]] : w, rows != null ? 0 : row, ek, fk,
+                k, nAct, out, cache, sample, nOut)
             : sparseSumsAndBoundEt(w, row, ek, fk, k, nAct, out, cache, sample, nOut);
         continue;
       }
@@ -269,17 +277,65 @@ public final class LayerKernel {
     double half = 0.5 * em[k];
     double xs = xy[k] + xy[k + 1];
     double dx = xy[k + 1] - xy[k];
-    for (int j = 0; j < nOut; j++) {
-      double wv = w[row + j];
-      double a = s1[j] + wv * ek;
-      double b = s2[j] + wv * fk;
-      s1[j] = a;
-      s2[j] = b;
-      bound[j] = half * (a * xs + Math.abs(a) * dx - 2.0 * b) * alive[j];
+    double[] sa = s1;
+    double[] sb = s2;
+    double[] bnd = bound;
+    double[] alv = alive;
+    if (row == 0) {
+      // the same loop, every access at index j: the JIT vectorises this form only
+      for (int j = 0; j < nOut; j++) {
+        double wv = w[j];
+        double a = sa[j] + wv * ek;
+        double b = sb[j] + wv * fk;
+        sa[j] = a;
+        sb[j] = b;
+        bnd[j] = half * (a * xs + Math.abs(a) * dx - 2.0 * b) * alv[j];
+      }
+    } else {
+      for (int j = 0; j < nOut; j++) {
+        double wv = w[row + j];
+        double a = sa[j] + wv * ek;
+        double b = sb[j] + wv * fk;
+        sa[j] = a;
+        sb[j] = b;
+        bnd[j] = half * (a * xs + Math.abs(a) * dx - 2.0 * b) * alv[j];
+      }
     }
     double boundLevel = c * (1.0 - 2.0 * SCREEN_MARGIN);
+    int nCand = 0;
     for (int j = 0; j < nOut; j++) {
-      if (bound[j] >= boundLevel && screenAndTestEt(j, k, out, cache, sample, nOut)) {
+      if (bound[j] >= boundLevel && !screenedEt(s1[j], s2[j], k, screenLevel)) {
+        flagged[nCand++] = j;
+      }
+    }
+    return candidatesEt(nCand, k, false, nAct, out, cache, sample, nOut);
+  }
+
+  /**
+   * Evaluates the et candidates of the neurons flagged[0..nCand-1] at prefix k (sums in s1, s2):
+   * first all closed forms, in a loop whose iterations are independent, so that the latency of
+   * one Lambert W (exp, sqrt, log, divisions) overlaps the next; then the validity tests in order.
+   *
+   * @return the new number of active neurons
+   */
+  private int candidatesEt(int nCand, int k, boolean last, int nAct, double[] out,
+      LayerCache cache, int sample, int nOut) {
+    for (int q = 0; q < nCand; q++) {
+      int j = flagged[q];
+      double a = s1[j];
+      double b = s2[j];
+      double lw = LambertW.w0(EqualTime.lambertArgument(a, b, c));
+      candW[q] = lw;
+      candT[q] = EqualTime.time(a, b, lw, tauSyn);
+    }
+    double lo = ts[k];
+    double hi = last ? Double.POSITIVE_INFINITY : ts[k + 1];
+    for (int q = 0; q < nCand; q++) {
+      double t = candT[q];
+      // last: t >= ts[k] alone (t = +Infinity included, as in candidateEt)
+      if (t >= lo && (last || t <= hi)) {
+        int j = flagged[q];
+        fire(j, k, t, s1[j], s2[j], candW[q], out, cache, sample, nOut);
         nAct = deactivate(j, nAct);
       }
     }
@@ -354,29 +410,42 @@ public final class LayerKernel {
     double[] sb = s2;
     double[] na = s1n;
     double[] nb = s2n;
-    if (nAct * SPARSE_BELOW >= nOut) {
+    if (nAct * BLOCK_SPARSE_BELOW >= nOut) {
       double[] bnd = bound;
       double[] alv = alive;
+      double[] q0 = rows[i0];
+      double[] q1 = rows[i1];
+      double[] q2 = rows[i2];
+      double[] q3 = rows[i3];
+      // Each neuron's own bound (its positive weights, not the rows' largest): max(v, 0) is
+      // written (v + |v|) / 2, which the JIT vectorises where it does not vectorise Math.max.
+      double h0 = 0.5 * Math.min(xe - xy[k0], MAX_KERNEL);
+      double h1 = 0.5 * Math.min(xe - xy[k0 + 1], MAX_KERNEL);
+      double h2 = 0.5 * Math.min(xe - xy[k0 + 2], MAX_KERNEL);
+      double h3 = 0.5 * Math.min(xe - xy[k0 + 3], MAX_KERNEL);
+      for (int j = 0; j < nOut; j++) {
+        double v0 = q0[j];
+        double v1 = q1[j];
+        double v2 = q2[j];
+        double v3 = q3[j];
+        bnd[j] = (v0 + Math.abs(v0)) * h0 + (v1 + Math.abs(v1)) * h1 + (v2 + Math.abs(v2)) * h2
+            + (v3 + Math.abs(v3)) * h3;
+      }
       for (int j = 0; j < nOut; j++) {
         double a = sa[j];
-        bnd[j] = half * (a * xs + Math.abs(a) * dx - 2.0 * sb[j]) * alv[j];
+        double f = half * (a * xs + Math.abs(a) * dx - 2.0 * sb[j]);
+        bnd[j] = (0.5 * (f + Math.abs(f)) + bnd[j]) * alv[j];
       }
-      addRows(na, sa, rows[i0], rows[i1], rows[i2], rows[i3], e1[k0], e1[k0 + 1], e1[k0 + 2],
-          e1[k0 + 3], nOut);
-      addRows(nb, sb, rows[i0], rows[i1], rows[i2], rows[i3], e2[k0], e2[k0 + 1], e2[k0 + 2],
-          e2[k0 + 3], nOut);
+      addRows(na, sa, q0, q1, q2, q3, e1[k0], e1[k0 + 1], e1[k0 + 2], e1[k0 + 3], nOut);
+      addRows(nb, sb, q0, q1, q2, q3, e2[k0], e2[k0 + 1], e2[k0 + 2], e2[k0 + 3], nOut);
+      double boundLevel = c * (1.0 - 2.0 * SCREEN_MARGIN);
       int nFlag = 0;
-      if (firstLevel > 0) {
-        int[] fl = flagged;
-        for (int j = 0; j < nOut; j++) { // branch-free compaction of the flagged neurons
-          fl[nFlag] = j;
-          nFlag += bnd[j] >= firstLevel ? 1 : 0;
-        }
-      } else {
-        System.arraycopy(act, 0, flagged, 0, nAct);
-        nFlag = nAct;
+      int[] fl = flagged;
+      for (int j = 0; j < nOut; j++) { // branch-free compaction of the flagged neurons
+        fl[nFlag] = j;
+        nFlag += bnd[j] >= boundLevel ? 1 : 0;
       }
-      nAct = walkFlagged(w, nFlag, k0, k1, nAct, out, cache, sample, nOut);
+      nAct = walkFlagged(rows, nFlag, k0, k1, nAct, out, cache, sample, nOut);
     } else {
       double e0 = e1[k0];
       double e1v = e1[k0 + 1];
@@ -405,7 +474,7 @@ public final class LayerKernel {
         flagged[nFlag] = j;
         nFlag += firstLevel <= 0 || first >= firstLevel ? 1 : 0;
       }
-      nAct = walkFlagged(w, nFlag, k0, k1, nAct, out, cache, sample, nOut);
+      nAct = walkFlagged(rows, nFlag, k0, k1, nAct, out, cache, sample, nOut);
     }
     s1 = na;
     s2 = nb;
@@ -433,16 +502,37 @@ public final class LayerKernel {
    *
    * @return the new number of active neurons
    */
-  private int walkFlagged(double[] w, int nFlag, int k0, int k1, int nAct, double[] out,
+  private int walkFlagged(double[][] rows, int nFlag, int k0, int k1, int nAct, double[] out,
       LayerCache cache, int sample, int nOut) {
     double level = screenLevel;
+    // The neuron's own bound: as the block's, but with its own positive weights, not the rows'
+    // largest (four weights per neuron, much cheaper than the walk it saves).
+    double xe = xy[k1];
+    double half = 0.5 * em[k0];
+    double xs = xy[k0] + xe;
+    double dx = xe - xy[k0];
+    double boundLevel = c * (1.0 - 2.0 * SCREEN_MARGIN);
+    double d0 = Math.min(xe - xy[k0], MAX_KERNEL);
+    double d1 = Math.min(xe - xy[k0 + 1], MAX_KERNEL);
+    double d2 = Math.min(xe - xy[k0 + 2], MAX_KERNEL);
+    double d3 = Math.min(xe - xy[k0 + 3], MAX_KERNEL);
+    double[] q0 = rows[order[k0]];
+    double[] q1 = rows[order[k0 + 1]];
+    double[] q2 = rows[order[k0 + 2]];
+    double[] q3 = rows[order[k0 + 3]];
     int nCand = 0;
     for (int f = 0; f < nFlag; f++) {
       int j = flagged[f];
       double a = s1[j];
       double b = s2[j];
+      double own = Math.max(half * (a * xs + Math.abs(a) * dx - 2.0 * b), 0.0)
+          + Math.max(q0[j], 0.0) * d0 + Math.max(q1[j], 0.0) * d1
+          + Math.max(q2[j], 0.0) * d2 + Math.max(q3[j], 0.0) * d3;
+      if (own < boundLevel) {
+        continue;
+      }
       for (int p = k0; p < k1; p++) {
-        double wv = w[order[p] * nOut + j];
+        double wv = rows[order[p]][j];
         a = a + wv * e1[p];
         b = b + wv * e2[p];
         if (ts[p + 1] != ts[p] && !screenedEt(a, b, p, level)) {
@@ -469,7 +559,7 @@ public final class LayerKernel {
       if (t >= ts[p] && t <= ts[p + 1]) {
         fire(j, p, t, candA[q], candB[q], candW[q], out, cache, sample, nOut);
         nAct = deactivate(j, nAct);
-      } else if (walkFrom(w, j, p, candA[q], candB[q], k1, out, cache, sample, nOut)) {
+      } else if (walkFrom(rows, j, p, candA[q], candB[q], k1, out, cache, sample, nOut)) {
         nAct = deactivate(j, nAct);
       }
     }
@@ -482,11 +572,11 @@ public final class LayerKernel {
    *
    * @return true if it fired
    */
-  private boolean walkFrom(double[] w, int j, int p, double a, double b, int k1, double[] out,
+  private boolean walkFrom(double[][] rows, int j, int p, double a, double b, int k1, double[] out,
       LayerCache cache, int sample, int nOut) {
     double level = screenLevel;
     for (p++; p < k1; p++) {
-      double wv = w[order[p] * nOut + j];
+      double wv = rows[order[p]][j];
       a = a + wv * e1[p];
       b = b + wv * e2[p];
       if (ts[p + 1] != ts[p] && !screenedEt(a, b, p, level)
@@ -610,22 +700,19 @@ public final class LayerKernel {
     double emk1 = last ? 0.0 : em[k + 1];
     double xk1 = last ? 0.0 : xy[k + 1];
     double xm1k1 = last ? Double.POSITIVE_INFINITY : xm1[k + 1];
-    for (int q = 0; q < nAct; ) {
+    int nCand = 0;
+    for (int q = 0; q < nAct; q++) {
       int j = act[q];
       double a = s1[j];
       double bt = s2[j] + EqualTime.EPS;
       // Membrane maximum over [t_k, t_k+1] below c: at both ends, and no interior peak
       // (the peak of exp(-x)(a x - b) is at x* = 1 + b / a when a > 0).
-      if (emk * (a * xk - bt) < level && emk1 * (a * xk1 - bt) < level
-          && !(a > 0 && xm1k * a < bt && bt < xm1k1 * a)) {
-        q++;
-      } else if (candidateEt(j, k, last, out, cache, sample, nOut)) {
-        nAct = deactivate(j, nAct);
-      } else {
-        q++;
+      if (!(emk * (a * xk - bt) < level && emk1 * (a * xk1 - bt) < level
+          && !(a > 0 && xm1k * a < bt && bt < xm1k1 * a))) {
+        flagged[nCand++] = j;
       }
     }
-    return nAct;
+    return candidatesEt(nCand, k, last, nAct, out, cache, sample, nOut);
   }
 
   /** The dt counterpart of {@link #screenEt}, in y = exp(-t / tau_m). */

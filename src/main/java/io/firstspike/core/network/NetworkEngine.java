@@ -280,8 +280,8 @@ public final class NetworkEngine implements AutoCloseable {
     /** Per layer, sum over all rows of the weights used, per output (see LayerKernel.forward). */
     final double[][] columnSums;
     /**
-     * Per layer with at least {@link LayerKernel#BLOCK_FROM} rows: the weights as one array per
-     * row, and each row's largest positive weight (for LayerKernel's blocked pass); else null.
+     * Per layer (unless tiny): the weights as one array per row, and each row's largest positive
+     * weight (for LayerKernel's vectorised loops and blocked pass); else null.
      */
     final double[][][] rows;
 
@@ -323,7 +323,7 @@ public final class NetworkEngine implements AutoCloseable {
         }
         columnSums[l] = cs;
         int nRows = net.rowsOf(l);
-        if (nRows >= LayerKernel.BLOCK_FROM) {
+        if (nRows * nOut >= 64) {
           rows[l] = new double[nRows][];
           rowMaxPos[l] = new double[nRows];
           for (int i = 0; i < nRows; i++) {
