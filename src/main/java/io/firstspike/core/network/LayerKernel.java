@@ -450,7 +450,9 @@ public final class LayerKernel {
 
   /**
    * Exact backward pass of one sample: adds the (clipped) weight gradient dT_j/dw_ij delta_j to
-   * {@code grad} and writes the propagated error delta_i = sum_j dT_j/dt_i delta_j.
+   * {@code grad} and writes the propagated error delta_i = sum_j dT_j/dt_i delta_j. Wide layers
+   * ({@link RowMajorBackward#pays}) walk the weights row by row, the others column by column
+   * ({@link #backwardColumns}); both give the same bits.
    *
    * @param in, w, out the sample's inputs, the weights and outputs of the forward pass
    * @param delta dL/dT_j of this layer's outputs (NaN counts as 0)
@@ -461,6 +463,26 @@ public final class LayerKernel {
    * @throws ArithmeticException if a gradient or propagated error is NaN or infinite
    */
   public void backward(double[] in, double[] w, double[] out, double[] delta, LayerCache cache,
+      int sample, int layer, double maxDwNorm, double[] grad, double[] deltaIn) {
+    if (RowMajorBackward.pays(in.length, out.length)) {
+      if (rows == null) {
+        rows = new RowMajorBackward(variant, c, tauSyn, invTauSyn, tauMem);
+      }
+      rows.backward(in, w, out, delta, cache, sample, layer, maxDwNorm, grad, deltaIn);
+    } else {
+      backwardColumns(in, w, out, delta, cache, sample, layer, maxDwNorm, grad, deltaIn);
+    }
+  }
+
+  /** The row-major backward pass of wide layers, made on first use (see {@link #backward}). */
+  private RowMajorBackward rows;
+
+  /**
+   * {@link #backward} as a walk over the outputs j and, for each, its causal inputs: for small
+   * layers (both matrices in L1/L2) and as the reference of {@link RowMajorBackward}, which gives
+   * the same bits. Column j of w and grad is read with a stride of out.length doubles.
+   */
+  void backwardColumns(double[] in, double[] w, double[] out, double[] delta, LayerCache cache,
       int sample, int layer, double maxDwNorm, double[] grad, double[] deltaIn) {
     int nIn = in.length;
     int nOut = out.length;
