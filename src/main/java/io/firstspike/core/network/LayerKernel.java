@@ -476,6 +476,52 @@ public final class LayerKernel {
 
   /** The row-major backward pass of wide layers, made on first use (see {@link #backward}). */
   private RowMajorBackward rows;
+  /** First-layer samples whose weight gradients wait for {@link #flushBackward}. */
+  private DeferredRows deferred;
+
+  /** True if {@link #deferBackward} takes a layer of this shape (the wide ones). */
+  public static boolean defersBackward(int nIn, int nOut) {
+    return RowMajorBackward.pays(nIn, nOut);
+  }
+
+  /**
+   * {@link #backward} of one sample without propagated error (the first layer), deferred: the
+   * causal sets, clipping and finiteness checks now (same exceptions), the weight gradient when
+   * {@link #flushBackward} adds all deferred samples in one sweep over the rows of the gradient
+   * (see {@link DeferredRows}). Only for shapes where {@link #defersBackward} is true.
+   */
+  public void deferBackward(double[] in, double[] w, double[] out, double[] delta,
+      LayerCache cache, int sample, int layer, double maxDwNorm) {
+    if (!defersBackward(in.length, out.length)) {
+      throw new IllegalArgumentException("layer " + layer + ": deferBackward is for wide layers "
+          + "(defersBackward), not " + in.length + " x " + out.length + "; use backward");
+    }
+    if (rows == null) {
+      rows = new RowMajorBackward(variant, c, tauSyn, invTauSyn, tauMem);
+    }
+    if (deferred == null) {
+      deferred = new DeferredRows(variant == Variant.ET, tauMem);
+    }
+    rows.defer(in, w, out, delta, cache, sample, layer, maxDwNorm, deferred);
+  }
+
+  /**
+   * Adds the weight gradients of the samples deferred since the last flush to grad (row-major,
+   * in.length x out.length of those samples), in the order they were deferred: the same bits as
+   * calling {@link #backward} for each of them in that order.
+   */
+  public void flushBackward(double[] grad) {
+    if (deferred != null) {
+      deferred.flush(grad);
+    }
+  }
+
+  /** Drops deferred samples without adding them (after an exception cut a run short). */
+  public void discardDeferred() {
+    if (deferred != null) {
+      deferred.clear();
+    }
+  }
 
   /**
    * {@link #backward} as a walk over the outputs j and, for each, its causal inputs: for small

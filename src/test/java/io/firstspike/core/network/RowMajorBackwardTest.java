@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.firstspike.core.neuron.NeuronParams;
+import io.firstspike.core.neuron.Variant;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -53,6 +55,7 @@ class RowMajorBackwardTest {
     LayerCache cache = new LayerCache(BATCH, N_IN, N_OUT, p.variant());
     double[] gradRows = new double[w.length];
     double[] gradCols = new double[w.length];
+    double[] gradDeferred = new double[w.length];
     int ties = 0;
     int silentOut = 0;
     int spikes = 0;
@@ -101,7 +104,10 @@ class RowMajorBackwardTest {
       kernel.backward(in, w, out, delta, cache, s, 0, clip, g1, null);
       kernel.backwardColumns(in, w, out, delta, cache, s, 0, clip, g2, null);
       assertSameBits(g1, g2, "weight gradient without propagation, sample " + s);
+      kernel.deferBackward(in, w, out, delta, cache, s, 0, clip);
     }
+    kernel.flushBackward(gradDeferred);
+    assertSameBits(gradDeferred, gradCols, "deferred weight gradient summed over the batch");
     assertSameBits(gradRows, gradCols, "weight gradient summed over the batch");
     reporter.publishEntry(name, "spikes " + spikes + ", silent outputs " + silentOut + ", ties "
         + ties + ", clipped " + clipped + ", kept " + kept + ", nonzero deltaIn " + nonZeroDeltaIn);
@@ -188,6 +194,72 @@ class RowMajorBackwardTest {
     assertSameBits(dRows, dCols, "propagated error");
     assertSameBits(gRows, gCols, "weight gradient");
     assertThat(Arrays.stream(dRows).allMatch(Double::isFinite)).as("finite deltaIn").isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Variant.class)
+  @DisplayName("engine with a wide first layer: the column walk's bits, per chunk in sample order")
+  void engineMatchesColumnWalks(Variant v) {
+    NeuronParams p = v == Variant.ET ? RandomLayer.ET : RandomLayer.DT;
+    int nHidden = N_OUT;
+    int nLabel = 5;
+    int batch = 37;
+    RandomLayer first = RandomLayer.of(p, N_IN, nHidden, batch, v == Variant.ET ? 0.012 : 0.02,
+        0.06, 2.0, 0.1, 51);
+    Random rnd = new Random(52);
+    double[] w1 = new double[nHidden * nLabel];
+    for (int q = 0; q < w1.length; q++) {
+      w1[q] = 0.1 + 0.2 * rnd.nextGaussian();
+    }
+    Network net = new Network(p, N_IN, new int[] {nHidden, nLabel}, new int[] {0, 0},
+        new double[][] {{}, {}}, new double[][] {first.weights(), w1});
+    double[][] labelDelta = new double[batch][nLabel];
+    for (double[] row : labelDelta) {
+      for (int q = 0; q < nLabel; q++) {
+        row[q] = rnd.nextGaussian();
+      }
+    }
+    double clip = 0.05;
+    double[][] engineGrads;
+    try (NetworkEngine engine = new NetworkEngine(net,
+        new NetworkEngine.EngineOptions(clip, false, 3.0, 0.01, 0.0), 2)) {
+      engineGrads = engine.backward(engine.forward(first.inputs()), labelDelta);
+    }
+    // by hand: column walks per sample, summed per chunk, chunks summed in order
+    LayerKernel k = new LayerKernel(p);
+    LayerCache c0 = new LayerCache(batch, N_IN, nHidden, v);
+    LayerCache c1 = new LayerCache(batch, nHidden, nLabel, v);
+    double[][] hidden = new double[batch][nHidden];
+    double[][] label = new double[batch][nLabel];
+    for (int s = 0; s < batch; s++) {
+      k.forward(first.inputs()[s], first.weights(), hidden[s], c0, s, 0);
+      k.forward(hidden[s], w1, label[s], c1, s, 1);
+    }
+    int size = NetworkEngine.gradientChunk(batch);
+    double[] sum0 = new double[first.weights().length];
+    double[] sum1 = new double[w1.length];
+    int clippedOrKept = 0;
+    for (int from = 0; from < batch; from += size) {
+      double[] g0 = new double[sum0.length];
+      double[] g1 = new double[sum1.length];
+      for (int s = from; s < Math.min(batch, from + size); s++) {
+        double[] d = new double[nHidden];
+        k.backwardColumns(hidden[s], w1, label[s], labelDelta[s], c1, s, 1, clip, g1, d);
+        k.backwardColumns(first.inputs()[s], first.weights(), hidden[s], d, c0, s, 0, clip, g0,
+            null);
+      }
+      for (int q = 0; q < g0.length; q++) {
+        sum0[q] += g0[q];
+        clippedOrKept += g0[q] != 0 ? 1 : 0;
+      }
+      for (int q = 0; q < g1.length; q++) {
+        sum1[q] += g1[q];
+      }
+    }
+    assertThat(LayerKernel.defersBackward(N_IN, nHidden)).isTrue();
+    assertThat(clippedOrKept).as("nonzero first-layer gradients").isGreaterThan(N_IN * 10);
+    assertSameBits(engineGrads[0], sum0, "first layer");
+    assertSameBits(engineGrads[1], sum1, "label layer");
   }
 
   @Test
