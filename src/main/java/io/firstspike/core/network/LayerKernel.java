@@ -796,7 +796,9 @@ public final class LayerKernel {
 
   /**
    * Exact backward pass of one sample: adds the (clipped) weight gradient dT_j/dw_ij delta_j to
-   * {@code grad} and writes the propagated error delta_i = sum_j dT_j/dt_i delta_j.
+   * {@code grad} and writes the propagated error delta_i = sum_j dT_j/dt_i delta_j. Wide layers
+   * ({@link RowMajorBackward#pays}) walk the weights row by row, the others column by column
+   * ({@link #backwardColumns}); both give the same bits.
    *
    * @param in, w, out the sample's inputs, the weights and outputs of the forward pass
    * @param delta dL/dT_j of this layer's outputs (NaN counts as 0)
@@ -807,6 +809,72 @@ public final class LayerKernel {
    * @throws ArithmeticException if a gradient or propagated error is NaN or infinite
    */
   public void backward(double[] in, double[] w, double[] out, double[] delta, LayerCache cache,
+      int sample, int layer, double maxDwNorm, double[] grad, double[] deltaIn) {
+    if (RowMajorBackward.pays(in.length, out.length)) {
+      if (rows == null) {
+        rows = new RowMajorBackward(variant, c, tauSyn, invTauSyn, tauMem);
+      }
+      rows.backward(in, w, out, delta, cache, sample, layer, maxDwNorm, grad, deltaIn);
+    } else {
+      backwardColumns(in, w, out, delta, cache, sample, layer, maxDwNorm, grad, deltaIn);
+    }
+  }
+
+  /** The row-major backward pass of wide layers, made on first use (see {@link #backward}). */
+  private RowMajorBackward rows;
+  /** First-layer samples whose weight gradients wait for {@link #flushBackward}. */
+  private DeferredRows deferred;
+
+  /** True if {@link #deferBackward} takes a layer of this shape (the wide ones). */
+  public static boolean defersBackward(int nIn, int nOut) {
+    return RowMajorBackward.pays(nIn, nOut);
+  }
+
+  /**
+   * {@link #backward} of one sample without propagated error (the first layer), deferred: the
+   * causal sets, clipping and finiteness checks now (same exceptions), the weight gradient when
+   * {@link #flushBackward} adds all deferred samples in one sweep over the rows of the gradient
+   * (see {@link DeferredRows}). Only for shapes where {@link #defersBackward} is true.
+   */
+  public void deferBackward(double[] in, double[] w, double[] out, double[] delta,
+      LayerCache cache, int sample, int layer, double maxDwNorm) {
+    if (!defersBackward(in.length, out.length)) {
+      throw new IllegalArgumentException("layer " + layer + ": deferBackward is for wide layers "
+          + "(defersBackward), not " + in.length + " x " + out.length + "; use backward");
+    }
+    if (rows == null) {
+      rows = new RowMajorBackward(variant, c, tauSyn, invTauSyn, tauMem);
+    }
+    if (deferred == null) {
+      deferred = new DeferredRows(variant == Variant.ET, tauMem);
+    }
+    rows.defer(in, w, out, delta, cache, sample, layer, maxDwNorm, deferred);
+  }
+
+  /**
+   * Adds the weight gradients of the samples deferred since the last flush to grad (row-major,
+   * in.length x out.length of those samples), in the order they were deferred: the same bits as
+   * calling {@link #backward} for each of them in that order.
+   */
+  public void flushBackward(double[] grad) {
+    if (deferred != null) {
+      deferred.flush(grad);
+    }
+  }
+
+  /** Drops deferred samples without adding them (after an exception cut a run short). */
+  public void discardDeferred() {
+    if (deferred != null) {
+      deferred.clear();
+    }
+  }
+
+  /**
+   * {@link #backward} as a walk over the outputs j and, for each, its causal inputs: for small
+   * layers (both matrices in L1/L2) and as the reference of {@link RowMajorBackward}, which gives
+   * the same bits. Column j of w and grad is read with a stride of out.length doubles.
+   */
+  void backwardColumns(double[] in, double[] w, double[] out, double[] delta, LayerCache cache,
       int sample, int layer, double maxDwNorm, double[] grad, double[] deltaIn) {
     int nIn = in.length;
     int nOut = out.length;

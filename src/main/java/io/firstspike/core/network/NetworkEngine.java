@@ -183,22 +183,34 @@ public final class NetworkEngine implements AutoCloseable {
     ensureChunkGrads(nChunks);
     int layers = net.nLayers();
     double clip = options.maxDwNorm();
+    // a wide first layer adds its weight gradients for the whole chunk in one sweep over its
+    // rows (LayerKernel.deferBackward): the same bits, but each row is loaded once per chunk
+    boolean defer = LayerKernel.defersBackward(net.rowsOf(0), net.layerSize(0));
     executor.run(nChunks, (w, chunk) -> {
       double[][] grads = chunkGrads[chunk];
       for (double[] g : grads) {
         Arrays.fill(g, 0.0);
       }
+      w.kernel.discardDeferred();
       for (int s = chunk * size, end = Math.min(b, s + size); s < end; s++) {
         double[] delta = w.deltaA;
         double[] next = w.deltaB;
         System.arraycopy(labelDelta[s], 0, delta, 0, k);
         for (int l = layers - 1; l >= 0; l--) {
+          if (l == 0 && defer) {
+            w.kernel.deferBackward(fwd.inputs[0][s], fwd.weights[0], fwd.outputs[0][s], delta,
+                fwd.caches[0], s, 0, clip);
+            break;
+          }
           w.kernel.backward(fwd.inputs[l][s], fwd.weights[l], fwd.outputs[l][s], delta,
               fwd.caches[l], s, l, clip, grads[l], l > 0 ? next : null);
           double[] t = delta;
           delta = next;
           next = t;
         }
+      }
+      if (defer) {
+        w.kernel.flushBackward(grads[0]);
       }
     });
     double[][] result = new double[layers][];

@@ -1,0 +1,487 @@
+package io.firstspike.core.network;
+
+import io.firstspike.core.math.IndexSort;
+import io.firstspike.core.math.LambertW;
+import io.firstspike.core.neuron.DoubleTime;
+import io.firstspike.core.neuron.EqualTime;
+import io.firstspike.core.neuron.Variant;
+import java.util.Arrays;
+
+/**
+ * The exact backward pass of one sample through a wide layer (TTFS-MODEL.md section 3), walking
+ * the weights and the gradient row by row instead of column by column.
+ *
+ * <p>Why: the column walk of {@link LayerKernel#backwardColumns} reads {@code w[i * nOut + j]} and
+ * updates {@code grad[i * nOut + j]} for the causal inputs i of one output j, a stride of nOut
+ * doubles. For full MNIST (784 x 350, 2.2 MB per matrix, beyond L2) every access is a new cache
+ * line, about 20 cycles each. Here input row k (in time order, i = order[k]) is visited once,
+ * and the outputs j it is causal for are updated along that row:
+ *
+ * <pre>
+ *   grad[i, j]  += (f1_j exp(t_i / tau) (T_j - t_i)) delta_j keep_j          (et)
+ *   deltaIn[i]  += sum over j of f1_j w_ij exp(t_i / tau) (T_j - t_i - tau) / tau delta_j
+ * </pre>
+ *
+ * with f1_j = -1 / (a (1 + W)) of output j's causal set (dt: the {@link DoubleTime} factors),
+ * keep_j 1 or 0: the per-sample, per-output clipping of {@code max_dw_norm}, decided by a first
+ * pass over j's causal inputs (contiguous in time order). Row k belongs to output j iff
+ * k &lt; m_j, its causal set length. The rows walk a list of the outputs with an error and a
+ * spike, in order of j; when the rows pass the end of an output's set its coefficients become
+ * zero (f1_j = delta_j = keep_j = 0: exact zero terms, which change no sum), and once half of
+ * the list is such outputs it is compacted. So a row touches at most twice the outputs it
+ * needs: hidden neurons of full MNIST fire after about 180 of the 784 inputs, and a dense walk
+ * over all outputs up to the latest set's end did 5 times the needed work.
+ *
+ * <p>Exactness: every weight-gradient element is the same product in the same order as in the
+ * column walk (times keep_j = 1.0, exact), so bit-identical; the propagated error sums the same
+ * terms in the same order of j (plus exact zeros), so it is bit-identical too (should a zero
+ * coefficient meet a non-finite weight, the row's sum is redone the column walk's way). Errors for
+ * non-finite values name the same layer, sample, neuron and input as the column walk would
+ * (the first in its order of j, then inputs). Not thread-safe: one per {@link LayerKernel}.
+ */
+final class RowMajorBackward {
+  /**
+   * Layers with at least this many weights take the row-major path: below, both matrices fit in
+   * L1/L2 and the column walk, which touches only causal pairs, is as fast (measured: Yin-Yang
+   * layers 6 x 120 and 121 x 3, full-MNIST label layer 350 x 10).
+   */
+  static final int MIN_WEIGHTS = 1 << 15;
+
+  /**
+   * The first pass computes max |dT/dw delta| over a causal set only where it can matter: when
+   * an upper bound of it, from T_j alone, is below max_dw_norm, no element is clipped and all are
+   * finite (the bound is finite), so the pass is skipped (after one epoch of full MNIST: for all
+   * hidden neurons). The bound holds for exact arithmetic; this factor covers the few roundings
+   * of each element and of the bound (relative 1e-15, 1e-13 for times near 700 tau).
+   */
+  static final double BOUND_SLACK = 1.0 + 1e-9;
+
+  private final boolean et;
+  private final double c;
+  private final double tauSyn;
+  /** 1 / tau_s when multiplying by it is exact (see LayerKernel), else NaN. */
+  private final double invTauSyn;
+  private final double tauMem;
+
+  /** Input times in sorted order (contiguous, for the first pass). */
+  private double[] st = new double[0];
+  /** Per output j: causal set length (0 = contributes nothing), and its two factors. */
+  private int[] mj = new int[0];
+  private double[] f1j = new double[0];
+  private double[] f2j = new double[0];
+  /**
+   * The list of contributing outputs, ascending j, at positions p: output, set length and the
+   * coefficients of its terms; f1, delta and keep are zeroed once the rows pass the set's end.
+   */
+  private int[] lj = new int[0];
+  private int[] lm = new int[0];
+  private double[] lf1 = new double[0];
+  private double[] lf2 = new double[0];
+  private double[] lt = new double[0];
+  private double[] ld = new double[0];
+  private double[] lkeep = new double[0];
+  /** Position in the list of the output added as the q-th (moves when the list is compacted). */
+  private int[] pos = new int[0];
+  /** The q-th added output, per list position (to keep pos in step when compacting). */
+  private int[] lq = new int[0];
+  /** Set lengths by q, as sort keys, and the q ordered by them. */
+  private double[] mKey = new double[0];
+  private int[] byLength = new int[0];
+  private int[] sortTmp = new int[0];
+
+  RowMajorBackward(Variant variant, double c, double tauSyn, double invTauSyn, double tauMem) {
+    this.et = variant == Variant.ET;
+    this.c = c;
+    this.tauSyn = tauSyn;
+    this.invTauSyn = invTauSyn;
+    this.tauMem = tauMem;
+  }
+
+  /** True if a layer of this shape takes the row-major path. */
+  static boolean pays(int nIn, int nOut) {
+    return (long) nIn * nOut >= MIN_WEIGHTS;
+  }
+
+  /** Same contract as {@link LayerKernel#backward}. */
+  void backward(double[] in, double[] w, double[] out, double[] delta, LayerCache cache,
+      int sample, int layer, double maxDwNorm, double[] grad, double[] deltaIn) {
+    int nIn = in.length;
+    int nOut = out.length;
+    if (deltaIn != null) {
+      Arrays.fill(deltaIn, 0, nIn, 0.0);
+    }
+    int n = collect(in, w, out, delta, cache, sample, layer, maxDwNorm, deltaIn != null);
+    if (n == 0) {
+      return;
+    }
+    rows(in, w, out, delta, cache, sample, layer, n, grad, deltaIn);
+  }
+
+  /**
+   * The per-sample part of a first-layer backward pass (no propagated error): causal sets,
+   * clipping and error checks now; the weight gradient waits in {@code deferred} until
+   * {@link DeferredRows#flush} adds it together with the other samples of the chunk.
+   */
+  void defer(double[] in, double[] w, double[] out, double[] delta, LayerCache cache, int sample,
+      int layer, double maxDwNorm, DeferredRows deferred) {
+    int n = collect(in, w, out, delta, cache, sample, layer, maxDwNorm, false);
+    if (n > 0) {
+      IndexSort.sort(mKey, n, byLength, sortTmp);
+    }
+    deferred.add(in.length, out.length, n, lj, lm, lf1, lf2, lt, ld, byLength, cache.order,
+        sample * in.length, cache.nFinite[sample], st, cache.expSyn, cache.expMem);
+  }
+
+  /** Length of the longest causal set found by the last {@link #collect}. */
+  private int mMax;
+
+  /**
+   * The first pass: per output with an error and a spike, its causal set (ties with T_j
+   * included), factors and clipping, checked for finiteness in the column walk's order; fills
+   * the list in order of j (without clipped outputs unless {@code propagate}) and returns its
+   * length.
+   */
+  private int collect(double[] in, double[] w, double[] out, double[] delta, LayerCache cache,
+      int sample, int layer, double maxDwNorm, boolean propagate) {
+    int nIn = in.length;
+    int nOut = out.length;
+    ensure(nIn, nOut);
+    int base = sample * nIn;
+    int nFin = cache.nFinite[sample];
+    int[] ord = cache.order;
+    double[] ex1 = cache.expSyn;
+    double[] ex2 = cache.expMem;
+    for (int k = 0; k < nFin; k++) {
+      st[k] = in[ord[base + k]];
+    }
+    int n = 0;
+    mMax = 0;
+    for (int j = 0; j < nOut; j++) {
+      mj[j] = 0;
+      double d = delta[j];
+      double t = out[j];
+      if (d == 0 || Double.isNaN(d) || !(t < Double.POSITIVE_INFINITY)) {
+        continue;
+      }
+      int slot = sample * nOut + j;
+      int m = cache.count[slot];
+      double a = m > 0 ? cache.sum1[slot] : 0.0;
+      double b = m > 0 ? cache.sum2[slot] : 0.0;
+      boolean extended = false;
+      while (m < nFin && st[m] <= t) { // inputs at exactly T_j join the causal set
+        double wv = w[ord[base + m] * nOut + j];
+        a += wv * ex1[base + m];
+        b += wv * (et ? overTau(st[m] * ex1[base + m]) : ex2[base + m]);
+        m++;
+        extended = true;
+      }
+      if (m == 0) {
+        continue;
+      }
+      double g1;
+      double g2;
+      double max;
+      if (et) {
+        double lw = extended ? LambertW.w0(EqualTime.lambertArgument(a, b, c)) : cache.lambert[slot];
+        g1 = EqualTime.gradientFactor(a, lw);
+        g2 = 1.0;
+        // exp(t / tau) (T - t) <= tau exp(T / tau - 1) for every t (its peak is at t = T - tau)
+        double bound = Math.abs(g1 * d) * tauSyn * Math.exp(t / tauSyn - 1.0);
+        max = bound * BOUND_SLACK < maxDwNorm ? 0.0 : maxEt(g1, t, d, ex1, base, m);
+      } else {
+        g2 = DoubleTime.backwardRoot(a, b, c);
+        g1 = DoubleTime.k1(a, c, t, tauMem, g2);
+        // exp(t / tau_s) <= exp(T / tau_s) and exp(t / tau_m) <= exp(T / tau_m) for t <= T
+        double bound = tauMem * Math.abs(d) * (Math.abs(g1) * Math.exp(t / tauSyn)
+            + Math.exp(t / tauMem) / Math.abs(g2));
+        max = bound * BOUND_SLACK < maxDwNorm ? 0.0 : maxDt(g1, g2, d, ex1, ex2, base, m);
+      }
+      mj[j] = m;
+      f1j[j] = g1;
+      f2j[j] = g2;
+      if (!(max < Double.POSITIVE_INFINITY)) {
+        if (propagate) {
+          throwFirstPropagated(j, in, w, out, delta, ord, ex1, ex2, base, sample, layer, nOut);
+        }
+        throw new ArithmeticException("layer " + layer + ", sample " + sample + ", neuron " + j
+            + ": weight gradient is " + max + " (output time " + t + ", error " + d
+            + ", causal inputs " + m + "); it must be finite");
+      }
+      boolean keep = !(max > maxDwNorm);
+      if (!keep && !propagate) {
+        continue; // clipped, and no propagated error: nothing to add anywhere
+      }
+      lj[n] = j;
+      lm[n] = m;
+      lf1[n] = g1;
+      lf2[n] = g2;
+      lt[n] = t;
+      ld[n] = d;
+      lkeep[n] = keep ? 1.0 : 0.0;
+      lq[n] = n;
+      pos[n] = n;
+      mKey[n++] = m;
+      mMax = Math.max(mMax, m);
+    }
+    return n;
+  }
+
+  /** The second pass: the rows in time order, over the list of n outputs. */
+  private void rows(double[] in, double[] w, double[] out, double[] delta, LayerCache cache,
+      int sample, int layer, int n, double[] grad, double[] deltaIn) {
+    int nIn = in.length;
+    int nOut = out.length;
+    int base = sample * nIn;
+    int[] ord = cache.order;
+    double[] ex1 = cache.expSyn;
+    double[] ex2 = cache.expMem;
+    IndexSort.sort(mKey, n, byLength, sortTmp);
+    int next = 0;
+    int size = n;
+    int dead = 0;
+    for (int k = 0; k < mMax; k++) {
+      while (next < n && mKey[byLength[next]] <= k) { // an output's causal set ended at row k
+        int p = pos[byLength[next++]];
+        lf1[p] = 0.0;
+        ld[p] = 0.0;
+        lkeep[p] = 0.0;
+        dead++;
+      }
+      if (2 * dead > size) {
+        size = compact(size, k);
+        dead = 0;
+      }
+      int i = ord[base + k];
+      int row = i * nOut;
+      double ti = st[k];
+      double e = ex1[base + k];
+      if (deltaIn == null) {
+        if (et) {
+          gradRowEt(grad, row, size, e, ti);
+        } else {
+          gradRowDt(grad, row, size, e, ex2[base + k]);
+        }
+        continue;
+      }
+      double acc = et ? rowEt(w, grad, row, size, e, ti) : rowDt(w, grad, row, size, e,
+          ex2[base + k]);
+      if (!Double.isFinite(acc)) {
+        throwFirstPropagated(nOut, in, w, out, delta, ord, ex1, ex2, base, sample, layer, nOut);
+        // finite terms whose sum overflowed, or a non-finite weight of an output whose set
+        // has ended (times its zero coefficient): the column walk's sum over the set only
+        acc = columnSum(k, i, in, w, out, delta, ex1, ex2, base, nOut);
+      }
+      deltaIn[i] = acc;
+    }
+  }
+
+  /**
+   * Drops the outputs whose causal set ended before row k from the list, keeping the order of j,
+   * so that the rows touch at most twice the outputs they need; returns the new length.
+   */
+  private int compact(int size, int k) {
+    int to = 0;
+    for (int p = 0; p < size; p++) {
+      if (lm[p] > k) {
+        lj[to] = lj[p];
+        lm[to] = lm[p];
+        lf1[to] = lf1[p];
+        lf2[to] = lf2[p];
+        lt[to] = lt[p];
+        ld[to] = ld[p];
+        lkeep[to] = lkeep[p];
+        lq[to] = lq[p];
+        pos[lq[p]] = to;
+        to++;
+      }
+    }
+    return to;
+  }
+
+  /**
+   * max over the causal set of |dT/dw delta| (et), as Math.max over them would give it: NaN if
+   * any is NaN, else Infinity if any is infinite. The loop takes the maximum by comparison, a
+   * branch that is rarely taken, instead of a chain of Math.max (whose NaN handling made this
+   * pass cost 40% of the backward pass); a non-finite value sends it to {@link #exactMaxEt}.
+   */
+  private double maxEt(double g1, double t, double d, double[] ex1, int base, int m) {
+    double max = 0;
+    for (int k = 0; k < m; k++) {
+      double a = Math.abs(EqualTime.dTdw(g1, ex1[base + k], t, st[k]) * d);
+      if (!(a <= Double.MAX_VALUE)) {
+        return exactMaxEt(g1, t, d, ex1, base, m);
+      }
+      if (a > max) {
+        max = a;
+      }
+    }
+    return max;
+  }
+
+  private double exactMaxEt(double g1, double t, double d, double[] ex1, int base, int m) {
+    double max = 0;
+    for (int k = 0; k < m; k++) {
+      max = Math.max(max, Math.abs(EqualTime.dTdw(g1, ex1[base + k], t, st[k]) * d));
+    }
+    return max;
+  }
+
+  /** {@link #maxEt} for dt. */
+  private double maxDt(double k1, double s, double d, double[] ex1, double[] ex2, int base, int m) {
+    double max = 0;
+    for (int k = 0; k < m; k++) {
+      double a = Math.abs(DoubleTime.dTdw(k1, s, ex1[base + k], ex2[base + k], tauMem) * d);
+      if (!(a <= Double.MAX_VALUE)) {
+        return exactMaxDt(k1, s, d, ex1, ex2, base, m);
+      }
+      if (a > max) {
+        max = a;
+      }
+    }
+    return max;
+  }
+
+  private double exactMaxDt(double k1, double s, double d, double[] ex1, double[] ex2, int base,
+      int m) {
+    double max = 0;
+    for (int k = 0; k < m; k++) {
+      max = Math.max(max, Math.abs(DoubleTime.dTdw(k1, s, ex1[base + k], ex2[base + k], tauMem)
+          * d));
+    }
+    return max;
+  }
+
+  /**
+   * One et row without propagated error (the first layer): weight gradient only. The list then
+   * holds no clipped outputs, so no keep factor.
+   */
+  private void gradRowEt(double[] grad, int row, int size, double e, double ti) {
+    for (int p = 0; p < size; p++) {
+      grad[row + lj[p]] += lf1[p] * e * (lt[p] - ti) * ld[p];
+    }
+  }
+
+  /** One dt row without propagated error: weight gradient only (no clipped outputs listed). */
+  private void gradRowDt(double[] grad, int row, int size, double e1, double e2) {
+    for (int p = 0; p < size; p++) {
+      grad[row + lj[p]] += tauMem * (lf1[p] * e1 - e2 / lf2[p]) * ld[p];
+    }
+  }
+
+  /**
+   * One et row: adds the weight gradients and returns the propagated error, whose terms are
+   * written out as in the column walk, ((f1 w e) (T - t - tau)) / tau delta, with / tau as
+   * * (1 / tau) where that is exact.
+   */
+  private double rowEt(double[] w, double[] grad, int row, int size, double e, double ti) {
+    double tau = tauSyn;
+    double acc = 0.0;
+    if (invTauSyn == invTauSyn) {
+      double inv = invTauSyn;
+      for (int p = 0; p < size; p++) {
+        int at = row + lj[p];
+        double f = lf1[p];
+        double dt = lt[p] - ti;
+        double d = ld[p];
+        grad[at] += f * e * dt * d * lkeep[p];
+        acc += f * w[at] * e * (dt - tau) * inv * d;
+      }
+    } else {
+      for (int p = 0; p < size; p++) {
+        int at = row + lj[p];
+        double f = lf1[p];
+        double dt = lt[p] - ti;
+        double d = ld[p];
+        grad[at] += f * e * dt * d * lkeep[p];
+        acc += f * w[at] * e * (dt - tau) / tau * d;
+      }
+    }
+    return acc;
+  }
+
+  /** One dt row: {@link DoubleTime#dTdw} and {@link DoubleTime#dTdt} times delta, per output. */
+  private double rowDt(double[] w, double[] grad, int row, int size, double e1, double e2) {
+    double tm = tauMem;
+    double acc = 0.0;
+    for (int p = 0; p < size; p++) {
+      int at = row + lj[p];
+      double f = lf1[p];
+      double r = e2 / lf2[p];
+      double d = ld[p];
+      grad[at] += tm * (f * e1 - r) * d * lkeep[p];
+      acc += w[at] * (f * 2.0 * e1 - r) * d;
+    }
+    return acc;
+  }
+
+  /**
+   * Throws for the first non-finite propagated-error term in the column walk's order (outputs
+   * j below {@code limit} ascending, then inputs in time order), if there is one; returns
+   * otherwise (a finite-term sum that overflowed, which the column walk lets through too).
+   */
+  private void throwFirstPropagated(int limit, double[] in, double[] w, double[] out,
+      double[] delta, int[] ord, double[] ex1, double[] ex2, int base, int sample, int layer,
+      int nOut) {
+    for (int j = 0; j < limit; j++) {
+      int m = mj[j];
+      double t = out[j];
+      double d = delta[j];
+      for (int k = 0; k < m; k++) {
+        int i = ord[base + k];
+        double g = propagated(j, k, i, in, w, out, ex1, ex2, base, nOut) * d;
+        if (!Double.isFinite(g)) {
+          throw new ArithmeticException("layer " + layer + ", sample " + sample + ", neuron " + j
+              + ", input " + i + ": propagated error is " + g + " (output time " + t
+              + ", input time " + in[i] + ", error " + d + "); it must be finite");
+        }
+      }
+    }
+  }
+
+  /** deltaIn[i] of row k exactly as the column walk sums it: causal outputs, ascending j. */
+  private double columnSum(int k, int i, double[] in, double[] w, double[] out, double[] delta,
+      double[] ex1, double[] ex2, int base, int nOut) {
+    double acc = 0.0;
+    for (int j = 0; j < nOut; j++) {
+      if (mj[j] > k) {
+        acc += propagated(j, k, i, in, w, out, ex1, ex2, base, nOut) * delta[j];
+      }
+    }
+    return acc;
+  }
+
+  /** dT_j/dt_i of input i at sorted position k, as the column walk computes it. */
+  private double propagated(int j, int k, int i, double[] in, double[] w, double[] out,
+      double[] ex1, double[] ex2, int base, int nOut) {
+    double wv = w[i * nOut + j];
+    return et ? overTau(f1j[j] * wv * ex1[base + k] * (out[j] - in[i] - tauSyn))
+        : DoubleTime.dTdt(f1j[j], f2j[j], wv, ex1[base + k], ex2[base + k]);
+  }
+
+  private double overTau(double v) {
+    return invTauSyn == invTauSyn ? v * invTauSyn : v / tauSyn;
+  }
+
+  private void ensure(int nIn, int nOut) {
+    if (st.length < nIn) {
+      st = new double[nIn];
+    }
+    if (mj.length < nOut) {
+      mj = new int[nOut];
+      f1j = new double[nOut];
+      f2j = new double[nOut];
+      lj = new int[nOut];
+      lm = new int[nOut];
+      lf1 = new double[nOut];
+      lf2 = new double[nOut];
+      lt = new double[nOut];
+      ld = new double[nOut];
+      lkeep = new double[nOut];
+      pos = new int[nOut];
+      lq = new int[nOut];
+      mKey = new double[nOut];
+      byLength = new int[nOut];
+      sortTmp = new int[nOut];
+    }
+  }
+}
