@@ -417,33 +417,25 @@ public final class LayerKernel {
       double[] q1 = rows[i1];
       double[] q2 = rows[i2];
       double[] q3 = rows[i3];
-      // Each neuron's own bound (its positive weights, not the rows' largest): max(v, 0) is
-      // written (v + |v|) / 2, which the JIT vectorises where it does not vectorise Math.max.
-      double h0 = 0.5 * Math.min(xe - xy[k0], MAX_KERNEL);
-      double h1 = 0.5 * Math.min(xe - xy[k0 + 1], MAX_KERNEL);
-      double h2 = 0.5 * Math.min(xe - xy[k0 + 2], MAX_KERNEL);
-      double h3 = 0.5 * Math.min(xe - xy[k0 + 3], MAX_KERNEL);
-      for (int j = 0; j < nOut; j++) {
-        double v0 = q0[j];
-        double v1 = q1[j];
-        double v2 = q2[j];
-        double v3 = q3[j];
-        bnd[j] = (v0 + Math.abs(v0)) * h0 + (v1 + Math.abs(v1)) * h1 + (v2 + Math.abs(v2)) * h2
-            + (v3 + Math.abs(v3)) * h3;
-      }
-      for (int j = 0; j < nOut; j++) {
-        double a = sa[j];
-        double f = half * (a * xs + Math.abs(a) * dx - 2.0 * sb[j]);
-        bnd[j] = (0.5 * (f + Math.abs(f)) + bnd[j]) * alv[j];
-      }
       addRows(na, sa, q0, q1, q2, q3, e1[k0], e1[k0 + 1], e1[k0 + 2], e1[k0 + 3], nOut);
       addRows(nb, sb, q0, q1, q2, q3, e2[k0], e2[k0 + 1], e2[k0 + 2], e2[k0 + 3], nOut);
-      double boundLevel = c * (1.0 - 2.0 * SCREEN_MARGIN);
+      for (int j = 0; j < nOut; j++) {
+        double a = sa[j];
+        bnd[j] = half * (a * xs + Math.abs(a) * dx - 2.0 * sb[j]) * alv[j];
+      }
       int nFlag = 0;
       int[] fl = flagged;
-      for (int j = 0; j < nOut; j++) { // branch-free compaction of the flagged neurons
-        fl[nFlag] = j;
-        nFlag += bnd[j] >= boundLevel ? 1 : 0;
+      if (firstLevel > 0) {
+        for (int j = 0; j < nOut; j++) {
+          // A branch, not a branch-free compaction: few neurons are flagged, so it is well
+          // predicted, while a compaction's store chain costs every neuron.
+          if (bnd[j] >= firstLevel) {
+            fl[nFlag++] = j;
+          }
+        }
+      } else {
+        System.arraycopy(act, 0, fl, 0, nAct);
+        nFlag = nAct;
       }
       nAct = walkFlagged(rows, nFlag, k0, k1, nAct, out, cache, sample, nOut);
     } else {
