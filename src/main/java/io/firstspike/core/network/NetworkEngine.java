@@ -215,17 +215,28 @@ public final class NetworkEngine implements AutoCloseable {
     });
     double[][] result = new double[layers][];
     for (int l = 0; l < layers; l++) {
-      double[] sum = new double[net.rowsOf(l) * net.layerSize(l)];
-      for (int c = 0; c < nChunks; c++) {
-        double[] g = chunkGrads[c][l];
-        for (int p = 0; p < sum.length; p++) {
-          sum[p] += g[p];
+      result[l] = new double[net.rowsOf(l) * net.layerSize(l)];
+    }
+    // The chunks' gradients added in chunk order per weight (the same bits on any thread count),
+    // cut into ranges of weights that run in parallel (serial, the other threads would wait).
+    executor.run(REDUCTION_PARTS, (w, part) -> {
+      for (int l = 0; l < layers; l++) {
+        double[] sum = result[l];
+        int from = (int) ((long) sum.length * part / REDUCTION_PARTS);
+        int to = (int) ((long) sum.length * (part + 1) / REDUCTION_PARTS);
+        for (int c = 0; c < nChunks; c++) {
+          double[] g = chunkGrads[c][l];
+          for (int p = from; p < to; p++) {
+            sum[p] += g[p];
+          }
         }
       }
-      result[l] = sum;
-    }
+    });
     return result;
   }
+
+  /** Ranges of weights the gradient reduction is cut into (a few per thread). */
+  private static final int REDUCTION_PARTS = 8;
 
   private void ensureChunkGrads(int nChunks) {
     if (chunkGrads.length >= nChunks) {
