@@ -219,11 +219,17 @@ public final class NetworkEngine implements AutoCloseable {
     }
     // The chunks' gradients added in chunk order per weight (the same bits on any thread count),
     // cut into ranges of weights that run in parallel (serial, the other threads would wait).
-    executor.run(REDUCTION_PARTS, (w, part) -> {
+    long weights = 0;
+    for (double[] r : result) {
+      weights += r.length;
+    }
+    // small networks (Yin-Yang: 963 weights) add serially: a hand-off would cost more
+    int parts = weights * nChunks >= PARALLEL_REDUCTION_FROM ? REDUCTION_PARTS : 1;
+    executor.run(parts, (w, part) -> {
       for (int l = 0; l < layers; l++) {
         double[] sum = result[l];
-        int from = (int) ((long) sum.length * part / REDUCTION_PARTS);
-        int to = (int) ((long) sum.length * (part + 1) / REDUCTION_PARTS);
+        int from = (int) ((long) sum.length * part / parts);
+        int to = (int) ((long) sum.length * (part + 1) / parts);
         for (int c = 0; c < nChunks; c++) {
           double[] g = chunkGrads[c][l];
           for (int p = from; p < to; p++) {
@@ -237,6 +243,9 @@ public final class NetworkEngine implements AutoCloseable {
 
   /** Ranges of weights the gradient reduction is cut into (a few per thread). */
   private static final int REDUCTION_PARTS = 8;
+
+  /** Additions (weights x chunks) from which the reduction runs on several threads. */
+  private static final long PARALLEL_REDUCTION_FROM = 50_000;
 
   private void ensureChunkGrads(int nChunks) {
     if (chunkGrads.length >= nChunks) {
