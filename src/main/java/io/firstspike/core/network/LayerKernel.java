@@ -371,10 +371,10 @@ public final class LayerKernel {
 
   /**
    * The {@value #BLOCK} et prefixes k0 .. k0+BLOCK-1 at once (all inner: the next input exists).
-   * One pass per quantity over the neurons adds the block's inputs to the running sums (in input
-   * order, so the sums are bit-identical to adding them one by one), and one bound covers the
-   * scaled membrane of every prefix of the block over its interval; the union of the intervals is
-   * [x_k0, x_k1], k1 = k0 + BLOCK. With A, B the sums before the block, the membrane of prefix p is
+   * One pass per sum over the neurons adds the block's inputs (in input order, so the sums are
+   * bit-identical to adding them one by one), and one bound covers the scaled membrane of every
+   * prefix of the block over its interval; the union of the intervals is [x_k0, x_k1], k1 = k0 +
+   * BLOCK. With A, B the sums before the block, the membrane of prefix p is
    *
    * <pre>
    *   f_p(x) = exp(-x) (A x - B) + sum over i = k0..p of w_i (x - x_i) exp(-(x - x_i)),
@@ -382,10 +382,11 @@ public final class LayerKernel {
    *
    * the first term is at most max(0, exp(-x_k0) max(A x_k0 - B, A x_k1 - B)) (as in
    * {@link #sumsAndBoundEt}), and input i's term at most maxpos_i min(x_k1 - x_i, 1/e), since
-   * d exp(-d) &lt;= min(d, 1/e) and w_i &lt;= maxpos_i, the row's largest positive weight. A
-   * neuron whose bound reaches c (1 - 2 margin) is walked again prefix by prefix from A, B with the
-   * exact screen and candidate ({@link #walkFlagged}); all others provably do not cross in the
-   * block. The loops are kept simple (one array written each) so that the JIT vectorises them.
+   * d exp(-d) &lt;= min(d, 1/e) and w_ij &lt;= maxpos_i, the row's largest positive weight. A
+   * neuron whose bound reaches c (1 - 2 margin) gets the same bound with its own weights, and if
+   * that still reaches it, is walked prefix by prefix from A, B with the exact screen and
+   * candidate ({@link #walkFlagged}); all others provably do not cross in the block. The loops
+   * are kept simple (one array written each, all at index j) so that the JIT vectorises them.
    *
    * @return the new number of active neurons
    */
