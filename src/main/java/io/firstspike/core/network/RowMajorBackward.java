@@ -1,6 +1,5 @@
 package io.firstspike.core.network;
 
-import io.firstspike.core.math.IndexSort;
 import io.firstspike.core.math.LambertW;
 import io.firstspike.core.neuron.DoubleTime;
 import io.firstspike.core.neuron.EqualTime;
@@ -79,10 +78,11 @@ final class RowMajorBackward {
   private int[] pos = new int[0];
   /** The q-th added output, per list position (to keep pos in step when compacting). */
   private int[] lq = new int[0];
-  /** Set lengths by q, as sort keys, and the q ordered by them. */
-  private double[] mKey = new double[0];
+  /** Set lengths by q (as added, not moved by compaction), and the q ordered by them. */
+  private int[] lm0 = new int[0];
   private int[] byLength = new int[0];
-  private int[] sortTmp = new int[0];
+  /** Counting-sort buckets, one per set length 0..nIn. */
+  private int[] buckets = new int[0];
 
   RowMajorBackward(Variant variant, double c, double tauSyn, double invTauSyn, double tauMem) {
     this.et = variant == Variant.ET;
@@ -121,7 +121,7 @@ final class RowMajorBackward {
       int layer, double maxDwNorm, DeferredRows deferred) {
     int n = collect(in, w, out, delta, cache, sample, layer, maxDwNorm, false);
     if (n > 0) {
-      IndexSort.sort(mKey, n, byLength, sortTmp);
+      sortByLength(n, in.length);
     }
     deferred.add(in.length, out.length, n, lj, lm, lf1, lf2, lt, ld, byLength, cache.order,
         sample * in.length, cache.nFinite[sample], st, cache.expSyn, cache.expMem);
@@ -210,7 +210,8 @@ final class RowMajorBackward {
       lkeep[n] = keep ? 1.0 : 0.0;
       lq[n] = n;
       pos[n] = n;
-      mKey[n++] = m;
+      lm0[n] = m;
+      n++;
       mMax = Math.max(mMax, m);
     }
     return n;
@@ -225,12 +226,12 @@ final class RowMajorBackward {
     int[] ord = cache.order;
     double[] ex1 = cache.expSyn;
     double[] ex2 = cache.expMem;
-    IndexSort.sort(mKey, n, byLength, sortTmp);
+    sortByLength(n, nIn);
     int next = 0;
     int size = n;
     int dead = 0;
     for (int k = 0; k < mMax; k++) {
-      while (next < n && mKey[byLength[next]] <= k) { // an output's causal set ended at row k
+      while (next < n && lm0[byLength[next]] <= k) { // an output's causal set ended at row k
         int p = pos[byLength[next++]];
         lf1[p] = 0.0;
         ld[p] = 0.0;
@@ -375,6 +376,24 @@ final class RowMajorBackward {
     }
   }
 
+  /**
+   * Orders the n listed outputs by ascending set length into byLength (ties by list position): a
+   * counting sort, the lengths being 1..nIn (a comparison sort of the ~300 hidden neurons of full
+   * MNIST cost 10% of the backward pass).
+   */
+  private void sortByLength(int n, int nIn) {
+    Arrays.fill(buckets, 0, nIn + 2, 0);
+    for (int q = 0; q < n; q++) {
+      buckets[lm0[q] + 1]++;
+    }
+    for (int m = 1; m <= nIn + 1; m++) {
+      buckets[m] += buckets[m - 1];
+    }
+    for (int q = 0; q < n; q++) {
+      byLength[buckets[lm0[q]]++] = q;
+    }
+  }
+
   /** deltaIn[i] of row k exactly as the column walk sums it: causal outputs, ascending j. */
   private double columnSum(int k, int i, double[] in, double[] w, double[] out, double[] delta,
       double[] ex1, double[] ex2, int base, int nOut) {
@@ -402,6 +421,7 @@ final class RowMajorBackward {
   private void ensure(int nIn, int nOut) {
     if (st.length < nIn) {
       st = new double[nIn];
+      buckets = new int[nIn + 2];
     }
     if (mj.length < nOut) {
       mj = new int[nOut];
@@ -416,9 +436,8 @@ final class RowMajorBackward {
       lkeep = new double[nOut];
       pos = new int[nOut];
       lq = new int[nOut];
-      mKey = new double[nOut];
+      lm0 = new int[nOut];
       byLength = new int[nOut];
-      sortTmp = new int[nOut];
     }
   }
 }
