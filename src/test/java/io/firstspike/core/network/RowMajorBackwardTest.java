@@ -7,6 +7,8 @@ import io.firstspike.core.neuron.NeuronParams;
 import io.firstspike.core.neuron.Variant;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -32,21 +34,25 @@ class RowMajorBackwardTest {
   /** Outputs per sample that get an input moved to exactly their spike time (a tie). */
   private static final int TIES_PER_SAMPLE = 12;
   private static final double INF = Double.POSITIVE_INFINITY;
+  private static final double EULER_SIM_TIME = 4.0;
+  private static final double EULER_STEP = 0.01;
 
   static Stream<Arguments> layers() {
     return Stream.of(
-        Arguments.of("et", RandomLayer.ET, 0.012, 0.06, 31L),
+        Arguments.of("et", RandomLayer.ET, 0.012, 0.06, 31L, false),
         Arguments.of("et tau 1.5 (division path)", NeuronParams.equalTime(1.0, 0.0, 1.0, 1.5),
-            0.012, 0.06, 32L),
-        Arguments.of("dt", RandomLayer.DT, 0.02, 0.08, 33L),
-        Arguments.of("dt tau 0.6", new NeuronParams(0.5, 0.1, 0.9, 0.6, 1.2), 0.015, 0.1, 34L));
+            0.012, 0.06, 32L, false),
+        Arguments.of("dt", RandomLayer.DT, 0.02, 0.08, 33L, false),
+        Arguments.of("dt tau 0.6", new NeuronParams(0.5, 0.1, 0.9, 0.6, 1.2), 0.015, 0.1, 34L,
+            false),
+        Arguments.of("et, Euler forward (no cached sets)", RandomLayer.ET, 0.012, 0.06, 35L, true));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("layers")
   @DisplayName("wide layer with ties, silent inputs and outputs, clipping: same bits as the column walk")
   void sameBitsAsColumnWalk(String name, NeuronParams p, double mean, double sd, long seed,
-      TestReporter reporter) {
+      boolean euler, TestReporter reporter) {
     assertThat(RowMajorBackward.pays(N_IN, N_OUT)).as("the test layer takes the row path").isTrue();
     Random rnd = new Random(seed);
     RandomLayer layer = RandomLayer.of(p, N_IN, N_OUT, BATCH, mean, sd, 2.0, 0.1, seed);
@@ -62,10 +68,15 @@ class RowMajorBackwardTest {
     int clipped = 0;
     int kept = 0;
     int nonZeroDeltaIn = 0;
+    int thrown = 0;
     for (int s = 0; s < BATCH; s++) {
       double[] in = withTies(layer.inputs()[s], kernel, w, rnd);
       double[] out = new double[N_OUT];
-      kernel.forward(in, w, out, cache, s, 0);
+      if (euler) { // times on the step grid; the backward pass rebuilds every causal set
+        kernel.forwardEuler(in, w, out, cache, s, 0, EULER_SIM_TIME, EULER_STEP);
+      } else {
+        kernel.forward(in, w, out, cache, s, 0);
+      }
       double[] delta = new double[N_OUT];
       for (int j = 0; j < N_OUT; j++) {
         double u = rnd.nextDouble();
@@ -79,9 +90,26 @@ class RowMajorBackwardTest {
           }
         }
       }
-      // clip at the median of the neurons' largest |dT/dw delta|: about half are clipped
+      // Euler times can miss the exact crossing of their causal set (W0 of z < -1/e): the
+      // column walk then throws; the row walk must throw the same, and the neuron is left out
       double[] single = new double[w.length];
-      kernel.backwardColumns(in, w, out, delta, cache, s, 0, INF, single, null);
+      int sample = s;
+      while (true) {
+        Arrays.fill(single, 0.0);
+        Throwable cols = catchThrowable(() -> kernel.backwardColumns(in, w, out, delta, cache,
+            sample, 0, INF, single, null));
+        if (cols == null) {
+          break;
+        }
+        Throwable rows = catchThrowable(() -> kernel.backward(in, w, out, delta, cache, sample, 0,
+            INF, new double[w.length], new double[N_IN]));
+        assertThat(rows).isInstanceOf(ArithmeticException.class).hasMessage(cols.getMessage());
+        Matcher m = Pattern.compile("neuron (\\d+):").matcher(cols.getMessage());
+        assertThat(m.find()).as(cols.getMessage()).isTrue();
+        delta[Integer.parseInt(m.group(1))] = 0.0;
+        thrown++;
+      }
+      // clip at the median of the neurons' largest |dT/dw delta|: about half are clipped
       double[] colMax = columnMaxima(single);
       double[] positive = Arrays.stream(colMax).filter(v -> v > 0).sorted().toArray();
       double clip = positive.length == 0 ? INF : positive[positive.length / 2];
@@ -113,8 +141,14 @@ class RowMajorBackwardTest {
         + ties + ", clipped " + clipped + ", kept " + kept + ", nonzero deltaIn " + nonZeroDeltaIn);
     // every special case must actually occur, or the comparison proves less than it claims
     String stats = "spikes " + spikes + ", silent outputs " + silentOut + ", ties " + ties
-        + ", clipped " + clipped + ", kept " + kept + ", nonzero deltaIn " + nonZeroDeltaIn;
-    assertThat(ties).as("inputs at exactly an output time; " + stats).isGreaterThan(BATCH);
+        + ", clipped " + clipped + ", kept " + kept + ", nonzero deltaIn " + nonZeroDeltaIn
+        + ", non-finite gradients " + thrown;
+    if (euler) {
+      assertThat(thrown).as("Euler: non-finite gradients compared; " + stats).isPositive();
+    } else {
+      assertThat(thrown).as("exact forward: no non-finite gradients; " + stats).isZero();
+      assertThat(ties).as("inputs at exactly an output time; " + stats).isGreaterThan(BATCH);
+    }
     assertThat(silentOut).as("silent outputs").isGreaterThan(BATCH);
     assertThat(spikes).as("spiking outputs").isGreaterThan(BATCH * N_OUT / 3);
     assertThat(clipped).as("clipped neurons").isGreaterThan(BATCH);
