@@ -127,6 +127,9 @@ public final class NetworkEngine implements AutoCloseable {
 
   private ForwardResult run(double[][] inputs, boolean withCache) {
     ForwardResult r = new ForwardResult(net, inputs, usedWeights(), withCache);
+    // copying and summing the weights in parallel where they are many (full MNIST: 278k)
+    int parts = r.weightCount() >= PARALLEL_REDUCTION_FROM ? REDUCTION_PARTS : 1;
+    executor.run(parts, (w, part) -> r.prepareWeights(part, parts));
     int b = inputs.length;
     executor.run(chunks(b), (w, chunk) -> {
       for (int s = chunk * CHUNK, end = Math.min(b, s + CHUNK); s < end; s++) {
@@ -347,19 +350,43 @@ public final class NetworkEngine implements AutoCloseable {
       for (int l = 0; l < layers; l++) {
         biasTimes[l] = net.biasTimes(l);
         int nOut = net.layerSize(l);
-        double[] cs = new double[nOut];
-        for (int row = 0; row < weights[l].length; row += nOut) {
-          for (int j = 0; j < nOut; j++) {
-            cs[j] += weights[l][row + j];
-          }
-        }
-        columnSums[l] = cs;
+        columnSums[l] = new double[nOut];
         int nRows = net.rowsOf(l);
         if (nRows * nOut >= 64) {
           rows[l] = new double[nRows][];
           rowMaxPos[l] = new double[nRows];
-          for (int i = 0; i < nRows; i++) {
-            double[] row = Arrays.copyOfRange(weights[l], i * nOut, i * nOut + nOut);
+        }
+        inputs[l] = new double[batch][net.rowsOf(l)];
+        outputs[l] = new double[batch][net.layerSize(l)];
+        if (withCache) {
+          caches[l] = new LayerCache(batch, net.rowsOf(l), net.layerSize(l), net.params().variant());
+        }
+      }
+    }
+
+    /**
+     * Fills part {@code part} of {@code parts} of every layer's column sums (a range of columns,
+     * each summed over the rows in row order, so the same bits however it is cut) and row copies
+     * (a range of rows with their largest positive weight).
+     */
+    void prepareWeights(int part, int parts) {
+      for (int l = 0; l < layers; l++) {
+        double[] w = weights[l];
+        double[] cs = columnSums[l];
+        int nOut = cs.length;
+        int nRows = w.length / nOut;
+        int jFrom = (int) ((long) nOut * part / parts);
+        int jTo = (int) ((long) nOut * (part + 1) / parts);
+        for (int row = 0; row < w.length; row += nOut) {
+          for (int j = jFrom; j < jTo; j++) {
+            cs[j] += w[row + j];
+          }
+        }
+        if (rows[l] != null) {
+          int iFrom = (int) ((long) nRows * part / parts);
+          int iTo = (int) ((long) nRows * (part + 1) / parts);
+          for (int i = iFrom; i < iTo; i++) {
+            double[] row = Arrays.copyOfRange(w, i * nOut, i * nOut + nOut);
             double max = 0.0;
             for (double v : row) {
               max = Math.max(max, v);
@@ -368,12 +395,16 @@ public final class NetworkEngine implements AutoCloseable {
             rowMaxPos[l][i] = max;
           }
         }
-        inputs[l] = new double[batch][net.rowsOf(l)];
-        outputs[l] = new double[batch][net.layerSize(l)];
-        if (withCache) {
-          caches[l] = new LayerCache(batch, net.rowsOf(l), net.layerSize(l), net.params().variant());
-        }
       }
+    }
+
+    /** Number of weights over all layers. */
+    long weightCount() {
+      long n = 0;
+      for (double[] w : weights) {
+        n += w.length;
+      }
+      return n;
     }
 
     public int batchSize() {
