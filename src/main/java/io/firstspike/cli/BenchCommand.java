@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.firstspike.bench.BenchSuite;
 import io.firstspike.bench.FlopRate;
+import io.firstspike.bench.ForkedBench;
 import io.firstspike.bench.JmhLauncher;
 import io.firstspike.bench.Machine;
 import io.firstspike.bench.Measurement;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--jmh", description = "Run the JMH forward+backward benchmarks instead.")
   boolean jmh;
 
+  @Option(names = "--no-fork", description = "Run all benchmarks in this JVM (default: each"
+      + " benchmark and thread count in its own JVM, so that one's JIT profile does not slow"
+      + " the next; --only always runs in this JVM).")
+  boolean noFork;
+
   @Override
   public Integer call() throws JsonProcessingException {
     int n = TrainCommand.threadCount(threads);
@@ -61,17 +68,36 @@ final class BenchCommand implements Callable<Integer> {
       return 0;
     }
     double loadBefore = Machine.loadAverage();
-    BenchSuite all = new BenchSuite(n, dataDir, System.err::println);
-    List<Measurement> main = all.run(only);
+    List<Measurement> main;
     List<Measurement> single = List.of();
-    if (n > 1 && !noSingle) {
-      single = new BenchSuite(1, dataDir, System.err::println).run(only);
+    Map<String, Double> rss;
+    List<String> notes;
+    boolean fork = only == null && !noFork;
+    if (fork) {
+      // one JVM per benchmark and thread count (see ForkedBench)
+      rss = ForkedBench.rssMap();
+      notes = new ArrayList<>();
+      main = ForkedBench.runAll(BenchSuite.KEYS, n, dataDir, rss, notes);
+      if (n > 1 && !noSingle) {
+        single = ForkedBench.runAll(BenchSuite.KEYS, 1, dataDir, new LinkedHashMap<>(), notes);
+      }
+    } else {
+      BenchSuite all = new BenchSuite(n, dataDir, System.err::println);
+      main = all.run(only);
+      if (n > 1 && !noSingle) {
+        single = new BenchSuite(1, dataDir, System.err::println).run(only);
+      }
+      rss = all.peakRssByKey();
+      notes = all.notes();
     }
+    double peakRss = fork
+        ? rss.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)
+        : Machine.peakRssMb();
     Map<String, Object> out = new LinkedHashMap<>();
     for (Measurement m : main) {
       out.put(m.key(), m.value());
     }
-    out.put("peak_rss_mb", Machine.peakRssMb());
+    out.put("peak_rss_mb", peakRss);
     out.put("threads", n);
     out.put("machine", Machine.describe());
     if (!single.isEmpty()) {
@@ -81,7 +107,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       out.put("single_thread", one);
     }
-    out.put("peak_rss_mb_by_benchmark", all.peakRssByKey());
+    out.put("peak_rss_mb_by_benchmark", rss);
+    out.put("forked", fork);
     double flops = FlopRate.total(n, 2.0);
     double flops1 = FlopRate.total(1, 2.0);
     out.put("flop_rate_gflops", flops / 1e9);
@@ -89,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
     out.put("load_average_before", loadBefore);
     out.put("load_average_after", Machine.loadAverage());
     out.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    out.put("data", all.notes());
+    out.put("data", notes);
     Map<String, Object> details = new LinkedHashMap<>();
     for (Measurement m : main) {
       details.put(m.key(), Map.of("unit", m.unit(), "method", m.method(), "check", m.check()));
@@ -103,8 +130,8 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf("float64 kernel rate: %.2f GFLOP/s on %d thread(s), %.2f on 1%n",
           flops / 1e9, n, flops1 / 1e9);
       System.out.printf("peak RSS %.0f MiB; machine: %s; load average %.2f -> %.2f%n",
-          Machine.peakRssMb(), Machine.describe(), loadBefore, Machine.loadAverage());
-      for (String note : all.notes()) {
+          peakRss, Machine.describe(), loadBefore, Machine.loadAverage());
+      for (String note : notes) {
         System.out.println("data: " + note);
       }
     }

@@ -61,6 +61,14 @@ public final class NetworkEngine implements AutoCloseable {
   private final Network net;
   private final EngineOptions options;
   private final ChunkExecutor<Worker> executor;
+  /**
+   * Per layer, the weights as one array per row and each row's largest positive weight, refilled
+   * by every forward pass (only the forward pass reads them, so one set serves all results; for
+   * full MNIST a fresh copy per batch was 2.2 MB of garbage).
+   */
+  private final double[][][] rowBuffers;
+
+  private final double[][] rowMaxBuffers;
   /** Per chunk, per layer gradient buffers, grown on demand and reused. */
   private double[][][] chunkGrads = new double[0][][];
 
@@ -96,6 +104,16 @@ public final class NetworkEngine implements AutoCloseable {
       workers[t] = new Worker(net);
     }
     this.executor = new ChunkExecutor<>(workers);
+    this.rowBuffers = new double[net.nLayers()][][];
+    this.rowMaxBuffers = new double[net.nLayers()][];
+    for (int l = 0; l < net.nLayers(); l++) {
+      int nRows = net.rowsOf(l);
+      int nOut = net.layerSize(l);
+      if (nRows * nOut >= 64) {
+        rowBuffers[l] = new double[nRows][nOut];
+        rowMaxBuffers[l] = new double[nRows];
+      }
+    }
   }
 
   public Network network() {
@@ -126,7 +144,8 @@ public final class NetworkEngine implements AutoCloseable {
   }
 
   private ForwardResult run(double[][] inputs, boolean withCache) {
-    ForwardResult r = new ForwardResult(net, inputs, usedWeights(), withCache);
+    ForwardResult r = new ForwardResult(net, inputs, usedWeights(), withCache, rowBuffers,
+        rowMaxBuffers);
     // copying and summing the weights in parallel where they are many (full MNIST: 278k)
     int parts = r.weightCount() >= PARALLEL_REDUCTION_FROM ? REDUCTION_PARTS : 1;
     executor.run(parts, (w, part) -> r.prepareWeights(part, parts));
@@ -316,7 +335,8 @@ public final class NetworkEngine implements AutoCloseable {
     final double[][] columnSums;
     /**
      * Per layer (unless tiny): the weights as one array per row, and each row's largest positive
-     * weight (for LayerKernel's vectorised loops and blocked pass); else null.
+     * weight (for LayerKernel's vectorised loops and blocked pass); else null. The engine's
+     * buffers: valid while this result's forward pass runs, refilled by the next one.
      */
     final double[][][] rows;
 
@@ -329,7 +349,8 @@ public final class NetworkEngine implements AutoCloseable {
     /** Per layer, or null when made without caches. */
     final LayerCache[] caches;
 
-    ForwardResult(Network net, double[][] source, double[][] weights, boolean withCache) {
+    ForwardResult(Network net, double[][] source, double[][] weights, boolean withCache,
+        double[][][] rowBuffers, double[][] rowMaxBuffers) {
       this.batch = source.length;
       this.layers = net.nLayers();
       for (int s = 0; s < batch; s++) {
@@ -341,8 +362,8 @@ public final class NetworkEngine implements AutoCloseable {
       this.source = source;
       this.weights = weights;
       this.columnSums = new double[layers][];
-      this.rows = new double[layers][][];
-      this.rowMaxPos = new double[layers][];
+      this.rows = rowBuffers;
+      this.rowMaxPos = rowMaxBuffers;
       this.biasTimes = new double[layers][];
       this.inputs = new double[layers][][];
       this.outputs = new double[layers][][];
@@ -351,11 +372,6 @@ public final class NetworkEngine implements AutoCloseable {
         biasTimes[l] = net.biasTimes(l);
         int nOut = net.layerSize(l);
         columnSums[l] = new double[nOut];
-        int nRows = net.rowsOf(l);
-        if (nRows * nOut >= 64) {
-          rows[l] = new double[nRows][];
-          rowMaxPos[l] = new double[nRows];
-        }
         inputs[l] = new double[batch][net.rowsOf(l)];
         outputs[l] = new double[batch][net.layerSize(l)];
         if (withCache) {
@@ -386,12 +402,12 @@ public final class NetworkEngine implements AutoCloseable {
           int iFrom = (int) ((long) nRows * part / parts);
           int iTo = (int) ((long) nRows * (part + 1) / parts);
           for (int i = iFrom; i < iTo; i++) {
-            double[] row = Arrays.copyOfRange(w, i * nOut, i * nOut + nOut);
+            double[] row = rows[l][i];
+            System.arraycopy(w, i * nOut, row, 0, nOut);
             double max = 0.0;
             for (double v : row) {
               max = Math.max(max, v);
             }
-            rows[l][i] = row;
             rowMaxPos[l][i] = max;
           }
         }
