@@ -88,12 +88,15 @@ public final class BenchSuite {
     return m;
   }
 
-  /** Yin-Yang, 4-120-3, batch 150: 3 warm-up epochs, median of 7 (5000 train + 1000 val). */
+  /**
+   * Yin-Yang, 4-120-3, batch 150: 10 warm-up epochs, median of 10 (5000 train + 1000 val). An
+   * epoch is about 0.15 s, so three warm-up epochs left the JIT's work inside the measurement.
+   */
   private Measurement yinYang() {
     ExperimentConfig cfg = BenchConfigs.yinYang();
     DataSplits data = Experiments.loadData(cfg);
-    int warm = 3;
-    int reps = 7;
+    int warm = 10;
+    int reps = 10;
     TrainerRun run = TrainerRun.run(cfg, data, threads, warm + reps);
     String check = ForwardCheck.verify(run.state().network, data.validation().inputTimes(), 50,
         threads) + "; " + ForwardCheck.requireAccuracy("validation", run.finalValAccuracy(), 0.5);
