@@ -18,18 +18,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LayerKernelBlockTest {
   private static final int SAMPLES = 30;
 
-  @ParameterizedTest(name = "{0} inputs, {1} outputs, weight mean {2}, ties {3}")
+  @ParameterizedTest(name = "{0} inputs, {1} outputs, weight mean {2}, ties {3}, tau {4}")
   @CsvSource({
-    "256, 128, 0.02, false",
-    "256, 128, 0.012, true",
-    "784, 100, 0.004, false",
-    "784, 100, 0.004, true",
-    "40, 30, 0.1, true",
-    "19, 7, 0.2, false",
+    "256, 128, 0.02, false, 1.0",
+    "256, 128, 0.012, true, 1.0",
+    "784, 100, 0.004, false, 1.0",
+    "784, 100, 0.004, true, 1.0",
+    "40, 30, 0.1, true, 1.0",
+    "19, 7, 0.2, false, 1.0",
+    "256, 64, 0.02, false, 1.5",
+    "256, 64, 0.03, true, 0.5",
   })
   @DisplayName("blocks of prefixes give the same times and caches as evaluating every candidate")
-  void blocksEqualEveryCandidate(int nIn, int nOut, double mean, boolean ties) {
-    NeuronParams p = RandomLayer.ET;
+  void blocksEqualEveryCandidate(int nIn, int nOut, double mean, boolean ties, double tau) {
+    NeuronParams p = NeuronParams.equalTime(1.0, 0.0, 1.0, tau);
     Random rnd = new Random(nIn * 31L + nOut + (ties ? 7 : 0));
     double[] w = new double[nIn * nOut];
     double sd = 4 * mean + 0.05;
