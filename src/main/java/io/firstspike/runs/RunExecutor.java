@@ -143,6 +143,7 @@ public final class RunExecutor implements RunEngine {
         };
     TrainingListener all = log.andThen(listener);
     TrainingResult result;
+    RunOwner.claim(run);
     try (Trainer trainer =
         new Trainer(cfg, data, state, threads, checkpointEveryEpoch, extraSnapshots)) {
       log.setLastSnapshot(lastSnapshot);
@@ -154,6 +155,7 @@ public final class RunExecutor implements RunEngine {
     run.writeStatus(
         new RunStatus(end, result.reason(), created, Instant.now().toString(), result.epochsDone(),
             epochs, lastSnapshot[0], node()));
+    RunOwner.release(run);
     listener.onEvent(new TrainingEvent.StateChange(end, result.reason()));
     return new RunOutcome(end, result.reason(), result.epochsDone(), lastSnapshot[0]);
   }

@@ -3,6 +3,7 @@ package io.firstspike.server;
 import io.firstspike.runs.Overrides;
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunOwner;
 import io.firstspike.runs.RunStatus;
 import io.firstspike.runs.RunStore;
 import io.firstspike.train.RunState;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -89,6 +91,12 @@ public final class RunManagerVerticle extends VerticleBase {
     for (RunFolder run : store.list()) {
       try {
         RunStatus s = run.status().orElseThrow();
+        Optional<Long> owner = RunOwner.otherLiveOwner(run);
+        if (owner.isPresent()) {
+          LOG.info("run " + run.id() + " is " + s.state().wire() + " in process " + owner.get()
+              + " (a CLI training in the same folder): left as it is");
+          continue;
+        }
         if (s.state() == RunState.RUNNING || s.state() == RunState.QUEUED || s.state() == RunState.STOPPING) {
           StatusFiles.write(run, RunState.INTERRUPTED, "the server stopped while the run was "
               + s.state().wire() + "; resume continues from " + snapshotText(s.lastSnapshot()));

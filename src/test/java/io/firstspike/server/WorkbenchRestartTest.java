@@ -89,6 +89,43 @@ class WorkbenchRestartTest {
     }
   }
 
+  @Test
+  @DisplayName("A run that another live process (a CLI train) owns stays running when a server starts over the folder; once that process is gone it is interrupted")
+  void runOwnedByAnotherProcess(Vertx vertx, @TempDir Path tmp) throws Exception {
+    String id;
+    ServerTestSupport s1 = new ServerTestSupport(vertx, tmp, o -> o);
+    try {
+      id = s1.startRun(new JsonObject().put("config", "fast"));
+      s1.awaitState(id, "finished", TIMEOUT_MS);
+    } finally {
+      s1.close();
+    }
+    io.firstspike.runs.RunFolder run = new io.firstspike.runs.RunFolder(s1.runsDir.resolve(id));
+    io.firstspike.runs.RunStatus done = run.status().orElseThrow();
+    run.writeStatus(new io.firstspike.runs.RunStatus(io.firstspike.train.RunState.RUNNING, "",
+        done.createdAt(), done.updatedAt(), done.epochsDone(), done.epochs(), done.lastSnapshot(),
+        done.node()));
+    Process cli = new ProcessBuilder("sleep", "120").start(); // stands in for a CLI train
+    try {
+      java.nio.file.Files.writeString(run.dir().resolve(io.firstspike.runs.RunOwner.FILE),
+          new JsonObject().put("host", java.net.InetAddress.getLocalHost().getHostName())
+              .put("pid", cli.pid())
+              .put("started", cli.info().startInstant().map(Object::toString).orElse(""))
+              .encode());
+      try (ServerTestSupport s2 =
+          new ServerTestSupport(vertx, s1.runsDir, s1.configsDir, o -> o, null)) {
+        assertThat(s2.run(id).getString("state")).isEqualTo("running");
+      }
+    } finally {
+      cli.destroyForcibly();
+      assertThat(cli.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+    }
+    try (ServerTestSupport s3 =
+        new ServerTestSupport(vertx, s1.runsDir, s1.configsDir, o -> o, null)) {
+      assertThat(s3.run(id).getString("state")).isEqualTo("interrupted");
+    }
+  }
+
   /** Starts serve in a child JVM, runs FOUR_EPOCHS until epoch 1 is logged, then kills or terminates it. */
   private static String runInChildThenSignal(Vertx vertx, Path tmp, boolean kill) throws Exception {
     Path configs = ServerTestSupport.writeConfigs(tmp.resolve("configs"));
