@@ -920,13 +920,24 @@ public final class LayerKernel {
         f1 = DoubleTime.k1(a, c, tj, tauMem, f2);
       }
       double max = 0;
+      boolean finite = true;
       for (int k = 0; k < m; k++) {
         int i = ord[base + k];
         double g = et ? EqualTime.dTdw(f1, ex1[base + k], tj, in[i])
             : DoubleTime.dTdw(f1, f2, ex1[base + k], ex2[base + k], tauMem);
         g *= d;
         dws[k] = g;
-        max = Math.max(max, Math.abs(g));
+        // a comparison, not Math.max (whose NaN and -0.0 rules cost branches); NaN and
+        // Infinity are caught by the flag, and the message then takes Math.max's value
+        double ag = Math.abs(g);
+        max = ag > max ? ag : max;
+        finite &= ag < Double.POSITIVE_INFINITY;
+      }
+      if (!finite) {
+        max = 0;
+        for (int k = 0; k < m; k++) {
+          max = Math.max(max, Math.abs(dws[k]));
+        }
       }
       if (!(max < Double.POSITIVE_INFINITY)) {
         throw new ArithmeticException("layer " + layer + ", sample " + sample + ", neuron " + j
