@@ -95,7 +95,6 @@ public final class LayerKernel {
   private double[] xm1 = new double[0];
 
   private double[] em = new double[0];
-  private double[] dws = new double[0];
   private int[] act = new int[0];
   private double[] s1 = new double[0];
   private double[] s2 = new double[0];
@@ -863,108 +862,19 @@ public final class LayerKernel {
   }
 
   /**
-   * {@link #backward} as a walk over the outputs j and, for each, its causal inputs: for small
-   * layers (both matrices in L1/L2) and as the reference of {@link RowMajorBackward}, which gives
-   * the same bits. Column j of w and grad is read with a stride of out.length doubles.
+   * {@link #backward} as a walk over the outputs j and their causal inputs ({@link ColumnBackward}):
+   * the path of small layers, and the reference the tests compare the row-major path with.
    */
   void backwardColumns(double[] in, double[] w, double[] out, double[] delta, LayerCache cache,
       int sample, int layer, double maxDwNorm, double[] grad, double[] deltaIn) {
-    int nIn = in.length;
-    int nOut = out.length;
-    if (deltaIn != null) {
-      Arrays.fill(deltaIn, 0, nIn, 0.0);
+    if (columns == null) {
+      columns = new ColumnBackward(variant, c, tauSyn, invTauSyn, tauMem);
     }
-    if (dws.length < nIn) {
-      dws = new double[nIn];
-    }
-    int base = sample * nIn;
-    int nFin = cache.nFinite[sample];
-    int[] ord = cache.order;
-    double[] ex1 = cache.expSyn;
-    double[] ex2 = cache.expMem;
-    boolean et = variant == Variant.ET;
-    for (int j = 0; j < nOut; j++) {
-      double d = delta[j];
-      double tj = out[j];
-      if (d == 0 || Double.isNaN(d) || !(tj < Double.POSITIVE_INFINITY)) {
-        continue;
-      }
-      int slot = sample * nOut + j;
-      int m = cache.count[slot];
-      double a = m > 0 ? cache.sum1[slot] : 0.0;
-      double b = m > 0 ? cache.sum2[slot] : 0.0;
-      boolean extended = false;
-      while (m < nFin) {
-        int i = ord[base + m];
-        double ti = in[i];
-        if (!(ti <= tj)) {
-          break;
-        }
-        double wv = w[i * nOut + j];
-        a += wv * ex1[base + m];
-        b += wv * (et ? overTau(ti * ex1[base + m]) : ex2[base + m]);
-        m++;
-        extended = true;
-      }
-      if (m == 0) {
-        continue;
-      }
-      double f1;
-      double f2;
-      if (et) {
-        double lw = extended ? LambertW.w0(EqualTime.lambertArgument(a, b, c)) : cache.lambert[slot];
-        f1 = EqualTime.gradientFactor(a, lw);
-        f2 = 0;
-      } else {
-        f2 = DoubleTime.backwardRoot(a, b, c);
-        f1 = DoubleTime.k1(a, c, tj, tauMem, f2);
-      }
-      double max = 0;
-      boolean finite = true;
-      for (int k = 0; k < m; k++) {
-        int i = ord[base + k];
-        double g = et ? EqualTime.dTdw(f1, ex1[base + k], tj, in[i])
-            : DoubleTime.dTdw(f1, f2, ex1[base + k], ex2[base + k], tauMem);
-        g *= d;
-        dws[k] = g;
-        // a comparison, not Math.max (whose NaN and -0.0 rules cost branches); NaN and
-        // Infinity are caught by the flag, and the message then takes Math.max's value
-        double ag = Math.abs(g);
-        max = ag > max ? ag : max;
-        finite &= ag < Double.POSITIVE_INFINITY;
-      }
-      if (!finite) {
-        max = 0;
-        for (int k = 0; k < m; k++) {
-          max = Math.max(max, Math.abs(dws[k]));
-        }
-      }
-      if (!(max < Double.POSITIVE_INFINITY)) {
-        throw new ArithmeticException("layer " + layer + ", sample " + sample + ", neuron " + j
-            + ": weight gradient is " + max + " (output time " + tj + ", error " + d
-            + ", causal inputs " + m + "); it must be finite");
-      }
-      boolean keep = !(max > maxDwNorm);
-      for (int k = 0; k < m; k++) {
-        int i = ord[base + k];
-        if (keep) {
-          grad[i * nOut + j] += dws[k];
-        }
-        if (deltaIn != null) {
-          double wv = w[i * nOut + j];
-          double g = et ? overTau(f1 * wv * ex1[base + k] * (tj - in[i] - tauSyn)) // dTdt
-              : DoubleTime.dTdt(f1, f2, wv, ex1[base + k], ex2[base + k]);
-          g *= d;
-          if (!Double.isFinite(g)) {
-            throw new ArithmeticException("layer " + layer + ", sample " + sample + ", neuron " + j
-                + ", input " + i + ": propagated error is " + g + " (output time " + tj
-                + ", input time " + in[i] + ", error " + d + "); it must be finite");
-          }
-          deltaIn[i] += g;
-        }
-      }
-    }
+    columns.backward(in, w, out, delta, cache, sample, layer, maxDwNorm, grad, deltaIn);
   }
+
+  /** The column-walk backward pass, made on first use. */
+  private ColumnBackward columns;
 
   /**
    * Validates the sample's inputs, sorts them (finite ascending, +Infinity last), fills the
@@ -1050,7 +960,6 @@ public final class LayerKernel {
       xy = new double[nIn];
       xm1 = new double[nIn];
       em = new double[nIn];
-      dws = new double[nIn];
     }
     if (act.length < nOut) {
       act = new int[nOut];
