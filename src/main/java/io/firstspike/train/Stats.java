@@ -68,7 +68,9 @@ final class Stats {
     for (double[] row : times) {
       for (double t : row) {
         if (Double.isFinite(t)) {
-          int b = (int) Math.floor(t / max * bins);
+          // truncation, not Math.floor: the two differ only below 0, which the clamp maps to
+          // bin 0 either way (this runs for every spike time of every training batch)
+          int b = (int) (t / max * bins);
           h[Math.max(0, Math.min(bins - 1, b))]++;
         }
       }
