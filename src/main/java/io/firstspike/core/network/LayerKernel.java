@@ -606,12 +606,8 @@ public final class LayerKernel {
   /** The exact screen of {@link #screenEt} for one neuron at an inner prefix, then the candidate. */
   private boolean screenAndTestEt(int j, int k, double[] out, LayerCache cache, int sample,
       int nOut) {
-    double level = screenLevel;
-    double a = s1[j];
-    double bt = s2[j] + EqualTime.EPS;
-    boolean screened = em[k] * (a * xy[k] - bt) < level && em[k + 1] * (a * xy[k + 1] - bt) < level
-        && !(a > 0 && xm1[k] * a < bt && bt < xm1[k + 1] * a);
-    return !screened && candidateEt(j, k, false, out, cache, sample, nOut);
+    return !screenedEt(s1[j], s2[j], k, screenLevel)
+        && candidateEt(j, k, false, out, cache, sample, nOut);
   }
 
   /** Removes neuron j from the active list (swap with the last) and returns the new count. */
@@ -742,14 +738,7 @@ public final class LayerKernel {
     double lw = LambertW.w0(EqualTime.lambertArgument(a, b, c));
     double t = EqualTime.time(a, b, lw, tauSyn);
     if (t >= ts[k] && (last || t <= ts[k + 1])) {
-      out[j] = t;
-      if (cache != null) {
-        int s = sample * nOut + j;
-        cache.count[s] = k + 1;
-        cache.sum1[s] = a;
-        cache.sum2[s] = b;
-        cache.lambert[s] = lw;
-      }
+      fire(j, k, t, a, b, lw, out, cache, sample, nOut);
       return true;
     }
     return false;
