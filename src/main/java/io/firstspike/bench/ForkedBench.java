@@ -7,7 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -96,10 +95,5 @@ public final class ForkedBench {
       }
     }
     return out;
-  }
-
-  /** An empty, ordered map for {@link #runAll}'s RSS figures. */
-  public static Map<String, Double> rssMap() {
-    return new LinkedHashMap<>();
   }
 }

@@ -75,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean fork = only == null && !noFork;
     if (fork) {
       // one JVM per benchmark and thread count (see ForkedBench)
-      rss = ForkedBench.rssMap();
+      rss = new LinkedHashMap<>();
       notes = new ArrayList<>();
       main = ForkedBench.runAll(BenchSuite.KEYS, n, dataDir, rss, notes);
       if (n > 1 && !noSingle) {
