@@ -89,8 +89,8 @@ public final class BenchSuite {
   }
 
   /**
-   * Yin-Yang, 4-120-3, batch 150: 10 warm-up epochs, median of 10 (5000 train + 1000 val). An
-   * epoch is about 0.15 s, so three warm-up epochs left the JIT's work inside the measurement.
+   * Yin-Yang, 4-120-3, batch 150: 10 warm-up epochs, median of 10 (5000 train + 1000 val). With
+   * three warm-up epochs (about half a second) the figure of one build varied by 30% between runs.
    */
   private Measurement yinYang() {
     ExperimentConfig cfg = BenchConfigs.yinYang();
