@@ -317,6 +317,15 @@ public final class NetworkEngine implements AutoCloseable {
     return w;
   }
 
+  /**
+   * Runs {@code part.accept(p)} for p in [0, parts) on the engine's threads and returns when all
+   * are done (for element-wise work outside the passes, such as the optimizer step). Not while a
+   * pass of this engine runs.
+   */
+  public synchronized void runParts(int parts, java.util.function.IntConsumer part) {
+    executor.run(parts, (w, p) -> part.accept(p));
+  }
+
   @Override
   public void close() {
     executor.close();

@@ -20,6 +20,15 @@ public interface Optimizer {
    */
   void step(double[][] params, double[][] grads);
 
+  /**
+   * {@link #step(double[][], double[][])} with the element-wise update cut into parts that
+   * {@code ranges} may run in parallel: the same bits as the serial step. Optimizers whose step
+   * is cheap keep the serial one.
+   */
+  default void step(double[][] params, double[][] grads, RangeRunner ranges) {
+    step(params, grads);
+  }
+
   double learningRate();
 
   void setLearningRate(double lr);

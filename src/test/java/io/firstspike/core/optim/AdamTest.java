@@ -129,4 +129,31 @@ class AdamTest {
         .hasMessageContaining("first moment of layer 0");
     assertThatThrownBy(() -> a.restore(new Sgd(0.1).state())).hasMessageContaining("'sgd'");
   }
+
+  @Test
+  @DisplayName("a step cut into parallel parts gives the same bits as the serial step")
+  void parallelPartsEqualSerial() {
+    Random rnd = new Random(5);
+    // above PARALLEL_FROM, so the step is cut into parts; one layer shorter than the parts' count
+    double[][] serialW = randomLike(rnd, 90_001, 37_003, 5);
+    double[][] parallelW = OptimizerState.copy(serialW);
+    Adam serial = new Adam(0.01);
+    Adam parallel = new Adam(0.01);
+    List<Integer> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    RangeRunner threads = (parts, part) -> java.util.stream.IntStream.range(0, parts).parallel()
+        .map(p -> parts - 1 - p).forEach(p -> {
+          seen.add(p);
+          part.accept(p);
+        });
+    for (int step = 0; step < 3; step++) {
+      double[][] g = randomLike(rnd, 90_001, 37_003, 5);
+      serial.step(serialW, g);
+      parallel.step(parallelW, g, threads);
+    }
+    assertThat(seen).hasSizeGreaterThan(3);
+    for (int l = 0; l < serialW.length; l++) {
+      assertThat(parallelW[l]).as("layer %d", l).containsExactly(serialW[l]);
+    }
+    assertThat(parallel.state().buffers().get(1)[0]).containsExactly(serial.state().buffers().get(1)[0]);
+  }
 }
