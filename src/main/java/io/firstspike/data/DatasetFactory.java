@@ -5,9 +5,13 @@ import java.util.List;
 
 /** The one entry point that turns a {@link DataSpec} into encoded train/validation/test splits. */
 public final class DatasetFactory {
-  /** Every valid {@code dataset} type. */
-  public static final List<String> TYPES = List.of("yin_yang", "xor", "bars", "mnist",
-      "16x16_mnist", "fashion_mnist", "csv", "npy");
+  /** The built-in data sets (TTFS-MODEL.md section 7, plus Fashion-MNIST), by name. */
+  public static final List<String> BUILT_IN = List.of("yin_yang", "xor", "bars", "mnist",
+      "16x16_mnist", "fashion_mnist");
+
+  /** Every valid {@code dataset} type: the built-in names and the user file formats. */
+  public static final List<String> TYPES = java.util.stream.Stream.concat(BUILT_IN.stream(),
+      java.util.stream.Stream.of("csv", "npy")).toList();
   /** Default {@code width_pixel} of {@code 16x16_mnist}. */
   public static final int DEFAULT_WIDTH_PIXEL = 16;
 

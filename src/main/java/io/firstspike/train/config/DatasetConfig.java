@@ -1,5 +1,6 @@
 package io.firstspike.train.config;
 
+import io.firstspike.data.DatasetFactory;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,9 +20,8 @@ import java.util.List;
  */
 public record DatasetConfig(String name, UserFiles files, Path dataDir) {
 
-  /** Names of the built-in data sets (TTFS-MODEL.md section 7, plus Fashion-MNIST). */
-  public static final List<String> KNOWN_NAMES =
-      List.of("yin_yang", "xor", "bars", "mnist", "16x16_mnist", "fashion_mnist");
+  /** Names of the built-in data sets: the data layer's list, so the two cannot drift apart. */
+  public static final List<String> KNOWN_NAMES = DatasetFactory.BUILT_IN;
 
   /** File formats for user data. */
   public enum Format {
