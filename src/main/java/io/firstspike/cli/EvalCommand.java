@@ -3,6 +3,7 @@ package io.firstspike.cli;
 import io.firstspike.eval.Evaluation;
 import io.firstspike.eval.Evaluator;
 import io.firstspike.eval.Evaluator.Phase;
+import io.firstspike.eval.plot.EvaluationPlots;
 import io.firstspike.runs.ModelFolder;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ final class EvalCommand implements Callable<Integer> {
     long evaluated = System.nanoTime();
     System.out.printf(Locale.ROOT, "%s: test accuracy %.2f%%, training accuracy %.2f%%%n",
         evaluation.origin(), 100 * evaluation.testAccuracy(), 100 * evaluation.trainAccuracy());
-    List<Path> written = evaluator.render(evaluation, target, progress);
+    List<Path> written = EvaluationPlots.render(evaluation, target, evaluator.threads(), progress);
     long end = System.nanoTime();
     System.out.printf(Locale.ROOT,
         "wrote %d plots to %s in %.1f s (evaluation %.1f s, plots %.1f s)%n", written.size(),

@@ -6,7 +6,6 @@ import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.core.network.NetworkEngine.ForwardResult;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.Dataset;
-import io.firstspike.eval.plot.PlotSet;
 import io.firstspike.runs.ModelFolder;
 import io.firstspike.train.Experiments;
 import io.firstspike.train.config.ExperimentConfig;
@@ -28,8 +27,8 @@ import java.util.Set;
  * (label-layer times, the class the config's loss selects, accuracy; for Yin-Yang also the first
  * hidden layer's times and the input times, which the input-space plots need), the training
  * curves of the snapshot's {@code .npy} files ({@link CurveFiles}), and the weights before
- * ({@link UntrainedNetwork}) and after training. {@link #render} then draws every plot that
- * applies with {@link PlotSet}. Parts that are missing are skipped and reported as notes.
+ * ({@link UntrainedNetwork}) and after training. {@code eval.plot.EvaluationPlots} then draws
+ * every plot that applies. Parts that are missing are skipped and reported as notes.
  *
  * <p>Inference runs in evaluation batches of {@code batch_size_eval}; the forward pass is per
  * sample, so the times do not depend on the batch size or the thread count.
@@ -80,20 +79,6 @@ public final class Evaluator {
     this(threads, null);
   }
 
-  /**
-   * Evaluates the network in {@code folder}, writes every plot into {@code outFolder} and returns
-   * the written files in drawing order.
-   *
-   * @throws IllegalArgumentException for a folder without a network, or an output folder that is
-   *     not writable (checked before any work)
-   */
-  public static List<Path> evaluateAndRender(
-      Path folder, Path outFolder, int threads, Progress progress) {
-    requireWritable(outFolder);
-    Evaluator ev = new Evaluator(threads);
-    return ev.render(ev.evaluate(folder, progress), outFolder, progress);
-  }
-
   /** Opens {@code folder} (see {@link ModelFolder#open}), loads its data set and evaluates it. */
   public Evaluation evaluate(Path folder, Progress progress) {
     return evaluate(ModelFolder.open(folder), progress);
@@ -140,20 +125,9 @@ public final class Evaluator {
     return new Evaluation(bundle, model.folder(), model.origin(), model.epoch(), notes);
   }
 
-  /**
-   * Draws every plot of the evaluation into {@code outFolder} and returns the written files in
-   * plan order. With more than one thread the plots are drawn concurrently (each plot is an
-   * independent chart and file); progress then reports them in the order they finish.
-   */
-  public List<Path> render(Evaluation evaluation, Path outFolder, Progress progress) {
-    Progress p = progress == null ? Progress.NONE : progress;
-    requireWritable(outFolder);
-    if (threads == 1) {
-      return PlotSet.renderAll(evaluation.bundle(), outFolder,
-          (done, total, name) -> p.update(Phase.RENDER, done, total, name));
-    }
-    return PlotRendering.parallel(PlotSet.plan(evaluation.bundle()), outFolder, threads,
-        (done, total, name) -> p.update(Phase.RENDER, done, total, name));
+  /** Worker threads of the inference engine (also the plot threads of {@code EvaluationPlots}). */
+  public int threads() {
+    return threads;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.firstspike.server;
 
 import io.firstspike.eval.Evaluation;
 import io.firstspike.eval.Evaluator;
+import io.firstspike.eval.plot.EvaluationPlots;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunStatus;
 import io.firstspike.runs.RunStore;
@@ -131,7 +132,7 @@ public final class EvaluationVerticle extends VerticleBase {
     Evaluator evaluator = new Evaluator(threads);
     Evaluation evaluation = evaluator.evaluate(run.dir(), progress);
     PlotFolder plots = PlotFolder.of(run);
-    List<String> files = plots.replace(tmp -> evaluator.render(evaluation, tmp, progress),
+    List<String> files = plots.replace(tmp -> EvaluationPlots.render(evaluation, tmp, evaluator.threads(), progress),
         evaluation.notes(), evaluation.origin());
     double seconds = (System.nanoTime() - t0) / 1e9;
     LOG.info(() -> String.format("evaluated %s (%s): %d plots in %.1f s", run.id(), evaluation.origin(),

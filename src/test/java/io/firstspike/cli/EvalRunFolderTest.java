@@ -6,6 +6,7 @@ import io.firstspike.cli.CliTest.Result;
 import io.firstspike.eval.Evaluation;
 import io.firstspike.eval.Evaluator;
 import io.firstspike.eval.WeightSet;
+import io.firstspike.eval.plot.EvaluationPlots;
 import io.firstspike.io.NetworkFile;
 import io.firstspike.io.Npy;
 import java.nio.file.Files;
@@ -75,9 +76,9 @@ class EvalRunFolderTest {
   @DisplayName("plots drawn on two threads are byte-identical to plots drawn one after the other")
   void parallelRenderingIsIdentical() throws Exception {
     Evaluation e = new Evaluator(1).evaluate(run.resolve("epoch_2"), null);
-    List<Path> one = new Evaluator(1).render(e, tmp.resolve("one"), null);
+    List<Path> one = EvaluationPlots.render(e, tmp.resolve("one"), 1, null);
     List<String> order = new ArrayList<>();
-    List<Path> two = new Evaluator(THREADS).render(e, tmp.resolve("two"),
+    List<Path> two = EvaluationPlots.render(e, tmp.resolve("two"), THREADS,
         (phase, done, total, name) -> order.add(done + "/" + total));
     assertThat(two).hasSameSizeAs(one).hasSize(19);
     for (int i = 0; i < one.size(); i++) {

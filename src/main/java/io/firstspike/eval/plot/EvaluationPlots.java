@@ -1,8 +1,10 @@
-package io.firstspike.eval;
+package io.firstspike.eval.plot;
 
-import io.firstspike.eval.plot.PlotSet;
+import io.firstspike.eval.Evaluation;
+import io.firstspike.eval.Evaluator;
+import io.firstspike.eval.Evaluator.Phase;
+import io.firstspike.eval.Evaluator.Progress;
 import io.firstspike.eval.plot.PlotSet.PlannedPlot;
-import io.firstspike.eval.plot.PlotTheme;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +14,32 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Draws a plot plan on several threads. Plots share nothing but the immutable evaluation records
- * and theme, so each is drawn by one task into its own file; the result is the same files as
- * {@link PlotSet#render}, which draws them one after the other.
+ * Draws every plot of an {@link Evaluation}. Plots share nothing but the immutable evaluation
+ * records and theme, so on several threads each is drawn by one task into its own file; the
+ * result is the same files as {@link PlotSet#renderAll}, which draws them one after the other.
+ * (Here, not in {@code eval}: the evaluation records know nothing of their plots.)
  */
-final class PlotRendering {
-  private PlotRendering() {}
+public final class EvaluationPlots {
+  private EvaluationPlots() {}
+
+  /**
+   * Draws every plot of the evaluation into {@code outFolder} and returns the written files in
+   * plan order. With more than one thread the plots are drawn concurrently; progress then
+   * reports them in the order they finish.
+   *
+   * @throws IllegalArgumentException if the folder is not writable (see
+   *     {@link Evaluator#requireWritable})
+   */
+  public static List<Path> render(Evaluation evaluation, Path outFolder, int threads,
+      Progress progress) {
+    Progress p = progress == null ? Progress.NONE : progress;
+    Evaluator.requireWritable(outFolder);
+    PlotSet.Progress plots = (done, total, name) -> p.update(Phase.RENDER, done, total, name);
+    if (threads == 1) {
+      return PlotSet.renderAll(evaluation.bundle(), outFolder, plots);
+    }
+    return parallel(PlotSet.plan(evaluation.bundle()), outFolder, threads, plots);
+  }
 
   /**
    * Draws {@code plan} into {@code folder} on {@code threads} daemon threads.
