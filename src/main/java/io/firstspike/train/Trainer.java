@@ -4,7 +4,6 @@ import io.firstspike.core.loss.Loss;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.core.optim.Optimizer;
-import io.firstspike.core.optim.RangeRunner;
 import io.firstspike.core.optim.WeightBumper;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.Dataset;
@@ -261,55 +260,17 @@ public final class Trainer implements AutoCloseable {
         opt.learningRate(), bumped, ms[0], ms[1], silent, hist, histMax, raster, labels[0]);
   }
 
-  /** Weights from which {@link #checkWeights} scans in parallel parts. */
-  static final int PARALLEL_CHECK_FROM = 100_000;
-
-  private static final int CHECK_PARTS = 8;
-
   /** Throws if a weight is not finite (the first in layer and index order is named). */
   private void checkWeights(int epoch, int batch) {
     double[][] w = new double[state.network.nLayers()][];
     for (int l = 0; l < w.length; l++) {
       w[l] = state.network.weights(l);
     }
-    int[] first = firstNonFinite(w, engine::runParts);
+    int[] first = WeightCheck.firstNonFinite(w, engine::runParts);
     if (first != null) {
       throw new TrainingDivergedException(epoch, batch, "a weight of layer " + first[0]
           + " became " + w[first[0]][first[1]] + " after the optimizer step");
     }
-  }
-
-  /**
-   * The first entry (layer, index) that is NaN or infinite, or null; scanned in parallel parts
-   * from {@value #PARALLEL_CHECK_FROM} entries (full MNIST: 278,000 weights after every step).
-   */
-  static int[] firstNonFinite(double[][] layers, RangeRunner ranges) {
-    long total = 0;
-    for (double[] w : layers) {
-      total += w.length;
-    }
-    int parts = total >= PARALLEL_CHECK_FROM ? CHECK_PARTS : 1;
-    int[][] bad = new int[parts][]; // per part, its first non-finite entry
-    ranges.run(parts, part -> {
-      for (int l = 0; l < layers.length && bad[part] == null; l++) {
-        double[] w = layers[l];
-        int to = RangeRunner.from(w.length, part + 1, parts);
-        for (int i = RangeRunner.from(w.length, part, parts); i < to; i++) {
-          if (!Double.isFinite(w[i])) {
-            bad[part] = new int[] {l, i};
-            break;
-          }
-        }
-      }
-    });
-    int[] first = null;
-    for (int[] b : bad) {
-      if (b != null && (first == null || b[0] < first[0]
-          || (b[0] == first[0] && b[1] < first[1]))) {
-        first = b;
-      }
-    }
-    return first;
   }
 
   /** Validation pass: loss, accuracy, per-class output statistics, predictions. */

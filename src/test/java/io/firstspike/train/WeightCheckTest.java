@@ -17,14 +17,14 @@ class WeightCheckTest {
   @DisplayName("the first non-finite weight in layer and index order is found in parallel parts")
   void firstInOrder() {
     double[][] w = {new double[80_000], new double[70_000]};
-    assertThat(w[0].length + w[1].length).isGreaterThanOrEqualTo(Trainer.PARALLEL_CHECK_FROM);
-    assertThat(Trainer.firstNonFinite(w, THREADS)).isNull();
+    assertThat(w[0].length + w[1].length).isGreaterThanOrEqualTo(WeightCheck.PARALLEL_FROM);
+    assertThat(WeightCheck.firstNonFinite(w, THREADS)).isNull();
     w[1][69_999] = Double.NaN; // the last part
     w[1][3] = Double.POSITIVE_INFINITY; // the first part, second layer
-    assertThat(Trainer.firstNonFinite(w, THREADS)).containsExactly(1, 3);
+    assertThat(WeightCheck.firstNonFinite(w, THREADS)).containsExactly(1, 3);
     w[0][79_000] = Double.NEGATIVE_INFINITY; // first layer, last part
-    assertThat(Trainer.firstNonFinite(w, THREADS)).containsExactly(0, 79_000);
-    assertThat(Trainer.firstNonFinite(w, RangeRunner.SERIAL)).containsExactly(0, 79_000);
+    assertThat(WeightCheck.firstNonFinite(w, THREADS)).containsExactly(0, 79_000);
+    assertThat(WeightCheck.firstNonFinite(w, RangeRunner.SERIAL)).containsExactly(0, 79_000);
   }
 
   @Test
@@ -32,6 +32,6 @@ class WeightCheckTest {
   void small() {
     double[][] w = {new double[10], new double[3]};
     w[1][2] = Double.NaN;
-    assertThat(Trainer.firstNonFinite(w, THREADS)).containsExactly(1, 2);
+    assertThat(WeightCheck.firstNonFinite(w, THREADS)).containsExactly(1, 2);
   }
 }
