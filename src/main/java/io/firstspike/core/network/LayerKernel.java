@@ -117,14 +117,13 @@ public final class LayerKernel {
   double[] bound = new double[0];
   /** The Euler pass's charge buffer, reused. */
   private double[] charge = new double[0];
+  /** The blocked et pass for wide layers, over this kernel's scratch. */
+  private final BlockedEt blocked = new BlockedEt(this);
 
   /** A kernel for neurons with these parameters (variant checked here). */
   public LayerKernel(NeuronParams params) {
     this(params, true);
   }
-
-  /** The blocked et pass for wide layers, over this kernel's scratch. */
-  private final BlockedEt blocked = new BlockedEt(this);
 
   /** @param screen false evaluates every candidate (for tests that the screen changes nothing) */
   LayerKernel(NeuronParams params, boolean screen) {
@@ -181,8 +180,8 @@ public final class LayerKernel {
    * {@link #forward(double[], double[], double[], double[], LayerCache, int, int)} with the weights
    * also given as one array per input row and each row's largest positive weight, which enable the
    * blocked pass of {@link BlockedEt#blockEt} (et, at least {@value #BLOCK_FROM} finite inputs).
-   * Separate row arrays let the JIT vectorise the block's loops (all accesses at the same index j); with
-   * offsets into one flat array it cannot rule out aliasing and stays scalar.
+   * Separate row arrays let the JIT vectorise the block's loops (all accesses at the same index
+   * j); with offsets into one flat array it cannot rule out aliasing and stays scalar.
    *
    * @param rows rows[i][j] == w[i * nOut + j]; null = no blocks
    * @param rowMaxPos max(0, max_j w[i * nOut + j]) per row i; null = no blocks
