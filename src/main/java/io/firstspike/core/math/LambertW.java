@@ -4,12 +4,12 @@ package io.firstspike.core.math;
  * The principal branch W0 of the Lambert W function: the solution w >= -1 of {@code w e^w = z}.
  *
  * <p>The et spike time (TTFS-MODEL.md section 2) is {@code T = tau (b/a - W0(z))}, so this sits on
- * the hot path of every forward pass. The method: a power series where W0 is analytic and tiny
- * (|z| < 1e-3) or where it has its branch point (z close to -1/e, series in
- * p = sqrt(2 (e z + 1))), otherwise a starting guess refined by the iteration of Fritsch, Shafer
- * and Crowley (1973), which converges with order four. For -1/e < z < 3 (where the spike times
- * need it) the guess is a cubic Hermite interpolation in p from a small table, accurate to about
- * 1e-9, so a single step (one log, two divisions) reaches machine precision.
+ * the hot path of every forward pass. The method: a power series where W0 is tiny (|z| < 1e-3);
+ * for -1/e <= z < 1 (every spike time has z < 0) a piecewise polynomial, W0 = z G(p), in the
+ * distance p = sqrt(2 (e z + 1)) from the branch point, in which W0 is analytic; otherwise a
+ * starting guess refined by the iteration of Fritsch, Shafer and Crowley (1973), which converges
+ * with order four. The polynomial needs no exp, log or division: one sqrt, a table lookup and
+ * eight fused multiply-adds.
  */
 public final class LambertW {
   private LambertW() {}
@@ -27,7 +27,7 @@ public final class LambertW {
 
   /**
    * Below this p = sqrt(2 (e z + 1)) the branch-point series (terms to p^20, next term below
-   * 1e-16) is the answer. An iteration cannot do better there: W is so ill-conditioned near -1/e
+   * 1e-16) is {@link #careful}'s answer. An iteration cannot do better there: W is so ill-conditioned near -1/e
    * that the residual of every double within several ulps of W0 is exactly 0.
    */
   private static final double SMALL_P = 0.25;
@@ -59,31 +59,37 @@ public final class LambertW {
 
   private static final int MAX_STEPS = 6;
 
-  /** Nodes of the starting-guess table in p = sqrt(2 (e z + 1)), covering z up to LARGE_Z. */
-  private static final int NODES = 257;
+  /**
+   * Right of this z the iteration is used; left of it the polynomial, whose p range (below
+   * {@link #P_MAX}) reaches just past p(1) = sqrt(2 (e + 1)) = 2.727.
+   */
+  private static final double POLY_Z = 1.0;
 
-  private static final double P_MAX = 4.3;
+  /** Intervals of equal width in p over [0, P_MAX), each with its polynomial in t in [-1, 1]. */
+  private static final int INTERVALS = 64;
 
-  private static final double HP = P_MAX / (NODES - 1);
+  private static final double P_MAX = 2.75;
 
-  /** 1 / HP: the table position is found by a multiplication, off the division's latency. */
-  private static final double INV_HP = (NODES - 1) / P_MAX;
+  private static final double H = P_MAX / INTERVALS;
 
-  /** W0 and dW0/dp at p = k HP: a cubic Hermite guess good to ~1e-9, so one step suffices. */
-  private static final double[] TABLE_W = new double[NODES];
+  /** 1 / H and 2 / H: the interval and the local coordinate found by multiplications. */
+  private static final double INV_H = INTERVALS / P_MAX;
 
-  private static final double[] TABLE_D = new double[NODES];
+  private static final double INV_HALF_H = 2.0 * INV_H;
 
-  static {
-    for (int k = 0; k < NODES; k++) {
-      double p = k * HP;
-      double z = (0.5 * p * p - 1.0) / Math.E;
-      double w = k == 0 ? -1.0 : Math.abs(z) < SMALL_Z ? maclaurin(z) : careful(z);
-      TABLE_W[k] = w;
-      // dW/dz = e^-W / (1 + W) and dz/dp = p / e; the limit at p = 0 is 1.
-      TABLE_D[k] = k == 0 ? 1.0 : Math.exp(-w) / (1.0 + w) * p / Math.E;
-    }
-  }
+  /** Degree of each interval's polynomial. */
+  private static final int DEGREE = 7;
+
+  /**
+   * Per interval: its midpoint m in p, then G(m + t H / 2) = c0 + c1 t + ... + c7 t^7 with c0
+   * split into a double and its remainder (so the largest term is exact to about 1e-32), see
+   * {@link PolynomialTable}.
+   */
+  private static final int STRIDE = DEGREE + 3;
+
+  // after BRANCH_COEFFS, which careful() reads, in the order of initialisation
+  private static final double[] POLY =
+      PolynomialTable.build(INTERVALS, DEGREE, H, INV_HALF_H, LambertW::careful);
 
   /**
    * W0(z).
@@ -101,25 +107,24 @@ public final class LambertW {
     if (z == BRANCH_POINT) {
       return -1.0;
     }
-    if (z >= LARGE_Z) {
+    if (z >= POLY_Z) {
       return z == Double.POSITIVE_INFINITY ? z : careful(z);
     }
     double p = branchDistance(z);
-    if (p < SMALL_P) {
-      return branchSeries(p);
-    }
-    double u = p * INV_HP;
-    int k = (int) u;
-    double s = u - k;
-    double w0 = TABLE_W[k];
-    double w1 = TABLE_W[k + 1];
-    double d0 = TABLE_D[k] * HP;
-    double d1 = TABLE_D[k + 1] * HP;
-    // Cubic Hermite on [p_k, p_k+1] in the local coordinate s.
-    double guess = w0 + s * (d0 + s * (3 * (w1 - w0) - 2 * d0 - d1 + s * (2 * (w0 - w1) + d0 + d1)));
-    // One Newton step on w - z e^-w = 0 squares the guess's ~1e-9 error away; it costs an exp
-    // and a division, where a Fritsch step costs a log and two divisions.
-    return guess - (guess - z * Math.exp(-guess)) / (1.0 + guess);
+    int k = Math.min((int) (p * INV_H), INTERVALS - 1);
+    int o = k * STRIDE;
+    double[] c = POLY;
+    // t = (p - m) 2 / H: the subtraction is exact (Sterbenz), so t carries one relative rounding
+    double t = (p - c[o]) * INV_HALF_H;
+    double t2 = t * t;
+    // c1 + c2 t + ... + c7 t^6 by Estrin's scheme: three levels of fused multiply-adds, not six
+    double q12 = Math.fma(c[o + 4], t, c[o + 3]);
+    double q34 = Math.fma(c[o + 6], t, c[o + 5]);
+    double q56 = Math.fma(c[o + 8], t, c[o + 7]);
+    double q14 = Math.fma(q34, t2, q12);
+    double q57 = Math.fma(c[o + 9], t2, q56);
+    double tail = Math.fma(q57, t2 * t2, q14) * t;
+    return z * (c[o + 1] + (c[o + 2] + tail));
   }
 
   /** p = sqrt(2 (e z + 1)), with e z + 1 formed with one rounding (e = E_HI + E_LO, fma). */
@@ -128,7 +133,7 @@ public final class LambertW {
     return Math.sqrt(2.0 * Math.max(ez1, 0.0));
   }
 
-  /** W0 without the table (used to build it, and for z >= LARGE_Z): guess, then iterate. */
+  /** W0 without the polynomial (used to build it, and for z >= 1): guess, then iterate. */
   private static double careful(double z) {
     double w;
     if (z < NEAR_BRANCH_Z) {
