@@ -80,15 +80,19 @@ public final class IndexSort {
     mergeSortPairs(key, idx, n, tmpKey, tmpIdx);
   }
 
+  /** Buckets per key of the bucket sort: fewer keys share a bucket, fewer need moving. */
+  public static final int BUCKETS_PER_KEY = 2;
+
   /**
-   * {@link #sortPairs} by buckets where that pays: n buckets of equal width over [min, max] of
-   * the keys, filled stably in the given order, then each sorted by insertion. The bucket
-   * number floor((k - min) * n / (max - min)) never decreases as k grows (each operation rounds
-   * monotonically), so the result is exactly the stable sort's; spread-out spike times give about
-   * one key per bucket, and no comparison branch to mispredict, unlike merging. Falls back to
-   * the merge sort for short inputs or when one bucket would hold more than {@value #RUN} keys.
+   * {@link #sortPairs} by buckets where that pays: {@value #BUCKETS_PER_KEY} n buckets of equal
+   * width over [min, max] of the keys, filled stably in the given order, then each sorted by
+   * insertion. The bucket number floor((k - min) * m / (max - min)) never decreases as k grows
+   * (each operation rounds monotonically), so the result is exactly the stable sort's; spread-out
+   * spike times leave most keys alone in their bucket, and no comparison branch to mispredict,
+   * unlike merging. Falls back to the merge sort for short inputs or when one bucket would hold
+   * more than {@value #RUN} keys.
    *
-   * @param counts scratch of length >= 2 n + 1
+   * @param counts scratch of length >= (BUCKETS_PER_KEY + 1) n + 1
    */
   public static void sortPairs(double[] key, int[] idx, int n, double[] tmpKey, int[] tmpIdx,
       int[] counts) {
@@ -96,30 +100,46 @@ public final class IndexSort {
       mergeSortPairs(key, idx, n, tmpKey, tmpIdx);
       return;
     }
-    double min = key[0];
-    double max = key[0];
-    for (int p = 1; p < n; p++) {
-      double k = key[p];
-      min = Math.min(min, k);
-      max = Math.max(max, k);
+    // min and max in two independent chains of plain comparisons (keys are not NaN): a chain of
+    // Math.min and Math.max was a tenth of the sort
+    double min0 = key[0];
+    double max0 = key[0];
+    double min1 = key[0];
+    double max1 = key[0];
+    int p = 1;
+    for (; p + 1 < n; p += 2) {
+      double k0 = key[p];
+      double k1 = key[p + 1];
+      min0 = k0 < min0 ? k0 : min0;
+      max0 = k0 > max0 ? k0 : max0;
+      min1 = k1 < min1 ? k1 : min1;
+      max1 = k1 > max1 ? k1 : max1;
     }
+    if (p < n) {
+      double k0 = key[p];
+      min0 = k0 < min0 ? k0 : min0;
+      max0 = k0 > max0 ? k0 : max0;
+    }
+    double min = min0 < min1 ? min0 : min1;
+    double max = max0 > max1 ? max0 : max1;
     if (!(max > min)) {
       return; // all keys equal: the stable order is the given one
     }
-    double scale = n / (max - min);
+    int m = BUCKETS_PER_KEY * n;
+    double scale = m / (max - min);
     if (!(scale > 0 && scale < Double.POSITIVE_INFINITY)) {
       mergeSortPairs(key, idx, n, tmpKey, tmpIdx);
       return;
     }
-    int top = n - 1;
-    java.util.Arrays.fill(counts, 0, n + 1, 0);
-    for (int p = 0; p < n; p++) {
+    int top = m - 1;
+    java.util.Arrays.fill(counts, 0, m + 1, 0);
+    for (p = 0; p < n; p++) {
       int b = Math.min((int) ((key[p] - min) * scale), top);
-      counts[n + 1 + p] = b; // bucket of position p, kept until the scatter
+      counts[m + 1 + p] = b; // bucket of position p, kept until the scatter
       counts[b + 1]++;
     }
     int largest = 0;
-    for (int b = 0; b < n; b++) {
+    for (int b = 0; b < m; b++) {
       largest = Math.max(largest, counts[b + 1]);
       counts[b + 1] += counts[b];
     }
@@ -128,14 +148,13 @@ public final class IndexSort {
       return;
     }
     // Scatter stably (positions in ascending order), then copy back.
-    for (int p = 0; p < n; p++) {
-      int o = counts[counts[n + 1 + p]]++;
+    for (p = 0; p < n; p++) {
+      int o = counts[counts[m + 1 + p]]++;
       tmpKey[o] = key[p];
       tmpIdx[o] = idx[p];
     }
     System.arraycopy(tmpKey, 0, key, 0, n);
     System.arraycopy(tmpIdx, 0, idx, 0, n);
-    // After the scatter counts[b] is the end of bucket b (and the start of b + 1); sort each.
     // Buckets are in key order, so one insertion pass over all keys only ever moves a key
     // within its own bucket: the same result as sorting each bucket, without a call per bucket.
     insertionSortPairs(key, idx, 0, n);
@@ -145,13 +164,16 @@ public final class IndexSort {
   private static void insertionSortPairs(double[] key, int[] idx, int from, int to) {
     for (int i = from + 1; i < to; i++) {
       double kv = key[i];
+      if (!(key[i - 1] > kv)) {
+        continue; // in place (after the buckets' scatter, most keys are)
+      }
       int v = idx[i];
       int j = i - 1;
-      while (j >= from && key[j] > kv) {
+      do {
         key[j + 1] = key[j];
         idx[j + 1] = idx[j];
         j--;
-      }
+      } while (j >= from && key[j] > kv);
       key[j + 1] = kv;
       idx[j + 1] = v;
     }

@@ -732,7 +732,7 @@ public final class LayerKernel {
       tmp = new int[nIn];
       ts = new double[nIn];
       tmpKey = new double[nIn];
-      counts = new int[2 * nIn + 1];
+      counts = new int[(IndexSort.BUCKETS_PER_KEY + 1) * nIn + 1];
       e1 = new double[nIn];
       e2 = new double[nIn];
       xy = new double[nIn];

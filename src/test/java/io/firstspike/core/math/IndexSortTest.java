@@ -60,7 +60,7 @@ class IndexSortTest {
       double[] keys2 = keys.clone();
       int[] idx2 = idx.clone();
       IndexSort.sortPairs(keys, idx, n, new double[n], new int[n]);
-      IndexSort.sortPairs(keys2, idx2, n, new double[n], new int[n], new int[2 * n + 1]);
+      IndexSort.sortPairs(keys2, idx2, n, new double[n], new int[n], counts(n));
       assertThat(idx).as("n = %d", n).containsExactly(expected);
       assertThat(idx2).as("buckets, n = %d", n).containsExactly(expected);
       for (int p = 0; p < n; p++) {
@@ -90,8 +90,13 @@ class IndexSortTest {
         idx[i] = i;
       }
       double[] keys = times.clone();
-      IndexSort.sortPairs(keys, idx, n, new double[n], new int[n], new int[2 * n + 1]);
+      IndexSort.sortPairs(keys, idx, n, new double[n], new int[n], counts(n));
       assertThat(idx).as("trial %d, n = %d", trial, n).containsExactly(expected);
     }
+  }
+
+  /** The bucket sort's scratch, as large as its javadoc asks. */
+  private static int[] counts(int n) {
+    return new int[(IndexSort.BUCKETS_PER_KEY + 1) * n + 1];
   }
 }
