@@ -97,13 +97,14 @@ public final class BenchSuite {
     DataSplits data = Experiments.loadData(cfg);
     int warm = 10;
     int reps = 10;
+    int jit = TrainerRun.warmUp(cfg, data, threads, warm + reps, JIT_WARM_UP_SECONDS);
     TrainerRun run = TrainerRun.run(cfg, data, threads, warm + reps);
     String check = ForwardCheck.verify(run.state().network, data.validation().inputTimes(), 50,
         threads) + "; " + ForwardCheck.requireAccuracy("validation", run.finalValAccuracy(), 0.5);
     return new Measurement("yin_yang_epoch_seconds", run.medianEpochSeconds(warm), "s", threads,
         "Trainer, paper config, " + data.train().size() + " train + " + data.validation().size()
             + " validation samples per epoch, median of " + reps + " epochs after " + warm
-            + " warm-up epochs", check);
+            + " warm-up epochs" + jitNote(jit), check);
   }
 
   /** 16x16 MNIST, 256-128-10, batch 50: training batches only, median of 5 epochs after 2. */
@@ -112,6 +113,7 @@ public final class BenchSuite {
     BenchData bd = mnist16Data();
     int warm = 2;
     int reps = 5;
+    int jit = TrainerRun.warmUp(cfg, bd.splits(), threads, warm + reps, JIT_WARM_UP_SECONDS);
     TrainerRun run = TrainerRun.run(cfg, bd.splits(), threads, warm + reps);
     mnist16Trained = run.state().network;
     int n = bd.splits().train().size();
@@ -120,7 +122,7 @@ public final class BenchSuite {
     return new Measurement("mnist16_train_samples_per_s", n / run.medianTrainSeconds(warm),
         "samples/s", threads, "Trainer, " + n + " training samples per epoch (noise, forward, loss,"
             + " backward, Adam; validation excluded), median of " + reps + " epochs after " + warm
-            + " warm-up epochs; data: " + bd.description(), check);
+            + " warm-up epochs" + jitNote(jit) + "; data: " + bd.description(), check);
   }
 
   /** Inference of the trained 16x16 network over the test split in batches of 50. */
@@ -170,6 +172,7 @@ public final class BenchSuite {
     note("mnist784: " + bd.description());
     int warm = 1;
     int reps = 3;
+    int jit = TrainerRun.warmUp(cfg, bd.splits(), threads, warm + reps, JIT_WARM_UP_SECONDS);
     TrainerRun run = TrainerRun.run(cfg, bd.splits(), threads, warm + reps);
     int nTrain = bd.splits().train().size();
     int nVal = bd.splits().validation().size();
@@ -190,7 +193,19 @@ public final class BenchSuite {
         (whole ? "Trainer, measured epochs" : "Trainer; extrapolated: median seconds of "
             + nTrain + " training samples x " + MNIST_TRAIN + "/" + nTrain + " + median seconds of "
             + nVal + " validation samples x " + MNIST_VAL + "/" + nVal) + ", " + reps
-            + " epochs after " + warm + " warm-up; data: " + bd.description(), check);
+            + " epochs after " + warm + " warm-up" + jitNote(jit) + "; data: " + bd.description(),
+        check);
+  }
+
+  /**
+   * Before each measured training run, the same training (from the same untrained network) is
+   * run and discarded until this many seconds have passed: see {@link TrainerRun#warmUp}.
+   */
+  static final double JIT_WARM_UP_SECONDS = 10;
+
+  private static String jitNote(int runs) {
+    return ", after " + runs + " discarded identical run(s) of at least " + JIT_WARM_UP_SECONDS
+        + " s in all to warm up the JIT";
   }
 
   private BenchData mnist16Data() {

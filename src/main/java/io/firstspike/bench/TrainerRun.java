@@ -65,6 +65,26 @@ public record TrainerRun(List<Double> epochSeconds, List<Double> trainSeconds,
     }
   }
 
+  /**
+   * Repeats {@link #run} (results discarded) until at least {@code seconds} have passed, so that
+   * the JIT has compiled the trainer's code before a measured run. On a 2-vCPU machine the one
+   * C2 compiler thread was still busy 8 s into a 16x16 MNIST run, on half a vCPU (per-thread CPU
+   * time from /proc), and the epochs measured then ran at 16,000 samples/s, against 20,000 to
+   * 26,000 once it had finished.
+   *
+   * @return the number of discarded runs
+   */
+  public static int warmUp(ExperimentConfig cfg, DataSplits data, int threads, int epochs,
+      double seconds) {
+    long t0 = System.nanoTime();
+    int runs = 0;
+    do {
+      run(cfg, data, threads, epochs);
+      runs++;
+    } while (Timing.since(t0) < seconds);
+    return runs;
+  }
+
   /** Median epoch time over the epochs after the first {@code warmup}. */
   public double medianEpochSeconds(int warmup) {
     return Timing.median(epochSeconds.subList(warmup, epochSeconds.size()));
