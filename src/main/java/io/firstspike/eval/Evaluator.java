@@ -218,6 +218,7 @@ public final class Evaluator {
         ForwardResult r = engine.forwardTimes(Arrays.copyOfRange(set.inputTimes(), from, to));
         double[][] labels = r.labelTimes();
         double[][] h = hidden ? r.times(0) : null;
+        engine.recycle(r); // copies taken: the next batch reuses its buffers
         for (int s = 0; s < labels.length; s++) {
           out[from + s] = labels[s];
           predicted[from + s] = loss.select(labels[s]);

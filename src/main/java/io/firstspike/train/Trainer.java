@@ -233,6 +233,7 @@ public final class Trainer implements AutoCloseable {
       listener.onEvent(
           batchEvent(epoch, b, batches, run, batchLoss, (double) correct / size, opt, bumped,
               inputs, layerTimes, labels, nClasses));
+      engine.recycle(fwd); // its times were copied above; the next batch reuses its buffers
     }
     return run;
   }

@@ -265,6 +265,97 @@ class NetworkEngineTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Variant.class)
+  @DisplayName("a recycled result's buffers give a later pass the same bits as fresh ones")
+  void recycledBuffersChangeNoBits(Variant v) {
+    Network net = network(params(v), 21);
+    Random rnd = new Random(22);
+    for (boolean euler : new boolean[] {false, true}) {
+      EngineOptions opt = new EngineOptions(0.2, euler, 3.0, 0.01, 0.0);
+      try (NetworkEngine reusing = new NetworkEngine(net, opt, 2)) {
+        ForwardResult previous = null;
+        for (int step = 0; step < 6; step++) {
+          // batches that differ: some samples silent or nearly so, so that stale buffer
+          // contents from the previous batch would show
+          double[][] in = inputs(11, 30 + step);
+          for (double[] row : in) {
+            for (int i = 0; i < row.length; i++) {
+              if (rnd.nextInt(4) == step % 4) {
+                row[i] = Double.POSITIVE_INFINITY;
+              } else if (i > 0 && rnd.nextBoolean()) {
+                row[i] = 2.0; // a final group of equal times: the column-sum shortcut
+              }
+            }
+          }
+          double[][] delta = new double[11][3];
+          for (double[] row : delta) {
+            for (int k = 0; k < 3; k++) {
+              row[k] = rnd.nextGaussian();
+            }
+          }
+          ForwardResult r = reusing.forward(in);
+          if (step > 0) {
+            assertThat(r).as("the recycled result is reused").isSameAs(previous);
+          }
+          previous = r;
+          double[][] hidden = r.times(0);
+          double[][] label = r.labelTimes();
+          Object grads = gradientsOrError(reusing, r, delta);
+          reusing.recycle(r);
+          try (NetworkEngine fresh = new NetworkEngine(net, opt, 1)) {
+            ForwardResult f = fresh.forward(in);
+            assertThat(hidden).as("euler %s, step %d", euler, step).isDeepEqualTo(f.times(0));
+            assertThat(label).as("euler %s, step %d", euler, step).isDeepEqualTo(f.labelTimes());
+            // (the exact backward pass after an Euler forward pass can meet NaN: then both
+            // engines must refuse; which sample is named first depends on the threads)
+            Object expected = gradientsOrError(fresh, f, delta);
+            if (expected instanceof String) {
+              assertThat(grads).as("euler %s, step %d", euler, step).isInstanceOf(String.class);
+            } else {
+              assertThat(grads).as("euler %s, step %d", euler, step).isEqualTo(expected);
+            }
+            assertThat(reusing.labelTimes(in)).isDeepEqualTo(f.labelTimes());
+          }
+        }
+      }
+    }
+  }
+
+  /** The gradients as a list of lists (deep equality), or the message of the refusal. */
+  private static Object gradientsOrError(NetworkEngine e, ForwardResult r, double[][] delta) {
+    try {
+      java.util.List<java.util.List<Double>> g = new java.util.ArrayList<>();
+      for (double[] layer : e.backward(r, delta)) {
+        g.add(java.util.Arrays.stream(layer).boxed().toList());
+      }
+      return g;
+    } catch (ArithmeticException ex) {
+      return ex.getMessage();
+    }
+  }
+
+  @Test
+  @DisplayName("a recycled result refuses further use; another engine's result is refused")
+  void recycledResultIsDead() {
+    Network net = network(RandomLayer.ET, 23);
+    try (NetworkEngine engine = new NetworkEngine(net, EngineOptions.defaults(), 1);
+        NetworkEngine other = new NetworkEngine(net, EngineOptions.defaults(), 1)) {
+      ForwardResult r = engine.forward(inputs(3, 1));
+      engine.recycle(r);
+      assertThatThrownBy(() -> r.times(0)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("recycle");
+      assertThatThrownBy(r::labelTimes).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> engine.backward(r, new double[3][3]))
+          .isInstanceOf(IllegalStateException.class);
+      ForwardResult again = engine.forward(inputs(3, 2));
+      assertThat(again).as("the next pass of the same size reuses it").isSameAs(r);
+      assertThat(again.times(1)).hasDimensions(3, 3);
+      assertThatThrownBy(() -> other.recycle(again)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("another engine");
+    }
+  }
+
   @Test
   @DisplayName("misuse is refused with a message that says what is wrong")
   void misuse() {
