@@ -5,7 +5,7 @@ import io.firstspike.core.optim.RangeRunner;
 /** The check after every optimizer step that no weight became NaN or infinite. */
 final class WeightCheck {
   /** Entries from which {@link #firstNonFinite} scans in parallel parts. */
-  static final int PARALLEL_FROM = 100_000;
+  static final int PARALLEL_FROM = 16_000;
 
   private static final int PARTS = 8;
 
