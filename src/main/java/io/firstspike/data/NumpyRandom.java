@@ -46,6 +46,13 @@ public final class NumpyRandom {
   private static final double TWO_POW_53 = 9007199254740992.0;
 
   private final int[] mt = new int[N];
+  /**
+   * The tempered words of the current block, tempered all at once after each twist (a loop the
+   * JIT vectorises): a draw is then a load, where tempering word by word was half the cost of
+   * {@link #rand}, and the training noise draws 12,800 normals per 16x16 MNIST batch.
+   */
+  private final int[] tempered = new int[N];
+
   private int pos;
   private boolean hasGauss;
   private double gauss;
@@ -138,7 +145,20 @@ public final class NumpyRandom {
     }
     int y = (mt[N - 1] & UPPER_MASK) | (mt[0] & LOWER_MASK);
     mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
+    temperAll();
     pos = 0;
+  }
+
+  /** tempered[i] = MT19937's tempering of mt[i], for the whole block. */
+  private void temperAll() {
+    for (int i = 0; i < N; i++) {
+      int y = mt[i];
+      y ^= y >>> 11;
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      y ^= y >>> 18;
+      tempered[i] = y;
+    }
   }
 
   /** The next raw 32-bit word (unsigned in NumPy; compare with {@link Integer#toUnsignedLong}). */
@@ -146,12 +166,7 @@ public final class NumpyRandom {
     if (pos == N) {
       twist();
     }
-    int y = mt[pos++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y;
+    return tempered[pos++];
   }
 
   /** Two words as one 64-bit word, high word first (NumPy's {@code next_uint64} for MT19937). */
@@ -340,6 +355,7 @@ public final class NumpyRandom {
   /** Restores a state from {@link #getState()} or NumPy's {@code get_state()}. */
   public void setState(State state) {
     System.arraycopy(state.key(), 0, mt, 0, N);
+    temperAll(); // the words of positions pos.. of this block are drawn from it
     pos = state.pos();
     hasGauss = state.hasGauss();
     gauss = state.gauss();
