@@ -1,5 +1,6 @@
 package io.firstspike.bench;
 
+import io.firstspike.core.network.ForwardResult;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.core.network.NetworkEngine.EngineOptions;
@@ -23,7 +24,7 @@ public final class ForwardCheck {
    */
   public static String verify(Network net, double[][] inputs, int n, int threads) {
     double[][] batch = java.util.Arrays.copyOf(inputs, Math.min(n, inputs.length));
-    NetworkEngine.ForwardResult fast;
+    ForwardResult fast;
     try (NetworkEngine engine = new NetworkEngine(net, EngineOptions.defaults(), threads)) {
       fast = engine.forwardTimes(batch);
     }

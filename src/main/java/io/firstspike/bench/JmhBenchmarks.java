@@ -1,6 +1,7 @@
 package io.firstspike.bench;
 
 import io.firstspike.core.loss.Loss;
+import io.firstspike.core.network.ForwardResult;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.data.DataSplits;
@@ -67,7 +68,7 @@ public class JmhBenchmarks {
 
     /** Forward, backward, and the result handed back for reuse, as the trainer does. */
     double[][] step() {
-      NetworkEngine.ForwardResult fwd = engine.forward(inputs);
+      ForwardResult fwd = engine.forward(inputs);
       double[][] grads = engine.backward(fwd, labelDelta);
       engine.recycle(fwd);
       return grads;

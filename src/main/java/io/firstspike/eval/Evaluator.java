@@ -3,7 +3,7 @@ package io.firstspike.eval;
 import io.firstspike.core.loss.Loss;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine;
-import io.firstspike.core.network.NetworkEngine.ForwardResult;
+import io.firstspike.core.network.ForwardResult;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.Dataset;
 import io.firstspike.runs.ModelFolder;

@@ -1,6 +1,7 @@
 package io.firstspike.train;
 
 import io.firstspike.core.loss.Loss;
+import io.firstspike.core.network.ForwardResult;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.core.optim.Optimizer;
@@ -193,7 +194,7 @@ public final class Trainer implements AutoCloseable {
       for (int s = 0; s < size; s++) {
         labels[s] = train.labels()[order[from + s]];
       }
-      NetworkEngine.ForwardResult fwd = engine.forward(inputs);
+      ForwardResult fwd = engine.forward(inputs);
       double[][] out = fwd.labelTimes();
       int correct = 0;
       for (int s = 0; s < size; s++) {

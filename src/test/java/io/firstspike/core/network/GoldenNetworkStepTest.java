@@ -8,7 +8,6 @@ import io.firstspike.core.loss.MseLoss;
 import io.firstspike.core.loss.TtfsLoss;
 import io.firstspike.core.network.GoldenLayerTest.Errors;
 import io.firstspike.core.network.NetworkEngine.EngineOptions;
-import io.firstspike.core.network.NetworkEngine.ForwardResult;
 import io.firstspike.testsupport.GoldenNetworkSteps;
 import io.firstspike.testsupport.GoldenNetworkSteps.Step;
 import java.util.List;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.firstspike.core.network.NetworkEngine.EngineOptions;
-import io.firstspike.core.network.NetworkEngine.ForwardResult;
 import io.firstspike.core.neuron.NeuronParams;
 import io.firstspike.core.neuron.Variant;
 import java.util.Random;

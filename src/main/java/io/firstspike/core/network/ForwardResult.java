@@ -1,0 +1,165 @@
+package io.firstspike.core.network;
+
+import java.util.Arrays;
+
+/**
+ * The outcome of {@link NetworkEngine#forward} for one batch: every layer's output spike times,
+ * and (unless made by {@link NetworkEngine#forwardTimes}) what the backward pass reuses.
+ */
+public final class ForwardResult {
+  final int batch;
+  final int layers;
+  final NetworkEngine engine;
+  private final Network net;
+  double[][] source;
+  double[][] weights;
+  /** Set by {@link NetworkEngine#recycle}: the buffers now belong to the engine again. */
+  boolean released;
+  /** Per layer, sum over all rows of the weights used, per output (see LayerKernel.forward). */
+  final double[][] columnSums;
+  /**
+   * Per layer (unless tiny): the weights as one array per row, and each row's largest positive
+   * weight (for LayerKernel's vectorised loops and blocked pass); else null. The engine's
+   * buffers: valid while this result's forward pass runs, refilled by the next one.
+   */
+  final double[][][] rows;
+
+  final double[][] rowMaxPos;
+  final double[][] biasTimes;
+  /** [layer][sample][inputs incl. biases]. */
+  final double[][][] inputs;
+  /** [layer][sample][neurons]. */
+  final double[][][] outputs;
+  /** Per layer, or null when made without caches. */
+  final LayerCache[] caches;
+
+  ForwardResult(NetworkEngine engine, Network net, double[][] source, double[][] weights,
+      boolean withCache, double[][][] rowBuffers, double[][] rowMaxBuffers) {
+    this.engine = engine;
+    this.net = net;
+    this.batch = source.length;
+    this.layers = net.nLayers();
+    checkInputs(net, source);
+    this.source = source;
+    this.weights = weights;
+    this.columnSums = new double[layers][];
+    this.rows = rowBuffers;
+    this.rowMaxPos = rowMaxBuffers;
+    this.biasTimes = new double[layers][];
+    this.inputs = new double[layers][][];
+    this.outputs = new double[layers][][];
+    this.caches = withCache ? new LayerCache[layers] : null;
+    for (int l = 0; l < layers; l++) {
+      biasTimes[l] = net.biasTimes(l);
+      int nOut = net.layerSize(l);
+      columnSums[l] = new double[nOut];
+      inputs[l] = new double[batch][net.rowsOf(l)];
+      outputs[l] = new double[batch][net.layerSize(l)];
+      if (withCache) {
+        caches[l] = new LayerCache(batch, net.rowsOf(l), net.layerSize(l), net.params().variant());
+      }
+    }
+  }
+
+  private static void checkInputs(Network net, double[][] source) {
+    for (int s = 0; s < source.length; s++) {
+      if (source[s].length != net.nInputs()) {
+        throw new IllegalArgumentException("inputs[" + s + "] has " + source[s].length
+            + " spike times; the network has " + net.nInputs() + " inputs");
+      }
+    }
+  }
+
+  /**
+   * Makes a recycled result ready for a new pass of the same batch size: new inputs and
+   * weights, column sums back to zero. Every other buffer is overwritten by the pass (the
+   * kernel resets each sample's outputs and causal-set lengths before it writes them).
+   */
+  void reuse(double[][] newSource, double[][] newWeights) {
+    checkInputs(net, newSource);
+    source = newSource;
+    weights = newWeights;
+    for (double[] cs : columnSums) {
+      Arrays.fill(cs, 0.0);
+    }
+    released = false;
+  }
+
+  void requireLive() {
+    if (released) {
+      throw new IllegalStateException("this ForwardResult was handed back with "
+          + "NetworkEngine.recycle; its buffers belong to a later pass now");
+    }
+  }
+
+  /**
+   * Fills part {@code part} of {@code parts} of every layer's column sums (a range of columns,
+   * each summed over the rows in row order, so the same bits however it is cut) and row copies
+   * (a range of rows with their largest positive weight).
+   */
+  void prepareWeights(int part, int parts) {
+    for (int l = 0; l < layers; l++) {
+      double[] w = weights[l];
+      double[] cs = columnSums[l];
+      int nOut = cs.length;
+      int nRows = w.length / nOut;
+      int jFrom = (int) ((long) nOut * part / parts);
+      int jTo = (int) ((long) nOut * (part + 1) / parts);
+      for (int row = 0; row < w.length; row += nOut) {
+        for (int j = jFrom; j < jTo; j++) {
+          cs[j] += w[row + j];
+        }
+      }
+      if (rows[l] != null) {
+        int iFrom = (int) ((long) nRows * part / parts);
+        int iTo = (int) ((long) nRows * (part + 1) / parts);
+        for (int i = iFrom; i < iTo; i++) {
+          double[] row = rows[l][i];
+          System.arraycopy(w, i * nOut, row, 0, nOut);
+          double max = 0.0;
+          for (double v : row) {
+            max = Math.max(max, v);
+          }
+          rowMaxPos[l][i] = max;
+        }
+      }
+    }
+  }
+
+  /** Number of weights over all layers. */
+  long weightCount() {
+    long n = 0;
+    for (double[] w : weights) {
+      n += w.length;
+    }
+    return n;
+  }
+
+  public int batchSize() {
+    return batch;
+  }
+
+  public int layers() {
+    return layers;
+  }
+
+  /** Output spike times of layer l, [B][n_l] (a copy; +Infinity = no spike). */
+  public double[][] times(int layer) {
+    requireLive();
+    double[][] t = new double[batch][];
+    for (int s = 0; s < batch; s++) {
+      t[s] = outputs[layer][s].clone();
+    }
+    return t;
+  }
+
+  /** Output spike times of the label (last) layer, [B][nOutputs]. */
+  public double[][] labelTimes() {
+    return times(layers - 1);
+  }
+
+  /** True if {@link NetworkEngine#backward} can use this result. */
+  public boolean hasBackwardCache() {
+    return caches != null;
+  }
+}
