@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Forward and backward passes of a whole {@link Network} over a batch, on several threads, with
  * results bit-identical for any number of threads.
  *
- * <p>Determinism: the batch is cut into chunks ({@value #CHUNK} samples forward,
+ * <p>Determinism: the batch is cut into chunks ({@value #CHUNK} samples forward, fewer at the end,
  * {@link #gradientChunk} backward) whose boundaries do not depend on the thread count. Forward
  * results are per sample anyway. Each backward chunk sums its weight gradients in sample order
  * into its own buffer; the chunks are then added in chunk order.
@@ -183,7 +183,7 @@ public final class NetworkEngine implements AutoCloseable {
     executor.run(parts, (w, part) -> r.prepareWeights(part, parts));
     int b = inputs.length;
     executor.run(chunks(b), (w, chunk) -> {
-      for (int s = chunk * CHUNK, end = Math.min(b, s + CHUNK); s < end; s++) {
+      for (int s = chunkStart(b, chunk), end = chunkStart(b, chunk + 1); s < end; s++) {
         forwardSample(w.kernel, r, s);
       }
     });
@@ -327,8 +327,29 @@ public final class NetworkEngine implements AutoCloseable {
     return Math.max(CHUNK, (batch + GRADIENT_CHUNKS - 1) / GRADIENT_CHUNKS);
   }
 
-  private static int chunks(int batch) {
-    return (batch + CHUNK - 1) / CHUNK;
+  /**
+   * Forward chunks: {@value #CHUNK} samples each, except the last {@value #TAIL} samples of a
+   * batch, which go in chunks of {@value #TAIL_CHUNK}, so that the threads run out of work at
+   * nearly the same time. A full-MNIST chunk of 8 is about 2.4 ms of forward pass; measured (A/B,
+   * two threads, trained network): -3% time per sample; Yin-Yang unchanged.
+   */
+  static int chunks(int batch) {
+    int big = bigChunks(batch);
+    return big + (batch - big * CHUNK + TAIL_CHUNK - 1) / TAIL_CHUNK;
+  }
+
+  private static final int TAIL = 16;
+
+  private static final int TAIL_CHUNK = 2;
+
+  private static int bigChunks(int batch) {
+    return Math.max(0, (batch - TAIL) / CHUNK);
+  }
+
+  /** First sample of forward chunk c (c = chunks(batch) gives the batch size). */
+  static int chunkStart(int batch, int c) {
+    int big = bigChunks(batch);
+    return c <= big ? c * CHUNK : Math.min(batch, big * CHUNK + (c - big) * TAIL_CHUNK);
   }
 
   /** The live weights, or a rounded copy: round(w / p) * p. */

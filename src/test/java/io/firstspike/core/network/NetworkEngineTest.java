@@ -335,6 +335,27 @@ class NetworkEngineTest {
   }
 
   @Test
+  @DisplayName("the forward chunks cover every sample once, in order, small ones at the end")
+  void forwardChunksPartitionTheBatch() {
+    for (int batch = 0; batch <= 300; batch++) {
+      int n = NetworkEngine.chunks(batch);
+      assertThat(NetworkEngine.chunkStart(batch, 0)).isZero();
+      assertThat(NetworkEngine.chunkStart(batch, n)).as("batch %d", batch).isEqualTo(batch);
+      int previousSize = Integer.MAX_VALUE;
+      for (int c = 0; c < n; c++) {
+        int size = NetworkEngine.chunkStart(batch, c + 1) - NetworkEngine.chunkStart(batch, c);
+        assertThat(size).as("batch %d, chunk %d", batch, c).isPositive()
+            .isLessThanOrEqualTo(Math.min(previousSize, NetworkEngine.CHUNK));
+        previousSize = size;
+      }
+      if (batch >= 32) {
+        assertThat(NetworkEngine.chunkStart(batch, n) - NetworkEngine.chunkStart(batch, n - 1))
+            .as("batch %d ends in a small chunk", batch).isLessThan(NetworkEngine.CHUNK);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a recycled result refuses further use; another engine's result is refused")
   void recycledResultIsDead() {
     Network net = network(RandomLayer.ET, 23);
