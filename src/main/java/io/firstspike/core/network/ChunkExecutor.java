@@ -138,19 +138,31 @@ final class ChunkExecutor<S> implements AutoCloseable {
     long start = System.nanoTime();
     boolean interrupted = false;
     while (call.running.get() > 0) {
-      long waited = System.nanoTime() - start;
-      if (waited < SPIN_NANOS) {
-        Thread.onSpinWait();
-      } else if (waited < POLL_NANOS) {
-        Thread.yield();
-      } else {
-        LockSupport.park(call);
-        interrupted |= Thread.interrupted();
-      }
+      interrupted |= pause(start, call); // the last worker out unparks
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * One step of waiting that began at {@code start}: the pause instruction for the first
+   * {@value #SPIN_NANOS} ns, then a yield of the vCPU until {@value #POLL_NANOS} ns, then parking
+   * (a stale permit only costs one more round of the caller's loop).
+   *
+   * @return true if the thread parked and was interrupted meanwhile (the flag is cleared)
+   */
+  private static boolean pause(long start, Object blocker) {
+    long waited = System.nanoTime() - start;
+    if (waited < SPIN_NANOS) {
+      Thread.onSpinWait();
+    } else if (waited < POLL_NANOS) {
+      Thread.yield();
+    } else {
+      LockSupport.park(blocker);
+      return Thread.interrupted();
+    }
+    return false;
   }
 
   /** A worker's life: wait for a call it has not seen, take chunks of it, leave, repeat. */
@@ -194,15 +206,9 @@ final class ChunkExecutor<S> implements AutoCloseable {
       if (call != seen && call != null) {
         return call;
       }
-      long waited = System.nanoTime() - start;
-      if (waited < SPIN_NANOS) {
-        Thread.onSpinWait();
-      } else if (waited < POLL_NANOS) {
-        Thread.yield();
-      } else {
-        LockSupport.park(this); // run() and close() unpark; a stale permit only loops once more
-        Thread.interrupted(); // nobody interrupts these threads on purpose; close() ends them
-      }
+      // run() and close() unpark; an interrupt is dropped (nobody interrupts these threads on
+      // purpose; close() ends them)
+      pause(start, this);
     }
   }
 
