@@ -8,8 +8,8 @@ package io.firstspike.core.math;
  * for -1/e <= z < 1 (every spike time has z < 0) a piecewise polynomial, W0 = z G(p), in the
  * distance p = sqrt(2 (e z + 1)) from the branch point, in which W0 is analytic; otherwise a
  * starting guess refined by the iteration of Fritsch, Shafer and Crowley (1973), which converges
- * with order four. The polynomial needs no exp, log or division: one sqrt, a table lookup and
- * eight fused multiply-adds.
+ * with order four. The polynomial needs no exp, log or division: one sqrt, a table lookup,
+ * five fused multiply-adds and four multiplications.
  */
 public final class LambertW {
   private LambertW() {}
@@ -27,8 +27,9 @@ public final class LambertW {
 
   /**
    * Below this p = sqrt(2 (e z + 1)) the branch-point series (terms to p^20, next term below
-   * 1e-16) is {@link #careful}'s answer. An iteration cannot do better there: W is so ill-conditioned near -1/e
-   * that the residual of every double within several ulps of W0 is exactly 0.
+   * 1e-16) is {@link #careful}'s answer. An iteration cannot do better there: W is so
+   * ill-conditioned near -1/e that the residual of every double within several ulps of W0 is
+   * exactly 0.
    */
   private static final double SMALL_P = 0.25;
 
@@ -114,7 +115,8 @@ public final class LambertW {
     int k = Math.min((int) (p * INV_H), INTERVALS - 1);
     int o = k * STRIDE;
     double[] c = POLY;
-    // t = (p - m) 2 / H: the subtraction is exact (Sterbenz), so t carries one relative rounding
+    // t = (p - m) 2 / H: the subtraction is exact where p is within a factor 2 of m (Sterbenz),
+    // so t carries one or two relative roundings, never an absolute error of p's size
     double t = (p - c[o]) * INV_HALF_H;
     double t2 = t * t;
     // c1 + c2 t + ... + c7 t^6 by Estrin's scheme: three levels of fused multiply-adds, not six

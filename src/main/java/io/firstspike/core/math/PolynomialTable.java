@@ -72,7 +72,7 @@ final class PolynomialTable {
     return table;
   }
 
-  /** Coefficients c_0..c_(n-1) of the polynomial through (x_j, y_j): Newton's divided differences. */
+  /** Coefficients c_0..c_(n-1) of the polynomial through (x_j, y_j), by divided differences. */
   private static BigDecimal[] monomial(BigDecimal[] x, BigDecimal[] y) {
     int n = x.length;
     BigDecimal[] d = y.clone();

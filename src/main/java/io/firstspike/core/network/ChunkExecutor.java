@@ -112,6 +112,7 @@ final class ChunkExecutor<S> implements AutoCloseable {
     // anything is rethrown. (A worker enters by counting itself in, then checking the entry.)
     call.entryClosed = true;
     awaitWorkers(call);
+    current = null; // the call's task (and what it captured) is not kept until the next call
     if (mine instanceof RuntimeException r) {
       throw r;
     }
