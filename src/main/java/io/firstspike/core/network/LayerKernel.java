@@ -302,9 +302,19 @@ public final class LayerKernel {
     }
     double boundLevel = c * (1.0 - 2.0 * SCREEN_MARGIN);
     int nCand = 0;
-    for (int j = 0; j < nOut; j++) {
-      if (bound[j] >= boundLevel && !screenedEt(s1[j], s2[j], k, screenLevel)) {
-        flagged[nCand++] = j;
+    if (nAct * BlockedEt.SCAN_ACTIVE_BELOW < nOut) {
+      // a fired neuron's bound is 0 (alive), below boundLevel: the active ones suffice
+      for (int q = 0; q < nAct; q++) {
+        int j = act[q];
+        if (bound[j] >= boundLevel && !screenedEt(s1[j], s2[j], k, screenLevel)) {
+          flagged[nCand++] = j;
+        }
+      }
+    } else {
+      for (int j = 0; j < nOut; j++) {
+        if (bound[j] >= boundLevel && !screenedEt(s1[j], s2[j], k, screenLevel)) {
+          flagged[nCand++] = j;
+        }
       }
     }
     return candidatesEt(nCand, k, false, nAct, out, cache, sample, nOut);
@@ -628,7 +638,20 @@ public final class LayerKernel {
    */
   public void flushBackward(double[] grad) {
     if (deferred != null) {
-      deferred.flush(grad);
+      deferred.flush(grad, false);
+    }
+  }
+
+  /**
+   * {@link #flushBackward} into a buffer whose contents are replaced: grad's first in.length x
+   * out.length entries become the deferred samples' gradient sum (all zeros if none waits), the
+   * same bits as flushing into a zeroed buffer, without zeroing it first.
+   */
+  public void flushBackwardInto(double[] grad) {
+    if (deferred != null) {
+      deferred.flush(grad, true);
+    } else {
+      Arrays.fill(grad, 0.0);
     }
   }
 
