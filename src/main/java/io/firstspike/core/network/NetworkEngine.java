@@ -243,8 +243,9 @@ public final class NetworkEngine implements AutoCloseable {
     boolean defer = LayerKernel.defersBackward(net.rowsOf(0), net.layerSize(0));
     executor.run(nChunks, (w, chunk) -> {
       double[][] grads = chunkGrads[chunk];
-      for (double[] g : grads) {
-        Arrays.fill(g, 0.0);
+      // a deferred first layer's buffer is overwritten by flushBackwardInto, not added to
+      for (int l = defer ? 1 : 0; l < grads.length; l++) {
+        Arrays.fill(grads[l], 0.0);
       }
       w.kernel.discardDeferred();
       for (int s = chunk * size, end = Math.min(b, s + size); s < end; s++) {
@@ -265,7 +266,7 @@ public final class NetworkEngine implements AutoCloseable {
         }
       }
       if (defer) {
-        w.kernel.flushBackward(grads[0]);
+        w.kernel.flushBackwardInto(grads[0]);
       }
     });
     double[][] result = new double[layers][];

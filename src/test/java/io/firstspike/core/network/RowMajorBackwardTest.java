@@ -257,7 +257,13 @@ class RowMajorBackwardTest {
     double[][] engineGrads;
     try (NetworkEngine engine = new NetworkEngine(net,
         new NetworkEngine.EngineOptions(clip, false, 3.0, 0.01, 0.0), 2)) {
-      engineGrads = engine.backward(engine.forward(first.inputs()), labelDelta);
+      ForwardResult fwd = engine.forward(first.inputs());
+      engineGrads = engine.backward(fwd, labelDelta);
+      // again: the chunks' buffers now hold the first call's gradients, which the deferred first
+      // layer must overwrite (flushBackwardInto), not add to
+      double[][] again = engine.backward(fwd, labelDelta);
+      assertSameBits(again[0], engineGrads[0], "first layer, second backward on reused buffers");
+      assertSameBits(again[1], engineGrads[1], "label layer, second backward on reused buffers");
     }
     // by hand: column walks per sample, summed per chunk, chunks summed in order
     LayerKernel k = new LayerKernel(p);
@@ -294,6 +300,54 @@ class RowMajorBackwardTest {
     assertThat(clippedOrKept).as("nonzero first-layer gradients").isGreaterThan(N_IN * 10);
     assertSameBits(engineGrads[0], sum0, "first layer");
     assertSameBits(engineGrads[1], sum1, "label layer");
+  }
+
+  @Test
+  @DisplayName("flushBackwardInto replaces the buffer: the bits of flushBackward into zeros")
+  void flushIntoReplaces() {
+    RandomLayer layer = RandomLayer.of(RandomLayer.ET, N_IN, N_OUT, BATCH, 0.012, 0.06, 2.0, 0.1,
+        61L);
+    LayerKernel kernel = new LayerKernel(RandomLayer.ET);
+    LayerCache cache = new LayerCache(BATCH, N_IN, N_OUT, Variant.ET);
+    Random rnd = new Random(62);
+    double[][] out = new double[BATCH][N_OUT];
+    double[][] delta = new double[BATCH][N_OUT];
+    double[][] in = new double[BATCH][];
+    for (int s = 0; s < BATCH; s++) {
+      in[s] = layer.inputs()[s].clone();
+      Arrays.fill(in[s], N_IN - 20, N_IN, INF); // silent inputs: their rows get nothing
+      kernel.forward(in[s], layer.weights(), out[s], cache, s, 0);
+      for (int j = 0; j < N_OUT; j++) {
+        delta[s][j] = rnd.nextGaussian();
+      }
+    }
+    double[] added = new double[layer.weights().length];
+    double[] stored = new double[added.length];
+    Arrays.fill(stored, 7.0);
+    int silentRows = 0;
+    for (double[] target : new double[][] {added, stored}) {
+      for (int s = 0; s < BATCH; s++) {
+        kernel.deferBackward(in[s], layer.weights(), out[s], delta[s], cache, s, 0, INF);
+      }
+      if (target == added) {
+        kernel.flushBackward(target);
+      } else {
+        kernel.flushBackwardInto(target);
+      }
+    }
+    for (int i = 0; i < N_IN; i++) {
+      boolean zero = true;
+      for (int j = 0; j < N_OUT; j++) {
+        zero &= added[i * N_OUT + j] == 0.0;
+      }
+      silentRows += zero ? 1 : 0;
+    }
+    assertThat(silentRows).as("rows without a causal input (must be overwritten with zeros)")
+        .isPositive();
+    assertSameBits(stored, added, "flushBackwardInto against flushBackward into zeros");
+    Arrays.fill(stored, 7.0);
+    kernel.flushBackwardInto(stored); // nothing waits: all zeros
+    assertThat(Arrays.stream(stored).allMatch(v -> v == 0.0)).as("empty flush zeroes").isTrue();
   }
 
   @Test
