@@ -180,7 +180,8 @@ public final class NetworkEngine implements AutoCloseable {
     }
     // copying and summing the weights in parallel where they are many (full MNIST: 278k)
     int parts = r.weightCount() >= PARALLEL_REDUCTION_FROM ? REDUCTION_PARTS : 1;
-    executor.run(parts, (w, part) -> r.prepareWeights(part, parts));
+    executor.run(parts, (w, part) -> r.prepareRows(part, parts));
+    executor.run(parts, (w, part) -> r.sumColumns(part, parts));
     int b = inputs.length;
     executor.run(chunks(b), (w, chunk) -> {
       for (int s = chunkStart(b, chunk), end = chunkStart(b, chunk + 1); s < end; s++) {

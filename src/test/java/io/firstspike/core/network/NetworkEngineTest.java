@@ -395,4 +395,56 @@ class NetworkEngineTest {
       assertThatThrownBy(() -> engine.backward(r, new double[3][3])).hasMessageContaining("3 rows");
     }
   }
+
+  @Test
+  @DisplayName("prepared weights: row copies, largest positive weight per row, column sums in row order")
+  void preparedWeights() {
+    NeuronParams p = NeuronParams.equalTime(1.0, 0.0, 1.0, 1.0);
+    Random rnd = new Random(71);
+    int nIn = 37;
+    int nHidden = 13; // not a multiple of four: the maxima's tail
+    int nLabel = 5;
+    double[] w0 = new double[nIn * nHidden];
+    double[] w1 = new double[nHidden * nLabel];
+    for (int q = 0; q < w0.length; q++) {
+      w0[q] = 0.1 * rnd.nextGaussian();
+    }
+    for (int q = 0; q < w1.length; q++) {
+      w1[q] = 0.3 * rnd.nextGaussian();
+    }
+    for (int j = 0; j < nHidden; j++) {
+      w0[3 * nHidden + j] = -Math.abs(w0[3 * nHidden + j]); // a row without positive weights
+    }
+    w0[5 * nHidden + nHidden - 1] = 2.0; // the largest weight of a row in its last column
+    Network net = new Network(p, nIn, new int[] {nHidden, nLabel}, new int[] {0, 0},
+        new double[][] {{}, {}}, new double[][] {w0, w1});
+    double[][] inputs = new double[4][nIn];
+    for (double[] in : inputs) {
+      for (int i = 0; i < nIn; i++) {
+        in[i] = rnd.nextDouble();
+      }
+    }
+    try (NetworkEngine engine = new NetworkEngine(net, new EngineOptions(0.0, false, 3.0, 0.01,
+        0.0), 2)) {
+      ForwardResult r = engine.forward(inputs);
+      double[][] w = {w0, w1};
+      for (int l = 0; l < 2; l++) {
+        int nOut = l == 0 ? nHidden : nLabel;
+        int nRows = w[l].length / nOut;
+        double[] sums = new double[nOut];
+        for (int i = 0; i < nRows; i++) {
+          double max = 0.0;
+          for (int j = 0; j < nOut; j++) {
+            max = Math.max(max, w[l][i * nOut + j]);
+            sums[j] += w[l][i * nOut + j];
+            assertThat(r.rows[l][i][j]).isEqualTo(w[l][i * nOut + j]);
+          }
+          assertThat(r.rowMaxPos[l][i]).as("layer %d row %d", l, i).isEqualTo(max);
+        }
+        assertThat(r.columnSums[l]).as("layer %d column sums", l).containsExactly(sums);
+      }
+      assertThat(r.rowMaxPos[0][3]).isEqualTo(0.0);
+      assertThat(r.rowMaxPos[0][5]).isEqualTo(2.0);
+    }
+  }
 }
