@@ -304,19 +304,9 @@ public final class LayerKernel {
     }
     double boundLevel = c * (1.0 - 2.0 * SCREEN_MARGIN);
     int nCand = 0;
-    if (nAct * BlockedEt.SCAN_ACTIVE_BELOW < nOut) {
-      // a fired neuron's bound is 0 (alive), below boundLevel: the active ones suffice
-      for (int q = 0; q < nAct; q++) {
-        int j = act[q];
-        if (bound[j] >= boundLevel && !screenedEt(s1[j], s2[j], k, screenLevel)) {
-          flagged[nCand++] = j;
-        }
-      }
-    } else {
-      for (int j = 0; j < nOut; j++) {
-        if (bound[j] >= boundLevel && !screenedEt(s1[j], s2[j], k, screenLevel)) {
-          flagged[nCand++] = j;
-        }
+    for (int j = 0; j < nOut; j++) {
+      if (bound[j] >= boundLevel && !screenedEt(s1[j], s2[j], k, screenLevel)) {
+        flagged[nCand++] = j;
       }
     }
     return candidatesEt(nCand, k, false, nAct, out, cache, sample, nOut);
