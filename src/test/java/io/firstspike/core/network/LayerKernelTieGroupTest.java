@@ -37,6 +37,14 @@ class LayerKernelTieGroupTest {
         columnSums[j] += w[i * nOut + j];
       }
     }
+    double[][] rows = new double[nIn][nOut];
+    double[] rowMaxPos = new double[nIn];
+    for (int i = 0; i < nIn; i++) {
+      for (int j = 0; j < nOut; j++) {
+        rows[i][j] = w[i * nOut + j];
+        rowMaxPos[i] = Math.max(rowMaxPos[i], rows[i][j]);
+      }
+    }
     LayerKernel kernel = new LayerKernel(p);
     int finiteBefore = 0;
     int spikes = 0;
@@ -51,6 +59,11 @@ class LayerKernelTieGroupTest {
       double[] shortcut = new double[nOut];
       kernel.forward(in.clone(), w, plain, null, 0, 0);
       kernel.forward(in.clone(), w, columnSums, shortcut, null, 0, 0);
+      // the engine's path: row arrays (blocks, and the group's row sums read from them)
+      double[] withRows = new double[nOut];
+      kernel.forward(in.clone(), w, columnSums, rows, rowMaxPos, withRows, null, 0, 0);
+      assertThat(withRows).as("sample %d: with row arrays, the shortcut's bits", s)
+          .containsExactly(shortcut);
       for (int j = 0; j < nOut; j++) {
         if (plain[j] == Double.POSITIVE_INFINITY) {
           assertThat(shortcut[j]).as("sample %d neuron %d", s, j).isEqualTo(plain[j]);
