@@ -43,7 +43,7 @@ final class BlockedEt {
    * </pre>
    *
    * the first term is at most max(0, exp(-x_k0) max(A x_k0 - B, A x_k1 - B)) (as in
-   * {@link LayerKernel#sumsAndBoundEt}), and input i's term at most
+   * {@link PrefixSteps#sumsAndBoundEt}), and input i's term at most
    * maxpos_i min(x_k1 - x_i, 1/e), since
    * d exp(-d) &lt;= min(d, 1/e) and w_ij &lt;= maxpos_i, the row's largest positive weight. A
    * neuron whose bound reaches c (1 - 2 margin) gets the same bound with its own weights, and if
@@ -168,7 +168,7 @@ final class BlockedEt {
   /**
    * Walks the flagged neurons (flagged[0..nFlag-1]) through the block's prefixes k0 .. k1-1 from
    * their sums before the block (still in s1, s2): first, per neuron, the first prefix that passes
-   * the exact screen of {@link LayerKernel#screenEt} (prefixes inside a group of equal times are
+   * the exact screen of {@link PrefixSteps#screenEt} (prefixes inside a group of equal times are
    * not screened, see the kernel's class comment); then the closed forms of all those candidates
    * in one loop, whose iterations are independent, so the latency of one Lambert W (exp, log,
    * sqrt, divisions) overlaps the next; then the validity tests in order. A neuron whose
@@ -331,8 +331,8 @@ final class BlockedEt {
       double wv = rows[order[p]][j];
       a = a + wv * e1[p];
       b = b + wv * e2[p];
-      if (ts[p + 1] != ts[p] && !k.screenedEt(a, b, p, level)
-          && k.candidateEt(j, p, false, a, b, out, cache, sample, nOut)) {
+      if (ts[p + 1] != ts[p] && !k.prefix.screenedEt(a, b, p, level)
+          && k.prefix.candidateEt(j, p, false, a, b, out, cache, sample, nOut)) {
         return true;
       }
     }
@@ -340,7 +340,7 @@ final class BlockedEt {
   }
 
   /**
-   * {@link LayerKernel#screenedEt} with the prefix's constants given: em, xy and xm1 at p
+   * {@link PrefixSteps#screenedEt} with the prefix's constants given: em, xy and xm1 at p
    * (mp, xp, zp) and
    * at p + 1 (mq, xq, zq); the same operations, so the same decisions bit for bit.
    */

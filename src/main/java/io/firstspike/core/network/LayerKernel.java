@@ -1,6 +1,5 @@
 package io.firstspike.core.network;
 
-import io.firstspike.core.math.IndexSort;
 import io.firstspike.core.math.LambertW;
 import io.firstspike.core.neuron.DoubleTime;
 import io.firstspike.core.neuron.EqualTime;
@@ -32,10 +31,15 @@ import java.util.Arrays;
  * output time; its gradients follow {@link EqualTime} / {@link DoubleTime}, with clipping per
  * sample and neuron ({@code max_dw_norm}).
  *
+ * <p>This class drives the passes; the parts live beside it: the scratch state, the sort of
+ * the inputs and the final-group shortcut in {@link KernelScratch}, the per-prefix screens and
+ * closed forms in {@link PrefixSteps}, the blocked path of wide et layers in {@link BlockedEt},
+ * the backward passes in {@link ColumnBackward}, {@link RowMajorBackward} and {@link DeferredRows}.
+ *
  * <p>One kernel per thread: it owns scratch buffers that grow to the largest layer and are reused,
  * so the passes do not allocate. Not thread-safe.
  */
-public final class LayerKernel {
+public final class LayerKernel extends KernelScratch {
   /** Relative margin of the crossing screen; far above the rounding of the scaled membrane. */
   static final double SCREEN_MARGIN = 1e-8;
 
@@ -65,60 +69,13 @@ public final class LayerKernel {
   /** Blocks are used from this many finite inputs on (below, the per-prefix path is as fast). */
   static final int BLOCK_FROM = 16;
 
-  private final Variant variant;
-  final double c;
-  final double tauSyn;
-  /**
-   * 1 / tau_s when tau_s is a power of two (1.0 in every shipped config): then x * (1 / tau_s)
-   * equals x / tau_s bit for bit, and the hot loops multiply instead of divide.
-   */
-  private final double invTauSyn;
-  private final double tauMem;
   private final double leak;
   private final double threshold;
   private final double gLeak;
-  /** The screen rejects an interval whose membrane maximum is below this; -Infinity = no screen. */
-  final double screenLevel;
-
-  int[] order = new int[0];
-  private int[] tmp = new int[0];
-  double[] ts = new double[0];
-  private double[] tmpKey = new double[0];
-  private int[] counts = new int[0];
-  double[] e1 = new double[0];
-  /** et: t exp(t/tau)/tau; dt: exp(t/tau_m). */
-  double[] e2 = new double[0];
-  /** et: x = t/tau; dt: y = exp(-t/tau_m). */
-  double[] xy = new double[0];
-  /** et: x - 1 and exp(-x); unused for dt. */
-  double[] xm1 = new double[0];
-
-  double[] em = new double[0];
-  int[] act = new int[0];
-  double[] s1 = new double[0];
-  double[] s2 = new double[0];
-  /** Neurons flagged by a block's bound, then those with a candidate (see walkFlagged). */
-  int[] flagged = new int[0];
-
-  int[] candPrefix = new int[0];
-  double[] candA = new double[0];
-  double[] candB = new double[0];
-  double[] candW = new double[0];
-  double[] candT = new double[0];
-  /** The sums after a block, while s1 and s2 still hold those before it; swapped after it. */
-  double[] s1n = new double[0];
-
-  double[] s2n = new double[0];
-  /** Weight sums of the final group of equal times, per output. */
-  private double[] gsum = new double[0];
-  /** Position of neuron j in the active list. */
-  private int[] pos = new int[0];
-  /** 1.0 while neuron j is active, 0.0 once it fired (a factor in the vector loop). */
-  double[] alive = new double[0];
-  /** Upper bound of each neuron's scaled membrane over the current interval. */
-  double[] bound = new double[0];
   /** The Euler pass's charge buffer, reused. */
   private double[] charge = new double[0];
+  /** The per-prefix steps, over this kernel's scratch. */
+  final PrefixSteps prefix = new PrefixSteps(this);
   /** The blocked et pass for wide layers, over this kernel's scratch. */
   private final BlockedEt blocked = new BlockedEt(this);
 
@@ -129,18 +86,11 @@ public final class LayerKernel {
 
   /** @param screen false evaluates every candidate (for tests that the screen changes nothing) */
   LayerKernel(NeuronParams params, boolean screen) {
-    this.variant = params.variant();
-    this.c = params.c();
-    this.tauSyn = params.tauSyn();
-    double tau = params.tauSyn();
-    boolean powerOfTwo = tau > 0 && Double.isFinite(tau)
-        && tau == Math.scalb(1.0, Math.getExponent(tau)) && Math.getExponent(tau) > -1000;
-    this.invTauSyn = powerOfTwo ? 1.0 / tau : Double.NaN;
-    this.tauMem = params.tauMem();
+    super(params, screen && params.c() > 0 ? params.c() * (1.0 - SCREEN_MARGIN)
+        : Double.NEGATIVE_INFINITY);
     this.leak = params.leak();
     this.threshold = params.threshold();
     this.gLeak = params.gLeak();
-    this.screenLevel = screen && c > 0 ? c * (1.0 - SCREEN_MARGIN) : Double.NEGATIVE_INFINITY;
   }
 
   public Variant variant() {
@@ -212,8 +162,8 @@ public final class LayerKernel {
       if (k == groupStart) {
         addFinalGroup(w, rows, columnSums, k, nFin, in.length, nOut, nAct);
         k = nFin - 1;
-        nAct = et ? screenEt(k, true, nAct, out, cache, sample, nOut)
-            : screenDt(k, true, nAct, out, cache, sample, nOut);
+        nAct = et ? prefix.screenEt(k, true, nAct, out, cache, sample, nOut)
+            : prefix.screenDt(k, true, nAct, out, cache, sample, nOut);
         break;
       }
       if (useBlocks && k + BLOCK < nFin && k + BLOCK <= groupStart) {
@@ -224,9 +174,9 @@ public final class LayerKernel {
       boolean last = k + 1 == nFin;
       if (et && !last && ts[k + 1] != ts[k] && screenLevel > Double.NEGATIVE_INFINITY) {
         nAct = nAct * SPARSE_BELOW >= nOut
-            ? sumsAndBoundEt(rows != null ? rows[order[k]] : w, rows != null ? 0 : row, ek, fk,
+            ? prefix.sumsAndBoundEt(rows != null ? rows[order[k]] : w, rows != null ? 0 : row, ek, fk,
                 k, nAct, out, cache, sample, nOut)
-            : sparseSumsAndBoundEt(w, row, ek, fk, k, nAct, out, cache, sample, nOut);
+            : prefix.sparseSumsAndBoundEt(w, row, ek, fk, k, nAct, out, cache, sample, nOut);
         continue;
       }
       if (nAct * SPARSE_BELOW >= nOut) {
@@ -249,319 +199,9 @@ public final class LayerKernel {
       if (!last && ts[k + 1] == ts[k] && screenLevel > Double.NEGATIVE_INFINITY) {
         continue; // inside a group of equal times: see the class comment
       }
-      nAct = et ? screenEt(k, last, nAct, out, cache, sample, nOut)
-          : screenDt(k, last, nAct, out, cache, sample, nOut);
+      nAct = et ? prefix.screenEt(k, last, nAct, out, cache, sample, nOut)
+          : prefix.screenDt(k, last, nAct, out, cache, sample, nOut);
     }
-  }
-
-  /**
-   * One et prefix in the dense regime: the running sums of all neurons and, in the same loop
-   * (which the JIT vectorises), an upper bound of each neuron's scaled membrane over the
-   * interval to the next input,
-   *
-   * <pre>
-   *   f(x) = exp(-x) (a x - b) &lt;= exp(-x_k) (max(a x_k, a x_(k+1)) - b)  on [x_k, x_(k+1)],
-   *   max(p, q) = (p + q + |p - q|) / 2,   |a x_(k+1) - a x_k| = |a| (x_(k+1) - x_k),
-   * </pre>
-   *
-   * times 0 for neurons that fired. Only neurons whose bound reaches c (1 - 2 margin) get the
-   * exact screen of {@link #screenEt} and the closed form; the bound is at least both end values
-   * that screen compares and, mathematically, the interior peak, so no crossing is missed (the
-   * extra margin covers the bound's rounding), and the sums are the same as in the plain loop.
-   * This replaces the per-neuron, branchy screen of every prefix: with training noise no two
-   * inputs tie, and that screen was 40% of a full-MNIST training step.
-   *
-   * @return the new number of active neurons
-   */
-  private int sumsAndBoundEt(double[] w, int row, double ek, double fk, int k, int nAct,
-      double[] out, LayerCache cache, int sample, int nOut) {
-    double half = 0.5 * em[k];
-    double xs = xy[k] + xy[k + 1];
-    double dx = xy[k + 1] - xy[k];
-    double[] sa = s1;
-    double[] sb = s2;
-    double[] bnd = bound;
-    double[] alv = alive;
-    if (row == 0) {
-      // the same loop, every access at index j: the JIT vectorises this form only
-      for (int j = 0; j < nOut; j++) {
-        double wv = w[j];
-        double a = sa[j] + wv * ek;
-        double b = sb[j] + wv * fk;
-        sa[j] = a;
-        sb[j] = b;
-        bnd[j] = half * (a * xs + Math.abs(a) * dx - 2.0 * b) * alv[j];
-      }
-    } else {
-      for (int j = 0; j < nOut; j++) {
-        double wv = w[row + j];
-        double a = sa[j] + wv * ek;
-        double b = sb[j] + wv * fk;
-        sa[j] = a;
-        sb[j] = b;
-        bnd[j] = half * (a * xs + Math.abs(a) * dx - 2.0 * b) * alv[j];
-      }
-    }
-    double boundLevel = c * (1.0 - 2.0 * SCREEN_MARGIN);
-    int nCand = 0;
-    for (int j = 0; j < nOut; j++) {
-      if (bound[j] >= boundLevel && !screenedEt(s1[j], s2[j], k, screenLevel)) {
-        flagged[nCand++] = j;
-      }
-    }
-    return candidatesEt(nCand, k, false, nAct, out, cache, sample, nOut);
-  }
-
-  /**
-   * Evaluates the et candidates of the neurons flagged[0..nCand-1] at prefix k (sums in s1, s2):
-   * first all closed forms, in a loop whose iterations are independent, so that the latency of
-   * one Lambert W (exp, sqrt, log, divisions) overlaps the next; then the validity tests in order.
-   *
-   * @return the new number of active neurons
-   */
-  private int candidatesEt(int nCand, int k, boolean last, int nAct, double[] out,
-      LayerCache cache, int sample, int nOut) {
-    for (int q = 0; q < nCand; q++) {
-      int j = flagged[q];
-      double a = s1[j];
-      double b = s2[j];
-      double lw = LambertW.w0(EqualTime.lambertArgument(a, b, c));
-      candW[q] = lw;
-      candT[q] = EqualTime.time(a, b, lw, tauSyn);
-    }
-    double lo = ts[k];
-    double hi = last ? Double.POSITIVE_INFINITY : ts[k + 1];
-    for (int q = 0; q < nCand; q++) {
-      double t = candT[q];
-      // last: t >= ts[k] alone (t = +Infinity included, as in candidateEt)
-      if (t >= lo && (last || t <= hi)) {
-        int j = flagged[q];
-        fire(j, k, t, s1[j], s2[j], candW[q], out, cache, sample, nOut);
-        nAct = deactivate(j, nAct);
-      }
-    }
-    return nAct;
-  }
-
-  /**
-   * {@link #sumsAndBoundEt} for few active neurons: the same sums and bound, over the active
-   * list only, with the bound tested inline.
-   */
-  private int sparseSumsAndBoundEt(double[] w, int row, double ek, double fk, int k, int nAct,
-      double[] out, LayerCache cache, int sample, int nOut) {
-    double half = 0.5 * em[k];
-    double xs = xy[k] + xy[k + 1];
-    double dx = xy[k + 1] - xy[k];
-    double boundLevel = c * (1.0 - 2.0 * SCREEN_MARGIN);
-    for (int q = 0; q < nAct; ) {
-      int j = act[q];
-      double wv = w[row + j];
-      double a = s1[j] + wv * ek;
-      double b = s2[j] + wv * fk;
-      s1[j] = a;
-      s2[j] = b;
-      if (half * (a * xs + Math.abs(a) * dx - 2.0 * b) >= boundLevel && screenAndTestEt(j, k, out,
-          cache, sample, nOut)) {
-        nAct = deactivate(j, nAct); // the last active neuron moved to q: visit q again
-      } else {
-        q++;
-      }
-    }
-    return nAct;
-  }
-
-  /**
-   * The exact et screen at inner prefix p: true if the scaled membrane of sums a, b stays below
-   * level over [x_p, x_p+1] (both ends below, and no interior peak, which lies at x* = 1 + b / a
-   * when a > 0).
-   */
-  boolean screenedEt(double a, double b, int p, double level) {
-    double bt = b + EqualTime.EPS;
-    return em[p] * (a * xy[p] - bt) < level && em[p + 1] * (a * xy[p + 1] - bt) < level
-        && !(a > 0 && xm1[p] * a < bt && bt < xm1[p + 1] * a);
-  }
-
-  /** Records neuron j's spike at time t from the first p+1 sorted inputs. */
-  void fire(int j, int p, double t, double a, double b, double lw, double[] out,
-      LayerCache cache, int sample, int nOut) {
-    out[j] = t;
-    if (cache != null) {
-      int s = sample * nOut + j;
-      cache.count[s] = p + 1;
-      cache.sum1[s] = a;
-      cache.sum2[s] = b;
-      cache.lambert[s] = lw;
-    }
-  }
-
-  /** The exact screen of {@link #screenEt} for one neuron at an inner prefix, then the candidate. */
-  private boolean screenAndTestEt(int j, int k, double[] out, LayerCache cache, int sample,
-      int nOut) {
-    return !screenedEt(s1[j], s2[j], k, screenLevel)
-        && candidateEt(j, k, false, out, cache, sample, nOut);
-  }
-
-  /** Removes neuron j from the active list (swap with the last) and returns the new count. */
-  int deactivate(int j, int nAct) {
-    int q = pos[j];
-    int moved = act[--nAct];
-    act[q] = moved;
-    pos[moved] = q;
-    alive[j] = 0.0;
-    return nAct;
-  }
-
-  /**
-   * Where the final group of equal finite times starts, if the column-sum shortcut pays (group
-   * larger than all other rows together, screening on); else nFin (never reached).
-   */
-  private int finalGroupStart(int nFin, int nIn) {
-    if (nFin < 2 || screenLevel == Double.NEGATIVE_INFINITY) {
-      return nFin;
-    }
-    double t = ts[nFin - 1];
-    int g = nFin - 1;
-    while (g > 0 && ts[g - 1] == t) {
-      g--;
-    }
-    return 2 * (nFin - g) > nIn ? g : nFin;
-  }
-
-  /**
-   * Adds the final group (sorted positions g..nFin-1, all at one time) to the running sums of the
-   * active neurons: its weight sum is the column sum minus the rows outside the group (the
-   * earlier finite inputs and the silent ones), times the group's exp factors. With the row
-   * arrays given, the dense subtraction reads them (every access at index j, which the JIT
-   * vectorises; at row + j of the flat matrix it stays scalar): the same values, same order.
-   */
-  private void addFinalGroup(double[] w, double[][] rows, double[] columnSums, int g, int nFin,
-      int nIn, int nOut, int nAct) {
-    // with row arrays, the vectorised dense loop pays down to few active neurons (full MNIST
-    // validation: the gathers of the active-only loop from the flat matrix were a quarter of it)
-    boolean dense = nAct * (rows != null ? BLOCK_SPARSE_BELOW : SPARSE_BELOW) >= nOut;
-    for (int j = 0; j < nOut; j++) {
-      gsum[j] = columnSums[j];
-    }
-    for (int p = 0; p < nIn; p++) {
-      if (p == g) {
-        p = nFin; // skip the group itself
-        if (p >= nIn) {
-          break;
-        }
-      }
-      int row = order[p] * nOut;
-      if (dense && rows != null) {
-        double[] r = rows[order[p]];
-        double[] gs = gsum;
-        for (int j = 0; j < nOut; j++) {
-          gs[j] -= r[j];
-        }
-      } else if (dense) {
-        for (int j = 0; j < nOut; j++) {
-          gsum[j] -= w[row + j];
-        }
-      } else {
-        for (int q = 0; q < nAct; q++) {
-          int j = act[q];
-          gsum[j] -= w[row + j];
-        }
-      }
-    }
-    double ek = e1[g];
-    double fk = e2[g];
-    for (int q = 0; q < nAct; q++) {
-      int j = act[q];
-      s1[j] += gsum[j] * ek;
-      s2[j] += gsum[j] * fk;
-    }
-  }
-
-  /**
-   * Runs the et screen over the active neurons at prefix k and tests the candidates that pass;
-   * returns the new number of active neurons (fired ones are swapped out of the list).
-   */
-  private int screenEt(int k, boolean last, int nAct, double[] out, LayerCache cache, int sample,
-      int nOut) {
-    double level = screenLevel;
-    double emk = em[k];
-    double xk = xy[k];
-    double xm1k = xm1[k];
-    double emk1 = last ? 0.0 : em[k + 1];
-    double xk1 = last ? 0.0 : xy[k + 1];
-    double xm1k1 = last ? Double.POSITIVE_INFINITY : xm1[k + 1];
-    int nCand = 0;
-    for (int q = 0; q < nAct; q++) {
-      int j = act[q];
-      double a = s1[j];
-      double bt = s2[j] + EqualTime.EPS;
-      // Membrane maximum over [t_k, t_k+1] below c: at both ends, and no interior peak
-      // (the peak of exp(-x)(a x - b) is at x* = 1 + b / a when a > 0).
-      if (!(emk * (a * xk - bt) < level && emk1 * (a * xk1 - bt) < level
-          && !(a > 0 && xm1k * a < bt && bt < xm1k1 * a))) {
-        flagged[nCand++] = j;
-      }
-    }
-    return candidatesEt(nCand, k, last, nAct, out, cache, sample, nOut);
-  }
-
-  /** The dt counterpart of {@link #screenEt}, in y = exp(-t / tau_m). */
-  private int screenDt(int k, boolean last, int nAct, double[] out, LayerCache cache, int sample,
-      int nOut) {
-    double level = screenLevel;
-    double yk = xy[k];
-    double yk1 = last ? 0.0 : xy[k + 1];
-    for (int q = 0; q < nAct; ) {
-      int j = act[q];
-      double a1t = s1[j] + DoubleTime.EPS;
-      double a2 = s2[j];
-      // h(y) = y (a2 - a1 y) below c at both ends, and no interior peak (at y* = a2 / (2 a1)).
-      if (yk * (a2 - a1t * yk) < level && yk1 * (a2 - a1t * yk1) < level
-          && !(a1t > 0 && 2.0 * a1t * yk1 < a2 && a2 < 2.0 * a1t * yk)) {
-        q++;
-      } else if (candidateDt(j, k, last, out, cache, sample, nOut)) {
-        nAct = deactivate(j, nAct);
-      } else {
-        q++;
-      }
-    }
-    return nAct;
-  }
-
-  /** Evaluates the et candidate of neuron j for the set of the first k+1 sorted inputs. */
-  private boolean candidateEt(
-      int j, int k, boolean last, double[] out, LayerCache cache, int sample, int nOut) {
-    return candidateEt(j, k, last, s1[j], s2[j], out, cache, sample, nOut);
-  }
-
-  /** {@link #candidateEt} with the set's sums given. */
-  boolean candidateEt(int j, int k, boolean last, double a, double b, double[] out,
-      LayerCache cache, int sample, int nOut) {
-    double lw = LambertW.w0(EqualTime.lambertArgument(a, b, c));
-    double t = EqualTime.time(a, b, lw, tauSyn);
-    if (t >= ts[k] && (last || t <= ts[k + 1])) {
-      fire(j, k, t, a, b, lw, out, cache, sample, nOut);
-      return true;
-    }
-    return false;
-  }
-
-  /** Evaluates the dt candidate of neuron j for the set of the first k+1 sorted inputs. */
-  private boolean candidateDt(
-      int j, int k, boolean last, double[] out, LayerCache cache, int sample, int nOut) {
-    double a1 = s1[j];
-    double a2 = s2[j];
-    double t = DoubleTime.spikeTime(a1, a2, c, tauSyn);
-    if (t >= ts[k] && (last || t <= ts[k + 1])) {
-      out[j] = t;
-      if (cache != null) {
-        int s = sample * nOut + j;
-        cache.count[s] = k + 1;
-        cache.sum1[s] = a1;
-        cache.sum2[s] = a2;
-      }
-      return true;
-    }
-    return false;
   }
 
   /**
@@ -678,108 +318,4 @@ public final class LayerKernel {
 
   /** The column-walk backward pass, made on first use. */
   private ColumnBackward columns;
-
-  /**
-   * Validates the sample's inputs, sorts them (finite ascending, +Infinity last), fills the
-   * per-position scratch and the cache's input part, and returns the number of finite inputs.
-   */
-  private int prepare(double[] in, double[] w, int nOut, LayerCache cache, int sample, int layer) {
-    int nIn = in.length;
-    if (w.length != nIn * nOut) {
-      throw new IllegalArgumentException("layer " + layer + ": " + w.length + " weights for "
-          + nIn + " inputs x " + nOut + " outputs; expected " + (nIn * nOut));
-    }
-    ensure(nIn, nOut);
-    int nFin = 0;
-    for (int i = 0; i < nIn; i++) {
-      double t = in[i];
-      if (t < Double.POSITIVE_INFINITY && t > Double.NEGATIVE_INFINITY) {
-        ts[nFin] = t;
-        order[nFin++] = i;
-      } else if (t != Double.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException("layer " + layer + ", sample " + sample + ", input "
-            + i + ": spike time " + t + "; expected a finite time or +Infinity (no spike)");
-      }
-    }
-    int q = nFin;
-    for (int i = 0; i < nIn; i++) {
-      if (in[i] == Double.POSITIVE_INFINITY) {
-        order[q++] = i;
-      }
-    }
-    IndexSort.sortPairs(ts, order, nFin, tmpKey, tmp, counts);
-    boolean et = variant == Variant.ET;
-    for (int k = 0; k < nFin; k++) {
-      double t = ts[k];
-      double x = overTau(t);
-      double e = Math.exp(x);
-      e1[k] = e;
-      if (et) {
-        e2[k] = overTau(t * e);
-        xy[k] = x;
-        xm1[k] = xy[k] - 1.0;
-        em[k] = 1.0 / e;
-      } else {
-        double m = Math.exp(t / tauMem);
-        e2[k] = m;
-        xy[k] = 1.0 / m;
-      }
-    }
-    if (cache != null) {
-      if (cache.nIn != nIn || cache.nOut != nOut || sample < 0 || sample >= cache.batch) {
-        throw new IllegalArgumentException("layer " + layer + ": cache for " + cache.batch + " x "
-            + cache.nIn + " -> " + cache.nOut + " cannot hold sample " + sample + " of " + nIn
-            + " -> " + nOut);
-      }
-      int base = sample * nIn;
-      System.arraycopy(order, 0, cache.order, base, nIn);
-      System.arraycopy(e1, 0, cache.expSyn, base, nFin);
-      if (!et) {
-        System.arraycopy(e2, 0, cache.expMem, base, nFin);
-      }
-      cache.nFinite[sample] = nFin;
-      Arrays.fill(cache.count, sample * nOut, sample * nOut + nOut, 0);
-    }
-    return nFin;
-  }
-
-  /**
-   * v / tau_s, as a multiplication when that is exact (see {@link #invTauSyn}). The et
-   * derivative above is {@link EqualTime#dTdt} written out so that its final division can go.
-   */
-  private double overTau(double v) {
-    return invTauSyn == invTauSyn ? v * invTauSyn : v / tauSyn;
-  }
-
-  private void ensure(int nIn, int nOut) {
-    if (order.length < nIn) {
-      order = new int[nIn];
-      tmp = new int[nIn];
-      ts = new double[nIn];
-      tmpKey = new double[nIn];
-      counts = new int[(IndexSort.BUCKETS_PER_KEY + 1) * nIn + 1];
-      e1 = new double[nIn];
-      e2 = new double[nIn];
-      xy = new double[nIn];
-      xm1 = new double[nIn];
-      em = new double[nIn];
-    }
-    if (act.length < nOut) {
-      act = new int[nOut];
-      s1 = new double[nOut];
-      pos = new int[nOut];
-      alive = new double[nOut];
-      bound = new double[nOut];
-      gsum = new double[nOut];
-      s2 = new double[nOut];
-      s1n = new double[nOut];
-      s2n = new double[nOut];
-      flagged = new int[nOut + 1];
-      candPrefix = new int[nOut];
-      candA = new double[nOut];
-      candB = new double[nOut];
-      candW = new double[nOut];
-      candT = new double[nOut];
-    }
-  }
 }
