@@ -83,16 +83,24 @@ public final class IndexSort {
   /** Buckets per key of the bucket sort: fewer keys share a bucket, fewer need moving. */
   public static final int BUCKETS_PER_KEY = 2;
 
+  /** The length of the bucket sort's scratch {@code counts} for n keys. */
+  public static int countsLength(int n) {
+    return (BUCKETS_PER_KEY + 1) * n + 3;
+  }
+
   /**
    * {@link #sortPairs} by buckets where that pays: {@value #BUCKETS_PER_KEY} n buckets of equal
-   * width over [min, max] of the keys, filled stably in the given order, then each sorted by
-   * insertion. The bucket number floor((k - min) * m / (max - min)) never decreases as k grows
-   * (each operation rounds monotonically), so the result is exactly the stable sort's; spread-out
-   * spike times leave most keys alone in their bucket, and no comparison branch to mispredict,
-   * unlike merging. Falls back to the merge sort for short inputs or when one bucket would hold
-   * more than {@value #RUN} keys.
+   * width over (min, max) of the keys, plus one bucket for the keys equal to min and one for those
+   * equal to max, filled stably in the given order, then each sorted by insertion. The bucket
+   * number never decreases as k grows (min first, then 1 + floor((k - min) * m / (max - min)),
+   * capped, whose operations each round monotonically, then max last), so the result is exactly
+   * the stable sort's; spread-out spike times leave most keys alone in their bucket, and no
+   * comparison branch to mispredict, unlike merging. Keys equal to the smallest or largest key
+   * need no sorting among themselves, so a large group of them (the background pixels of an MNIST
+   * image without noise all spike at one time) costs one pass. Falls back to the merge sort for
+   * short inputs or when one of the other buckets would hold more than {@value #RUN} keys.
    *
-   * @param counts scratch of length >= (BUCKETS_PER_KEY + 1) n + 1
+   * @param counts scratch of length >= {@link #countsLength}(n)
    */
   public static void sortPairs(double[] key, int[] idx, int n, double[] tmpKey, int[] tmpIdx,
       int[] counts) {
@@ -131,25 +139,31 @@ public final class IndexSort {
       mergeSortPairs(key, idx, n, tmpKey, tmpIdx);
       return;
     }
+    // buckets 0 (keys == min), 1 .. m (min < key < max), m + 1 (keys == max)
+    int nb = m + 2;
     int top = m - 1;
-    java.util.Arrays.fill(counts, 0, m + 1, 0);
+    java.util.Arrays.fill(counts, 0, nb + 1, 0);
     for (p = 0; p < n; p++) {
-      int b = Math.min((int) ((key[p] - min) * scale), top);
-      counts[m + 1 + p] = b; // bucket of position p, kept until the scatter
+      double k = key[p];
+      int b = k == min ? 0 : k == max ? m + 1 : 1 + Math.min((int) ((k - min) * scale), top);
+      counts[nb + 1 + p] = b; // bucket of position p, kept until the scatter
       counts[b + 1]++;
     }
+    // prefix sums (counts[0] is 0); the largest of the buckets 1 .. m on the way
     int largest = 0;
-    for (int b = 0; b < m; b++) {
+    counts[1] += counts[0];
+    for (int b = 1; b <= m; b++) {
       largest = Math.max(largest, counts[b + 1]);
       counts[b + 1] += counts[b];
     }
+    counts[m + 2] += counts[m + 1];
     if (largest > RUN) {
       mergeSortPairs(key, idx, n, tmpKey, tmpIdx);
       return;
     }
     // Scatter stably (positions in ascending order), then copy back.
     for (p = 0; p < n; p++) {
-      int o = counts[counts[m + 1 + p]]++;
+      int o = counts[counts[nb + 1 + p]]++;
       tmpKey[o] = key[p];
       tmpIdx[o] = idx[p];
     }

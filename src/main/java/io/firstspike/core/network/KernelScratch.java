@@ -252,7 +252,7 @@ abstract class KernelScratch {
       tmp = new int[nIn];
       ts = new double[nIn];
       tmpKey = new double[nIn];
-      counts = new int[(IndexSort.BUCKETS_PER_KEY + 1) * nIn + 1];
+      counts = new int[IndexSort.countsLength(nIn)];
       e1 = new double[nIn];
       e2 = new double[nIn];
       xy = new double[nIn];
