@@ -48,9 +48,10 @@ final class Progress implements TrainingListener {
             m.epochs(), fmt(m.valLoss()), 100 * m.valAccuracy());
       } else {
         out.printf(Locale.ROOT,
-            "epoch %3d/%d  train loss %s acc %.2f%%  val loss %s acc %.2f%%  lr %.3g%s  %.0f samples/s  ETA %s%n",
+            "epoch %3d/%d  train loss %s acc %.2f%%  val loss %s acc %.2f%%  lr %.3g%s%s  %.0f samples/s  ETA %s%n",
             m.epoch(), m.epochs(), fmt(m.trainLoss()), 100 * m.trainAccuracy(), fmt(m.valLoss()),
             100 * m.valAccuracy(), m.learningRate(), m.bumps() > 0 ? "  bumps " + m.bumps() : "",
+            m.integratorSkips() > 0 ? "  no-derivative spikes " + m.integratorSkips() : "",
             m.samplesPerSecond(), eta(m.etaSeconds()));
       }
       out.flush();

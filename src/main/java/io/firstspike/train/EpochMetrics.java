@@ -19,6 +19,10 @@ package io.firstspike.train;
  *     wall-clock second)
  * @param elapsedSeconds wall-clock seconds since the run (or resume) started
  * @param etaSeconds estimated seconds to the last epoch
+ * @param integratorSkips with {@code use_forward_integrator}: spikes of the epoch's training
+ *     batches whose causal set has no closed-form crossing, so they got no gradient (see
+ *     {@link io.firstspike.core.network.LayerKernel#integratorSkips}); 0 with the exact forward
+ *     pass, and in files written before this field existed
  */
 public record EpochMetrics(
     int epoch,
@@ -34,4 +38,5 @@ public record EpochMetrics(
     double[][] stdValOutputs,
     double samplesPerSecond,
     double elapsedSeconds,
-    double etaSeconds) {}
+    double etaSeconds,
+    long integratorSkips) {}

@@ -104,7 +104,7 @@ public final class Trainer implements AutoCloseable {
     if (state.curves.valLoss.isEmpty()) {
       Validation v = validate();
       record(v);
-      listener.onEvent(epochEvent(v, Double.NaN, Double.NaN, 0, 0, started, startEpoch));
+      listener.onEvent(epochEvent(v, Double.NaN, Double.NaN, 0, 0, 0, started, startEpoch));
     }
     while (state.epochsDone < epochs) {
       if (stop.isRequested()) {
@@ -113,6 +113,7 @@ public final class Trainer implements AutoCloseable {
       int epoch = state.epochsDone + 1;
       long epochStart = System.nanoTime();
       EpochRun run;
+      long skipsBefore = engine.integratorSkips();
       try {
         run = trainEpoch(epoch, listener, stop);
       } catch (TrainingDivergedException e) {
@@ -121,6 +122,7 @@ public final class Trainer implements AutoCloseable {
       if (run == null) {
         return new TrainingResult(RunState.STOPPED, stop.reason(), state.epochsDone);
       }
+      run.integratorSkips = engine.integratorSkips() - skipsBefore;
       if (setup.scheduler() != null) {
         setup.scheduler().step();
       }
@@ -137,8 +139,8 @@ public final class Trainer implements AutoCloseable {
       double seconds = (System.nanoTime() - epochStart) / 1e9;
       double samplesPerSecond = (data.train().size() + data.validation().size()) / seconds;
       listener.onEvent(
-          epochEvent(v, run.meanLoss(), run.accuracy(), run.bumps, samplesPerSecond, started,
-              startEpoch));
+          epochEvent(v, run.meanLoss(), run.accuracy(), run.bumps, run.integratorSkips,
+              samplesPerSecond, started, startEpoch));
       boolean full = fullSnapshots.contains(epoch);
       if (full || checkpointEveryEpoch) {
         sink.save(state, full ? outputs() : null);
@@ -293,8 +295,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   private TrainingEvent.Epoch epochEvent(
-      Validation v, double trainLoss, double trainAcc, int bumps, double samplesPerSecond,
-      long started, int startEpoch) {
+      Validation v, double trainLoss, double trainAcc, int bumps, long integratorSkips,
+      double samplesPerSecond, long started, int startEpoch) {
     Network net = state.network;
     int bins = 30;
     int[][] hist = new int[net.nLayers()][];
@@ -310,7 +312,7 @@ public final class Trainer implements AutoCloseable {
         new EpochMetrics(
             state.epochsDone, params.epochNumber(), state.step, trainLoss, trainAcc,
             v.pass.loss(), v.pass.accuracy(), setup.optimizer().learningRate(), bumps, v.mean,
-            v.std, samplesPerSecond, elapsed, eta);
+            v.std, samplesPerSecond, elapsed, eta, integratorSkips);
     return new TrainingEvent.Epoch(m, hist, edges, predictionsForMap(v.pass));
   }
 
@@ -350,6 +352,8 @@ public final class Trainer implements AutoCloseable {
     double lossSum;
     int lossBatches;
     int bumps;
+    /** Euler spikes whose gradient was skipped (see NetworkEngine#integratorSkips). */
+    long integratorSkips;
     long correct;
     long seen;
     double errorSum;

@@ -44,7 +44,7 @@ class RunStoreTest {
     run.writeStatus(new RunStatus(RunState.RUNNING, "", "t0", "t1", 1, 5, -1, "n"));
     EpochMetrics m =
         new EpochMetrics(1, 5, 7, Double.NaN, 0.5, 1.0, 0.75, 1e-3, 0,
-            new double[][] {{1.0, Double.NaN}}, new double[][] {{0.1, Double.NaN}}, 100, 1, 4);
+            new double[][] {{1.0, Double.NaN}}, new double[][] {{0.1, Double.NaN}}, 100, 1, 4, 0);
     run.appendMetrics(m);
     Files.writeString(run.dir().resolve(RunFolder.METRICS), "{\"epoch\": 2, \"epo",
         java.nio.file.StandardOpenOption.APPEND);

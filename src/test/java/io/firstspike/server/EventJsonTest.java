@@ -34,7 +34,7 @@ class EventJsonTest {
   @DisplayName("Epoch bodies nest the metrics and list validation predictions as rows of four")
   void epoch() {
     EpochMetrics m = new EpochMetrics(1, 3, 33, 0.5, 0.6, 0.45, 0.62, 0.005, 2,
-        new double[][] {{1.0, Double.NaN}}, new double[][] {{0.1, Double.NaN}}, 1200, 4.2, 8.4);
+        new double[][] {{1.0, Double.NaN}}, new double[][] {{0.1, Double.NaN}}, 1200, 4.2, 8.4, 3);
     TrainingEvent.Epoch e = new TrainingEvent.Epoch(m, new int[][] {{1, 2}}, new double[][] {{0, 0.5, 1}},
         List.of(new double[] {0.2, 0.3, 1, 2}, new double[] {0.7, 0.1, 0, 0}));
     JsonObject j = EventJson.epoch("r1", e);

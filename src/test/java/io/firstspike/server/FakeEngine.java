@@ -121,7 +121,7 @@ final class FakeEngine implements RunEngine {
       }
       double secs = (System.nanoTime() - t0) / 1e9;
       EpochMetrics m = new EpochMetrics(e, epochs, (long) e * batches - 1, 0.5, 0.6, 0.4, 0.5 + 0.1 * e / epochs,
-          0.01, 0, new double[][] {{1, 2}}, new double[][] {{0.1, Double.NaN}}, 100, secs, 1.0);
+          0.01, 0, new double[][] {{1, 2}}, new double[][] {{0.1, Double.NaN}}, 100, secs, 1.0, 0);
       run.appendMetrics(m);
       listener.onEvent(new TrainingEvent.Epoch(m, new int[][] {{1, 2, 3}}, new double[][] {{0, 1, 2, 3}},
           List.of(new double[] {0.1, 0.2, 1, 1})));

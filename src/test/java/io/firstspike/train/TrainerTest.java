@@ -66,6 +66,24 @@ class TrainerTest {
   }
 
   @Test
+  @DisplayName("with the Euler forward pass a run trains to the end and reports the skipped spikes")
+  void eulerForwardTrains() {
+    String yaml = yinYang(8, 0.005, "[8]").replace("use_forward_integrator: false",
+        "use_forward_integrator: true");
+    assertThat(yaml).contains("use_forward_integrator: true");
+    ExperimentConfig cfg = ConfigLoader.parse(yaml, "euler.yaml");
+    List<TrainingEvent> events = new ArrayList<>();
+    TrainingResult r = train(cfg, 2, events);
+    // before skipped spikes existed, this run stopped in its first epoch with a NaN gradient
+    assertThat(r.state()).as(r.reason()).isEqualTo(RunState.FINISHED);
+    long skips = events.stream().filter(e -> e instanceof TrainingEvent.Epoch)
+        .mapToLong(e -> ((TrainingEvent.Epoch) e).metrics().integratorSkips()).sum();
+    assertThat(skips).as("Euler spikes without a closed-form crossing").isPositive();
+    List<Double> acc = lastState.curves.valAccuracy;
+    assertThat(acc.get(acc.size() - 1)).isGreaterThan(0.6);
+  }
+
+  @Test
   @DisplayName("continuing from epoch 2 to 4 equals an uninterrupted run to epoch 4")
   void continueEqualsUninterrupted() throws Exception {
     RunStore store = new RunStore(tmp);

@@ -23,6 +23,8 @@ final class ColumnBackward {
   private final double invTauSyn;
   private final double tauMem;
   private double[] dws = new double[0];
+  /** Euler spikes without a closed-form derivative, skipped (see LayerKernel#integratorSkips). */
+  long integratorSkips;
 
   ColumnBackward(Variant variant, double c, double tauSyn, double invTauSyn, double tauMem) {
     this.variant = variant;
@@ -84,6 +86,10 @@ final class ColumnBackward {
       } else {
         f2 = DoubleTime.backwardRoot(a, b, c);
         f1 = DoubleTime.k1(a, c, tj, tauMem, f2);
+      }
+      if (cache.integrated && !(Double.isFinite(f1) && Double.isFinite(f2))) {
+        integratorSkips++; // no closed-form crossing for this Euler spike: no gradient
+        continue;
       }
       double max = 0;
       boolean finite = true;

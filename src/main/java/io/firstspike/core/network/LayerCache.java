@@ -32,6 +32,12 @@ public final class LayerCache {
   final double[] sum2;
   /** et: W0(z) of that set; null for dt. */
   final double[] lambert;
+  /**
+   * True when the Euler forward pass filled this cache ({@code use_forward_integrator}): its
+   * spike times come from the simulation, so a causal set need not have a closed-form crossing
+   * (see {@link LayerKernel#integratorSkips}).
+   */
+  boolean integrated;
 
   /** Room for {@code batch} samples of a layer with nIn inputs (bias inputs included). */
   public LayerCache(int batch, int nIn, int nOut, Variant variant) {

@@ -142,6 +142,9 @@ public final class LayerKernel extends KernelScratch {
       double[] rowMaxPos, double[] out, LayerCache cache, int sample, int layer) {
     int nOut = out.length;
     int nFin = prepare(in, w, nOut, cache, sample, layer);
+    if (cache != null) {
+      cache.integrated = false;
+    }
     int groupStart = columnSums == null ? nFin : finalGroupStart(nFin, in.length);
     for (int j = 0; j < nOut; j++) {
       s1[j] = 0;
@@ -212,6 +215,9 @@ public final class LayerKernel extends KernelScratch {
   public void forwardEuler(double[] in, double[] w, double[] out, LayerCache cache, int sample,
       int layer, double simTime, double resolution) {
     prepare(in, w, out.length, cache, sample, layer);
+    if (cache != null) {
+      cache.integrated = true;
+    }
     charge = EulerLayer.simulate(in, w, out, simTime, resolution, tauSyn, gLeak, leak, threshold,
         charge);
   }
@@ -318,4 +324,19 @@ public final class LayerKernel extends KernelScratch {
 
   /** The column-walk backward pass, made on first use. */
   private ColumnBackward columns;
+
+  /**
+   * How many spikes of an Euler forward pass ({@code use_forward_integrator}) this kernel's
+   * backward passes have skipped, since it was made. The exact backward pass evaluates the closed
+   * form's derivative at the simulated spike time (TTFS-MODEL.md section 6); where the simulation
+   * crossed the threshold but the exact membrane of the same causal set does not (Lambert W's
+   * argument below -1/e, or the dt root's discriminant negative; the step's overshoot near a
+   * grazing peak), that derivative does not exist. Such a spike gets no weight gradient and
+   * passes no error down, for that sample, as if clipped. With the exact forward pass every
+   * spike is a closed-form crossing, and a non-finite gradient stays an error.
+   */
+  public long integratorSkips() {
+    return (columns == null ? 0 : columns.integratorSkips)
+        + (rows == null ? 0 : rows.integratorSkips);
+  }
 }

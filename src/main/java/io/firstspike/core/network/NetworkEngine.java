@@ -61,6 +61,7 @@ public final class NetworkEngine implements AutoCloseable {
   private final Network net;
   private final EngineOptions options;
   private final ChunkExecutor<Worker> executor;
+  private final Worker[] workers;
   /**
    * Per layer, the weights as one array per row and each row's largest positive weight, refilled
    * by every forward pass (only the forward pass reads them, so one set serves all results; for
@@ -99,7 +100,7 @@ public final class NetworkEngine implements AutoCloseable {
     }
     this.net = net;
     this.options = options;
-    Worker[] workers = new Worker[threads];
+    this.workers = new Worker[threads];
     for (int t = 0; t < threads; t++) {
       workers[t] = new Worker(net);
     }
@@ -114,6 +115,19 @@ public final class NetworkEngine implements AutoCloseable {
         rowMaxBuffers[l] = new double[nRows];
       }
     }
+  }
+
+  /**
+   * Spikes of the Euler forward pass that the backward passes so far skipped because their
+   * causal set has no closed-form crossing (see {@link LayerKernel#integratorSkips}); always 0
+   * with the exact forward pass. Read it between calls, not during one.
+   */
+  public long integratorSkips() {
+    long n = 0;
+    for (Worker w : workers) {
+      n += w.kernel.integratorSkips();
+    }
+    return n;
   }
 
   public Network network() {

@@ -58,6 +58,9 @@ final class RowMajorBackward {
   private final double tauMem;
 
   /** Input times in sorted order (contiguous, for the first pass). */
+  /** Euler spikes without a closed-form derivative, skipped (see LayerKernel#integratorSkips). */
+  long integratorSkips;
+
   private double[] st = new double[0];
   /** Per output j: causal set length (0 = contributes nothing), and its two factors. */
   private int[] mj = new int[0];
@@ -180,10 +183,18 @@ final class RowMajorBackward {
         double lw = extended ? LambertW.w0(EqualTime.lambertArgument(a, b, c)) : cache.lambert[slot];
         g1 = EqualTime.gradientFactor(a, lw);
         g2 = 1.0;
+        if (cache.integrated && !Double.isFinite(g1)) {
+          integratorSkips++; // no closed-form crossing for this Euler spike: no gradient
+          continue;
+        }
         max = ClipMax.et(g1, t, d, ex1, st, base, m, tauSyn, maxDwNorm);
       } else {
         g2 = DoubleTime.backwardRoot(a, b, c);
         g1 = DoubleTime.k1(a, c, t, tauMem, g2);
+        if (cache.integrated && !(Double.isFinite(g1) && Double.isFinite(g2))) {
+          integratorSkips++;
+          continue;
+        }
         max = ClipMax.dt(g1, g2, t, d, ex1, ex2, base, m, tauSyn, tauMem, maxDwNorm);
       }
       mj[j] = m;
