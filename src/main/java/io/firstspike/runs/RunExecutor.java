@@ -144,17 +144,22 @@ public final class RunExecutor implements RunEngine {
     TrainingListener all = log.andThen(listener);
     TrainingResult result;
     RunOwner.claim(run);
+    StopRequest.clear(run); // a request left from an earlier session does not stop this one
+    Thread stopWatch = StopRequest.watch(run, stop);
     try (Trainer trainer =
         new Trainer(cfg, data, state, threads, checkpointEveryEpoch, extraSnapshots)) {
       log.setLastSnapshot(lastSnapshot);
       result = trainer.train(all, stop, sink);
     } catch (RuntimeException e) {
       result = new TrainingResult(RunState.FAILED, "internal error: " + e, state.epochsDone);
+    } finally {
+      stopWatch.interrupt();
     }
     RunState end = result.state();
     run.writeStatus(
         new RunStatus(end, result.reason(), created, Instant.now().toString(), result.epochsDone(),
             epochs, lastSnapshot[0], node()));
+    StopRequest.clear(run);
     RunOwner.release(run);
     listener.onEvent(new TrainingEvent.StateChange(end, result.reason()));
     return new RunOutcome(end, result.reason(), result.epochsDone(), lastSnapshot[0]);

@@ -6,6 +6,7 @@ import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOwner;
 import io.firstspike.runs.RunStatus;
 import io.firstspike.runs.RunStore;
+import io.firstspike.runs.StopRequest;
 import io.firstspike.train.RunState;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -173,9 +174,32 @@ public final class RunManagerVerticle extends VerticleBase {
         } // else: sent when its deployment completes
         m.reply(new JsonObject().put("id", id).put("state", RunState.STOPPING.wire()));
       } else {
-        reply(m, () -> { throw conflict(run, "only queued or running runs can be stopped"); }, false);
+        reply(m, () -> stopElsewhere(run), false);
       }
     });
+  }
+
+  /**
+   * A run this server does not train: if another live process on this host does (a CLI train
+   * writing into the runs folder), leave it a {@link StopRequest}; it stops after its current
+   * batch and marks the run stopped itself. Anything else cannot be stopped.
+   */
+  private JsonObject stopElsewhere(RunFolder run) {
+    Optional<Long> owner = RunOwner.otherLiveOwner(run);
+    boolean running = run.status().map(s -> s.state() == RunState.RUNNING).orElse(false);
+    if (!running) {
+      throw conflict(run, "only queued or running runs can be stopped");
+    }
+    if (owner.isEmpty()) {
+      throw conflict(run, "no live process on this host trains it (its trainer ended without "
+          + "marking it; a restarted server marks it interrupted), so there is nothing to stop");
+    }
+    String reason = "stopped by user from the workbench";
+    StopRequest.write(run, reason);
+    LOG.info("run " + run.id() + ": asked process " + owner.get() + " to stop it");
+    vertx.runOnContext(v -> publishState(run.id(), RunState.STOPPING,
+        "asked process " + owner.get() + " to stop after its current batch"));
+    return new JsonObject().put("id", run.id()).put("state", RunState.STOPPING.wire());
   }
 
   private void resumeHandler(Message<JsonObject> m) {

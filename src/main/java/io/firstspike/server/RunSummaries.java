@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.runs.Json;
 import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.StopRequest;
 import io.firstspike.runs.RunStatus;
 import io.firstspike.train.EpochMetrics;
 import io.firstspike.train.RunState;
@@ -27,14 +28,17 @@ final class RunSummaries {
    * progress, etaSeconds, samplesPerSecond, bestValAccuracy, bestEpoch, lastValAccuracy,
    * lastValLoss, lastTrainAccuracy, lastTrainLoss, snapshots}} plus {@code config} (the YAML
    * text) when asked. progress = epochsDone / epochs in [0, 1]; accuracies are null before the
-   * first epoch; {@code stopping} replaces {@code running} while a stop request is pending.
+   * first epoch; {@code stopping} replaces {@code running} while a stop request is pending (here,
+   * or as a {@link StopRequest} file for a training in another process).
    */
   static JsonObject summary(RunFolder run, boolean withConfig, boolean stopPending) {
     RunStatus st = run.status().orElseThrow(
         () -> new IllegalStateException("run " + run.id() + " has no " + RunFolder.STATUS));
     List<EpochMetrics> metrics = run.metrics();
     RunState state = st.state();
-    if (stopPending && (state == RunState.RUNNING || state == RunState.QUEUED)) {
+    // a stop request file: another process (a CLI train) has been asked to stop this run
+    boolean requested = state == RunState.RUNNING && StopRequest.read(run).isPresent();
+    if ((stopPending || requested) && (state == RunState.RUNNING || state == RunState.QUEUED)) {
       state = RunState.STOPPING;
     }
     ObjectNode n = Json.MAPPER.createObjectNode();

@@ -126,6 +126,79 @@ class WorkbenchRestartTest {
     }
   }
 
+  @Test
+  @DisplayName("The workbench stops a run that a CLI train in another process trains in its folder: the CLI stops after a batch and marks it stopped")
+  void stopsACliTraining(Vertx vertx, @TempDir Path tmp) throws Exception {
+    Path runs = tmp.resolve("runs");
+    Path config = tmp.resolve("yy.yaml");
+    java.nio.file.Files.writeString(config, io.firstspike.testsupport.TestConfigs.yinYang(20, 300,
+        0.005, "[300]", 2, 0.9, "{mean: 0.0, std_dev: 0.05}"));
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process cli = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+        io.firstspike.cli.Main.class.getName(), "train", config.toString(), "--out",
+        runs.toString(), "--threads", "1")
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("cli.log").toFile()).start();
+    try {
+      io.firstspike.runs.RunFolder run = awaitCliRun(runs, cli, tmp.resolve("cli.log"));
+      String id = run.id();
+      try (ServerTestSupport s = new ServerTestSupport(vertx, runs,
+          ServerTestSupport.writeConfigs(tmp.resolve("configs")), o -> o, null)) {
+        assertThat(s.run(id).getString("state")).isEqualTo("running");
+        io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> r =
+            s.post("/api/runs/" + id + "/stop", null);
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("stopping");
+        assertThat(cli.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)).as("the CLI stopped").isTrue();
+        assertThat(cli.exitValue()).as(java.nio.file.Files.readString(tmp.resolve("cli.log")))
+            .isZero();
+        JsonObject after = s.run(id);
+        assertThat(after.getString("state")).isEqualTo("stopped");
+        assertThat(after.getString("reason")).isEqualTo("stopped by user from the workbench");
+        assertThat(after.getInteger("epochsDone")).isLessThan(300);
+        assertThat(run.dir().resolve(io.firstspike.runs.StopRequest.FILE)).doesNotExist();
+        assertThat(run.dir().resolve(io.firstspike.runs.RunOwner.FILE)).doesNotExist();
+        // a finished or stopped run that nobody trains cannot be stopped again
+        assertThat(s.post("/api/runs/" + id + "/stop", null).statusCode()).isEqualTo(409);
+      }
+    } finally {
+      cli.destroyForcibly();
+      cli.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Waits until the CLI's run folder exists, is owned by the CLI and has finished an epoch. */
+  private static io.firstspike.runs.RunFolder awaitCliRun(Path runs, Process cli, Path log)
+      throws Exception {
+    long end = System.currentTimeMillis() + TIMEOUT_MS;
+    while (System.currentTimeMillis() < end) {
+      assertThat(cli.isAlive()).as("CLI alive; log: %s", readOrEmpty(log)).isTrue();
+      if (java.nio.file.Files.isDirectory(runs)) {
+        try (var dirs = java.nio.file.Files.list(runs)) {
+          var found = dirs.filter(d -> java.nio.file.Files.exists(d.resolve(io.firstspike.runs.RunOwner.FILE)))
+              .findFirst();
+          if (found.isPresent()) {
+            io.firstspike.runs.RunFolder run = new io.firstspike.runs.RunFolder(found.get());
+            if (run.status().map(st -> st.epochsDone() >= 1).orElse(false)
+                && io.firstspike.runs.RunOwner.otherLiveOwner(run).isPresent()) {
+              return run;
+            }
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no CLI run with an epoch done within " + TIMEOUT_MS + " ms; log: "
+        + readOrEmpty(log));
+  }
+
+  private static String readOrEmpty(Path p) {
+    try {
+      return java.nio.file.Files.readString(p);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
   /** Starts serve in a child JVM, runs FOUR_EPOCHS until epoch 1 is logged, then kills or terminates it. */
   private static String runInChildThenSignal(Vertx vertx, Path tmp, boolean kill) throws Exception {
     Path configs = ServerTestSupport.writeConfigs(tmp.resolve("configs"));
