@@ -3,10 +3,7 @@ package io.firstspike.server;
 import io.firstspike.runs.Overrides;
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
-import io.firstspike.runs.RunOwner;
-import io.firstspike.runs.RunStatus;
 import io.firstspike.runs.RunStore;
-import io.firstspike.runs.StopRequest;
 import io.firstspike.train.RunState;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -22,7 +19,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -31,7 +27,8 @@ import java.util.logging.Logger;
 /**
  * Knows every run and decides which ones train. The folder of runs is the truth: queries read it,
  * and at start every run whose status says queued, running or stopping is marked
- * {@code interrupted} (the previous server died without finishing it). At most
+ * {@code interrupted} (the previous server died without finishing it), except runs another live
+ * process trains ({@link OtherProcessRuns}, which also stops those on request). At most
  * {@code maxConcurrent} runs train at once, one {@link TrainingVerticle} (a worker) each; the rest
  * wait in a FIFO queue. All state below lives on this verticle's event loop: no locks.
  *
@@ -68,7 +65,7 @@ public final class RunManagerVerticle extends VerticleBase {
     maxConcurrent = c.getInteger(Addresses.Keys.MAX_CONCURRENT, Addresses.Keys.DEFAULT_MAX_CONCURRENT);
     threads = c.getInteger(Addresses.Keys.THREADS, Runtime.getRuntime().availableProcessors());
     batchRate = c.getInteger(Addresses.Keys.BATCH_RATE, Addresses.Keys.DEFAULT_BATCH_RATE);
-    return vertx.executeBlocking(this::markInterrupted).compose(n -> {
+    return vertx.executeBlocking(() -> OtherProcessRuns.markInterrupted(store)).compose(n -> {
       register(Addresses.CMD_CREATE, this::createHandler);
       register(Addresses.CMD_LIST, m -> reply(m, () -> listRuns(), false));
       register(Addresses.CMD_GET, m -> RunMessages.withRun(vertx, store, m, run -> reply(m, () -> summary(run, true), false)));
@@ -84,30 +81,6 @@ public final class RunManagerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return drain();
-  }
-
-  /** Marks runs left queued/running/stopping by a dead server as interrupted; returns how many. */
-  private int markInterrupted() {
-    int n = 0;
-    for (RunFolder run : store.list()) {
-      try {
-        RunStatus s = run.status().orElseThrow();
-        Optional<Long> owner = RunOwner.otherLiveOwner(run);
-        if (owner.isPresent()) {
-          LOG.info("run " + run.id() + " is " + s.state().wire() + " in process " + owner.get()
-              + " (a CLI training in the same folder): left as it is");
-          continue;
-        }
-        if (s.state() == RunState.RUNNING || s.state() == RunState.QUEUED || s.state() == RunState.STOPPING) {
-          StatusFiles.write(run, RunState.INTERRUPTED, "the server stopped while the run was "
-              + s.state().wire() + "; resume continues from " + snapshotText(s.lastSnapshot()));
-          n++;
-        }
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "skipping unreadable run folder " + run.dir(), e);
-      }
-    }
-    return n;
   }
 
   private void createHandler(Message<JsonObject> m) {
@@ -174,32 +147,14 @@ public final class RunManagerVerticle extends VerticleBase {
         } // else: sent when its deployment completes
         m.reply(new JsonObject().put("id", id).put("state", RunState.STOPPING.wire()));
       } else {
-        reply(m, () -> stopElsewhere(run), false);
+        reply(m, () -> {
+          long pid = OtherProcessRuns.requestStop(run);
+          vertx.runOnContext(v -> publishState(id, RunState.STOPPING,
+              "asked process " + pid + " to stop after its current batch"));
+          return new JsonObject().put("id", id).put("state", RunState.STOPPING.wire());
+        }, false);
       }
     });
-  }
-
-  /**
-   * A run this server does not train: if another live process on this host does (a CLI train
-   * writing into the runs folder), leave it a {@link StopRequest}; it stops after its current
-   * batch and marks the run stopped itself. Anything else cannot be stopped.
-   */
-  private JsonObject stopElsewhere(RunFolder run) {
-    Optional<Long> owner = RunOwner.otherLiveOwner(run);
-    boolean running = run.status().map(s -> s.state() == RunState.RUNNING).orElse(false);
-    if (!running) {
-      throw conflict(run, "only queued or running runs can be stopped");
-    }
-    if (owner.isEmpty()) {
-      throw conflict(run, "no live process on this host trains it (its trainer ended without "
-          + "marking it; a restarted server marks it interrupted), so there is nothing to stop");
-    }
-    String reason = "stopped by user from the workbench";
-    StopRequest.write(run, reason);
-    LOG.info("run " + run.id() + ": asked process " + owner.get() + " to stop it");
-    vertx.runOnContext(v -> publishState(run.id(), RunState.STOPPING,
-        "asked process " + owner.get() + " to stop after its current batch"));
-    return new JsonObject().put("id", run.id()).put("state", RunState.STOPPING.wire());
   }
 
   private void resumeHandler(Message<JsonObject> m) {
@@ -322,7 +277,7 @@ public final class RunManagerVerticle extends VerticleBase {
     });
   }
 
-  private static HttpStatusException conflict(RunFolder run, String what) {
+  static HttpStatusException conflict(RunFolder run, String what) {
     String state = run.status().map(s -> s.state().wire()).orElse("unknown");
     return new HttpStatusException(409, "run " + run.id() + " is " + state + ": " + what);
   }
