@@ -57,10 +57,10 @@ final class RowMajorBackward {
   private final double invTauSyn;
   private final double tauMem;
 
-  /** Input times in sorted order (contiguous, for the first pass). */
   /** Euler spikes without a closed-form derivative, skipped (see LayerKernel#integratorSkips). */
   long integratorSkips;
 
+  /** Input times in sorted order (contiguous, for the first pass). */
   private double[] st = new double[0];
   /** Per output j: causal set length (0 = contributes nothing), and its two factors. */
   private int[] mj = new int[0];

@@ -83,15 +83,8 @@ class IndexSortTest {
         double u = trial % 3 == 0 ? Math.pow(rnd.nextDouble(), 8) : rnd.nextDouble();
         times[i] = rnd.nextInt(10) == 0 && i > 0 ? times[rnd.nextInt(i)] : s[0] + s[1] * u;
       }
-      int[] expected = new int[n];
-      IndexSort.sort(times, n, expected, new int[n]);
-      int[] idx = new int[n];
-      for (int i = 0; i < n; i++) {
-        idx[i] = i;
-      }
-      double[] keys = times.clone();
-      IndexSort.sortPairs(keys, idx, n, new double[n], new int[n], counts(n));
-      assertThat(idx).as("trial %d, n = %d", trial, n).containsExactly(expected);
+      assertThat(bucketSorted(times, new double[n])).as("trial %d, n = %d", trial, n)
+          .containsExactly(stableOrder(times));
     }
   }
 
@@ -110,19 +103,32 @@ class IndexSortTest {
       if (trial % 2 == 1) {
         times[rnd.nextInt(n)] = 2.5; // the big group just below the largest key
       }
-      int[] expected = new int[n];
-      IndexSort.sort(times, n, expected, new int[n]);
-      int[] idx = new int[n];
-      for (int i = 0; i < n; i++) {
-        idx[i] = i;
-      }
-      double[] keys = times.clone();
-      IndexSort.sortPairs(keys, idx, n, new double[n], new int[n], counts(n));
-      assertThat(idx).as("trial %d", trial).containsExactly(expected);
+      int[] expected = stableOrder(times);
+      double[] keys = new double[n];
+      assertThat(bucketSorted(times, keys)).as("trial %d", trial).containsExactly(expected);
       for (int p = 0; p < n; p++) {
         assertThat(keys[p]).as("trial %d, position %d", trial, p).isEqualTo(times[expected[p]]);
       }
     }
+  }
+
+  /** The stable sort's permutation of the times. */
+  private static int[] stableOrder(double[] times) {
+    int[] order = new int[times.length];
+    IndexSort.sort(times, times.length, order, new int[times.length]);
+    return order;
+  }
+
+  /** The bucket sort of the pairs (times[i], i): returns the indices, the sorted keys in keys. */
+  private static int[] bucketSorted(double[] times, double[] keys) {
+    int n = times.length;
+    int[] idx = new int[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+      keys[i] = times[i];
+    }
+    IndexSort.sortPairs(keys, idx, n, new double[n], new int[n], counts(n));
+    return idx;
   }
 
   /** The bucket sort's scratch, as large as its javadoc asks. */
