@@ -6,7 +6,9 @@ import io.firstspike.runs.RunStatus;
 import io.firstspike.runs.RunStore;
 import io.firstspike.runs.StopRequest;
 import io.firstspike.train.RunState;
+import io.vertx.core.Vertx;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -14,13 +16,38 @@ import java.util.logging.Logger;
  * The run manager's dealings with runs in its folder that it does not train itself: those a
  * dead server left behind (marked interrupted at start) and those another live process on this
  * host trains, a CLI {@code train} or {@code continue} writing into the same folder (left alone
- * at start, and stopped through a {@link StopRequest}). Blocking file work: call it from a
- * worker, not an event loop.
+ * at start, and stopped through a {@link StopRequest}, whose outcome {@link #whenStopped}
+ * watches for). Apart from that watch, blocking file work: call it from a worker, not an event
+ * loop.
  */
 final class OtherProcessRuns {
   private static final Logger LOG = Logger.getLogger(OtherProcessRuns.class.getName());
 
+  /** How often, and how long, the status of a run another process was asked to stop is read. */
+  private static final long STOP_POLL_MS = 250;
+
+  private static final long STOP_WATCH_MS = 10 * 60 * 1000;
+
   private OtherProcessRuns() {}
+
+  /**
+   * Reads the status of a run another process was asked to stop every {@value #STOP_POLL_MS} ms
+   * (on a worker) until it leaves running, for at most {@value #STOP_WATCH_MS} ms, and then hands
+   * it to {@code ended} on the calling context: the run manager publishes it, so a live view
+   * learns it as it does for the server's own runs.
+   */
+  static void whenStopped(Vertx vertx, RunFolder run, Consumer<RunStatus> ended) {
+    long deadline = System.currentTimeMillis() + STOP_WATCH_MS;
+    vertx.setPeriodic(STOP_POLL_MS, timer -> vertx.executeBlocking(() ->
+        run.status().orElse(null), false).onSuccess(st -> {
+          if (st != null && st.state() != RunState.RUNNING) {
+            vertx.cancelTimer(timer);
+            ended.accept(st);
+          } else if (System.currentTimeMillis() > deadline) {
+            vertx.cancelTimer(timer);
+          }
+        }));
+  }
 
   /**
    * Marks runs left queued, running or stopping by a dead server as interrupted, except those

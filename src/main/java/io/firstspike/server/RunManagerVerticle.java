@@ -149,8 +149,11 @@ public final class RunManagerVerticle extends VerticleBase {
       } else {
         reply(m, () -> {
           long pid = OtherProcessRuns.requestStop(run);
-          vertx.runOnContext(v -> publishState(id, RunState.STOPPING,
-              "asked process " + pid + " to stop after its current batch"));
+          vertx.runOnContext(v -> {
+            publishState(id, RunState.STOPPING,
+                "asked process " + pid + " to stop after its current batch");
+            OtherProcessRuns.whenStopped(vertx, run, st -> publishState(id, st.state(), st.reason()));
+          });
           return new JsonObject().put("id", id).put("state", RunState.STOPPING.wire());
         }, false);
       }

@@ -144,6 +144,10 @@ class WorkbenchRestartTest {
       try (ServerTestSupport s = new ServerTestSupport(vertx, runs,
           ServerTestSupport.writeConfigs(tmp.resolve("configs")), o -> o, null)) {
         assertThat(s.run(id).getString("state")).isEqualTo("running");
+        java.util.concurrent.BlockingQueue<JsonObject> states =
+            new java.util.concurrent.LinkedBlockingQueue<>();
+        ServerTestSupport.await(vertx.eventBus().<JsonObject>consumer(Addresses.state(id),
+            msg -> states.add(msg.body())).completion());
         io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> r =
             s.post("/api/runs/" + id + "/stop", null);
         assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
@@ -155,6 +159,14 @@ class WorkbenchRestartTest {
         assertThat(after.getString("state")).isEqualTo("stopped");
         assertThat(after.getString("reason")).isEqualTo("stopped by user from the workbench");
         assertThat(after.getInteger("epochsDone")).isLessThan(300);
+        // the live view hears it as for the server's own runs: stopping, then stopped
+        JsonObject first = states.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        JsonObject second = states.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        assertThat(first).as("a stopping event").isNotNull();
+        assertThat(first.getString("state")).isEqualTo("stopping");
+        assertThat(second).as("a stopped event").isNotNull();
+        assertThat(second.getString("state")).isEqualTo("stopped");
+        assertThat(second.getString("reason")).isEqualTo("stopped by user from the workbench");
         assertThat(run.dir().resolve(io.firstspike.runs.StopRequest.FILE)).doesNotExist();
         assertThat(run.dir().resolve(io.firstspike.runs.RunOwner.FILE)).doesNotExist();
         // a finished or stopped run that nobody trains cannot be stopped again
