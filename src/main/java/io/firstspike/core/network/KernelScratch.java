@@ -86,7 +86,10 @@ abstract class KernelScratch {
     this.screenLevel = screenLevel;
   }
 
-  /** Records neuron j's spike at time t from the first p+1 sorted inputs. */
+  /**
+   * Records neuron j's spike at time t from the first p+1 sorted inputs, whose sums are a, b
+   * (et: and Lambert W lw; dt has none and passes NaN).
+   */
   void fire(int j, int p, double t, double a, double b, double lw, double[] out,
       LayerCache cache, int sample, int nOut) {
     out[j] = t;
@@ -95,7 +98,9 @@ abstract class KernelScratch {
       cache.count[s] = p + 1;
       cache.sum1[s] = a;
       cache.sum2[s] = b;
-      cache.lambert[s] = lw;
+      if (cache.lambert != null) {
+        cache.lambert[s] = lw;
+      }
     }
   }
 

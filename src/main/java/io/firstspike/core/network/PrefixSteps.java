@@ -228,13 +228,7 @@ final class PrefixSteps {
     double a2 = ks.s2[j];
     double t = DoubleTime.spikeTime(a1, a2, ks.c, ks.tauSyn);
     if (t >= ks.ts[k] && (last || t <= ks.ts[k + 1])) {
-      out[j] = t;
-      if (cache != null) {
-        int s = sample * nOut + j;
-        cache.count[s] = k + 1;
-        cache.sum1[s] = a1;
-        cache.sum2[s] = a2;
-      }
+      ks.fire(j, k, t, a1, a2, Double.NaN, out, cache, sample, nOut);
       return true;
     }
     return false;
