@@ -75,7 +75,7 @@ export function liveView(ctx, id) {
     const lastEpoch = data.epochs[data.epochs.length - 1];
     const epochDone = lastEpoch ? lastEpoch.epoch : 0;
     let where = `epoch ${epochDone} of ${total ?? '?'} done`;
-    if (ACTIVE.has(state) && b && b.epoch > epochDone) where = `epoch ${b.epoch} of ${total ?? '?'} · batch ${b.batch + 1} of ${b.batchesPerEpoch}`;
+    if (ACTIVE.has(state) && b && b.epoch > epochDone) where = `epoch ${b.epoch} of ${total ?? '?'} · batch ${b.batch + 1} of ${b.batchesPerEpoch ?? '?'}`;
     progressText.textContent = `${pct(frac, 0)} · ${where}`;
     let eta = NaN;
     if (ACTIVE.has(state)) {
@@ -182,6 +182,14 @@ export function liveView(ctx, id) {
   loadSummary();
   backfill(-1);
   const tick = setInterval(renderHead, 1000);
+  // A run another process trains (a CLI train in the runs folder) has no live streams: while it
+  // is active, read its files every 2 s instead (status first: once it says the run ended, the
+  // curves that follow are complete).
+  const poll = setInterval(async () => {
+    if (destroyed || !summary?.otherProcess || !ACTIVE.has(summary.state)) return;
+    await loadSummary();
+    backfill(data.backfillSince());
+  }, 2000);
 
   return {
     el,
@@ -189,6 +197,7 @@ export function liveView(ctx, id) {
     destroy() {
       destroyed = true;
       clearInterval(tick);
+      clearInterval(poll);
       unsubs.forEach((u) => u());
       charts.destroy();
       window.firstspike.points = {};

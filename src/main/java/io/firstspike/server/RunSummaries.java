@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.runs.Json;
 import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunOwner;
 import io.firstspike.runs.RunStatus;
 import io.firstspike.runs.StopRequest;
 import io.firstspike.train.EpochMetrics;
@@ -51,6 +52,8 @@ final class RunSummaries {
     n.put("epochs", st.epochs());
     n.put("lastSnapshot", st.lastSnapshot());
     n.put("node", st.node());
+    // trained by another live process on this host (a CLI train): no live streams for it
+    n.put("otherProcess", RunOwner.otherLiveOwner(run).isPresent());
     putNumber(n, "progress", st.epochs() > 0 ? Math.min(1.0, (double) st.epochsDone() / st.epochs()) : Double.NaN);
     EpochMetrics last = metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
     EpochMetrics best = null;

@@ -144,6 +144,7 @@ class WorkbenchRestartTest {
       try (ServerTestSupport s = new ServerTestSupport(vertx, runs,
           ServerTestSupport.writeConfigs(tmp.resolve("configs")), o -> o, null)) {
         assertThat(s.run(id).getString("state")).isEqualTo("running");
+        assertThat(s.run(id).getBoolean("otherProcess")).isTrue();
         java.util.concurrent.BlockingQueue<JsonObject> states =
             new java.util.concurrent.LinkedBlockingQueue<>();
         ServerTestSupport.await(vertx.eventBus().<JsonObject>consumer(Addresses.state(id),
@@ -157,6 +158,7 @@ class WorkbenchRestartTest {
             .isZero();
         JsonObject after = s.run(id);
         assertThat(after.getString("state")).isEqualTo("stopped");
+        assertThat(after.getBoolean("otherProcess")).isFalse();
         assertThat(after.getString("reason")).isEqualTo("stopped by user from the workbench");
         assertThat(after.getInteger("epochsDone")).isLessThan(300);
         // the live view hears it as for the server's own runs: stopping, then stopped

@@ -194,6 +194,68 @@ class DashboardBrowserTest {
     shot("12-phone-runs", false);
   }
 
+  @Test
+  @DisplayName("A run a CLI train writes into the workbench's folder: the page follows its epochs from the files and stops it")
+  void followsAndStopsACliRun() throws Exception {
+    Path runs = tmp.resolve("runs");
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process cli = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+        io.firstspike.cli.Main.class.getName(), "train",
+        tmp.resolve("configs").resolve(CONFIG + ".yaml").toString(), "--out", runs.toString(),
+        "--epochs", "40", "--threads", "1")
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("cli.log").toFile()).start();
+    try {
+      var d = browser.driver;
+      String id = browser.waiting(WAIT).withMessage(() -> "the CLI's run folder; log: " + cliLog())
+          .until(x -> cliRunId(runs));
+      log.add("CLI run id: " + id);
+      d.get(server.url() + "#/run/" + id);
+      browser.waiting(WAIT).until(x -> "running".equals(state()));
+      // no live stream for it: the epochs arrive by polling the run's files
+      long shown = waitPoints("chart-epochs", 2);
+      waitPoints("chart-epochs", shown + 1);
+      shot("13-cli-run-followed", false);
+      d.findElement(By.id("stop-run")).click();
+      browser.waiting(WAIT).until(x -> "stopped".equals(state()));
+      assertThat(cli.waitFor(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+          .as("the CLI stopped; log: %s", cliLog()).isTrue();
+      assertThat(cli.exitValue()).as(cliLog()).isZero();
+      // the page ends with every epoch the folder holds
+      browser.waiting(WAIT).until(x -> pageEpochs().size() == epochLines(runs.resolve(id)));
+      log.add("CLI run stopped; page epochs " + pageEpochs());
+      shot("14-cli-run-stopped", false);
+    } finally {
+      cli.destroyForcibly();
+    }
+  }
+
+  /** The id of the CLI's run once its folder has a status, else null. */
+  private static String cliRunId(Path runs) {
+    try (var dirs = Files.list(runs)) {
+      return dirs.filter(p -> Files.exists(p.resolve("status.json")))
+          .map(p -> p.getFileName().toString()).findFirst().orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static int epochLines(Path run) {
+    try {
+      return (int) Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+          .filter(l -> !l.isBlank()).count();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private String cliLog() {
+    try {
+      return Files.readString(tmp.resolve("cli.log"));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   private String state() {
     Object s = browser.js("const v = document.querySelector('.live-view'); return v ? v.dataset.state : null;");
     return s == null ? null : s.toString();
