@@ -30,11 +30,18 @@ public final class ForwardResult {
   final double[][][] inputs;
   /** [layer][sample][neurons]. */
   final double[][][] outputs;
+  /**
+   * [layer][sample][inputs incl. biases]: exp(t_i / tau_s) of the inputs of layers 1 and up,
+   * written by the layer below as its neurons fire (see {@link LayerKernel#forward}); the bias
+   * part once here. Null for layer 0, and altogether when the engine computes the exps itself
+   * (dt, the Euler pass).
+   */
+  final double[][][] inputExps;
   /** Per layer, or null when made without caches. */
   final LayerCache[] caches;
 
   ForwardResult(NetworkEngine engine, Network net, double[][] source, double[][] weights,
-      boolean withCache, double[][][] rowBuffers, double[][] rowMaxBuffers) {
+      boolean withCache, double[][][] rowBuffers, double[][] rowMaxBuffers, boolean passExps) {
     this.engine = engine;
     this.net = net;
     this.batch = source.length;
@@ -49,6 +56,7 @@ public final class ForwardResult {
     this.inputs = new double[layers][][];
     this.outputs = new double[layers][][];
     this.caches = withCache ? new LayerCache[layers] : null;
+    this.inputExps = passExps ? new double[layers][][] : null;
     for (int l = 0; l < layers; l++) {
       biasTimes[l] = net.biasTimes(l);
       int nOut = net.layerSize(l);
@@ -57,6 +65,16 @@ public final class ForwardResult {
       outputs[l] = new double[batch][net.layerSize(l)];
       if (withCache) {
         caches[l] = new LayerCache(batch, net.rowsOf(l), net.layerSize(l), net.params().variant());
+      }
+      if (passExps && l > 0) {
+        inputExps[l] = new double[batch][net.rowsOf(l)];
+        int real = net.inputsOf(l);
+        double tau = net.params().tauSyn();
+        for (double[] e : inputExps[l]) {
+          for (int i = real; i < e.length; i++) {
+            e[i] = Math.exp(biasTimes[l][i - real] / tau); // as LayerKernel's preparation does
+          }
+        }
       }
     }
   }

@@ -61,6 +61,8 @@ abstract class KernelScratch {
   double[] alive = new double[0];
   /** Upper bound of each neuron's scaled membrane over the current interval. */
   double[] bound = new double[0];
+  /** Where the current pass writes its spikes' exp factors, or null (LayerKernel#forward). */
+  double[] outExp;
   /** Weight sums of the final group of equal times. */
   private double[] gsum = new double[0];
 
@@ -93,6 +95,9 @@ abstract class KernelScratch {
   void fire(int j, int p, double t, double a, double b, double lw, double[] out,
       LayerCache cache, int sample, int nOut) {
     out[j] = t;
+    if (outExp != null && t < Double.POSITIVE_INFINITY) {
+      outExp[j] = -(a * lw) / c; // exp(t / tau_s): see LayerKernel#forward (+Infinity stays)
+    }
     if (cache != null) {
       int s = sample * nOut + j;
       cache.count[s] = p + 1;
@@ -184,6 +189,12 @@ abstract class KernelScratch {
    * per-position scratch and the cache's input part, and returns the number of finite inputs.
    */
   int prepare(double[] in, double[] w, int nOut, LayerCache cache, int sample, int layer) {
+    return prepare(in, w, nOut, cache, sample, layer, null);
+  }
+
+  /** {@link #prepare} with exp(in[i] / tau_s) given per input (null: computed here). */
+  int prepare(double[] in, double[] w, int nOut, LayerCache cache, int sample, int layer,
+      double[] inExp) {
     int nIn = in.length;
     if (w.length != nIn * nOut) {
       throw new IllegalArgumentException("layer " + layer + ": " + w.length + " weights for "
@@ -212,7 +223,7 @@ abstract class KernelScratch {
     for (int k = 0; k < nFin; k++) {
       double t = ts[k];
       double x = overTau(t);
-      double e = Math.exp(x);
+      double e = inExp != null ? inExp[order[k]] : Math.exp(x);
       e1[k] = e;
       if (et) {
         e2[k] = overTau(t * e);

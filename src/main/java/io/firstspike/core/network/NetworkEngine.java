@@ -1,5 +1,7 @@
 package io.firstspike.core.network;
 
+import io.firstspike.core.neuron.Variant;
+
 import java.util.Arrays;
 
 /**
@@ -187,7 +189,7 @@ public final class NetworkEngine implements AutoCloseable {
     int kind = withCache ? 1 : 0;
     ForwardResult r = spare[kind] != null && spare[kind].batch == inputs.length ? spare[kind]
         : new ForwardResult(this, net, inputs, usedWeights(), withCache, rowBuffers,
-            rowMaxBuffers);
+            rowMaxBuffers, net.params().variant() == Variant.ET && !options.useForwardIntegrator());
     if (r == spare[kind]) {
       spare[kind] = null;
       r.reuse(inputs, usedWeights());
@@ -216,8 +218,10 @@ public final class NetworkEngine implements AutoCloseable {
         kernel.forwardEuler(in, r.weights[l], r.outputs[l][s], cache, s, l, options.simTime(),
             options.resolution());
       } else {
+        double[][][] exps = r.inputExps;
         kernel.forward(in, r.weights[l], r.columnSums[l], r.rows[l], r.rowMaxPos[l],
-            r.outputs[l][s], cache, s, l);
+            r.outputs[l][s], cache, s, l, exps == null || l == 0 ? null : exps[l][s],
+            exps == null || l + 1 == r.layers ? null : exps[l + 1][s]);
       }
     }
   }

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The blocked et forward pass ({@link LayerKernel#BLOCK} prefixes per pass over the neurons, one
  * bound for the block) must decide exactly like evaluating every candidate: same spike times, bit
  * for bit, and the same causal sets, sums and W0 in the cache, on wide layers like 16x16 and full
- * MNIST (distinct noisy times, ties, silent inputs, neurons firing early, late and never).
+ * MNIST (distinct noisy times, ties, silent inputs, neurons firing early, late and never), and
+ * so must the neuron-by-neuron walk of narrow layers ({@link NarrowEt}).
  */
 class LayerKernelBlockTest {
   private static final int SAMPLES = 30;
@@ -32,6 +33,11 @@ class LayerKernelBlockTest {
     // over the active neurons only (fewer than 1 / BLOCK_SPARSE_BELOW active)
     "784, 200, 0.02, false, 1.0, 8",
     "784, 200, 0.02, true, 1.0, 8",
+    // narrow layers (at most NarrowEt.MAX_WIDTH neurons) take the neuron-by-neuron walk
+    "121, 3, 0.02, false, 1.0, 0",
+    "121, 3, 0.02, true, 1.0, 0",
+    "60, 4, 0.1, true, 1.5, 0",
+    "30, 1, 0.15, false, 0.5, 0",
   })
   @DisplayName("blocks of prefixes give the same times and caches as evaluating every candidate")
   void blocksEqualEveryCandidate(int nIn, int nOut, double mean, boolean ties, double tau,

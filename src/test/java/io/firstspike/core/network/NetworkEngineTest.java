@@ -2,6 +2,7 @@ package io.firstspike.core.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.firstspike.core.network.NetworkEngine.EngineOptions;
 import io.firstspike.core.neuron.NeuronParams;
@@ -66,17 +67,33 @@ class NetworkEngineTest {
     try (NetworkEngine engine = new NetworkEngine(net, NO_CLIP, 1)) {
       ForwardResult r = engine.forward(in);
       LayerKernel k = new LayerKernel(net.params());
+      boolean et = v == Variant.ET;
       for (int s = 0; s < in.length; s++) {
         double[] x0 = {in[s][0], in[s][1], in[s][2], in[s][3], 0.9};
         double[] h = new double[12];
-        k.forward(x0, net.weights(0), h, null, 0, 0);
+        // et: the hidden spikes' exp factors go on to the label layer, the bias's is computed
+        double[] e1 = et ? new double[13] : null;
+        k.forward(x0, net.weights(0), null, null, null, h, null, 0, 0, null, e1);
         double[] x1 = new double[13];
         System.arraycopy(h, 0, x1, 0, 12);
         x1[12] = 0.9;
+        if (et) {
+          e1[12] = Math.exp(0.9 / net.params().tauSyn());
+        }
         double[] o = new double[3];
-        k.forward(x1, net.weights(1), o, null, 0, 1);
+        k.forward(x1, net.weights(1), null, null, null, o, null, 0, 1, e1, null);
         assertThat(r.times(0)[s]).containsExactly(h);
         assertThat(r.labelTimes()[s]).containsExactly(o);
+        // and the label times differ from those with computed exps by rounding only
+        double[] plain = new double[3];
+        k.forward(x1, net.weights(1), plain, null, 0, 1);
+        for (int j = 0; j < 3; j++) {
+          if (plain[j] == Double.POSITIVE_INFINITY) {
+            assertThat(o[j]).isEqualTo(plain[j]);
+          } else {
+            assertThat(o[j]).isCloseTo(plain[j], within(1e-10 * Math.abs(plain[j])));
+          }
+        }
       }
       assertThat(engine.labelTimes(in)).isDeepEqualTo(r.labelTimes());
     }

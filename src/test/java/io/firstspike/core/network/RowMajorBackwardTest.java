@@ -260,8 +260,11 @@ class RowMajorBackwardTest {
     double[][] hidden = new double[batch][nHidden];
     double[][] label = new double[batch][nLabel];
     for (int s = 0; s < batch; s++) {
-      k.forward(first.inputs()[s], first.weights(), hidden[s], c0, s, 0);
-      k.forward(hidden[s], w1, label[s], c1, s, 1);
+      // et: the engine hands the hidden spikes' exp factors to the label layer (LayerKernel)
+      double[] exps = v == Variant.ET ? new double[nHidden] : null;
+      k.forward(first.inputs()[s], first.weights(), null, null, null, hidden[s], c0, s, 0, null,
+          exps);
+      k.forward(hidden[s], w1, null, null, null, label[s], c1, s, 1, exps, null);
     }
     int size = NetworkEngine.gradientChunk(batch);
     double[] sum0 = new double[first.weights().length];

@@ -1,0 +1,67 @@
+package io.firstspike.core.network;
+
+import io.firstspike.core.neuron.EqualTime;
+
+/**
+ * The et forward pass of {@link LayerKernel} for narrow layers (at most {@value #MAX_WIDTH}
+ * neurons, such as the label layers), neuron by neuron: each neuron walks the sorted inputs,
+ * adding its own weight times the exp factors to its two running sums and testing the exact
+ * screen of every prefix (only the last prefix of a group of equal times, as in the kernel's
+ * other paths), until its first valid candidate. The sums are added in the same order and the
+ * same screen and candidate decide, so times, causal sets and sums are those of the per-prefix
+ * and blocked paths bit for bit ({@code LayerKernelBlockTest}); what goes is their per-prefix
+ * passes over a handful of neurons (for Yin-Yang's 121 -> 3 label layer: a pass over three
+ * lanes per prefix, or per block of four with its bound, flag scan and walk).
+ */
+final class NarrowEt {
+  /** The widest layer that takes this path. */
+  static final int MAX_WIDTH = 4;
+
+  private final LayerKernel k;
+
+  NarrowEt(LayerKernel kernel) {
+    this.k = kernel;
+  }
+
+  /**
+   * Walks every neuron of the layer over the nFin finite sorted inputs, writing out[j] and the
+   * cache (through {@link KernelScratch#fire}) for those that fire.
+   */
+  void forward(double[] w, int nFin, double[] out, LayerCache cache, int sample, int nOut) {
+    int[] order = k.order;
+    double[] ts = k.ts;
+    double[] e1 = k.e1;
+    double[] e2 = k.e2;
+    double[] xy = k.xy;
+    double[] xm1 = k.xm1;
+    double[] em = k.em;
+    double level = k.screenLevel;
+    PrefixSteps prefix = k.prefix;
+    for (int j = 0; j < nOut; j++) {
+      double a = 0;
+      double b = 0;
+      for (int p = 0; p < nFin; p++) {
+        double wv = w[order[p] * nOut + j];
+        a += wv * e1[p];
+        b += wv * e2[p];
+        boolean last = p + 1 == nFin;
+        if (!last && ts[p + 1] == ts[p]) {
+          continue; // inside a group of equal times: see LayerKernel
+        }
+        double bt = b + EqualTime.EPS;
+        boolean below;
+        if (last) {
+          // the interval [t_p, +Infinity): the kernel's screen with exp(-x_(p+1)) = 0
+          below = em[p] * (a * xy[p] - bt) < level && 0.0 * (a * 0.0 - bt) < level
+              && !(a > 0 && xm1[p] * a < bt);
+        } else {
+          below = em[p] * (a * xy[p] - bt) < level && em[p + 1] * (a * xy[p + 1] - bt) < level
+              && !(a > 0 && xm1[p] * a < bt && bt < xm1[p + 1] * a);
+        }
+        if (!below && prefix.candidateEt(j, p, last, a, b, out, cache, sample, nOut)) {
+          break;
+        }
+      }
+    }
+  }
+}
