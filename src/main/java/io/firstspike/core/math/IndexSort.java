@@ -142,24 +142,26 @@ public final class IndexSort {
     // buckets 0 (keys == min), 1 .. m (min < key < max), m + 1 (keys == max)
     int nb = m + 2;
     int top = m - 1;
-    java.util.Arrays.fill(counts, 0, nb + 1, 0);
+    java.util.Arrays.fill(counts, 0, nb, 0);
+    boolean crowded = false;
     for (p = 0; p < n; p++) {
       double k = key[p];
       int b = k == min ? 0 : k == max ? m + 1 : 1 + Math.min((int) ((k - min) * scale), top);
       counts[nb + 1 + p] = b; // bucket of position p, kept until the scatter
-      counts[b + 1]++;
+      int c = ++counts[b];
+      crowded |= c > RUN & b > 0 & b <= m; // the end buckets need no sorting
     }
-    // prefix sums (counts[0] is 0); the largest of the buckets 1 .. m on the way
-    int largest = 0;
-    counts[1] += counts[0];
-    for (int b = 1; b <= m; b++) {
-      largest = Math.max(largest, counts[b + 1]);
-      counts[b + 1] += counts[b];
-    }
-    counts[m + 2] += counts[m + 1];
-    if (largest > RUN) {
+    if (crowded) {
       mergeSortPairs(key, idx, n, tmpKey, tmpIdx);
       return;
+    }
+    // exclusive prefix sums: each bucket's first position. The running total stays in a
+    // register; adding into the array (counts[b + 1] += counts[b]) waited for each store
+    int run = 0;
+    for (int b = 0; b < nb; b++) {
+      int c = counts[b];
+      counts[b] = run;
+      run += c;
     }
     // Scatter stably (positions in ascending order), then copy back.
     for (p = 0; p < n; p++) {
