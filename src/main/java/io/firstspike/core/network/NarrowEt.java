@@ -32,9 +32,6 @@ final class NarrowEt {
     double[] ts = k.ts;
     double[] e1 = k.e1;
     double[] e2 = k.e2;
-    double[] xy = k.xy;
-    double[] xm1 = k.xm1;
-    double[] em = k.em;
     double level = k.screenLevel;
     PrefixSteps prefix = k.prefix;
     for (int j = 0; j < nOut; j++) {
@@ -48,20 +45,23 @@ final class NarrowEt {
         if (!last && ts[p + 1] == ts[p]) {
           continue; // inside a group of equal times: see LayerKernel
         }
-        double bt = b + EqualTime.EPS;
-        boolean below;
-        if (last) {
-          // the interval [t_p, +Infinity): the kernel's screen with exp(-x_(p+1)) = 0
-          below = em[p] * (a * xy[p] - bt) < level && 0.0 * (a * 0.0 - bt) < level
-              && !(a > 0 && xm1[p] * a < bt);
-        } else {
-          below = em[p] * (a * xy[p] - bt) < level && em[p + 1] * (a * xy[p + 1] - bt) < level
-              && !(a > 0 && xm1[p] * a < bt && bt < xm1[p + 1] * a);
-        }
+        boolean below = last ? belowAfterLast(a, b, p, level)
+            : prefix.screenedEt(a, b, p, level);
         if (!below && prefix.candidateEt(j, p, last, a, b, out, cache, sample, nOut)) {
           break;
         }
       }
     }
+  }
+
+  /**
+   * The exact screen of the last prefix p, over [t_p, +Infinity): {@link
+   * PrefixSteps#screenedEt} with exp(-x_(p+1)) = 0 and no upper end for the peak, as the
+   * kernel's last-prefix screen computes it.
+   */
+  private boolean belowAfterLast(double a, double b, int p, double level) {
+    double bt = b + EqualTime.EPS;
+    return k.em[p] * (a * k.xy[p] - bt) < level && 0.0 * (a * 0.0 - bt) < level
+        && !(a > 0 && k.xm1[p] * a < bt);
   }
 }
