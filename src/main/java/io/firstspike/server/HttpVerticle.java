@@ -4,27 +4,16 @@ import io.firstspike.runs.RunStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.bridge.BridgeEventType;
-import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.handler.sockjs.BridgeEvent;
-import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
-import io.vertx.ext.web.handler.sockjs.SockJSHandler;
-import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vertx.ext.web.handler.sockjs.Transport;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
  * The REST API (see docs/API.md), the static page, WebJars and the event-bus bridge for browsers.
@@ -42,17 +31,9 @@ public final class HttpVerticle extends VerticleBase {
   static final long PING_TIMEOUT_MILLIS = 15_000;
   /** Largest accepted request body: 1 MiB, larger ones get 413. */
   public static final long MAX_BODY_BYTES = 1L << 20;
-  private static final Pattern PLOT_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.(png|svg|json)");
   private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(60_000);
 
-  /**
-   * The bridge logs every browser that goes away (tab closed, page reloaded) as SEVERE with a
-   * "Connection was closed" exception: normal for a dashboard, so those records are filtered out.
-   * Held in a field because JUL forgets the filter of a logger nobody references.
-   */
-  private static final Logger BRIDGE_LOG = quietBridgeLog();
-
-  private final AtomicLong droppedFrames = new AtomicLong();
+  private final BrowserBridge bridge = new BrowserBridge();
   private HttpServer server;
   private ApiSecurity security;
   private ConfigLibrary configs;
@@ -77,7 +58,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(security::checkHost);
     router.get("/api/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
-        .put("tokenRequired", security.tokenRequired()).put("droppedFrames", droppedFrames.get())));
+        .put("tokenRequired", security.tokenRequired()).put("droppedFrames", bridge.droppedFrames())));
     router.post("/api/login").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(security::login);
     router.route("/api/*").handler(security::requireToken).handler(security::checkOriginForMutations);
     // A route of its own: Vert.x Web wants body handlers before user handlers within one route.
@@ -93,12 +74,12 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/runs/:id/resume").handler(ctx -> withId(ctx, Addresses.CMD_RESUME, new JsonObject()));
     router.post("/api/runs/:id/evaluate").handler(ctx -> withId(ctx, Addresses.CMD_EVALUATE, new JsonObject(), 202));
     router.get("/api/runs/:id/plots").handler(ctx -> withId(ctx, Addresses.CMD_PLOTS, new JsonObject()));
-    router.get("/api/runs/:id/plots/:file").handler(this::plotFileHandler);
+    router.get("/api/runs/:id/plots/:file").handler(new PlotFiles(vertx, runsDir)::handle);
     router.route("/api/*").handler(ctx -> HttpErrors.send(ctx, 404, "no endpoint " + ctx.request().method()
         + " " + ctx.normalizedPath() + "; see docs/API.md"));
 
     router.route(EVENTBUS_PATH + "/*").handler(security::requireToken).handler(security::checkOrigin)
-        .handler(this::noIframeHandler).subRouter(bridge());
+        .handler(this::noIframeHandler).subRouter(bridge.router(vertx, PING_TIMEOUT_MILLIS));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.route().failureHandler(this::failureHandler);
@@ -110,37 +91,6 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.close();
-  }
-
-  private Router bridge() {
-    SockJSHandlerOptions sockOpts = new SockJSHandlerOptions()
-        .setRegisterWriteHandler(false)
-        .setInsertJSESSIONID(false)
-        .setLibraryURL("/sockjs-client-not-served.js");
-    for (Transport t : Transport.values()) {
-      if (t != Transport.WEBSOCKET) {
-        sockOpts.addDisabledTransport(t.name());
-      }
-    }
-    SockJSBridgeOptions bridgeOpts = new SockJSBridgeOptions()
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.OUTBOUND_REGEX))
-        .setPingTimeout(PING_TIMEOUT_MILLIS);
-    return SockJSHandler.create(vertx, sockOpts).bridge(bridgeOpts, this::bridgeEventHandler);
-  }
-
-  /**
-   * The bridge writes to a socket without looking at its write queue, so a browser that stops
-   * reading (a background tab, a stalled network) would make the server buffer every message for
-   * it. Instead, a message for a socket whose queue is full is dropped: the page backfills over
-   * HTTP, and neither memory nor the training waits for that browser.
-   */
-  private void bridgeEventHandler(BridgeEvent event) {
-    if (event.type() == BridgeEventType.RECEIVE && event.socket().writeQueueFull()) {
-      droppedFrames.incrementAndGet();
-      event.complete(false);
-    } else {
-      event.complete(true);
-    }
   }
 
   private void createRunHandler(RoutingContext ctx) {
@@ -191,47 +141,6 @@ public final class HttpVerticle extends VerticleBase {
     }).onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
   }
 
-  /**
-   * Serves {@code <runs>/<id>/plots/<file>} from disk. Both names are validated first (no
-   * separators, no {@code ..}), and the resolved path must still lie in the run's plots folder.
-   * An unknown run or a file not rendered (yet) is 404.
-   */
-  private void plotFileHandler(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    String file = ctx.pathParam("file");
-    if (!RunStore.isValidId(id)) {
-      HttpErrors.send(ctx, 400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
-      return;
-    }
-    if (file == null || !PLOT_FILE.matcher(file).matches() || file.contains("..")) {
-      HttpErrors.send(ctx, 400, "invalid plot file name '" + file + "': expected a plain name ending in .png, .svg or .json");
-      return;
-    }
-    Path runDir = runsDir.resolve(id).normalize();
-    Path plots = runDir.resolve(PlotFolder.PLOTS);
-    Path path = plots.resolve(file).normalize();
-    if (!path.getParent().equals(plots)) {
-      HttpErrors.send(ctx, 400, "invalid plot file name '" + file + "'");
-      return;
-    }
-    vertx.fileSystem().exists(runDir.resolve(io.firstspike.runs.RunFolder.STATUS).toString())
-        .compose(runExists -> vertx.fileSystem().exists(path.toString()).map(fileExists -> {
-          if (!runExists) {
-            HttpErrors.send(ctx, 404, "no run '" + id + "' in " + runsDir);
-          } else if (!fileExists) {
-            HttpErrors.send(ctx, 404, "run " + id + " has no plot '" + file + "'; GET /api/runs/" + id
-                + "/plots lists them, POST /api/runs/" + id + "/evaluate renders them");
-          } else {
-            String type = file.endsWith(".png") ? "image/png"
-                : file.endsWith(".svg") ? "image/svg+xml" : "application/json";
-            ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "no-cache");
-            ctx.response().sendFile(path.toString()).onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
-          }
-          return null;
-        }))
-        .onFailure(e -> HttpErrors.send(ctx, 500, "cannot read " + path + ": " + e.getMessage()));
-  }
-
   /** SockJS would serve an iframe page that loads its client from a CDN: refuse it. */
   private void noIframeHandler(RoutingContext ctx) {
     if (ctx.normalizedPath().startsWith(EVENTBUS_PATH + "/iframe")) {
@@ -273,12 +182,6 @@ public final class HttpVerticle extends VerticleBase {
       default -> ctx.failure() != null ? String.valueOf(ctx.failure().getMessage()) : "request failed";
     };
     HttpErrors.send(ctx, status, message);
-  }
-
-  private static Logger quietBridgeLog() {
-    Logger log = Logger.getLogger("io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl");
-    log.setFilter(r -> !(r.getThrown() instanceof HttpClosedException));
-    return log;
   }
 
   private static long longParam(RoutingContext ctx, String name, long dflt, long min) {

@@ -68,7 +68,7 @@ final class OtherProcessRuns {
             || s.state() == RunState.STOPPING) {
           StatusFiles.write(run, RunState.INTERRUPTED, "the server stopped while the run was "
               + s.state().wire() + "; resume continues from "
-              + RunManagerVerticle.snapshotText(s.lastSnapshot()));
+              + RunMessages.snapshotText(s.lastSnapshot()));
           n++;
         }
       } catch (RuntimeException e) {
@@ -88,11 +88,11 @@ final class OtherProcessRuns {
   static long requestStop(RunFolder run) {
     boolean running = run.status().map(s -> s.state() == RunState.RUNNING).orElse(false);
     if (!running) {
-      throw RunManagerVerticle.conflict(run, "only queued or running runs can be stopped");
+      throw RunMessages.conflict(run, "only queued or running runs can be stopped");
     }
     Optional<Long> owner = RunOwner.otherLiveOwner(run);
     if (owner.isEmpty()) {
-      throw RunManagerVerticle.conflict(run, "no live process on this host trains it (its "
+      throw RunMessages.conflict(run, "no live process on this host trains it (its "
           + "trainer ended without marking it; a restarted server marks it interrupted), so "
           + "there is nothing to stop");
     }

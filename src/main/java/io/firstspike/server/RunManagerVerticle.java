@@ -1,6 +1,5 @@
 package io.firstspike.server;
 
-import io.firstspike.runs.Overrides;
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunStore;
@@ -67,7 +66,7 @@ public final class RunManagerVerticle extends VerticleBase {
     batchRate = c.getInteger(Addresses.Keys.BATCH_RATE, Addresses.Keys.DEFAULT_BATCH_RATE);
     return vertx.executeBlocking(() -> OtherProcessRuns.markInterrupted(store)).compose(n -> {
       register(Addresses.CMD_CREATE, this::createHandler);
-      register(Addresses.CMD_LIST, m -> reply(m, () -> listRuns(), false));
+      register(Addresses.CMD_LIST, m -> reply(m, () -> RunSummaries.list(store, run -> summary(run, false)), false));
       register(Addresses.CMD_GET, m -> RunMessages.withRun(vertx, store, m, run -> reply(m, () -> summary(run, true), false)));
       register(Addresses.CMD_METRICS, this::metricsHandler);
       register(Addresses.CMD_STOP, this::stopHandler);
@@ -84,45 +83,23 @@ public final class RunManagerVerticle extends VerticleBase {
   }
 
   private void createHandler(Message<JsonObject> m) {
-    JsonObject b = m.body() == null ? new JsonObject() : m.body();
-    String configName;
-    String yaml;
-    String folderName;
-    Overrides overrides;
+    RunRequests.Create req;
     try {
-      configName = b.getString("config");
-      yaml = b.getString("yaml");
-      folderName = b.getString("name", "custom");
-      overrides = RunRequests.overrides(b.getJsonObject("overrides"));
-    } catch (ClassCastException e) {
-      m.fail(400, "config, yaml and name must be strings and overrides an object: " + e.getMessage());
-      return;
+      req = RunRequests.create(m.body());
     } catch (IllegalArgumentException e) {
       m.fail(400, e.getMessage());
       return;
     }
-    if ((configName == null) == (yaml == null)) {
-      m.fail(400, "body needs exactly one of \"config\" (a name from GET /api/configs) or \"yaml\" (config text)");
-      return;
-    }
-    vertx.executeBlocking(() -> {
-      // "<name>.yaml" as the CLI passes the file name: error messages then read the same.
-      String name = (configName != null ? configName : folderName) + ".yaml";
-      String text = yaml;
-      if (configName != null) {
-        text = configs.read(configName).orElseThrow(() -> new IllegalArgumentException(
-            "unknown config '" + configName + "' in " + configs.dir() + "; available: " + configs.names()));
-      }
-      return preparer.prepare(store, name, text, overrides);
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        RunMessages.failWith(m, ar.cause());
-        return;
-      }
-      String id = ar.result().id();
-      enqueue(id);
-      m.reply(new JsonObject().put("id", id).put("state", RunState.QUEUED.wire()));
-    });
+    vertx.executeBlocking(() -> preparer.prepare(store, req.fileName(), req.text(configs), req.overrides()))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            RunMessages.failWith(m, ar.cause());
+            return;
+          }
+          String id = ar.result().id();
+          enqueue(id);
+          m.reply(new JsonObject().put("id", id).put("state", RunState.QUEUED.wire()));
+        });
   }
 
   private void metricsHandler(Message<JsonObject> m) {
@@ -170,7 +147,7 @@ public final class RunManagerVerticle extends VerticleBase {
       vertx.executeBlocking(() -> {
         RunState s = run.status().orElseThrow().state();
         if (s != RunState.STOPPED && s != RunState.INTERRUPTED && s != RunState.FAILED) {
-          throw conflict(run, "only stopped, interrupted or failed runs can be resumed");
+          throw RunMessages.conflict(run, "only stopped, interrupted or failed runs can be resumed");
         }
         return StatusFiles.write(run, RunState.QUEUED, "resumed");
       }).onComplete(ar -> {
@@ -241,24 +218,9 @@ public final class RunManagerVerticle extends VerticleBase {
     List<String> waiting = new ArrayList<>(queue);
     queue.clear();
     return Future.join(undeploys).eventually(() -> vertx.executeBlocking(() -> {
-      for (String id : waiting) {
-        StatusFiles.write(new RunFolder(store.root().resolve(id)), RunState.INTERRUPTED,
-            "server shut down before the run started");
-      }
+      StatusFiles.interrupt(store, waiting, "server shut down before the run started");
       return null;
     }));
-  }
-
-  private JsonObject listRuns() {
-    List<JsonObject> runs = new ArrayList<>();
-    for (RunFolder run : store.list()) {
-      try {
-        runs.add(summary(run, false));
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "skipping unreadable run folder " + run.dir(), e);
-      }
-    }
-    return new JsonObject().put("runs", runs);
   }
 
   private JsonObject summary(RunFolder run, boolean withConfig) {
@@ -269,22 +231,10 @@ public final class RunManagerVerticle extends VerticleBase {
     return s;
   }
 
-
+  /** Runs blocking work off the event loop and replies with its result (or its failure). */
   private <T> void reply(Message<JsonObject> m, Callable<T> work, boolean ordered) {
-    vertx.executeBlocking(work, ordered).onComplete(ar -> {
-      if (ar.succeeded()) {
-        m.reply(ar.result());
-      } else {
-        RunMessages.failWith(m, ar.cause());
-      }
-    });
+    RunMessages.replyWith(vertx, m, work, ordered);
   }
-
-  static HttpStatusException conflict(RunFolder run, String what) {
-    String state = run.status().map(s -> s.state().wire()).orElse("unknown");
-    return new HttpStatusException(409, "run " + run.id() + " is " + state + ": " + what);
-  }
-
 
   private void publishState(String id, RunState state, String reason) {
     vertx.eventBus().publish(Addresses.state(id), EventJson.state(id, state, reason));
@@ -292,9 +242,5 @@ public final class RunManagerVerticle extends VerticleBase {
 
   private void register(String address, io.vertx.core.Handler<Message<JsonObject>> handler) {
     consumers.add(vertx.eventBus().consumer(address, handler));
-  }
-
-  static String snapshotText(int lastSnapshot) {
-    return lastSnapshot >= 0 ? "the snapshot of epoch " + lastSnapshot : "the start";
   }
 }

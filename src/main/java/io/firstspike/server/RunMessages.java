@@ -5,6 +5,7 @@ import io.firstspike.runs.RunStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,6 +37,20 @@ final class RunMessages {
     });
   }
 
+  /**
+   * Runs {@code work} off the event loop ({@code ordered}: one at a time for this context) and
+   * replies with its result, or fails the message as {@link #failWith} does.
+   */
+  static <T> void replyWith(Vertx vertx, Message<?> m, Callable<T> work, boolean ordered) {
+    vertx.executeBlocking(work, ordered).onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(ar.result());
+      } else {
+        failWith(m, ar.cause());
+      }
+    });
+  }
+
   /** 400 for an invalid config or request, the carried status for HttpStatusException, else 500. */
   static void failWith(Message<?> m, Throwable e) {
     if (e instanceof HttpStatusException h) {
@@ -46,5 +61,16 @@ final class RunMessages {
       LOG.log(Level.WARNING, "request failed", e);
       m.fail(500, "internal error: " + e);
     }
+  }
+
+  /** 409 for a run whose state does not allow {@code what}; the message names the state. */
+  static HttpStatusException conflict(RunFolder run, String what) {
+    String state = run.status().map(s -> s.state().wire()).orElse("unknown");
+    return new HttpStatusException(409, "run " + run.id() + " is " + state + ": " + what);
+  }
+
+  /** Where a resumed run continues: "the snapshot of epoch n", or "the start" when it has none. */
+  static String snapshotText(int lastSnapshot) {
+    return lastSnapshot >= 0 ? "the snapshot of epoch " + lastSnapshot : "the start";
   }
 }

@@ -12,6 +12,49 @@ final class RunRequests {
   private static final Set<String> OVERRIDE_KEYS = Set.of("epochs", "seed");
 
   /**
+   * A request to create a run: exactly one of a config name (from the server's config folder) or
+   * the config text itself, a folder name for the text's runs, and overrides.
+   */
+  record Create(String configName, String yaml, String folderName, Overrides overrides) {
+    /** "name.yaml", as the CLI passes a file name, so that error messages read the same. */
+    String fileName() {
+      return (configName != null ? configName : folderName) + ".yaml";
+    }
+
+    /** The config text: the given one, or the named config read from the library. */
+    String text(ConfigLibrary configs) {
+      if (configName == null) {
+        return yaml;
+      }
+      return configs.read(configName).orElseThrow(() -> new IllegalArgumentException(
+          "unknown config '" + configName + "' in " + configs.dir() + "; available: " + configs.names()));
+    }
+  }
+
+  /**
+   * Reads {@code {"config": name} or {"yaml": text}}, with optional {@code "name"} (default
+   * "custom") and {@code "overrides"}.
+   *
+   * @throws IllegalArgumentException naming the bad field or value
+   */
+  static Create create(JsonObject body) {
+    JsonObject b = body == null ? new JsonObject() : body;
+    Create c;
+    try {
+      c = new Create(b.getString("config"), b.getString("yaml"), b.getString("name", "custom"),
+          overrides(b.getJsonObject("overrides")));
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException(
+          "config, yaml and name must be strings and overrides an object: " + e.getMessage());
+    }
+    if ((c.configName() == null) == (c.yaml() == null)) {
+      throw new IllegalArgumentException("body needs exactly one of \"config\" (a name from GET "
+          + "/api/configs) or \"yaml\" (config text)");
+    }
+    return c;
+  }
+
+  /**
    * {@code {"epochs": n, "seed": s}}, both optional; null gives none. Only these two keys: a data
    * folder cannot be chosen over the network.
    *

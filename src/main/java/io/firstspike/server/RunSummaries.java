@@ -7,6 +7,7 @@ import io.firstspike.runs.Json;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOwner;
 import io.firstspike.runs.RunStatus;
+import io.firstspike.runs.RunStore;
 import io.firstspike.runs.StopRequest;
 import io.firstspike.train.EpochMetrics;
 import io.firstspike.train.RunState;
@@ -15,7 +16,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The JSON views of a run folder served by the API: everything is read from the folder, so a
@@ -23,6 +28,23 @@ import java.util.List;
  */
 final class RunSummaries {
   private RunSummaries() {}
+
+  /**
+   * {@code {"runs": [...]}}: the summary of every run folder in the store, skipping (and logging)
+   * folders that cannot be read, so that one damaged run does not hide the others.
+   */
+  static JsonObject list(RunStore store, Function<RunFolder, JsonObject> summary) {
+    List<JsonObject> runs = new ArrayList<>();
+    for (RunFolder run : store.list()) {
+      try {
+        runs.add(summary.apply(run));
+      } catch (RuntimeException e) {
+        Logger.getLogger(RunSummaries.class.getName())
+            .log(Level.WARNING, "skipping unreadable run folder " + run.dir(), e);
+      }
+    }
+    return new JsonObject().put("runs", runs);
+  }
 
   /**
    * {@code {id, state, reason, createdAt, updatedAt, epochsDone, epochs, lastSnapshot, node,

@@ -2,8 +2,10 @@ package io.firstspike.server;
 
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunStatus;
+import io.firstspike.runs.RunStore;
 import io.firstspike.train.RunState;
 import java.time.Instant;
+import java.util.List;
 
 /** The few status.json changes the server makes itself (queue, stop before start, interrupt). */
 final class StatusFiles {
@@ -26,5 +28,12 @@ final class StatusFiles {
             old.node());
     run.writeStatus(next);
     return next;
+  }
+
+  /** Marks the runs with these ids interrupted, for the given reason (shutdown of a queue). */
+  static void interrupt(RunStore store, List<String> ids, String reason) {
+    for (String id : ids) {
+      write(new RunFolder(store.root().resolve(id)), RunState.INTERRUPTED, reason);
+    }
   }
 }

@@ -29,6 +29,28 @@ class RunRequestsTest {
   }
 
   @Test
+  @DisplayName("A create request names exactly one of config and yaml; its file name reads like the CLI's")
+  void createRequest() {
+    RunRequests.Create named = RunRequests.create(new JsonObject().put("config", "yin_yang")
+        .put("overrides", new JsonObject().put("epochs", 3)));
+    assertThat(named.fileName()).isEqualTo("yin_yang.yaml");
+    assertThat(named.overrides().epochs()).isEqualTo(3);
+    RunRequests.Create text = RunRequests.create(new JsonObject().put("yaml", "dataset: xor\n"));
+    assertThat(text.fileName()).isEqualTo("custom.yaml");
+    assertThat(text.overrides()).isEqualTo(Overrides.none());
+    assertThat(RunRequests.create(new JsonObject().put("yaml", "a").put("name", "mine")).fileName())
+        .isEqualTo("mine.yaml");
+    assertThatThrownBy(() -> RunRequests.create(null))
+        .hasMessageContaining("exactly one of \"config\"");
+    assertThatThrownBy(() -> RunRequests.create(new JsonObject().put("config", "a").put("yaml", "b")))
+        .hasMessageContaining("exactly one of \"config\"");
+    assertThatThrownBy(() -> RunRequests.create(new JsonObject().put("config", "a").put("overrides", 1)))
+        .hasMessageContaining("overrides an object");
+    assertThatThrownBy(() -> RunRequests.create(new JsonObject().put("config", "a")
+        .put("overrides", new JsonObject().put("data_dir", "/")))).hasMessageContaining("data_dir");
+  }
+
+  @Test
   @DisplayName("Config errors are recognised as client errors, other failures are not")
   void invalidConfigClassification() {
     assertThat(RunRequests.isInvalidConfig(new ConfigException("a.yaml", "x", "bad"))).isTrue();
