@@ -84,8 +84,8 @@ export const api = {
   config: (name) => request('GET', `/api/configs/${enc(name)}`),
   runs: () => request('GET', '/api/runs'),
   run: (id) => request('GET', `/api/runs/${enc(id)}`),
-  metrics: (id, since = -1, points = 2000) =>
-    request('GET', `/api/runs/${enc(id)}/metrics?since=${since}&points=${points}`),
+  metrics: (id, since = -1, points = 2000, activity = since < 0) =>
+    request('GET', `/api/runs/${enc(id)}/metrics?since=${since}&points=${points}&activity=${activity}`),
   startRun: (body) => request('POST', '/api/runs', body),
   stop: (id) => request('POST', `/api/runs/${enc(id)}/stop`),
   resume: (id) => request('POST', `/api/runs/${enc(id)}/resume`),

@@ -158,8 +158,9 @@ export class LiveCharts {
   /** Redraws from the store; cheap when nothing changed. */
   update() {
     const d = this.data;
-    // These panels come from the live stream only (the run folder keeps curves, not samples).
-    const liveOnly = 'shown while the run streams: the run folder keeps the curves, not these details';
+    // These panels come from the live stream and, for the newest epoch, the run folder's
+    // activity.json; a run that has not finished an epoch yet has neither.
+    const liveOnly = 'shown once a training batch or epoch has been recorded';
     for (const [p, has] of [[this.histPanel, d.latestBatch], [this.rasterPanel, d.latestBatch], [this.silentPanel, d.silent.length]]) {
       p.defaultNote ??= p.note.textContent;
       p.card.classList.toggle('empty', !has);
@@ -386,7 +387,7 @@ export class LiveCharts {
     this.mapPanel.card.hidden = !!e && !preds.length;
     this.epochsPanel.card.classList.toggle('wide', !!e && !preds.length);
     if (!preds.length) {
-      this.mapPanel.note.textContent = e ? 'no 2-D picture for this data set' : 'shown while the run streams (redrawn every epoch)';
+      this.mapPanel.note.textContent = e ? 'no 2-D picture for this data set' : 'shown once an epoch has been recorded (redrawn every epoch)';
       return;
     }
     const classes = 1 + Math.max(...preds.map((r) => Math.max(r[2], r[3])));

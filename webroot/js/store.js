@@ -98,7 +98,7 @@ export class RunData {
     this.resets = (this.resets || 0) + 1;
     this.batches = []; // batch points sorted by step
     this.bumps = []; // {step, layer, err}
-    this.silent = []; // {step, fractions[]} from live messages only (not logged on disk)
+    this.silent = []; // {step, fractions[]} from live messages and the batch lines on disk
     this.epochs = []; // EpochMetrics sorted by epoch
     this.latestBatch = null; // the newest live batch message (histograms, raster, class times)
     this.latestEpoch = null; // the newest epoch message (weight histograms, predictions)
@@ -174,6 +174,10 @@ export class RunData {
   /** A live epoch message: {metrics, weightHistograms, weightHistogramEdges, validationPredictions}. */
   onEpochMessage(msg) {
     this.received.epoch++;
+    this.takeEpoch(msg);
+  }
+
+  takeEpoch(msg) {
     this.addEpoch(msg.metrics);
     if (!this.latestEpoch || msg.metrics.epoch >= this.latestEpoch.metrics.epoch) this.latestEpoch = msg;
     if (!this.firstWeights || msg.metrics.epoch < this.firstWeights.epoch) {
@@ -182,7 +186,11 @@ export class RunData {
     this.version++;
   }
 
-  /** A /metrics answer: {epochs: [...], batches: [...]}. */
+  /**
+   * A /metrics answer: {epochs: [...], batches: [...], activity?}. Batch lines carry the silent
+   * fractions per layer; a full answer (since = -1) carries the run folder's newest epoch and
+   * batch events, so a page opened after the fact shows the raster and histograms too.
+   */
   merge(metrics) {
     for (const e of metrics.epochs || []) {
       this.addEpoch(e);
@@ -190,7 +198,20 @@ export class RunData {
     }
     for (const b of metrics.batches || []) {
       this.addBatch(batchPoint(b));
+      if (Array.isArray(b.silent) && Number.isFinite(Number(b.step))) {
+        upsert(this.silent, { step: Number(b.step), fractions: b.silent }, (x) => x.step);
+      }
       this.received.backfillBatches++;
+    }
+    if (this.silent.length > MAX_SILENT_POINTS) {
+      this.silent = this.silent.filter((_, i) => i % 2 === 0 || i >= this.silent.length - 100);
+    }
+    const a = metrics.activity;
+    if (a && a.epoch && a.epoch.metrics) {
+      if (!this.latestEpoch || a.epoch.metrics.epoch > this.latestEpoch.metrics.epoch) this.takeEpoch(a.epoch);
+    }
+    if (a && a.batch && Number.isFinite(Number(a.batch.step))) {
+      if (!this.latestBatch || Number(a.batch.step) > Number(this.latestBatch.step)) this.latestBatch = a.batch;
     }
     this.version++;
   }

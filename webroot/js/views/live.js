@@ -115,12 +115,15 @@ export function liveView(ctx, id) {
     redraw();
   }
 
-  /** Fetches /metrics?since= and merges; since = -1 reloads everything after a reset. */
-  function backfill(since, reset = false) {
+  /**
+   * Fetches /metrics?since= and merges; since = -1 reloads everything after a reset. With
+   * activity, the answer also brings the run folder's newest epoch and batch (raster, histograms).
+   */
+  function backfill(since, reset = false, activity = since < 0) {
     chain = chain.then(async () => {
       if (destroyed) return;
       try {
-        const m = await api.metrics(id, since);
+        const m = await api.metrics(id, since, 2000, activity);
         if (reset) data.reset();
         data.merge(m);
         redraw();
@@ -188,7 +191,7 @@ export function liveView(ctx, id) {
   const poll = setInterval(async () => {
     if (destroyed || !summary?.otherProcess || !ACTIVE.has(summary.state)) return;
     await loadSummary();
-    backfill(data.backfillSince());
+    backfill(data.backfillSince(), false, true); // with the newest raster and histograms
   }, 2000);
 
   return {

@@ -176,11 +176,16 @@ public final class RunExecutor implements RunEngine {
     return new RunOutcome(RunState.FAILED, reason, done, last);
   }
 
-  /** Keeps metrics of epochs <= {@code epochs} and batches of epochs <= {@code epochs}. */
+  /**
+   * Keeps metrics of epochs <= {@code epochs} and batches of epochs <= {@code epochs}, and drops
+   * activity.json, which may be of a later epoch.
+   */
   private static void truncateLogs(RunFolder run, int epochs, boolean fresh) {
     Path metrics = run.dir().resolve(RunFolder.METRICS);
     Path batches = run.dir().resolve(RunFolder.BATCHES);
     try {
+      // the newest epoch's activity is rewritten at the next epoch's end
+      Files.deleteIfExists(run.dir().resolve(RunFolder.ACTIVITY));
       if (fresh) {
         Files.deleteIfExists(metrics);
         Files.deleteIfExists(batches);
@@ -226,6 +231,7 @@ public final class RunExecutor implements RunEngine {
     private final String node;
     private int[] lastSnapshot = {-1};
     private int epochsDone;
+    private TrainingEvent.Batch lastBatch;
 
     RunLog(RunFolder run, String created, int epochs, String node, int epochsDone) {
       this.epochsDone = epochsDone;
@@ -251,9 +257,20 @@ public final class RunExecutor implements RunEngine {
         line.put("running_error", b.runningError());
         line.put("lr", b.learningRate());
         line.put("bump", b.bumpedLayer());
+        line.set("silent", Json.MAPPER.valueToTree(b.silentFraction()));
         run.appendBatch(line);
+        lastBatch = b;
       } else if (event instanceof TrainingEvent.Epoch e) {
         run.appendMetrics(e.metrics());
+        ObjectNode activity = Json.MAPPER.createObjectNode();
+        activity.set("epoch", EventTrees.epoch(e));
+        // the batch before this epoch's validation; none for epoch 0, or after a resume
+        if (lastBatch != null && lastBatch.epoch() == e.metrics().epoch()) {
+          activity.set("batch", EventTrees.batch(lastBatch));
+        } else {
+          activity.putNull("batch");
+        }
+        run.writeActivity(activity);
         epochsDone = e.metrics().epoch();
         status(RunState.RUNNING, "");
       } else if (event instanceof TrainingEvent.StateChange s && s.state() == RunState.RUNNING) {

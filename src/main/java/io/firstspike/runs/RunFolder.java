@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  *       status.json        {@link RunStatus}
  *       metrics.jsonl      one {@link EpochMetrics} per line, appended and flushed per epoch
  *       batches.jsonl      one compact line per training batch (for charts and backfill)
+ *       activity.json      the last epoch's event and the last batch event before it
  *       untrained_network/ the network before training (FirstSpike network format)
  *       epoch_&lt;N&gt;/         snapshots (see docs/FORMATS.md)
  * </pre>
@@ -33,6 +34,13 @@ public final class RunFolder {
   public static final String STATUS = "status.json";
   public static final String METRICS = "metrics.jsonl";
   public static final String BATCHES = "batches.jsonl";
+  /**
+   * The newest epoch's event and the last training batch's event before it, in the JSON of the
+   * workbench's live messages ({@link EventTrees}): {@code {"epoch": {...}, "batch": {...} or
+   * null}}. Replaced atomically after every epoch, so a page opened later (or a run trained by
+   * the CLI) shows the spike raster, spike-time histograms and weight histograms too.
+   */
+  public static final String ACTIVITY = "activity.json";
   public static final String UNTRAINED = "untrained_network";
   private static final Pattern EPOCH_DIR = Pattern.compile("epoch_(\\d+)");
 
@@ -111,6 +119,24 @@ public final class RunFolder {
       }
     }
     return out;
+  }
+
+  /** Replaces activity.json (see {@link #ACTIVITY}) atomically. */
+  public void writeActivity(JsonNode activity) {
+    writeAtomically(dir.resolve(ACTIVITY), activity.toString());
+  }
+
+  /** activity.json, if written and readable (a damaged file counts as absent). */
+  public Optional<JsonNode> activity() {
+    Path p = dir.resolve(ACTIVITY);
+    if (!Files.isRegularFile(p)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Json.MAPPER.readTree(p.toFile()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** Epochs with a complete snapshot folder, ascending. */

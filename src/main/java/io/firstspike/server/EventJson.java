@@ -1,7 +1,7 @@
 package io.firstspike.server;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firstspike.runs.EventTrees;
 import io.firstspike.runs.Json;
 import io.firstspike.train.RunState;
 import io.firstspike.train.TrainingEvent;
@@ -17,35 +17,18 @@ import java.time.Instant;
 public final class EventJson {
   private EventJson() {}
 
-  /**
-   * A batch message: every component of {@link TrainingEvent.Batch} by name, plus {@code id}, and
-   * {@code bumpedLayer} null when no layer was bumped.
-   */
+  /** A batch message: the fields of {@link EventTrees#batch}, plus {@code id}. */
   public static JsonObject batch(String runId, TrainingEvent.Batch b) {
-    ObjectNode n = Json.MAPPER.valueToTree(b);
-    n.put("id", runId);
-    if (b.bumpedLayer() < 0) {
-      n.putNull("bumpedLayer");
-    }
-    return toJsonObject(n);
+    return toJsonObject(EventTrees.batch(b).put("id", runId));
   }
 
   /**
-   * An epoch message: {@code id}, {@code metrics} (an EpochMetrics object, also the line of
-   * metrics.jsonl), {@code weightHistograms}, {@code weightHistogramEdges} and
-   * {@code validationPredictions} as rows {@code [x, y, predicted, true]}.
+   * An epoch message: the fields of {@link EventTrees#epoch} ({@code metrics},
+   * {@code weightHistograms}, {@code weightHistogramEdges}, {@code validationPredictions}), plus
+   * {@code id}.
    */
   public static JsonObject epoch(String runId, TrainingEvent.Epoch e) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("id", runId);
-    n.set("metrics", Json.MAPPER.valueToTree(e.metrics()));
-    n.set("weightHistograms", Json.MAPPER.valueToTree(e.weightHistograms()));
-    n.set("weightHistogramEdges", Json.MAPPER.valueToTree(e.weightHistogramEdges()));
-    ArrayNode preds = n.putArray("validationPredictions");
-    for (double[] row : e.validationPredictions()) {
-      preds.add((ArrayNode) Json.MAPPER.valueToTree(row));
-    }
-    return toJsonObject(n);
+    return toJsonObject(EventTrees.epoch(e).put("id", runId));
   }
 
   /** A state message: {@code id}, {@code state} (wire name), {@code reason} (may be empty), {@code at}. */

@@ -113,6 +113,10 @@ public final class HttpVerticle extends VerticleBase {
     try {
       q.put("since", longParam(ctx, "since", -1, -1));
       q.put("points", (int) longParam(ctx, "points", 2000, 10));
+      Boolean activity = boolParam(ctx, "activity");
+      if (activity != null) {
+        q.put("activity", activity);
+      }
     } catch (IllegalArgumentException e) {
       HttpErrors.send(ctx, 400, e.getMessage());
       return;
@@ -182,6 +186,19 @@ public final class HttpVerticle extends VerticleBase {
       default -> ctx.failure() != null ? String.valueOf(ctx.failure().getMessage()) : "request failed";
     };
     HttpErrors.send(ctx, status, message);
+  }
+
+  /** Absent = null (the API's default), else true or false; anything else is a 400. */
+  private static Boolean boolParam(RoutingContext ctx, String name) {
+    List<String> v = ctx.queryParam(name);
+    if (v.isEmpty()) {
+      return null;
+    }
+    return switch (v.get(0).trim()) {
+      case "true", "1" -> true;
+      case "false", "0" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v.get(0) + "'");
+    };
   }
 
   private static long longParam(RoutingContext ctx, String name, long dflt, long min) {

@@ -105,7 +105,8 @@ public final class RunManagerVerticle extends VerticleBase {
   private void metricsHandler(Message<JsonObject> m) {
     long since = m.body().getLong("since", -1L);
     int points = m.body().getInteger("points", 2000);
-    RunMessages.withRun(vertx, store, m, run -> reply(m, () -> RunSummaries.metrics(run, since, points), false));
+    boolean activity = m.body().getBoolean("activity", since < 0);
+    RunMessages.withRun(vertx, store, m, run -> reply(m, () -> RunSummaries.metrics(run, since, points, activity), false));
   }
 
   private void stopHandler(Message<JsonObject> m) {

@@ -2,6 +2,7 @@ package io.firstspike.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.runs.Json;
 import io.firstspike.runs.RunFolder;
@@ -111,9 +112,11 @@ final class RunSummaries {
 
   /**
    * {@code {id, epochs: [EpochMetrics with step > since], batches: [decimated lines with step >
-   * since], totalBatches, decimated}}; {@code since} = -1 returns everything.
+   * since], totalBatches, decimated}}; {@code since} = -1 returns everything. With
+   * {@code withActivity} also {@code activity}: the run folder's activity.json (the newest epoch
+   * and batch events), or null when it has none yet.
    */
-  static JsonObject metrics(RunFolder run, long since, int maxPoints) {
+  static JsonObject metrics(RunFolder run, long since, int maxPoints, boolean withActivity) {
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("id", run.id());
     ArrayNode epochs = n.putArray("epochs");
@@ -129,6 +132,9 @@ final class RunSummaries {
     n.putArray("batches").addAll(kept);
     n.put("totalBatches", lines.size());
     n.put("decimated", kept.size() < lines.size());
+    if (withActivity) {
+      n.set("activity", run.activity().orElse(NullNode.getInstance()));
+    }
     return EventJson.toJsonObject(n);
   }
 

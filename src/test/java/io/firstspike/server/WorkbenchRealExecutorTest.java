@@ -77,6 +77,27 @@ class WorkbenchRealExecutorTest {
       assertThat(metrics.getInteger("totalBatches")).isEqualTo(3 * 34);
       assertThat(metrics.getJsonArray("batches").size()).isLessThanOrEqualTo(40);
       assertThat(metrics.getBoolean("decimated")).isTrue();
+      assertThat(metrics.getJsonArray("batches").getJsonObject(0).getJsonArray("silent").size())
+          .as("every batch line keeps the silent fraction per layer").isEqualTo(2);
+      // the full load carries the run folder's newest epoch and batch, as the live messages
+      // had them: a page opened later (or a CLI run) shows the raster and histograms too
+      JsonObject activity = metrics.getJsonObject("activity");
+      assertThat(activity.getJsonObject("epoch").getJsonObject("metrics").getInteger("epoch")).isEqualTo(3);
+      assertThat(activity.getJsonObject("epoch").getJsonArray("validationPredictions").size())
+          .isEqualTo(YIN_YANG_VALIDATION);
+      JsonObject last = activity.getJsonObject("batch");
+      assertThat(last.getInteger("epoch")).isEqualTo(3);
+      assertThat(last.getInteger("batch")).as("the epoch's last batch").isEqualTo(33);
+      assertThat(last.getLong("step")).isEqualTo(3 * 34 - 1);
+      assertThat(last.getJsonArray("raster").size()).as("inputs, hidden and label rows").isEqualTo(3);
+      assertThat(last.getJsonArray("spikeHistograms").size()).isEqualTo(2);
+      assertThat(s.get("/api/runs/" + id + "/metrics?since=5").bodyAsJsonObject().containsKey("activity"))
+          .as("backfills after a gap get the curves only").isFalse();
+      assertThat(s.get("/api/runs/" + id + "/metrics?since=5&activity=true").bodyAsJsonObject()
+          .getJsonObject("activity")).as("unless they ask (the page polling a CLI run)").isEqualTo(activity);
+      var bad = s.get("/api/runs/" + id + "/metrics?activity=maybe");
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(bad.bodyAsJsonObject().getString("error")).contains("activity must be true or false");
     }
   }
 
@@ -110,6 +131,10 @@ class WorkbenchRealExecutorTest {
         previous = e;
       }
       assertThat(previous).isGreaterThan(done);
+      JsonObject activity = s.get("/api/runs/" + id + "/metrics").bodyAsJsonObject().getJsonObject("activity");
+      assertThat(activity.getJsonObject("epoch").getJsonObject("metrics").getInteger("epoch"))
+          .as("activity.json follows the newest epoch after the resume").isEqualTo(previous);
+      assertThat(activity.getJsonObject("batch").getInteger("epoch")).isEqualTo(previous);
     }
   }
 

@@ -169,6 +169,14 @@ class DashboardBrowserTest {
     log.add("finished: " + steps.size() + " batch points, epochs " + pageEpochs());
     measure("idle on the finished run", 3000);
     shot("07-finished", true);
+    // A fresh page on the finished run: the raster, spike-time and weight histograms come from
+    // the run folder's activity.json, the silent fractions from its batch lines.
+    d.navigate().refresh();
+    waitPoints("chart-epochs", EPOCHS + 1);
+    waitPoints("chart-raster", 1);
+    assertThat(points("chart-hist")).isPositive();
+    assertThat(points("chart-weights")).isPositive();
+    assertThat(points("chart-silent")).isPositive();
 
     // Other views.
     d.get(server.url() + "#/runs");
@@ -214,6 +222,9 @@ class DashboardBrowserTest {
       // no live stream for it: the epochs arrive by polling the run's files
       long shown = waitPoints("chart-epochs", 2);
       waitPoints("chart-epochs", shown + 1);
+      // and with each poll the run folder's newest raster and histograms
+      waitPoints("chart-raster", 1);
+      assertThat(points("chart-hist")).isPositive();
       shot("13-cli-run-followed", false);
       d.findElement(By.id("stop-run")).click();
       browser.waiting(WAIT).until(x -> "stopped".equals(state()));
