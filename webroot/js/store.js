@@ -207,6 +207,10 @@ export class RunData {
       this.silent = this.silent.filter((_, i) => i % 2 === 0 || i >= this.silent.length - 100);
     }
     const a = metrics.activity;
+    const f = a && a.firstWeights;
+    if (f && Number.isFinite(f.epoch) && (!this.firstWeights || f.epoch < this.firstWeights.epoch)) {
+      this.firstWeights = { epoch: f.epoch, hist: f.weightHistograms, edges: f.weightHistogramEdges };
+    }
     if (a && a.epoch && a.epoch.metrics) {
       if (!this.latestEpoch || a.epoch.metrics.epoch > this.latestEpoch.metrics.epoch) this.takeEpoch(a.epoch);
     }

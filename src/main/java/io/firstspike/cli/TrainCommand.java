@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
     DataSplits data = Experiments.loadData(cfg); // fails before any folder is created
     RunFolder run =
         RunExecutor.prepare(new RunStore(out), config.getFileName().toString(), yaml, overrides);
-    System.out.println("run folder: " + run.dir());
+    System.out.println("run folder: " + shown(run.dir()));
     RunOutcome outcome =
         new RunExecutor(false)
             .execute(run, -1, List.of(), data, threadCount(threads), Progress.forConsole(),
@@ -65,11 +65,21 @@ final class TrainCommand implements Callable<Integer> {
 
   static int report(RunOutcome outcome, RunFolder run) {
     if (outcome.state() == RunState.FINISHED) {
-      System.out.println("finished " + outcome.epochsDone() + " epochs; results in " + run.dir());
+      System.out.println("finished " + outcome.epochsDone() + " epochs; results in " + shown(run.dir()));
       return 0;
     }
     System.err.println("run " + outcome.state().wire() + ": " + outcome.reason());
     return outcome.state() == RunState.FAILED ? Main.RUN_FAILED : 0;
+  }
+
+  /**
+   * The folder as the user can type it: relative to the working directory when it lies inside
+   * it (the default experiment_results/...), else absolute.
+   */
+  static String shown(Path dir) {
+    Path cwd = Path.of("").toAbsolutePath().normalize();
+    Path abs = dir.toAbsolutePath().normalize();
+    return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
   }
 
   static int threadCount(Integer requested) {

@@ -1,5 +1,6 @@
 package io.firstspike.runs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.data.DataSplits;
 import io.firstspike.io.NetworkFile;
@@ -132,9 +133,15 @@ public final class RunExecutor implements RunEngine {
         throw new UncheckedIOException(e);
       }
     }
-    truncateLogs(run, state.epochsDone, state.curves.valLoss.isEmpty());
+    boolean fresh = state.curves.valLoss.isEmpty();
+    // the weights the run started from survive a resume (truncateLogs drops activity.json)
+    int resumedAt = state.epochsDone;
+    JsonNode firstWeights = fresh ? null : run.activity().map(a -> a.get("firstWeights"))
+        .filter(f -> f.isObject() && f.path("epoch").asInt(Integer.MAX_VALUE) <= resumedAt)
+        .orElse(null);
+    truncateLogs(run, state.epochsDone, fresh);
     int[] lastSnapshot = {state.epochsDone > 0 ? state.epochsDone : -1};
-    RunLog log = new RunLog(run, created, epochs, node(), state.epochsDone);
+    RunLog log = new RunLog(run, created, epochs, node(), state.epochsDone, firstWeights);
     SnapshotSink sink =
         (st, out) -> {
           snapshots.save(st, out);
@@ -232,8 +239,12 @@ public final class RunExecutor implements RunEngine {
     private int[] lastSnapshot = {-1};
     private int epochsDone;
     private TrainingEvent.Batch lastBatch;
+    /** Epoch and weight histograms of the run's first epoch (0 unless its logs are gone). */
+    private JsonNode firstWeights;
 
-    RunLog(RunFolder run, String created, int epochs, String node, int epochsDone) {
+    RunLog(RunFolder run, String created, int epochs, String node, int epochsDone,
+        JsonNode firstWeights) {
+      this.firstWeights = firstWeights;
       this.epochsDone = epochsDone;
       this.run = run;
       this.created = created;
@@ -263,7 +274,16 @@ public final class RunExecutor implements RunEngine {
       } else if (event instanceof TrainingEvent.Epoch e) {
         run.appendMetrics(e.metrics());
         ObjectNode activity = Json.MAPPER.createObjectNode();
-        activity.set("epoch", EventTrees.epoch(e));
+        ObjectNode epochTree = EventTrees.epoch(e);
+        if (firstWeights == null) {
+          ObjectNode f = Json.MAPPER.createObjectNode();
+          f.put("epoch", e.metrics().epoch());
+          f.set("weightHistograms", epochTree.get("weightHistograms"));
+          f.set("weightHistogramEdges", epochTree.get("weightHistogramEdges"));
+          firstWeights = f;
+        }
+        activity.set("epoch", epochTree);
+        activity.set("firstWeights", firstWeights);
         // the batch before this epoch's validation; none for epoch 0, or after a resume
         if (lastBatch != null && lastBatch.epoch() == e.metrics().epoch()) {
           activity.set("batch", EventTrees.batch(lastBatch));

@@ -17,6 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class CliTest {
+  @Test
+  @DisplayName("run folders are printed as the user can type them: relative inside the working directory")
+  void shownRunFolder(@TempDir Path tmp) {
+    Path cwd = Path.of("").toAbsolutePath();
+    assertThat(TrainCommand.shown(cwd.resolve("experiment_results").resolve("yy_1")))
+        .isEqualTo(Path.of("experiment_results", "yy_1").toString());
+    assertThat(TrainCommand.shown(Path.of("experiment_results/yy_2")))
+        .isEqualTo(Path.of("experiment_results", "yy_2").toString());
+    assertThat(TrainCommand.shown(tmp.resolve("runs"))).isEqualTo(tmp.resolve("runs").toAbsolutePath().toString());
+  }
+
   @TempDir Path tmp;
 
   /** Output and exit code of one CLI call. */
@@ -93,6 +104,7 @@ class CliTest {
     Result t = run("train", cfg.toString(), "--out", root.toString(), "--threads", "2");
     assertThat(t.code()).as(t.err()).isEqualTo(0);
     assertThat(t.out()).contains("epoch   2/2");
+    assertThat(t.out()).contains("run folder: " + root.toAbsolutePath()); // outside the working directory
     Path runDir;
     try (Stream<Path> s = Files.list(root)) {
       runDir = s.findFirst().orElseThrow();

@@ -91,6 +91,9 @@ class WorkbenchRealExecutorTest {
       assertThat(last.getLong("step")).isEqualTo(3 * 34 - 1);
       assertThat(last.getJsonArray("raster").size()).as("inputs, hidden and label rows").isEqualTo(3);
       assertThat(last.getJsonArray("spikeHistograms").size()).isEqualTo(2);
+      assertThat(activity.getJsonObject("firstWeights").getInteger("epoch")).isZero();
+      assertThat(activity.getJsonObject("firstWeights").getJsonArray("weightHistograms"))
+          .isNotEqualTo(activity.getJsonObject("epoch").getJsonArray("weightHistograms"));
       assertThat(s.get("/api/runs/" + id + "/metrics?since=5").bodyAsJsonObject().containsKey("activity"))
           .as("backfills after a gap get the curves only").isFalse();
       assertThat(s.get("/api/runs/" + id + "/metrics?since=5&activity=true").bodyAsJsonObject()
@@ -135,6 +138,8 @@ class WorkbenchRealExecutorTest {
       assertThat(activity.getJsonObject("epoch").getJsonObject("metrics").getInteger("epoch"))
           .as("activity.json follows the newest epoch after the resume").isEqualTo(previous);
       assertThat(activity.getJsonObject("batch").getInteger("epoch")).isEqualTo(previous);
+      assertThat(activity.getJsonObject("firstWeights").getInteger("epoch"))
+          .as("the untrained weights stay the contrast after the resume").isZero();
     }
   }
 

@@ -177,6 +177,7 @@ class DashboardBrowserTest {
     assertThat(points("chart-hist")).isPositive();
     assertThat(points("chart-weights")).isPositive();
     assertThat(points("chart-silent")).isPositive();
+    assertThat(d.findElement(By.id("chart-weights")).getText()).contains("against epoch 0");
 
     // Other views.
     d.get(server.url() + "#/runs");
