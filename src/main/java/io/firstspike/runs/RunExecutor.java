@@ -162,6 +162,13 @@ public final class RunExecutor implements RunEngine {
     } finally {
       stopWatch.interrupt();
     }
+    try {
+      log.writeActivity(); // the last epoch's, if the throttle held it back
+    } catch (UncheckedIOException e) {
+      // a page then shows an earlier epoch's raster; the status below matters more
+      System.getLogger(RunExecutor.class.getName()).log(System.Logger.Level.WARNING,
+          "cannot write activity.json of " + run.dir() + ": " + e.getMessage());
+    }
     RunState end = result.state();
     run.writeStatus(
         new RunStatus(end, result.reason(), created, Instant.now().toString(), result.epochsDone(),
@@ -230,7 +237,10 @@ public final class RunExecutor implements RunEngine {
     return base.replaceFirst("\\.ya?ml$", "");
   }
 
-  /** Writes metrics, batch lines and status as events arrive. */
+  /** activity.json is rewritten at most this often while a run trains (and at its end). */
+  static final long ACTIVITY_INTERVAL_NANOS = 1_000_000_000L;
+
+  /** Writes metrics, batch lines, status and the newest epoch's activity as events arrive. */
   private static final class RunLog implements TrainingListener {
     private final RunFolder run;
     private final String created;
@@ -239,6 +249,10 @@ public final class RunExecutor implements RunEngine {
     private int[] lastSnapshot = {-1};
     private int epochsDone;
     private TrainingEvent.Batch lastBatch;
+    /** The newest epoch (and its last batch) not yet in activity.json, or null. */
+    private TrainingEvent.Epoch pendingEpoch;
+    private TrainingEvent.Batch pendingBatch;
+    private long activityWritten = System.nanoTime() - ACTIVITY_INTERVAL_NANOS;
     /** Epoch and weight histograms of the run's first epoch (0 unless its logs are gone). */
     private JsonNode firstWeights;
 
@@ -273,24 +287,19 @@ public final class RunExecutor implements RunEngine {
         lastBatch = b;
       } else if (event instanceof TrainingEvent.Epoch e) {
         run.appendMetrics(e.metrics());
-        ObjectNode activity = Json.MAPPER.createObjectNode();
-        ObjectNode epochTree = EventTrees.epoch(e);
         if (firstWeights == null) {
           ObjectNode f = Json.MAPPER.createObjectNode();
           f.put("epoch", e.metrics().epoch());
-          f.set("weightHistograms", epochTree.get("weightHistograms"));
-          f.set("weightHistogramEdges", epochTree.get("weightHistogramEdges"));
+          f.set("weightHistograms", Json.MAPPER.valueToTree(e.weightHistograms()));
+          f.set("weightHistogramEdges", Json.MAPPER.valueToTree(e.weightHistogramEdges()));
           firstWeights = f;
         }
-        activity.set("epoch", epochTree);
-        activity.set("firstWeights", firstWeights);
+        pendingEpoch = e;
         // the batch before this epoch's validation; none for epoch 0, or after a resume
-        if (lastBatch != null && lastBatch.epoch() == e.metrics().epoch()) {
-          activity.set("batch", EventTrees.batch(lastBatch));
-        } else {
-          activity.putNull("batch");
+        pendingBatch = lastBatch != null && lastBatch.epoch() == e.metrics().epoch() ? lastBatch : null;
+        if (System.nanoTime() - activityWritten >= ACTIVITY_INTERVAL_NANOS) {
+          writeActivity();
         }
-        run.writeActivity(activity);
         epochsDone = e.metrics().epoch();
         status(RunState.RUNNING, "");
       } else if (event instanceof TrainingEvent.StateChange s && s.state() == RunState.RUNNING) {
@@ -298,6 +307,29 @@ public final class RunExecutor implements RunEngine {
       } else if (event instanceof TrainingEvent.Snapshot s) {
         status(RunState.RUNNING, "");
       }
+    }
+
+    /**
+     * Writes activity.json for the newest epoch not yet written, if any. Called at most every
+     * {@link #ACTIVITY_INTERVAL_NANOS} during training and once at its end: building and writing
+     * a Yin-Yang epoch's 52 KB took 2.3 ms, 3% of its 70 ms epoch if done after every one.
+     */
+    void writeActivity() {
+      if (pendingEpoch == null) {
+        return;
+      }
+      ObjectNode activity = Json.MAPPER.createObjectNode();
+      activity.set("epoch", EventTrees.epoch(pendingEpoch));
+      activity.set("firstWeights", firstWeights);
+      if (pendingBatch != null) {
+        activity.set("batch", EventTrees.batch(pendingBatch));
+      } else {
+        activity.putNull("batch");
+      }
+      run.writeActivity(activity);
+      pendingEpoch = null;
+      pendingBatch = null;
+      activityWritten = System.nanoTime();
     }
 
     private void status(RunState state, String reason) {

@@ -37,8 +37,9 @@ public final class RunFolder {
   /**
    * The newest epoch's event and the last training batch's event before it, in the JSON of the
    * workbench's live messages ({@link EventTrees}): {@code {"epoch": {...}, "batch": {...} or
-   * null}}. Replaced atomically after every epoch, so a page opened later (or a run trained by
-   * the CLI) shows the spike raster, spike-time histograms and weight histograms too.
+   * null, "firstWeights": {...}}}. Replaced atomically at most once a second while the run trains
+   * and at its end, so a page opened later (or following a run the CLI trains) shows the spike
+   * raster, spike-time histograms and weight histograms too.
    */
   public static final String ACTIVITY = "activity.json";
   public static final String UNTRAINED = "untrained_network";
