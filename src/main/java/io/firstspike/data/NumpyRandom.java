@@ -275,20 +275,10 @@ public final class NumpyRandom {
 
   /** {@code RandomState.standard_normal()}: legacy polar Box-Muller with one cached value. */
   public double standardNormal() {
-    return polar(true);
+    return polar();
   }
 
-  /**
-   * The same polar method with {@link StrictMath#log} instead of the correctly rounded log: about
-   * ten times faster, identical on every platform, but differing from NumPy's values in the last
-   * bit for about 2% of draws. For training noise, where speed matters and no NumPy value has to
-   * be reproduced (the original draws its noise from PyTorch's generator anyway).
-   */
-  public double fastStandardNormal() {
-    return polar(false);
-  }
-
-  private double polar(boolean exactLog) {
+  private double polar() {
     if (hasGauss) {
       double g = gauss;
       hasGauss = false;
@@ -303,7 +293,7 @@ public final class NumpyRandom {
       x2 = 2.0 * rand() - 1.0;
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1.0 || r2 == 0.0);
-    double log = exactLog ? RoundedLog.log(r2) : StrictMath.log(r2);
+    double log = RoundedLog.log(r2);
     double f = Math.sqrt(-2.0 * log / r2);
     gauss = f * x1;
     hasGauss = true;

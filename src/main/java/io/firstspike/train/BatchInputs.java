@@ -3,6 +3,8 @@ package io.firstspike.train;
 import io.firstspike.core.network.InputNoise;
 import io.firstspike.data.Dataset;
 import io.firstspike.data.NumpyRandom;
+import io.firstspike.data.SplitMix64;
+import io.firstspike.data.ZigguratNormal;
 import io.firstspike.train.config.TrainingParams;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
@@ -14,30 +16,34 @@ import java.util.concurrent.Future;
  * The input times of an epoch's training batches: the rows of the shuffled samples, copied into
  * reused buffers, with the training noise added (TTFS-MODEL.md section 5, step 1).
  *
- * <p>Why a class of its own: drawing the noise (one normal per input time, 73-92 ns each, about
- * 1 ms of a 3.5 ms 16x16 step) used to happen on the training thread while the engine's workers
- * waited. Here batch b+1 is prepared on one background thread while batch b runs forward and
- * backward. The numbers stay bit-identical to drawing them inline because
+ * <p>Why a class of its own: drawing the noise (one normal per input time, 12,800 per 16x16
+ * batch) used to happen on the training thread while the engine's workers waited. Here batch b+1
+ * is prepared on one background thread while batch b runs forward and backward.
+ *
+ * <p>The noise: each epoch draws one 64-bit word from the trainer's generator right after its
+ * permutation (on the trainer's thread) and seeds a {@link SplitMix64} stream with it, from which
+ * a {@link ZigguratNormal} draws one normal per input time, batch by batch, row-major within a
+ * batch. A snapshot's generator state therefore fixes the next epoch's noise too, and the
+ * numbers are bit-identical to drawing them inline because
  *
  * <ul>
  *   <li>only one batch is ever being prepared, and batch b+1 is started only after batch b's
- *       preparation has finished, so the normals come from the generator in exactly the inline
- *       order (batch by batch, row-major within a batch);
+ *       preparation has finished, so the normals come from the epoch's stream in exactly the
+ *       inline order;
  *   <li>the prefetch never crosses the end of an epoch: the last batch starts no preparation, and
  *       {@link Epoch#close()} waits for any preparation still running (after a stop or a
- *       failure), so the next permutation, {@code rng.getState()} for the snapshot and any later
- *       use of the generator see it untouched by the worker and in the state the inline loop
- *       would leave.
+ *       failure); the background thread never uses the trainer's generator.
  * </ul>
  *
- * <p>Visibility: the generator and the buffers are handed over through {@link Future#get()} and
- * {@link ExecutorService#submit}, which order the worker's writes before the trainer's reads.
+ * <p>Visibility: the epoch's stream and the buffers are handed over through {@link Future#get()}
+ * and {@link ExecutorService#submit}, which order the worker's writes before the trainer's reads.
  * Two buffers alternate: batch b+1 is written into the one batch b-1 used, which is finished (the
  * engine copies its inputs; the batch event clones the row it shows).
  */
 final class BatchInputs implements AutoCloseable {
   private final Dataset train;
   private final TrainingParams params;
+  /** The trainer's generator: it shuffles, and seeds each epoch's noise stream. */
   private final NumpyRandom rng;
   private final ExecutorService worker;
   private final double[][][] buffers;
@@ -64,7 +70,11 @@ final class BatchInputs implements AutoCloseable {
     this.buffers = new double[][][] {new double[rows][nIn], new double[rows][nIn]};
   }
 
-  /** Starts an epoch whose samples come in {@code order} (already drawn from the generator). */
+  /**
+   * Starts an epoch whose samples come in {@code order} (already drawn from the generator). With
+   * training noise, the epoch's noise stream is seeded here from the generator's next 64-bit
+   * word, on the calling thread: the background thread never touches the generator itself.
+   */
   Epoch epoch(int[] order) {
     return new Epoch(order);
   }
@@ -83,8 +93,13 @@ final class BatchInputs implements AutoCloseable {
     private Future<double[][]> next;
     private int nextBatch = -1;
 
+    /** This epoch's standard normals (null without training noise). */
+    private final ZigguratNormal normals;
+
     private Epoch(int[] order) {
       this.order = order;
+      this.normals = params.trainingNoise() == null ? null
+          : new ZigguratNormal(new SplitMix64(rng.nextInt64()));
       this.batches = (order.length + params.batchSize() - 1) / params.batchSize();
       if (worker != null && batches > 0) {
         start(0);
@@ -151,7 +166,7 @@ final class BatchInputs implements AutoCloseable {
       }
     }
 
-    /** Copies batch b's rows into its buffer and adds the noise: the generator's only use here. */
+    /** Copies batch b's rows into its buffer and adds the noise from this epoch's stream. */
     private double[][] prepare(int b) {
       int bs = params.batchSize();
       int from = b * bs;
@@ -164,7 +179,7 @@ final class BatchInputs implements AutoCloseable {
       }
       if (params.trainingNoise() != null) {
         InputNoise.apply(inputs, params.trainingNoise().mean(), params.trainingNoise().stdDev(),
-            rng::fastStandardNormal);
+            normals);
       }
       return inputs;
     }

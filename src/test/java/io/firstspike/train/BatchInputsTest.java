@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstspike.data.Dataset;
 import io.firstspike.data.NumpyRandom;
+import io.firstspike.data.SplitMix64;
+import io.firstspike.data.ZigguratNormal;
 import io.firstspike.train.config.ConfigLoader;
 import io.firstspike.train.config.ExperimentConfig;
 import io.firstspike.train.config.TrainingParams;
@@ -19,13 +21,15 @@ class BatchInputsTest {
 
   /**
    * The first {@code batches} batches of an epoch computed by hand from a fresh generator: the
-   * permutation, then one normal per input time in row-major order, t' = |t + (z sd + mean)|.
+   * permutation, then the seed of the epoch's noise stream (the generator's next 64-bit word),
+   * then one normal per input time in row-major order, t' = |t + (z sd + mean)|.
    */
   private static List<double[][]> handComputed(
       Dataset train, TrainingParams p, NumpyRandom ref, int batches) {
     int[] order = ref.permutation(train.size());
     double mean = p.trainingNoise().mean();
     double sd = p.trainingNoise().stdDev();
+    ZigguratNormal normals = new ZigguratNormal(new SplitMix64(ref.nextInt64()));
     List<double[][]> out = new ArrayList<>();
     for (int b = 0; b < batches; b++) {
       int from = b * p.batchSize();
@@ -35,7 +39,7 @@ class BatchInputsTest {
         double[] row = train.inputTimes()[order[from + s]];
         batch[s] = new double[row.length];
         for (int i = 0; i < row.length; i++) {
-          double z = ref.fastStandardNormal();
+          double z = normals.next();
           batch[s][i] = Math.abs(row[i] + (z * sd + mean));
         }
       }
@@ -69,8 +73,8 @@ class BatchInputsTest {
   }
 
   @Test
-  @DisplayName("closing an epoch after a stop waits for the batch being prefetched, so the"
-      + " generator is exactly one batch ahead and no longer touched")
+  @DisplayName("closing an epoch after a stop waits for the batch being prefetched; the"
+      + " generator is where the epoch's start left it (permutation and noise seed)")
   void stopLeavesGeneratorConsistent() {
     TrainingParams p = CFG.trainingParams();
     Dataset train = Experiments.loadData(CFG).train();
