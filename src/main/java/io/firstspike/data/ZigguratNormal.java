@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * 62,720 per full-MNIST batch. The polar method (two uniforms, a logarithm, a square root and a
  * division per pair, a fifth of the pairs rejected) took about 30 ns per number, and the trainer
  * waited a third of a millisecond per 16x16 batch for it. Here a number costs one 64-bit word and
- * a multiplication in most draws (the wedges and the tail need more in about 1.2% of them):
+ * a multiplication in most draws (the wedges and the tail need more in 1.5% of them):
  * about 7 ns with {@link SplitMix64} words, in a loop of its own on this machine.
  *
  * <p>The method: the area under f(x) = exp(-x^2 / 2), x >= 0, is cut into {@value #LAYERS}
