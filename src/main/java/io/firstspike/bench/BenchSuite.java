@@ -31,6 +31,8 @@ public final class BenchSuite {
 
   private final int threads;
   private final Path dataDir;
+  /** numpy_seed and torch_seed of every benchmark's config, or null for the configs' own. */
+  private final Long seed;
   private final Consumer<String> log;
   private final List<Measurement> results = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
@@ -44,9 +46,27 @@ public final class BenchSuite {
    * @param log progress lines (to stderr in the CLI)
    */
   public BenchSuite(int threads, Path dataDir, Consumer<String> log) {
+    this(threads, dataDir, null, log);
+  }
+
+  /**
+   * @param seed numpy_seed and torch_seed for every benchmark's config (initial weights,
+   *     shuffling, training noise), or null for the configs' own: the training benchmarks time a
+   *     training from scratch, so their cost depends on the network its seeds lead to
+   */
+  public BenchSuite(int threads, Path dataDir, Long seed, Consumer<String> log) {
     this.threads = threads;
     this.dataDir = dataDir;
+    this.seed = seed;
     this.log = log;
+    if (seed != null) {
+      notes.add("seeds: numpy_seed and torch_seed " + seed + " instead of the configs' own");
+    }
+  }
+
+  /** The config with {@link #seed} applied. */
+  private ExperimentConfig seeded(ExperimentConfig cfg) {
+    return seed == null ? cfg : cfg.withSeed(seed);
   }
 
   /** Runs the benchmark {@code only} (a key of {@link #KEYS}) or, if null, all of them. */
@@ -93,7 +113,7 @@ public final class BenchSuite {
    * three warm-up epochs (about half a second) the figure of one build varied by 30% between runs.
    */
   private Measurement yinYang() {
-    ExperimentConfig cfg = BenchConfigs.yinYang();
+    ExperimentConfig cfg = seeded(BenchConfigs.yinYang());
     DataSplits data = Experiments.loadData(cfg);
     int warm = 10;
     int reps = 10;
@@ -109,7 +129,7 @@ public final class BenchSuite {
 
   /** 16x16 MNIST, 256-128-10, batch 50: training batches only, median of 5 epochs after 2. */
   private Measurement mnist16Train() {
-    ExperimentConfig cfg = BenchConfigs.mnist16();
+    ExperimentConfig cfg = seeded(BenchConfigs.mnist16());
     BenchData bd = mnist16Data();
     int warm = 2;
     int reps = 5;
@@ -132,11 +152,11 @@ public final class BenchSuite {
     if (mnist16Trained == null) {
       trained = "a network trained for 3 epochs first";
       log.accept("  (training the 16x16 network for 3 epochs first)");
-      mnist16Trained = TrainerRun.run(BenchConfigs.mnist16(), bd.splits(), threads, 3)
+      mnist16Trained = TrainerRun.run(seeded(BenchConfigs.mnist16()), bd.splits(), threads, 3)
           .state().network;
     }
     Dataset test = bd.splits().test();
-    ExperimentConfig cfg = BenchConfigs.mnist16();
+    ExperimentConfig cfg = seeded(BenchConfigs.mnist16());
     int warm = 3;
     int reps = 7;
     int batch = 50;
@@ -167,7 +187,7 @@ public final class BenchSuite {
    * to a 50,000 + 10,000 epoch by the measured seconds per training and per validation sample.
    */
   private Measurement mnist784() {
-    ExperimentConfig cfg = BenchConfigs.mnist784();
+    ExperimentConfig cfg = seeded(BenchConfigs.mnist784());
     BenchData bd = BenchData.load("mnist", dataDir, 6000, 1000);
     note("mnist784: " + bd.description());
     int warm = 1;

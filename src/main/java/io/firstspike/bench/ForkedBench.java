@@ -31,6 +31,11 @@ public final class ForkedBench {
    * @throws IllegalStateException if the child fails or prints no result for the key
    */
   public static Result run(String key, int threads, Path dataDir) {
+    return run(key, threads, dataDir, null);
+  }
+
+  /** {@link #run(String, int, Path)} with {@code bench --seed seed} (null: the configs' own). */
+  public static Result run(String key, int threads, Path dataDir, Long seed) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -46,6 +51,10 @@ public final class ForkedBench {
     if (dataDir != null) {
       cmd.add("--data-dir");
       cmd.add(dataDir.toString());
+    }
+    if (seed != null) {
+      cmd.add("--seed");
+      cmd.add(seed.toString());
     }
     try {
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -82,10 +91,10 @@ public final class ForkedBench {
 
   /** Runs every key of {@code keys} in its own JVM; peak RSS per key goes to {@code rss}. */
   public static List<Measurement> runAll(List<String> keys, int threads, Path dataDir,
-      Map<String, Double> rss, List<String> notes) {
+      Long seed, Map<String, Double> rss, List<String> notes) {
     List<Measurement> out = new ArrayList<>();
     for (String key : keys) {
-      Result r = run(key, threads, dataDir);
+      Result r = run(key, threads, dataDir, seed);
       out.add(r.measurement());
       rss.merge(key, r.peakRssMb(), Math::max);
       for (String n : r.notes()) {

@@ -45,7 +45,13 @@ final class BenchCommand implements Callable<Integer> {
           + " data/mnist; synthetic digits if neither has them).")
   Path dataDir;
 
-  @Option(names = "--no-single", description = "Skip the repetition on one thread.")
+  @Option(names = "--seed", paramLabel = "S",
+      description = "Use numpy_seed and torch_seed S in every benchmark's config (the training"
+          + " benchmarks train from scratch, so their cost follows the network the seeds lead"
+          + " to; compare builds with several seeds).")
+  Long seed;
+
+    @Option(names = "--no-single", description = "Skip the repetition on one thread.")
   boolean noSingle;
 
   @Option(names = "--jmh", description = "Run the JMH forward+backward benchmarks instead.")
@@ -77,15 +83,16 @@ final class BenchCommand implements Callable<Integer> {
       // one JVM per benchmark and thread count (see ForkedBench)
       rss = new LinkedHashMap<>();
       notes = new ArrayList<>();
-      main = ForkedBench.runAll(BenchSuite.KEYS, n, dataDir, rss, notes);
+      main = ForkedBench.runAll(BenchSuite.KEYS, n, dataDir, seed, rss, notes);
       if (n > 1 && !noSingle) {
-        single = ForkedBench.runAll(BenchSuite.KEYS, 1, dataDir, new LinkedHashMap<>(), notes);
+        single = ForkedBench.runAll(BenchSuite.KEYS, 1, dataDir, seed, new LinkedHashMap<>(),
+            notes);
       }
     } else {
-      BenchSuite all = new BenchSuite(n, dataDir, System.err::println);
+      BenchSuite all = new BenchSuite(n, dataDir, seed, System.err::println);
       main = all.run(only);
       if (n > 1 && !noSingle) {
-        single = new BenchSuite(1, dataDir, System.err::println).run(only);
+        single = new BenchSuite(1, dataDir, seed, System.err::println).run(only);
       }
       rss = all.peakRssByKey();
       notes = all.notes();
@@ -99,6 +106,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.put("peak_rss_mb", peakRss);
     out.put("threads", n);
+    if (seed != null) {
+      out.put("seed", seed);
+    }
     out.put("machine", Machine.describe());
     if (!single.isEmpty()) {
       Map<String, Object> one = new LinkedHashMap<>();

@@ -25,7 +25,7 @@ class BenchCommandTest {
   }
 
   @Test
-  @DisplayName("bench --json --only yin_yang_epoch_seconds prints one JSON object with the keys")
+  @DisplayName("bench --json --only yin_yang_epoch_seconds --seed 7 prints one JSON object with the keys and the seed")
   void jsonHasTheKeys() throws Exception {
     PrintStream old = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -33,7 +33,7 @@ class BenchCommandTest {
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       code = Main.execute("bench", "--json", "--no-single", "--threads", "2", "--only",
-          "yin_yang_epoch_seconds");
+          "yin_yang_epoch_seconds", "--seed", "7");
     } finally {
       System.setOut(old);
     }
@@ -47,5 +47,7 @@ class BenchCommandTest {
     assertThat(json.has("mnist784_epoch_seconds")).as("--only runs one benchmark").isFalse();
     assertThat(json.get("details").get("yin_yang_epoch_seconds").get("check").asText())
         .contains("equal to the slow reference").contains("accuracy");
+    assertThat(json.get("seed").asLong()).isEqualTo(7);
+    assertThat(json.get("data").toString()).contains("numpy_seed and torch_seed 7");
   }
 }
