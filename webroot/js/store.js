@@ -158,9 +158,14 @@ export class RunData {
     this.addBatch(batchPoint(msg));
     if (Array.isArray(msg.silentFraction)) {
       upsert(this.silent, { step: Number(msg.step), fractions: msg.silentFraction }, (x) => x.step);
-      if (this.silent.length > MAX_SILENT_POINTS) {
-        this.silent = this.silent.filter((_, i) => i % 2 === 0 || i >= this.silent.length - 100);
-      }
+      this.thinSilent();
+    }
+  }
+
+  /** Keeps the silent-fraction series short: every other older point, the newest 100 all. */
+  thinSilent() {
+    if (this.silent.length > MAX_SILENT_POINTS) {
+      this.silent = this.silent.filter((_, i) => i % 2 === 0 || i >= this.silent.length - 100);
     }
   }
 
@@ -203,9 +208,7 @@ export class RunData {
       }
       this.received.backfillBatches++;
     }
-    if (this.silent.length > MAX_SILENT_POINTS) {
-      this.silent = this.silent.filter((_, i) => i % 2 === 0 || i >= this.silent.length - 100);
-    }
+    this.thinSilent();
     const a = metrics.activity;
     const f = a && a.firstWeights;
     if (f && Number.isFinite(f.epoch) && (!this.firstWeights || f.epoch < this.firstWeights.epoch)) {
