@@ -142,6 +142,11 @@ public final class RunExecutor implements RunEngine {
     truncateLogs(run, state.epochsDone, fresh);
     int[] lastSnapshot = {state.epochsDone > 0 ? state.epochsDone : -1};
     RunLog log = new RunLog(run, created, epochs, node(), state.epochsDone, firstWeights);
+    if (firstWeights != null) {
+      // until the next epoch the file holds only them: a run stopped again before an epoch
+      // ends must not lose them (the next resume reads them from here)
+      log.writeFirstWeights();
+    }
     SnapshotSink sink =
         (st, out) -> {
           snapshots.save(st, out);
@@ -192,7 +197,7 @@ public final class RunExecutor implements RunEngine {
 
   /**
    * Keeps metrics of epochs <= {@code epochs} and batches of epochs <= {@code epochs}, and drops
-   * activity.json, which may be of a later epoch.
+   * activity.json, which may be of a later epoch (the caller keeps its first weights).
    */
   private static void truncateLogs(RunFolder run, int epochs, boolean fresh) {
     Path metrics = run.dir().resolve(RunFolder.METRICS);
@@ -330,6 +335,15 @@ public final class RunExecutor implements RunEngine {
       pendingEpoch = null;
       pendingBatch = null;
       activityWritten = System.nanoTime();
+    }
+
+    /** activity.json with no epoch or batch yet, only the first epoch's weights. */
+    void writeFirstWeights() {
+      ObjectNode activity = Json.MAPPER.createObjectNode();
+      activity.putNull("epoch");
+      activity.putNull("batch");
+      activity.set("firstWeights", firstWeights);
+      run.writeActivity(activity);
     }
 
     private void status(RunState state, String reason) {

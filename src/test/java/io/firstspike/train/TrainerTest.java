@@ -84,6 +84,32 @@ class TrainerTest {
   }
 
   @Test
+  @DisplayName("a resume stopped before its first epoch ends keeps the first epoch's weights in activity.json")
+  void resumeStoppedEarlyKeepsFirstWeights() throws Exception {
+    RunFolder run = RunExecutor.prepare(new RunStore(tmp), "c.yaml", yinYang(4, 0.005, "[2]"),
+        Overrides.none());
+    StopFlag afterTwo = new StopFlag();
+    new RunExecutor(false).execute(run, 1, e -> {
+      if (e instanceof TrainingEvent.Snapshot s && s.epoch() == 2) {
+        afterTwo.request("test stops after epoch 2");
+      }
+    }, afterTwo);
+    assertThat(run.activity().orElseThrow().path("firstWeights").path("epoch").asInt(-1)).isZero();
+    StopFlag now = new StopFlag();
+    now.request("test stops the resume before any epoch ends");
+    RunOutcome early = new RunExecutor(false).execute(run, 1, TrainingListener.none(), now);
+    assertThat(early.epochsDone()).isEqualTo(2);
+    var activity = run.activity().orElseThrow();
+    assertThat(activity.path("epoch").isNull()).as("no epoch of this session yet").isTrue();
+    assertThat(activity.path("firstWeights").path("epoch").asInt(-1)).isZero();
+    RunOutcome rest = new RunExecutor(false).execute(run, 1, TrainingListener.none(), new StopFlag());
+    assertThat(rest.epochsDone()).isEqualTo(4);
+    activity = run.activity().orElseThrow();
+    assertThat(activity.path("epoch").path("metrics").path("epoch").asInt()).isEqualTo(4);
+    assertThat(activity.path("firstWeights").path("epoch").asInt(-1)).isZero();
+  }
+
+  @Test
   @DisplayName("continuing from epoch 2 to 4 equals an uninterrupted run to epoch 4")
   void continueEqualsUninterrupted() throws Exception {
     RunStore store = new RunStore(tmp);
