@@ -56,6 +56,8 @@ final class RowMajorBackward {
   /** 1 / tau_s when multiplying by it is exact (see LayerKernel), else NaN. */
   private final double invTauSyn;
   private final double tauMem;
+  /** The column walk's terms, for the rare non-finite paths. */
+  private final ColumnWalkTerms terms;
 
   /** Euler spikes without a closed-form derivative, skipped (see LayerKernel#integratorSkips). */
   long integratorSkips;
@@ -93,6 +95,7 @@ final class RowMajorBackward {
     this.tauSyn = tauSyn;
     this.invTauSyn = invTauSyn;
     this.tauMem = tauMem;
+    this.terms = new ColumnWalkTerms(et, tauSyn, invTauSyn);
   }
 
   /** True if a layer of this shape takes the row-major path. */
@@ -202,7 +205,8 @@ final class RowMajorBackward {
       f2j[j] = g2;
       if (!(max < Double.POSITIVE_INFINITY)) {
         if (propagate) {
-          throwFirstPropagated(j, in, w, out, delta, ord, ex1, ex2, base, sample, layer, nOut);
+          terms.throwFirst(j, new ColumnWalkTerms.Sample(in, w, out, delta, ord, ex1, ex2, base,
+              sample, layer, nOut), mj, f1j, f2j);
         }
         throw new ArithmeticException("layer " + layer + ", sample " + sample + ", neuron " + j
             + ": weight gradient is " + max + " (output time " + t + ", error " + d
@@ -268,10 +272,12 @@ final class RowMajorBackward {
       double acc = et ? rowEt(w, grad, row, size, e, ti) : rowDt(w, grad, row, size, e,
           ex2[base + k]);
       if (!Double.isFinite(acc)) {
-        throwFirstPropagated(nOut, in, w, out, delta, ord, ex1, ex2, base, sample, layer, nOut);
+        ColumnWalkTerms.Sample s = new ColumnWalkTerms.Sample(in, w, out, delta, ord, ex1, ex2,
+            base, sample, layer, nOut);
+        terms.throwFirst(nOut, s, mj, f1j, f2j);
         // finite terms whose sum overflowed, or a non-finite weight of an output whose set
         // has ended (times its zero coefficient): the column walk's sum over the set only
-        acc = columnSum(k, i, in, w, out, delta, ex1, ex2, base, nOut);
+        acc = terms.columnSum(k, i, s, mj, f1j, f2j);
       }
       deltaIn[i] = acc;
     }
@@ -364,30 +370,6 @@ final class RowMajorBackward {
   }
 
   /**
-   * Throws for the first non-finite propagated-error term in the column walk's order (outputs
-   * j below {@code limit} ascending, then inputs in time order), if there is one; returns
-   * otherwise (a finite-term sum that overflowed, which the column walk lets through too).
-   */
-  private void throwFirstPropagated(int limit, double[] in, double[] w, double[] out,
-      double[] delta, int[] ord, double[] ex1, double[] ex2, int base, int sample, int layer,
-      int nOut) {
-    for (int j = 0; j < limit; j++) {
-      int m = mj[j];
-      double t = out[j];
-      double d = delta[j];
-      for (int k = 0; k < m; k++) {
-        int i = ord[base + k];
-        double g = propagated(j, k, i, in, w, out, ex1, ex2, base, nOut) * d;
-        if (!Double.isFinite(g)) {
-          throw new ArithmeticException("layer " + layer + ", sample " + sample + ", neuron " + j
-              + ", input " + i + ": propagated error is " + g + " (output time " + t
-              + ", input time " + in[i] + ", error " + d + "); it must be finite");
-        }
-      }
-    }
-  }
-
-  /**
    * Orders the n listed outputs by ascending set length into byLength (ties by list position): a
    * counting sort, the lengths being 1..nIn (a comparison sort of the ~300 hidden neurons of full
    * MNIST cost 10% of the backward pass).
@@ -403,26 +385,6 @@ final class RowMajorBackward {
     for (int q = 0; q < n; q++) {
       byLength[buckets[lm0[q]]++] = q;
     }
-  }
-
-  /** deltaIn[i] of row k exactly as the column walk sums it: causal outputs, ascending j. */
-  private double columnSum(int k, int i, double[] in, double[] w, double[] out, double[] delta,
-      double[] ex1, double[] ex2, int base, int nOut) {
-    double acc = 0.0;
-    for (int j = 0; j < nOut; j++) {
-      if (mj[j] > k) {
-        acc += propagated(j, k, i, in, w, out, ex1, ex2, base, nOut) * delta[j];
-      }
-    }
-    return acc;
-  }
-
-  /** dT_j/dt_i of input i at sorted position k, as the column walk computes it. */
-  private double propagated(int j, int k, int i, double[] in, double[] w, double[] out,
-      double[] ex1, double[] ex2, int base, int nOut) {
-    double wv = w[i * nOut + j];
-    return et ? overTau(f1j[j] * wv * ex1[base + k] * (out[j] - in[i] - tauSyn))
-        : DoubleTime.dTdt(f1j[j], f2j[j], wv, ex1[base + k], ex2[base + k]);
   }
 
   private double overTau(double v) {
