@@ -157,20 +157,25 @@ public final class BenchSuite {
     }
     Dataset test = bd.splits().test();
     ExperimentConfig cfg = seeded(BenchConfigs.mnist16());
-    int warm = 3;
-    int reps = 7;
     int batch = 50;
     List<Double> rates = new ArrayList<>();
     EvaluationPass pass = null;
+    int warm = 0;
     try (NetworkEngine engine =
         new NetworkEngine(mnist16Trained, Experiments.engineOptions(cfg), threads)) {
-      for (int r = 0; r < warm + reps; r++) {
+      // A pass over 2000 images is about 70 ms: 3 warm-up and 7 measured passes were half a
+      // second, too short for the JIT to finish and shorter than a phase of the host's vCPUs.
+      long start = System.nanoTime();
+      while (warm < MIN_INFERENCE_WARM_UP || Timing.since(start) < JIT_WARM_UP_SECONDS) {
+        pass = EvaluationPass.run(engine, Experiments.loss(cfg), test, batch);
+        warm++;
+      }
+      long measured = System.nanoTime();
+      while (rates.size() < MIN_INFERENCE_PASSES
+          || Timing.since(measured) < INFERENCE_MEASURE_SECONDS) {
         long t0 = System.nanoTime();
         pass = EvaluationPass.run(engine, Experiments.loss(cfg), test, batch);
-        double s = Timing.since(t0);
-        if (r >= warm) {
-          rates.add(test.size() / s);
-        }
+        rates.add(test.size() / Timing.since(t0));
       }
     }
     String check = ForwardCheck.verify(mnist16Trained, test.inputTimes(), 10, threads) + "; "
@@ -178,7 +183,10 @@ public final class BenchSuite {
     return new Measurement("mnist16_inference_images_per_s", Timing.median(rates), "images/s",
         threads, "EvaluationPass (forward, class selection, loss) over " + test.size()
             + " test images in batches of " + batch + " with " + trained + ", median of "
-            + reps + " passes after " + warm + "; data: "
+            + rates.size() + " passes (at least " + MIN_INFERENCE_PASSES + " and "
+            + INFERENCE_MEASURE_SECONDS + " s) after " + warm + " warm-up passes (at least "
+            + MIN_INFERENCE_WARM_UP + " and " + JIT_WARM_UP_SECONDS
+            + " s, to warm up the JIT); data: "
             + bd.description(), check);
   }
 
@@ -222,6 +230,15 @@ public final class BenchSuite {
    * run and discarded until this many seconds have passed: see {@link TrainerRun#warmUp}.
    */
   static final double JIT_WARM_UP_SECONDS = 10;
+
+  /** Inference: warm-up passes (at least this many, and {@link #JIT_WARM_UP_SECONDS}). */
+  static final int MIN_INFERENCE_WARM_UP = 3;
+
+  /** Inference: measured passes, at least this many ... */
+  static final int MIN_INFERENCE_PASSES = 7;
+
+  /** ... and for at least this many seconds (a pass is about 70 ms). */
+  static final double INFERENCE_MEASURE_SECONDS = 3;
 
   private static String jitNote(int runs) {
     return ", after " + runs + " discarded identical run(s) of at least " + JIT_WARM_UP_SECONDS
