@@ -8,17 +8,24 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-/** Runs {@link JmhBenchmarks} in a forked JVM (from the fat jar or any classpath holding it). */
+/** Runs {@link JmhBenchmarks} in forked JVMs (from the fat jar or any classpath holding it). */
 public final class JmhLauncher {
   private JmhLauncher() {}
 
-  /** One fork, 3 warm-up and 5 measured iterations of 2 s, on 1 and {@code threads} threads. */
+  static final int FORKS = 3;
+
+  /**
+   * Three forks, each with 3 warm-up and 5 measured iterations of 2 s, on 1 and {@code threads}
+   * threads. Three forks, not one: on a shared host a whole fork can sit in a slow or a fast
+   * phase (Yin-Yang on two threads: forks near 88,000 and near 125,000 samples/s), so one fork's
+   * figure says more about the moment than about the code.
+   */
   public static Collection<RunResult> run(int threads) {
     Options opt = new OptionsBuilder()
         .include(JmhBenchmarks.class.getName() + "\\.")
         .param("threads", threads == 1 ? new String[] {"1"}
             : new String[] {"1", Integer.toString(threads)})
-        .forks(1)
+        .forks(FORKS)
         .warmupIterations(3)
         .warmupTime(TimeValue.seconds(2))
         .measurementIterations(5)
