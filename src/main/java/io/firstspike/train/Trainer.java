@@ -5,6 +5,7 @@ import io.firstspike.core.network.ForwardResult;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.core.optim.Optimizer;
+import io.firstspike.core.optim.RangeRunner;
 import io.firstspike.core.optim.WeightBumper;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.Dataset;
@@ -157,8 +158,12 @@ public final class Trainer implements AutoCloseable {
    */
   private EpochRun trainEpoch(int epoch, TrainingListener listener, StopFlag stop) {
     int[] order = rng.permutation(data.train().size());
+    Optimizer opt = setup.optimizer();
+    opt.setRanges(engine::runParts); // the optimizer step on the engine's threads
     try (BatchInputs.Epoch inputsOf = batchInputs.epoch(order)) {
       return trainBatches(epoch, inputsOf, order, listener, stop);
+    } finally {
+      opt.setRanges(RangeRunner.SERIAL); // the engine may be closed before the optimizer's next use
     }
   }
 
@@ -222,7 +227,7 @@ public final class Trainer implements AutoCloseable {
         } catch (ArithmeticException e) {
           throw new TrainingDivergedException(epoch, b, e.getMessage());
         }
-        opt.step(weights, grads, engine::runParts);
+        opt.step(weights, grads);
         checkWeights(epoch, b);
         run.lossSum += batchLoss;
         run.lossBatches++;

@@ -46,7 +46,7 @@ public final class Adam implements Optimizer {
   }
 
   /**
-   * Weights from which {@link #step(double[][], double[][], RangeRunner)} cuts the update: 16x16
+   * Weights from which {@link #step} cuts the update (see {@link #setRanges}): 16x16
    * MNIST's 34,000 (57 us serial, 32 us in parts on two polling engine threads) but not
    * Yin-Yang's 963.
    */
@@ -55,9 +55,15 @@ public final class Adam implements Optimizer {
   /** Parts of a parallel update (a few per thread). */
   private static final int PARTS = 8;
 
+  /** Where the parts of a step run (see {@link #setRanges}). */
+  private RangeRunner ranges = RangeRunner.SERIAL;
+
   @Override
-  public void step(double[][] params, double[][] grads) {
-    step(params, grads, RangeRunner.SERIAL);
+  public void setRanges(RangeRunner ranges) {
+    if (ranges == null) {
+      throw new IllegalArgumentException("adam: ranges must be a RangeRunner (SERIAL for none)");
+    }
+    this.ranges = ranges;
   }
 
   /**
@@ -66,7 +72,8 @@ public final class Adam implements Optimizer {
    * weights, a square root and a division each) the serial step kept one core waiting.
    */
   @Override
-  public void step(double[][] params, double[][] grads, RangeRunner ranges) {
+  public void step(double[][] params, double[][] grads) {
+    RangeRunner ranges = this.ranges;
     Optimizer.checkShapes(params, grads);
     if (m == null) {
       m = zerosLike(params);

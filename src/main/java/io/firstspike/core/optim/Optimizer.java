@@ -21,13 +21,12 @@ public interface Optimizer {
   void step(double[][] params, double[][] grads);
 
   /**
-   * {@link #step(double[][], double[][])} with the element-wise update cut into parts that
-   * {@code ranges} may run in parallel: the same bits as the serial step. Optimizers whose step
-   * is cheap keep the serial one.
+   * From now on, {@link #step} may cut its element-wise update into parts that {@code ranges}
+   * runs, possibly in parallel (a training loop hands in its engine's threads): the same bits as
+   * the serial step. {@link RangeRunner#SERIAL} (the initial runner) makes it serial again.
+   * Optimizers whose step is cheap ignore it.
    */
-  default void step(double[][] params, double[][] grads, RangeRunner ranges) {
-    step(params, grads);
-  }
+  default void setRanges(RangeRunner ranges) {}
 
   double learningRate();
 

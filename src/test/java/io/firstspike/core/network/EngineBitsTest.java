@@ -125,7 +125,8 @@ class EngineBitsTest {
         double[][] grads = engine.backward(fwd, delta);
         digest.add(grads);
         engine.recycle(fwd);
-        adam.step(weightsOf(net), grads, engine::runParts);
+        adam.setRanges(engine::runParts);
+        adam.step(weightsOf(net), grads);
         digest.add(weightsOf(net));
         double[][] inference = engine.labelTimes(inputs(rnd, 5, c.nIn, c.tieShare,
             c.silentShare));

@@ -148,7 +148,8 @@ class AdamTest {
     for (int step = 0; step < 3; step++) {
       double[][] g = randomLike(rnd, 90_001, 37_003, 5);
       serial.step(serialW, g);
-      parallel.step(parallelW, g, threads);
+      parallel.setRanges(threads);
+      parallel.step(parallelW, g);
     }
     assertThat(seen).hasSizeGreaterThan(3);
     for (int l = 0; l < serialW.length; l++) {
