@@ -74,6 +74,10 @@ final class BlockedEt {
     double[] sb = k.s2;
     double[] na = k.s1n;
     double[] nb = k.s2n;
+    if (PathCounts.ON) {
+      PathCounts.hit(nAct * BLOCK_SPARSE_BELOW >= nOut ? PathCounts.Path.BLOCK_DENSE
+          : PathCounts.Path.BLOCK_SPARSE);
+    }
     if (nAct * BLOCK_SPARSE_BELOW >= nOut) {
       double[] bnd = bound;
       double[] alv = alive;
@@ -317,6 +321,9 @@ final class BlockedEt {
     double[] e2 = k.e2;
     double screenLevel = k.screenLevel;
     double level = screenLevel;
+    if (PathCounts.ON) {
+      PathCounts.hit(PathCounts.Path.BLOCK_WALK_ON);
+    }
     for (p++; p < k1; p++) {
       double wv = rows[order[p]][j];
       a = a + wv * e1[p];

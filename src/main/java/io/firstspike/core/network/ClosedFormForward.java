@@ -43,7 +43,8 @@ final class ClosedFormForward implements LayerPass.Forward {
 
   /**
    * The per-prefix walk with blocks of {@link PassPolicy#BLOCK} prefixes ({@link BlockedEt}),
-   * et, from {@link PassPolicy#BLOCK_FROM} finite inputs on; needs row copies.
+   * et, from {@link PassPolicy#BLOCK_FROM} finite inputs on; needs row copies, which layers of
+   * at least {@link PassPolicy#ROW_COPIES_FROM} weights get.
    */
   static final ClosedFormForward BLOCKED = new ClosedFormForward("blocked", true, false, true);
 
@@ -79,7 +80,8 @@ final class ClosedFormForward implements LayerPass.Forward {
   public boolean supports(LayerSpec spec) {
     return spec.euler() == null && spec.release2021Shared()
         && (spec.variant() == Variant.ET || !(blocks || narrow))
-        && (!narrow || spec.neurons() <= PassPolicy.NARROW_MAX_WIDTH);
+        && (!narrow || spec.neurons() <= PassPolicy.NARROW_MAX_WIDTH)
+        && (!blocks || narrow || spec.weights() >= PassPolicy.ROW_COPIES_FROM);
   }
 
   @Override
@@ -126,6 +128,9 @@ final class ClosedFormForward implements LayerPass.Forward {
     }
     boolean screened = s.screenLevel > Double.NEGATIVE_INFINITY;
     if (narrow && et && nOut <= PassPolicy.NARROW_MAX_WIDTH && groupStart == nFin && screened) {
+      if (PathCounts.ON) {
+        PathCounts.hit(PathCounts.Path.NARROW_WALK);
+      }
       NarrowEt.forward(s, w, nFin, out, cache, sample, nOut);
       return;
     }
@@ -151,6 +156,9 @@ final class ClosedFormForward implements LayerPass.Forward {
       double ek = e1[k];
       double fk = e2[k];
       if (k == groupStart) {
+        if (PathCounts.ON) {
+          PathCounts.hit(PathCounts.Path.FINAL_GROUP);
+        }
         s.addFinalGroup(w, rows, columnSums, k, nFin, nIn, nOut, nAct);
         k = nFin - 1;
         nAct = et ? PrefixSteps.screenEt(s, k, true, nAct, out, cache, sample, nOut)
@@ -164,6 +172,10 @@ final class ClosedFormForward implements LayerPass.Forward {
       }
       boolean last = k + 1 == nFin;
       if (et && !last && ts[k + 1] != ts[k] && screened) {
+        if (PathCounts.ON) {
+          PathCounts.hit(nAct * PassPolicy.SPARSE_BELOW >= nOut
+              ? PathCounts.Path.PREFIX_BOUND_DENSE : PathCounts.Path.PREFIX_BOUND_SPARSE);
+        }
         nAct = nAct * PassPolicy.SPARSE_BELOW >= nOut
             ? PrefixSteps.sumsAndBoundEt(s, rows != null ? rows[order[k]] : w,
                 rows != null ? 0 : row, ek, fk, k, nAct, out, cache, sample, nOut)
@@ -173,6 +185,10 @@ final class ClosedFormForward implements LayerPass.Forward {
       }
       double[] s1 = s.s1;
       double[] s2 = s.s2;
+      if (PathCounts.ON) {
+        PathCounts.hit(nAct * PassPolicy.SPARSE_BELOW >= nOut ? PathCounts.Path.SUMS_DENSE
+            : PathCounts.Path.SUMS_SPARSE);
+      }
       if (nAct * PassPolicy.SPARSE_BELOW >= nOut) {
         // All neurons, fired or not: a contiguous loop the JIT vectorizes, cheaper than the
         // indirect one over the active neurons (fired neurons' sums are never read again).

@@ -45,6 +45,9 @@ final class ColumnBackward {
     if (dws.length < nIn) {
       dws = new double[nIn];
     }
+    if (PathCounts.ON) {
+      PathCounts.hit(PathCounts.Path.COLUMN_WALK);
+    }
     int base = sample * nIn;
     int nFin = cache.nFinite[sample];
     int[] ord = cache.order;

@@ -174,6 +174,10 @@ final class DeferredRows {
           System.arraycopy(grad, row, a, 0, nOut);
           any = true;
         }
+        if (PathCounts.ON) {
+          PathCounts.hit(dense[s] && c * PassPolicy.DEFERRED_DENSE_FROM >= nOut
+              ? PathCounts.Path.DEFERRED_ROW_DENSE : PathCounts.Path.DEFERRED_ROW_LIST);
+        }
         if (dense[s] && c * PassPolicy.DEFERRED_DENSE_FROM >= nOut) {
           rowEtDense(a, denseF1[s], denseT[s], denseD[s], nOut, e1[s][i], tin[s][i]);
         } else if (et) {

@@ -32,6 +32,11 @@ final class EulerForward implements LayerPass.Forward {
     return "euler";
   }
 
+  @Override
+  public String toString() {
+    return "euler " + grid;
+  }
+
   /** The 2021 model's layers (et or dt: the scheme uses tau_s only) with this Euler grid. */
   @Override
   public boolean supports(LayerSpec spec) {

@@ -165,6 +165,9 @@ final class PrefixSteps {
     double emk1 = last ? 0.0 : ks.em[k + 1];
     double xk1 = last ? 0.0 : ks.xy[k + 1];
     double xm1k1 = last ? Double.POSITIVE_INFINITY : ks.xm1[k + 1];
+    if (PathCounts.ON) {
+      PathCounts.hit(PathCounts.Path.SCREEN_ET);
+    }
     int nCand = 0;
     for (int q = 0; q < nAct; q++) {
       int j = ks.act[q];
@@ -186,6 +189,9 @@ final class PrefixSteps {
     double level = ks.screenLevel;
     double yk = ks.xy[k];
     double yk1 = last ? 0.0 : ks.xy[k + 1];
+    if (PathCounts.ON) {
+      PathCounts.hit(PathCounts.Path.SCREEN_DT);
+    }
     for (int q = 0; q < nAct; ) {
       int j = ks.act[q];
       double a1t = ks.s1[j] + DoubleTime.EPS;

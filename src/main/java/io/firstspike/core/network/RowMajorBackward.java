@@ -99,6 +99,9 @@ final class RowMajorBackward {
       Arrays.fill(deltaIn, 0, nIn, 0.0);
     }
     int n = collect(in, w, out, delta, cache, sample, layer, maxDwNorm, deltaIn != null);
+    if (PathCounts.ON) {
+      PathCounts.hit(PathCounts.Path.ROW_WALK);
+    }
     if (n == 0) {
       return;
     }
@@ -241,6 +244,9 @@ final class RowMajorBackward {
         dead++;
       }
       if (2 * dead > size) {
+        if (PathCounts.ON) {
+          PathCounts.hit(PathCounts.Path.ROW_COMPACT);
+        }
         size = compact(size, k);
         dead = 0;
       }
