@@ -17,12 +17,4 @@ package io.firstspike.core.network;
  * @param maxDwNorm the backward pass's clipping bound, +Infinity = none
  */
 public record LayerBatch(int index, double[] weights, PreparedWeights prepared, double[][] in,
-    double[][] out, LayerCache cache, double[][] inExp, double[][] outExp, double maxDwNorm) {
-
-  /** A layer call without cache, prepared weights, exp factors or clipping (tests, tools). */
-  public static LayerBatch of(double[] weights, double[][] in, double[][] out) {
-    return new LayerBatch(0, weights, null, in, out, null, null, null,
-        Double.POSITIVE_INFINITY);
-  }
-
-}
+    double[][] out, LayerCache cache, double[][] inExp, double[][] outExp, double maxDwNorm) {}

@@ -37,8 +37,8 @@ final class PrefixSteps {
    *
    * @return the new number of active neurons
    */
-  static int sumsAndBoundEt(LayerScratch ks, double[] w, int row, double ek, double fk, int k, int nAct,
-      double[] out, LayerCache cache, int sample, int nOut) {
+  static int sumsAndBoundEt(LayerScratch ks, double[] w, int row, double ek, double fk, int k,
+      int nAct, double[] out, LayerCache cache, int sample, int nOut) {
     double half = 0.5 * ks.em[k];
     double xs = ks.xy[k] + ks.xy[k + 1];
     double dx = ks.xy[k + 1] - ks.xy[k];
@@ -111,8 +111,8 @@ final class PrefixSteps {
    * {@link #sumsAndBoundEt} for few active neurons: the same sums and bound, over the active
    * list only, with the bound tested inline.
    */
-  static int sparseSumsAndBoundEt(LayerScratch ks, double[] w, int row, double ek, double fk, int k, int nAct,
-      double[] out, LayerCache cache, int sample, int nOut) {
+  static int sparseSumsAndBoundEt(LayerScratch ks, double[] w, int row, double ek, double fk, int k,
+      int nAct, double[] out, LayerCache cache, int sample, int nOut) {
     double half = 0.5 * ks.em[k];
     double xs = ks.xy[k] + ks.xy[k + 1];
     double dx = ks.xy[k + 1] - ks.xy[k];
@@ -124,7 +124,8 @@ final class PrefixSteps {
       double b = ks.s2[j] + wv * fk;
       ks.s1[j] = a;
       ks.s2[j] = b;
-      if (half * (a * xs + Math.abs(a) * dx - 2.0 * b) >= boundLevel && screenAndTestEt(ks, j, k, out,
+      if (half * (a * xs + Math.abs(a) * dx - 2.0 * b) >= boundLevel
+          && screenAndTestEt(ks, j, k, out,
           cache, sample, nOut)) {
         nAct = ks.deactivate(j, nAct); // the last active neuron moved to q: visit q again
       } else {
@@ -146,8 +147,8 @@ final class PrefixSteps {
   }
 
   /** The exact screen of {@link #screenEt} for one neuron at an inner prefix, then the candidate. */
-  static boolean screenAndTestEt(LayerScratch ks, int j, int k, double[] out, LayerCache cache, int sample,
-      int nOut) {
+  static boolean screenAndTestEt(LayerScratch ks, int j, int k, double[] out, LayerCache cache,
+      int sample, int nOut) {
     return !screenedEt(ks, ks.s1[j], ks.s2[j], k, ks.screenLevel)
         && candidateEt(ks, j, k, false, out, cache, sample, nOut);
   }
@@ -156,8 +157,8 @@ final class PrefixSteps {
    * Runs the et screen over the active neurons at prefix k and tests the candidates that pass;
    * returns the new number of active neurons (fired ones are swapped out of the list).
    */
-  static int screenEt(LayerScratch ks, int k, boolean last, int nAct, double[] out, LayerCache cache, int sample,
-      int nOut) {
+  static int screenEt(LayerScratch ks, int k, boolean last, int nAct, double[] out,
+      LayerCache cache, int sample, int nOut) {
     double level = ks.screenLevel;
     double emk = ks.em[k];
     double xk = ks.xy[k];
@@ -184,8 +185,8 @@ final class PrefixSteps {
   }
 
   /** The dt counterpart of {@link #screenEt}, in y = exp(-t / tau_m). */
-  static int screenDt(LayerScratch ks, int k, boolean last, int nAct, double[] out, LayerCache cache, int sample,
-      int nOut) {
+  static int screenDt(LayerScratch ks, int k, boolean last, int nAct, double[] out,
+      LayerCache cache, int sample, int nOut) {
     double level = ks.screenLevel;
     double yk = ks.xy[k];
     double yk1 = last ? 0.0 : ks.xy[k + 1];
@@ -210,13 +211,14 @@ final class PrefixSteps {
   }
 
   /** Evaluates the et candidate of neuron j for the set of the first k+1 sorted inputs. */
-  static boolean candidateEt(LayerScratch ks, int j, int k, boolean last, double[] out, LayerCache cache, int sample, int nOut) {
+  static boolean candidateEt(LayerScratch ks, int j, int k, boolean last, double[] out,
+      LayerCache cache, int sample, int nOut) {
     return candidateEt(ks, j, k, last, ks.s1[j], ks.s2[j], out, cache, sample, nOut);
   }
 
   /** {@link #candidateEt} with the set's sums given. */
-  static boolean candidateEt(LayerScratch ks, int j, int k, boolean last, double a, double b, double[] out,
-      LayerCache cache, int sample, int nOut) {
+  static boolean candidateEt(LayerScratch ks, int j, int k, boolean last, double a, double b,
+      double[] out, LayerCache cache, int sample, int nOut) {
     double lw = LambertW.w0(EqualTime.lambertArgument(a, b, ks.c));
     double t = EqualTime.time(a, b, lw, ks.tauSyn);
     if (t >= ks.ts[k] && (last || t <= ks.ts[k + 1])) {
@@ -227,7 +229,8 @@ final class PrefixSteps {
   }
 
   /** Evaluates the dt candidate of neuron j for the set of the first k+1 sorted inputs. */
-  static boolean candidateDt(LayerScratch ks, int j, int k, boolean last, double[] out, LayerCache cache, int sample, int nOut) {
+  static boolean candidateDt(LayerScratch ks, int j, int k, boolean last, double[] out,
+      LayerCache cache, int sample, int nOut) {
     double a1 = ks.s1[j];
     double a2 = ks.s2[j];
     double t = DoubleTime.spikeTime(a1, a2, ks.c, ks.tauSyn);
