@@ -4,6 +4,7 @@
 #   scripts/bench-ab.sh A.jar B.jar [rounds=2] [out-dir=/tmp/bench-ab] [extra bench args...]
 # Each run is `java -jar JAR bench --json --no-single` (one JVM per benchmark, all cores);
 # the JSON of each run goes to OUT/<round>-<A|B>.json, and a summary table to stdout.
+# Run it from a worktree: the benchmarks read the MNIST subset from ../shared/data/mnist-subset.
 set -euo pipefail
 a=${1:?jar A}; b=${2:?jar B}; rounds=${3:-2}; out=${4:-/tmp/bench-ab}
 shift $(( $# < 4 ? $# : 4 ))
