@@ -7,7 +7,9 @@ import io.firstspike.core.neuron.Variant;
  * those choices, whether it picks a pass for a layer's shape or a loop inside a pass for the
  * state of a sample. {@link #FASTEST} is the engine's default; {@link #REFERENCE} runs the
  * readable {@link ReferencePass} everywhere. A spec that no fast pass supports (DelGrad's
- * per-synapse times, threshold noise, other EPS rules) gets the reference pass under either.
+ * per-synapse times, threshold noise, its EPS rule) goes to the reference pass under either;
+ * today's adapter runs only the 2021 model on shared times, so the engine rejects such a spec
+ * with a message that names it, until a {@link LayerBatch} carries what those layers need.
  *
  * <p>The thresholds were measured on this project's 2-vCPU machine (docs/BENCHMARKS.md). None of
  * them changes a result: the passes and loops they choose between give the same bits

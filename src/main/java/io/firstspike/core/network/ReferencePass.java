@@ -6,10 +6,11 @@ import java.util.Arrays;
 
 /**
  * {@link ReferenceNeuronPass}, the readable definition of a layer, as a {@link LayerPass}: the
- * forward and backward pass of one sample, for every closed-form layer (any EPS rule; threshold
- * noise and per-synapse times are the reference pass's too, but a {@link LayerBatch} carries
- * neither yet, so this adapter runs nominal thresholds on shared times). It ignores the cache and
- * the prepared weights and allocates per call: for checks, not for speed. Output exp factors, if
+ * forward and backward pass of one sample, for every closed-form layer of the 2021 model, et or
+ * dt. (The reference pass also has DelGrad's EPS rule, threshold noise and per-synapse times, but
+ * a {@link LayerBatch} carries none of them yet, so this adapter runs the 2021 rule, nominal
+ * thresholds and shared times, and says so in {@link #supports}.) It ignores the cache and the
+ * prepared weights and allocates per call: for checks, not for speed. Output exp factors, if
  * asked for, are Math.exp(T / tau_s).
  */
 final class ReferencePass implements LayerPass.Forward, LayerPass.Backward {
@@ -22,10 +23,10 @@ final class ReferencePass implements LayerPass.Forward, LayerPass.Backward {
     return "reference";
   }
 
-  /** Every closed-form layer on shared input times (see the class comment). */
+  /** Every closed-form layer of the 2021 model on shared input times (see the class comment). */
   @Override
   public boolean supports(LayerSpec spec) {
-    return spec.euler() == null && !spec.perSynapseTimes() && !spec.thresholdNoise();
+    return spec.euler() == null && spec.release2021Shared();
   }
 
   private static ReferenceNeuronPass pass(LayerScratch s) {
