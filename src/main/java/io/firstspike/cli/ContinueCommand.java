@@ -3,11 +3,13 @@ package io.firstspike.cli;
 import io.firstspike.runs.RunExecutor;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOutcome;
+import io.firstspike.runs.RunOwner;
 import io.firstspike.train.StopFlag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +42,21 @@ final class ContinueCommand implements Callable<Integer> {
     if (!Files.isDirectory(folder) || !run.isRun()) {
       throw new UserError(folder + " is not a FirstSpike run folder (it needs config.yaml and"
           + " status.json)");
+    }
+    Optional<Long> owner = RunOwner.otherLiveOwner(run);
+    if (owner.isPresent()) {
+      throw new UserError("run " + folder + " is being trained by process " + owner.get()
+          + " on this host; stop that training first (Ctrl-C in its terminal, or Stop in the"
+          + " workbench)");
+    }
+    // a run whose trainer was killed still says running: it is interrupted, and continues here
+    run.status().filter(st -> RunOwner.effective(run, st) != st)
+        .ifPresent(st -> System.err.println("note: " + RunOwner.effective(run, st).reason()));
+    List<String> warnings = new ArrayList<>(run.warnings());
+    run.metricsLog().warning(RunFolder.METRICS).ifPresent(warnings::add);
+    run.batchesLog().warning(RunFolder.BATCHES).ifPresent(warnings::add);
+    for (String w : warnings) {
+      System.err.println("warning: " + w);
     }
     if (!run.snapshotEpochs().contains(epoch)) {
       throw new UserError("no snapshot of epoch " + epoch + " in " + folder + "; snapshots: "

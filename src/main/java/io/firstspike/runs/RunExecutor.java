@@ -33,6 +33,8 @@ import java.util.List;
  * end as {@link RunState#FAILED} with a reason; they are never thrown.
  */
 public final class RunExecutor implements RunEngine {
+  private static final System.Logger LOG = System.getLogger(RunExecutor.class.getName());
+
   private final boolean checkpointEveryEpoch;
 
   /**
@@ -96,6 +98,30 @@ public final class RunExecutor implements RunEngine {
       int threads,
       TrainingListener listener,
       StopFlag stop) {
+    // What interrupted writes of an earlier session left; never while another process writes
+    boolean alone = RunOwner.noOtherLiveOwner(run);
+    RunOwner.claim(run); // from the start: a process killed while loading is seen as ended too
+    try {
+      if (alone) {
+        List<String> removed = run.removeLeftoverTempFiles();
+        if (!removed.isEmpty()) {
+          LOG.log(System.Logger.Level.INFO, "run " + run.id() + ": removed leftovers of interrupted writes: " + removed);
+        }
+      }
+      return executeClaimed(run, fromEpoch, extraSnapshots, preloaded, threads, listener, stop);
+    } finally {
+      RunOwner.release(run); // done already on the normal path (before the last state event)
+    }
+  }
+
+  private RunOutcome executeClaimed(
+      RunFolder run,
+      int fromEpoch,
+      List<Integer> extraSnapshots,
+      DataSplits preloaded,
+      int threads,
+      TrainingListener listener,
+      StopFlag stop) {
     RunStatus initial = run.status().orElse(null);
     String created = initial == null ? Instant.now().toString() : initial.createdAt();
     ExperimentConfig cfg;
@@ -119,7 +145,7 @@ public final class RunExecutor implements RunEngine {
     if (fromEpoch >= 0) {
       if (!available.contains(fromEpoch)) {
         return fail(run, created, 0, epochs,
-            "no snapshot of epoch " + fromEpoch + " in " + run.dir() + "; snapshots: " + available,
+            "no snapshot of epoch " + fromEpoch + " in run " + run.id() + "; snapshots: " + available,
             listener);
       }
       state = snapshots.load(fromEpoch);
@@ -155,7 +181,6 @@ public final class RunExecutor implements RunEngine {
         };
     TrainingListener all = log.andThen(listener);
     TrainingResult result;
-    RunOwner.claim(run);
     StopRequest.clear(run); // a request left from an earlier session does not stop this one
     Thread stopWatch = StopRequest.watch(run, stop);
     try (Trainer trainer =
@@ -171,7 +196,7 @@ public final class RunExecutor implements RunEngine {
       log.writeActivity(); // the last epoch's, if the throttle held it back
     } catch (UncheckedIOException e) {
       // a page then shows an earlier epoch's raster; the status below matters more
-      System.getLogger(RunExecutor.class.getName()).log(System.Logger.Level.WARNING,
+      LOG.log(System.Logger.Level.WARNING,
           "cannot write activity.json of " + run.dir() + ": " + e.getMessage());
     }
     RunState end = result.state();
@@ -196,36 +221,22 @@ public final class RunExecutor implements RunEngine {
   }
 
   /**
-   * Keeps metrics of epochs <= {@code epochs} and batches of epochs <= {@code epochs}, and drops
-   * activity.json, which may be of a later epoch (the caller keeps its first weights).
+   * Rewinds the logs to {@code epochs} ({@link RunFolder#keepLogsUpTo}: lines that cannot be read
+   * are moved aside, never deleted) and drops activity.json, which may be of a later epoch (the
+   * caller keeps its first weights). A fresh start keeps no epoch.
    */
   private static void truncateLogs(RunFolder run, int epochs, boolean fresh) {
-    Path metrics = run.dir().resolve(RunFolder.METRICS);
-    Path batches = run.dir().resolve(RunFolder.BATCHES);
     try {
       // the newest epoch's activity is rewritten at the next epoch's end
       Files.deleteIfExists(run.dir().resolve(RunFolder.ACTIVITY));
-      if (fresh) {
-        Files.deleteIfExists(metrics);
-        Files.deleteIfExists(batches);
-        return;
-      }
-      StringBuilder m = new StringBuilder();
-      for (var e : run.metrics()) {
-        if (e.epoch() <= epochs) {
-          m.append(Json.MAPPER.valueToTree(e).toString()).append('\n');
-        }
-      }
-      RunFolder.writeAtomically(metrics, m.toString());
-      StringBuilder b = new StringBuilder();
-      for (var line : run.batches()) {
-        if (line.path("epoch").asInt() <= epochs) {
-          b.append(line.toString()).append('\n');
-        }
-      }
-      RunFolder.writeAtomically(batches, b.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    int moved = run.keepLogsUpTo(fresh ? -1 : epochs);
+    if (moved > 0) {
+      LOG.log(System.Logger.Level.WARNING, "run " + run.id() + ": " + moved + " unreadable log line"
+          + (moved == 1 ? "" : "s") + " moved to " + RunFolder.METRICS + JsonLines.DAMAGED_SUFFIX
+          + " / " + RunFolder.BATCHES + JsonLines.DAMAGED_SUFFIX + " (kept, not read)");
     }
   }
 
