@@ -31,6 +31,9 @@ public final class HttpVerticle extends VerticleBase {
   static final long PING_TIMEOUT_MILLIS = 15_000;
   /** Largest accepted request body: 1 MiB, larger ones get 413. */
   public static final long MAX_BODY_BYTES = 1L << 20;
+  /** Range of the metrics endpoint's {@code points}: the decimated batch lines in one answer. */
+  static final int MIN_POINTS = 10;
+  static final int MAX_POINTS = 100_000;
   private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(60_000);
 
   private final BrowserBridge bridge = new BrowserBridge();
@@ -68,7 +71,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/configs/:name").handler(this::getConfigHandler);
     router.post("/api/runs").handler(this::createRunHandler);
     router.get("/api/runs").handler(ctx -> ask(ctx, Addresses.CMD_LIST, new JsonObject(), 200));
-    router.get("/api/runs/:id").handler(ctx -> withId(ctx, Addresses.CMD_GET, new JsonObject()));
+    router.get("/api/runs/:id").handler(this::getRunHandler);
     router.get("/api/runs/:id/metrics").handler(this::metricsHandler);
     router.post("/api/runs/:id/stop").handler(ctx -> withId(ctx, Addresses.CMD_STOP, new JsonObject()));
     router.post("/api/runs/:id/resume").handler(ctx -> withId(ctx, Addresses.CMD_RESUME, new JsonObject()));
@@ -108,11 +111,25 @@ public final class HttpVerticle extends VerticleBase {
     ask(ctx, Addresses.CMD_CREATE, body, 201);
   }
 
+  /**
+   * Any name {@code GET /api/runs} lists can be fetched, run id or not (a folder whose name is no
+   * run id is a damaged run, and its summary says why); only names that are no plain folder name
+   * are a 400.
+   */
+  private void getRunHandler(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!RunMessages.isPlainName(id)) {
+      HttpErrors.send(ctx, 400, "invalid run id '" + id + "': expected a folder name of the runs folder");
+      return;
+    }
+    ask(ctx, Addresses.CMD_GET, new JsonObject().put("id", id), 200);
+  }
+
   private void metricsHandler(RoutingContext ctx) {
     JsonObject q = new JsonObject();
     try {
-      q.put("since", longParam(ctx, "since", -1, -1));
-      q.put("points", (int) longParam(ctx, "points", 2000, 10));
+      q.put("since", longParam(ctx, "since", -1, -1, Long.MAX_VALUE));
+      q.put("points", (int) longParam(ctx, "points", 2000, MIN_POINTS, MAX_POINTS));
       Boolean activity = boolParam(ctx, "activity");
       if (activity != null) {
         q.put("activity", activity);
@@ -138,7 +155,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     vertx.executeBlocking(() -> configs.read(name), false).onSuccess(text -> {
       if (text.isEmpty()) {
-        HttpErrors.send(ctx, 404, "no config '" + name + "' in " + configs.dir());
+        HttpErrors.send(ctx, 404, "no config '" + name + "'; GET /api/configs lists them");
       } else {
         ctx.json(new JsonObject().put("name", name).put("yaml", text.get()));
       }
@@ -161,7 +178,7 @@ public final class HttpVerticle extends VerticleBase {
   private void withId(RoutingContext ctx, String address, JsonObject body, int okStatus) {
     String id = ctx.pathParam("id");
     if (!RunStore.isValidId(id)) {
-      HttpErrors.send(ctx, 400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
+      HttpErrors.send(ctx, 400, RunMessages.invalidId(id));
       return;
     }
     ask(ctx, address, body.put("id", id), okStatus);
@@ -201,19 +218,26 @@ public final class HttpVerticle extends VerticleBase {
     };
   }
 
-  private static long longParam(RoutingContext ctx, String name, long dflt, long min) {
+  /**
+   * A whole-number query parameter in [min, max] (absent: {@code dflt}). Parsed exactly, so a
+   * value beyond the range, even beyond a long, is a 400 naming the range, never wrapped.
+   */
+  private static long longParam(RoutingContext ctx, String name, long dflt, long min, long max) {
     List<String> v = ctx.queryParam(name);
     if (v.isEmpty()) {
       return dflt;
     }
+    String text = v.get(0).trim();
+    java.math.BigInteger x;
     try {
-      long x = Long.parseLong(v.get(0).trim());
-      if (x < min) {
-        throw new IllegalArgumentException(name + " must be >= " + min + ", got " + x);
-      }
-      return x;
+      x = new java.math.BigInteger(text);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a whole number, got '" + v.get(0) + "'");
     }
+    if (x.compareTo(java.math.BigInteger.valueOf(min)) < 0 || x.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got "
+          + (text.length() > 40 ? text.substring(0, 40) + "..." : text));
+    }
+    return x.longValueExact();
   }
 }

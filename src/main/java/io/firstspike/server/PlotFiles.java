@@ -29,7 +29,7 @@ final class PlotFiles {
     String id = ctx.pathParam("id");
     String file = ctx.pathParam("file");
     if (!RunStore.isValidId(id)) {
-      HttpErrors.send(ctx, 400, "invalid run id '" + id + "': expected " + RunStore.ID.pattern() + " without '..'");
+      HttpErrors.send(ctx, 400, RunMessages.invalidId(id));
       return;
     }
     if (file == null || !PLOT_FILE.matcher(file).matches() || file.contains("..")) {
@@ -46,7 +46,7 @@ final class PlotFiles {
     vertx.fileSystem().exists(runDir.resolve(RunFolder.STATUS).toString())
         .compose(runExists -> vertx.fileSystem().exists(path.toString()).map(fileExists -> {
           if (!runExists) {
-            HttpErrors.send(ctx, 404, "no run '" + id + "' in " + runsDir);
+            HttpErrors.send(ctx, 404, "no run '" + id + "' in the folder of runs; GET /api/runs lists them");
           } else if (!fileExists) {
             HttpErrors.send(ctx, 404, "run " + id + " has no plot '" + file + "'; GET /api/runs/" + id
                 + "/plots lists them, POST /api/runs/" + id + "/evaluate renders them");
@@ -58,6 +58,7 @@ final class PlotFiles {
           }
           return null;
         }))
-        .onFailure(e -> HttpErrors.send(ctx, 500, "cannot read " + path + ": " + e.getMessage()));
+        .onFailure(e -> HttpErrors.send(ctx, 500, "cannot read " + id + "/" + PlotFolder.PLOTS + "/" + file
+            + ": " + e.getClass().getSimpleName()));
   }
 }

@@ -2,6 +2,7 @@ package io.firstspike.server;
 
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunOwner;
 import io.firstspike.runs.RunStore;
 import io.firstspike.train.RunState;
 import io.vertx.core.DeploymentOptions;
@@ -67,7 +68,7 @@ public final class RunManagerVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> OtherProcessRuns.markInterrupted(store)).compose(n -> {
       register(Addresses.CMD_CREATE, this::createHandler);
       register(Addresses.CMD_LIST, m -> reply(m, () -> RunSummaries.list(store, run -> summary(run, false)), false));
-      register(Addresses.CMD_GET, m -> RunMessages.withRun(vertx, store, m, run -> reply(m, () -> summary(run, true), false)));
+      register(Addresses.CMD_GET, m -> RunMessages.withListedFolder(vertx, store, m, run -> reply(m, () -> summary(run, true), false)));
       register(Addresses.CMD_METRICS, this::metricsHandler);
       register(Addresses.CMD_STOP, this::stopHandler);
       register(Addresses.CMD_RESUME, this::resumeHandler);
@@ -146,10 +147,16 @@ public final class RunManagerVerticle extends VerticleBase {
         return;
       }
       vertx.executeBlocking(() -> {
-        RunState s = run.status().orElseThrow().state();
-        if (s != RunState.STOPPED && s != RunState.INTERRUPTED && s != RunState.FAILED) {
-          throw RunMessages.conflict(run, "only stopped, interrupted or failed runs can be resumed");
+        String only = "only stopped, interrupted or failed runs can be resumed";
+        if (run.damage().isPresent()) {
+          throw RunMessages.conflict(run, only);
         }
+        // a run whose training process was killed still says running: it is interrupted
+        RunState s = RunOwner.effective(run, run.requireStatus()).state();
+        if (s != RunState.STOPPED && s != RunState.INTERRUPTED && s != RunState.FAILED) {
+          throw RunMessages.conflict(run, only);
+        }
+        RunOwner.clearIfDead(run); // queued here now, not the dead process's
         return StatusFiles.write(run, RunState.QUEUED, "resumed");
       }).onComplete(ar -> {
         if (ar.failed()) {
