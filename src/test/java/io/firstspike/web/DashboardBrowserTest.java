@@ -204,6 +204,30 @@ class DashboardBrowserTest {
   }
 
   @Test
+  @DisplayName("Folders that cannot be read as runs are listed as damaged with their reason, without a link, under their own filter chip")
+  void damagedFoldersListed() throws Exception {
+    Path runs = tmp.resolve("runs");
+    Files.createDirectories(runs.resolve("broken_1"));
+    Files.writeString(runs.resolve("broken_1").resolve("config.yaml"), "epochs: 2\n");
+    Path spaced = Files.createDirectories(runs.resolve("my run"));
+    Files.writeString(spaced.resolve("config.yaml"), "epochs: 2\n");
+    Files.writeString(spaced.resolve("status.json"), "{\"state\":\"FINISHED\",\"epochsDone\":2,\"epochs\":2}");
+    var d = browser.driver;
+    d.get(server.url() + "#/runs");
+    browser.waiting(WAIT).until(x -> x.findElements(By.cssSelector("tr[data-state='damaged']")).size() == 2);
+    WebElement broken = d.findElement(By.cssSelector("tr[data-run='broken_1']"));
+    assertThat(broken.findElement(By.cssSelector(".row-reason")).getText()).isEqualTo("status.json is missing");
+    assertThat(broken.findElements(By.cssSelector("td.run-id a"))).isEmpty();
+    assertThat(broken.findElement(By.cssSelector("input[type='checkbox']")).isEnabled()).isFalse();
+    WebElement space = d.findElement(By.cssSelector("tr[data-run='my run']"));
+    assertThat(space.findElement(By.cssSelector(".row-reason")).getText())
+        .startsWith("folder name not usable as a run id: it contains ' ' (character 3)");
+    d.findElement(By.cssSelector("button.chip[data-filter='damaged']")).click();
+    assertThat(d.findElements(By.cssSelector("tbody tr"))).hasSize(2);
+    shot("damaged-runs", false);
+  }
+
+  @Test
   @DisplayName("A run a CLI train writes into the workbench's folder: the page follows its epochs from the files and stops it")
   void followsAndStopsACliRun() throws Exception {
     Path runs = tmp.resolve("runs");
