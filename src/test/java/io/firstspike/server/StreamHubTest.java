@@ -63,6 +63,25 @@ class StreamHubTest {
   }
 
   @Test
+  @DisplayName("A socket may register at most 256 addresses and send frames of at most 4 KiB")
+  void inboundLimits(Vertx vertx, @TempDir Path tmp) throws Exception {
+    try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o);
+        EventBusSocket ws = new EventBusSocket(vertx, EventBusSocket.options(s.workbench.port()))) {
+      for (int i = 0; i < HttpVerticle.MAX_REGISTRATIONS; i++) {
+        ws.register("runs.r" + i + ".state");
+      }
+      ws.register("runs.one-too-many.state");
+      JsonObject err = ws.next(FRAME_MS);
+      assertThat(err).as("an error frame").isNotNull();
+      assertThat(err.getString("body")).startsWith("too_many_registrations");
+      assertThat(err.getString("address")).isEqualTo("runs.one-too-many.state");
+      awaitStream(s.client, x -> x.getInteger("addresses") == HttpVerticle.MAX_REGISTRATIONS, "256 addresses held");
+      ws.sendRaw("{\"type\":\"ping\",\"pad\":\"" + "z".repeat(StreamHub.MAX_INBOUND_BYTES) + "\"}");
+      awaitStream(s.client, x -> x.getInteger("clients") == 0, "the socket that sent an oversized frame is closed");
+    }
+  }
+
+  @Test
   @DisplayName("Each message is encoded once and the same frame goes to every registered socket")
   void encodedOncePerMessage(Vertx vertx, @TempDir Path tmp) throws Exception {
     int sockets = 12;
