@@ -31,6 +31,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Runs trained at the same time (default: ${DEFAULT-VALUE}).")
   int maxConcurrent;
 
+  @Option(names = "--max-clients", defaultValue = "100",
+      description = "Live-stream connections (browser tabs) served at once; more get 503"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxClients;
+
   @Option(names = "--threads", description = "Worker threads per run (default: all cores).")
   Integer threads;
 
@@ -43,6 +48,9 @@ final class ServeCommand implements Callable<Integer> {
     if (maxConcurrent < 1) {
       throw new UserError("--max-concurrent must be >= 1, got " + maxConcurrent);
     }
+    if (maxClients < 1) {
+      throw new UserError("--max-clients must be >= 1, got " + maxClients);
+    }
     WorkbenchOptions o =
         WorkbenchOptions.defaults()
             .withPort(port)
@@ -50,6 +58,7 @@ final class ServeCommand implements Callable<Integer> {
             .withRunsDir(runsDir)
             .withConfigsDir(configsDir)
             .withMaxConcurrent(maxConcurrent)
+            .withMaxClients(maxClients)
             .withThreads(TrainCommand.threadCount(threads));
     if (token != null) {
       o = o.withToken(token);

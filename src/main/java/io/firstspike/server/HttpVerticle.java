@@ -16,17 +16,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The REST API (see docs/API.md), the static page, WebJars and the event-bus bridge for browsers.
+ * The REST API (see docs/API.md), the static page, WebJars and the live stream for browsers.
  * Holds no run state: every API call is a request to the run manager over the event bus.
  *
- * <p>The bridge at {@value #EVENTBUS_PATH} lets out only addresses matching
- * {@link Addresses#OUTBOUND_REGEX} and lets nothing in; it needs the token (if any) and an
- * allowed Origin. Only the WebSocket transports are enabled, and the SockJS iframe page (which
- * would load the client library from a CDN) is not served.
+ * <p>The live stream is one WebSocket at {@value #EVENTBUS_PATH}{@code /websocket}, served by the
+ * {@link StreamHub}: it lets out only addresses matching {@link Addresses#OUTBOUND_REGEX} and
+ * lets nothing in; it needs the token (if any) and an allowed Origin, and refuses upgrades beyond
+ * {@code maxClients} with 503.
  */
 public final class HttpVerticle extends VerticleBase {
   public static final String EVENTBUS_PATH = "/eventbus";
-  /** The bridge drops a socket that has not pinged for {@link #PING_TIMEOUT_MILLIS}. */
+  /** The live stream's WebSocket. */
+  public static final String WEBSOCKET_PATH = EVENTBUS_PATH + "/websocket";
+  /** The stream drops a socket that has not pinged for {@link #PING_TIMEOUT_MILLIS}. */
   public static final long CLIENT_PING_MILLIS = 5_000;
   static final long PING_TIMEOUT_MILLIS = 15_000;
   /** Largest accepted request body: 1 MiB, larger ones get 413. */
@@ -36,7 +38,14 @@ public final class HttpVerticle extends VerticleBase {
   static final int MAX_POINTS = 100_000;
   private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(60_000);
 
-  private final BrowserBridge bridge = new BrowserBridge();
+  /** Addresses one socket may register: the runs page watches the state of every active run. */
+  static final int MAX_REGISTRATIONS = 256;
+  /** Bytes one socket may have in flight (written, not yet sent to the network): a few batch frames. */
+  static final int STREAM_QUEUE_BYTES = 64 * 1024;
+  /** Frames that may wait for a socket that is behind (one per address, plus state changes). */
+  static final int STREAM_MAX_PENDING = 64;
+
+  private StreamHub hub;
   private HttpServer server;
   private ApiSecurity security;
   private ConfigLibrary configs;
@@ -58,10 +67,19 @@ public final class HttpVerticle extends VerticleBase {
     configs = new ConfigLibrary(Path.of(c.getString(Addresses.Keys.CONFIGS_DIR, Addresses.Keys.DEFAULT_CONFIGS_DIR)));
     runsDir = Path.of(c.getString(Addresses.Keys.RUNS_DIR, Addresses.Keys.DEFAULT_RUNS_DIR)).toAbsolutePath().normalize();
 
+    hub = new StreamHub(vertx, new StreamHub.Limits(
+        c.getInteger(Addresses.Keys.MAX_CLIENTS, Addresses.Keys.DEFAULT_MAX_CLIENTS),
+        MAX_REGISTRATIONS,
+        c.getInteger(Addresses.Keys.STREAM_QUEUE_BYTES, STREAM_QUEUE_BYTES),
+        STREAM_MAX_PENDING,
+        c.getLong(Addresses.Keys.SLOW_CLIENT_MILLIS, Addresses.Keys.DEFAULT_SLOW_CLIENT_MILLIS),
+        PING_TIMEOUT_MILLIS));
+
     Router router = Router.router(vertx);
     router.route().handler(security::checkHost);
     router.get("/api/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
-        .put("tokenRequired", security.tokenRequired()).put("droppedFrames", bridge.droppedFrames())));
+        .put("tokenRequired", security.tokenRequired()).put("droppedFrames", hub.droppedFrames())
+        .put("stream", hub.stats())));
     router.post("/api/login").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(security::login);
     router.route("/api/*").handler(security::requireToken).handler(security::checkOriginForMutations);
     // A route of its own: Vert.x Web wants body handlers before user handlers within one route.
@@ -73,6 +91,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/runs").handler(ctx -> ask(ctx, Addresses.CMD_LIST, new JsonObject(), 200));
     router.get("/api/runs/:id").handler(this::getRunHandler);
     router.get("/api/runs/:id/metrics").handler(this::metricsHandler);
+    router.get("/api/runs/:id/activity").handler(new ActivityFiles(vertx, runsDir)::handle);
     router.post("/api/runs/:id/stop").handler(ctx -> withId(ctx, Addresses.CMD_STOP, new JsonObject()));
     router.post("/api/runs/:id/resume").handler(ctx -> withId(ctx, Addresses.CMD_RESUME, new JsonObject()));
     router.post("/api/runs/:id/evaluate").handler(ctx -> withId(ctx, Addresses.CMD_EVALUATE, new JsonObject(), 202));
@@ -82,17 +101,26 @@ public final class HttpVerticle extends VerticleBase {
         + " " + ctx.normalizedPath() + "; see docs/API.md"));
 
     router.route(EVENTBUS_PATH + "/*").handler(security::requireToken).handler(security::checkOrigin)
-        .handler(this::noIframeHandler).subRouter(bridge.router(vertx, PING_TIMEOUT_MILLIS));
+        .handler(this::streamHandler);
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.route().failureHandler(this::failureHandler);
 
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    // Inbound WebSocket frames are small commands. No compression: it would deflate every frame
+    // once per socket, undoing the single encoding of the hub.
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+        .setMaxWebSocketFrameSize(StreamHub.MAX_INBOUND_BYTES)
+        .setMaxWebSocketMessageSize(StreamHub.MAX_INBOUND_BYTES)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false));
     return server.requestHandler(router).listen();
   }
 
   @Override
   public Future<?> stop() {
+    if (hub != null) {
+      hub.close();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 
@@ -162,13 +190,31 @@ public final class HttpVerticle extends VerticleBase {
     }).onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
   }
 
-  /** SockJS would serve an iframe page that loads its client from a CDN: refuse it. */
-  private void noIframeHandler(RoutingContext ctx) {
-    if (ctx.normalizedPath().startsWith(EVENTBUS_PATH + "/iframe")) {
-      HttpErrors.send(ctx, 404, "the SockJS iframe transport is disabled; use " + EVENTBUS_PATH + "/websocket");
-    } else {
-      ctx.next();
+  /** Upgrades {@value #WEBSOCKET_PATH} to the live stream, within the connection cap. */
+  private void streamHandler(RoutingContext ctx) {
+    if (!WEBSOCKET_PATH.equals(ctx.normalizedPath())) {
+      HttpErrors.send(ctx, 404, "the live stream is a WebSocket at " + WEBSOCKET_PATH);
+      return;
     }
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      HttpErrors.send(ctx, 400, WEBSOCKET_PATH + " needs a WebSocket upgrade (Upgrade: websocket)");
+      return;
+    }
+    if (!hub.hasRoom()) {
+      hub.refused();
+      ctx.response().putHeader("Retry-After", "10");
+      HttpErrors.send(ctx, 503, "too many live connections: the workbench serves at most "
+          + hub.limits().maxClients() + " (serve --max-clients); close other tabs or try again later");
+      return;
+    }
+    hub.upgrading();
+    ctx.request().toWebSocket().onComplete(ar -> {
+      if (ar.succeeded()) {
+        hub.accept(ar.result());
+      } else {
+        hub.upgradeFailed();
+      }
+    });
   }
 
   private void withId(RoutingContext ctx, String address, JsonObject body) {

@@ -30,8 +30,9 @@ import java.util.logging.Logger;
  *
  * <p>Batches are sampled with RxJava: at most {@code r} messages per second, where a sample is
  * the newest batch of each {@code 1/r}-second window and the last batch of the run is always
- * sent when the training ends. Only the newest batch is held, so a slow bridge or browser never
- * makes the training wait or memory grow. Epoch and state messages are sent as they happen.
+ * sent when the training ends. Only the newest batch is held, so a slow browser never
+ * makes the training wait or memory grow. Epoch messages (metrics only, see {@link EventJson#epoch})
+ * and state messages are sent as they happen.
  *
  * <p>Stopping: a message on {@link Addresses#stopCommand} sets the {@link StopFlag} the loop checks
  * between batches. Undeploying the verticle while the training runs (server shutdown) does the

@@ -67,7 +67,8 @@ public final class Workbench {
         .put(Addresses.Keys.TOKEN, tok)
         .put(Addresses.Keys.RUNS_DIR, o.runsDir().toString())
         .put(Addresses.Keys.CONFIGS_DIR, o.configsDir().toString())
-        .put(Addresses.Keys.ALLOWED_ORIGINS, new JsonArray(o.allowedOrigins()));
+        .put(Addresses.Keys.ALLOWED_ORIGINS, new JsonArray(o.allowedOrigins()))
+        .put(Addresses.Keys.MAX_CLIENTS, o.maxClients());
     JsonObject evalConfig = new JsonObject()
         .put(Addresses.Keys.RUNS_DIR, o.runsDir().toString())
         .put(Addresses.Keys.THREADS, o.threads());

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param threads worker threads per training (results do not depend on it)
  * @param batchMessagesPerSecond upper bound of batch messages per run sent to the bridge
  * @param allowedOrigins extra browser origins (scheme://host:port) allowed besides the server's own
+ * @param maxClients live-stream WebSockets open at once; further ones are refused with 503
  * @param engine executes runs; the real executor in production, a double in some tests
  * @param preparer validates configs and creates run folders
  */
@@ -31,6 +32,7 @@ public record WorkbenchOptions(
     int threads,
     int batchMessagesPerSecond,
     List<String> allowedOrigins,
+    int maxClients,
     RunEngine engine,
     RunPreparer preparer) {
 
@@ -52,6 +54,9 @@ public record WorkbenchOptions(
       throw new IllegalArgumentException(
           "batchMessagesPerSecond must be at least 1, got " + batchMessagesPerSecond);
     }
+    if (maxClients < 1) {
+      throw new IllegalArgumentException("maxClients must be at least 1, got " + maxClients);
+    }
     if (token != null && token.isBlank()) {
       throw new IllegalArgumentException("token must not be blank; omit it to have one generated");
     }
@@ -59,7 +64,8 @@ public record WorkbenchOptions(
 
   /**
    * Port 8080 on 127.0.0.1, runs in {@code experiment_results}, configs in {@code configs}, one
-   * training at a time using every core, no token, 10 batch messages/s, the real executor.
+   * training at a time using every core, no token, 10 batch messages/s, 100 live connections,
+   * the real executor.
    */
   public static WorkbenchOptions defaults() {
     return new WorkbenchOptions(
@@ -72,57 +78,63 @@ public record WorkbenchOptions(
         Runtime.getRuntime().availableProcessors(),
         Addresses.Keys.DEFAULT_BATCH_RATE,
         List.of(),
+        Addresses.Keys.DEFAULT_MAX_CLIENTS,
         DefaultEngine.engine(),
         DefaultEngine.preparer());
   }
 
   public WorkbenchOptions withPort(int p) {
     return new WorkbenchOptions(p, host, runsDir, maxConcurrent, token, configsDir, threads,
-        batchMessagesPerSecond, allowedOrigins, engine, preparer);
+        batchMessagesPerSecond, allowedOrigins, maxClients, engine, preparer);
   }
 
   public WorkbenchOptions withHost(String h) {
     return new WorkbenchOptions(port, h, runsDir, maxConcurrent, token, configsDir, threads,
-        batchMessagesPerSecond, allowedOrigins, engine, preparer);
+        batchMessagesPerSecond, allowedOrigins, maxClients, engine, preparer);
   }
 
   public WorkbenchOptions withRunsDir(Path d) {
     return new WorkbenchOptions(port, host, d, maxConcurrent, token, configsDir, threads,
-        batchMessagesPerSecond, allowedOrigins, engine, preparer);
+        batchMessagesPerSecond, allowedOrigins, maxClients, engine, preparer);
   }
 
   public WorkbenchOptions withMaxConcurrent(int n) {
     return new WorkbenchOptions(port, host, runsDir, n, token, configsDir, threads,
-        batchMessagesPerSecond, allowedOrigins, engine, preparer);
+        batchMessagesPerSecond, allowedOrigins, maxClients, engine, preparer);
   }
 
   public WorkbenchOptions withToken(String t) {
     return new WorkbenchOptions(port, host, runsDir, maxConcurrent, t, configsDir, threads,
-        batchMessagesPerSecond, allowedOrigins, engine, preparer);
+        batchMessagesPerSecond, allowedOrigins, maxClients, engine, preparer);
   }
 
   public WorkbenchOptions withConfigsDir(Path d) {
     return new WorkbenchOptions(port, host, runsDir, maxConcurrent, token, d, threads,
-        batchMessagesPerSecond, allowedOrigins, engine, preparer);
+        batchMessagesPerSecond, allowedOrigins, maxClients, engine, preparer);
   }
 
   public WorkbenchOptions withThreads(int n) {
     return new WorkbenchOptions(port, host, runsDir, maxConcurrent, token, configsDir, n,
-        batchMessagesPerSecond, allowedOrigins, engine, preparer);
+        batchMessagesPerSecond, allowedOrigins, maxClients, engine, preparer);
   }
 
   public WorkbenchOptions withBatchMessagesPerSecond(int n) {
     return new WorkbenchOptions(port, host, runsDir, maxConcurrent, token, configsDir, threads,
-        n, allowedOrigins, engine, preparer);
+        n, allowedOrigins, maxClients, engine, preparer);
   }
 
   public WorkbenchOptions withAllowedOrigins(List<String> origins) {
     return new WorkbenchOptions(port, host, runsDir, maxConcurrent, token, configsDir, threads,
-        batchMessagesPerSecond, origins, engine, preparer);
+        batchMessagesPerSecond, origins, maxClients, engine, preparer);
+  }
+
+  public WorkbenchOptions withMaxClients(int n) {
+    return new WorkbenchOptions(port, host, runsDir, maxConcurrent, token, configsDir, threads,
+        batchMessagesPerSecond, allowedOrigins, n, engine, preparer);
   }
 
   public WorkbenchOptions withEngine(RunEngine e, RunPreparer p) {
     return new WorkbenchOptions(port, host, runsDir, maxConcurrent, token, configsDir, threads,
-        batchMessagesPerSecond, allowedOrigins, e, p);
+        batchMessagesPerSecond, allowedOrigins, maxClients, e, p);
   }
 }
