@@ -215,15 +215,20 @@ class DashboardBrowserTest {
     var d = browser.driver;
     d.get(server.url() + "#/runs");
     browser.waiting(WAIT).until(x -> x.findElements(By.cssSelector("tr[data-state='damaged']")).size() == 2);
-    WebElement broken = d.findElement(By.cssSelector("tr[data-run='broken_1']"));
-    assertThat(broken.findElement(By.cssSelector(".row-reason")).getText()).isEqualTo("status.json is missing");
-    assertThat(broken.findElements(By.cssSelector("td.run-id a"))).isEmpty();
-    assertThat(broken.findElement(By.cssSelector("input[type='checkbox']")).isEnabled()).isFalse();
-    WebElement space = d.findElement(By.cssSelector("tr[data-run='my run']"));
-    assertThat(space.findElement(By.cssSelector(".row-reason")).getText())
+    // The list re-renders every 2 s: read each row inside one wait, so a refresh between finding a
+    // row and reading it retries instead of failing on a stale element.
+    String brokenRow = "tr[data-run='broken_1']";
+    String spacedRow = "tr[data-run='my run']";
+    assertThat(rowText(brokenRow, ".row-reason")).isEqualTo("status.json is missing");
+    // No link, and a disabled checkbox (each a wait: it fails with a timeout if never true).
+    browser.waiting(WAIT).until(x -> x.findElement(By.cssSelector(brokenRow))
+        .findElements(By.cssSelector("td.run-id a")).isEmpty());
+    browser.waiting(WAIT).until(x -> !x.findElement(By.cssSelector(brokenRow))
+        .findElement(By.cssSelector("input[type='checkbox']")).isEnabled());
+    assertThat(rowText(spacedRow, ".row-reason"))
         .startsWith("folder name not usable as a run id: it contains ' ' (character 3)");
     d.findElement(By.cssSelector("button.chip[data-filter='damaged']")).click();
-    assertThat(d.findElements(By.cssSelector("tbody tr"))).hasSize(2);
+    browser.waiting(WAIT).until(x -> x.findElements(By.cssSelector("tbody tr")).size() == 2);
     shot("damaged-runs", false);
   }
 
@@ -378,5 +383,11 @@ class DashboardBrowserTest {
       }
     }
     throw new AssertionError("no line with " + needle);
+  }
+
+  /** The text of {@code inner} inside the row {@code row}, read in one wait (rows re-render). */
+  private String rowText(String row, String inner) {
+    return browser.waiting(WAIT).until(
+        x -> x.findElement(By.cssSelector(row)).findElement(By.cssSelector(inner)).getText());
   }
 }
