@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -61,7 +62,7 @@ public final class LayerNetwork {
    */
   public static LayerNetwork withParameters(int nInputs, List<LayerSpec> specs,
       double roundingPrecision, Map<String, double[]> parameters) {
-    java.util.Set<String> unused = new TreeSet<>(parameters.keySet());
+    Set<String> unused = new TreeSet<>(parameters.keySet());
     LayerNetwork net = build(nInputs, specs, roundingPrecision, (name, size, init) -> {
       double[] v = parameters.get(name);
       unused.remove(name);
