@@ -33,7 +33,9 @@ class ArchitectureTest {
    */
   private static final Map<String, List<String>> MAY_IMPORT = Map.ofEntries(
       Map.entry("core.math", List.of()),
+      Map.entry("core.random", List.of()),
       Map.entry("core.neuron", List.of("core.math")),
+      Map.entry("core.layer", List.of("core")),
       Map.entry("core.network", List.of("core")),
       Map.entry("core.loss", List.of("core")),
       Map.entry("core.optim", List.of("core")),

@@ -18,7 +18,9 @@ package io.firstspike.core.neuron;
  * </pre>
  *
  * The original adds EPS = 1e-6 to a1 only in the forward pass, but to both a1 and a2 in the
- * backward pass; these functions take raw sums and reproduce exactly that.
+ * backward pass; most functions here take raw sums and reproduce exactly that, while
+ * {@link #crossingTime} and the {@code ...OfSums} functions take sums that already hold the EPS
+ * terms of the caller's rule ({@code io.firstspike.core.layer.EpsRule}).
  */
 public final class DoubleTime {
   private DoubleTime() {}
@@ -42,6 +44,23 @@ public final class DoubleTime {
     return Double.isNaN(t) ? Double.POSITIVE_INFINITY : t;
   }
 
+  /**
+   * The candidate spike time of a causal set with sums a1 and a2 that already hold their EPS
+   * terms (DELGRAD-MODEL.md section 3.2): with D = a2^2 - 4 a1 c and f = 2 a1 / (a2 + sqrt(D)),
+   * T = 2 tau_s ln(f) if D >= 0 and f > 0, +Infinity otherwise.
+   */
+  public static double crossingTime(double a1, double a2, double c, double tauSyn) {
+    double disc = a2 * a2 - 4.0 * a1 * c;
+    if (!(disc >= 0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double f = 2.0 * a1 / (a2 + Math.sqrt(disc));
+    if (!(f > 0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return 2.0 * tauSyn * Math.log(f);
+  }
+
   /** The scaled membrane h(y) = y (a2 - (a1Raw + EPS) y) of the forward pass. */
   public static double scaledMembrane(double a1Raw, double a2Raw, double y) {
     return y * (a2Raw - (a1Raw + EPS) * y);
@@ -52,8 +71,11 @@ public final class DoubleTime {
    * as the original's backward pass does).
    */
   public static double backwardRoot(double a1Raw, double a2Raw, double c) {
-    double a1 = a1Raw + EPS;
-    double a2 = a2Raw + EPS;
+    return rootOfSums(a1Raw + EPS, a2Raw + EPS, c);
+  }
+
+  /** S = sqrt(a2^2 - 4 a1 c) for sums that already hold their EPS terms (NaN if negative). */
+  public static double rootOfSums(double a1, double a2, double c) {
     return Math.sqrt(a2 * a2 - 4.0 * a1 * c);
   }
 
@@ -62,7 +84,12 @@ public final class DoubleTime {
    * {@link #backwardRoot}: the factor of exp(t_i / tau_s) in both derivatives.
    */
   public static double k1(double a1Raw, double c, double spikeTime, double tauMem, double s) {
-    return (1.0 + c * Math.exp(spikeTime / tauMem) / s) / (a1Raw + EPS);
+    return k1OfSums(a1Raw + EPS, c, spikeTime, tauMem, s);
+  }
+
+  /** k1 = (1 + c E / S) / a1 for a sum a1 that already holds its EPS term. */
+  public static double k1OfSums(double a1, double c, double spikeTime, double tauMem, double s) {
+    return (1.0 + c * Math.exp(spikeTime / tauMem) / s) / a1;
   }
 
   /**

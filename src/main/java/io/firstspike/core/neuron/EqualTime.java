@@ -19,8 +19,10 @@ import io.firstspike.core.math.LambertW;
  *   z = -(c / a) exp(b / a),   T = tau (b / a - W0(z))
  * </pre>
  *
- * with no real solution (T = +Infinity) when z < -1/e. The sums passed in here are the raw sums;
- * EPS is added to b here, exactly as the original does in both its forward and backward pass.
+ * with no real solution (T = +Infinity) when z < -1/e. The sums passed to most functions here are
+ * the raw sums, and EPS is added to b here, exactly as the 2021 original does in both its forward
+ * and backward pass; the {@code ...OfSums} functions and {@link #crossingTime} take sums that
+ * already hold the EPS terms of the caller's rule ({@code io.firstspike.core.layer.EpsRule}).
  */
 public final class EqualTime {
   private EqualTime() {}
@@ -30,8 +32,30 @@ public final class EqualTime {
 
   /** z = -(c / a) exp((bRaw + EPS) / a), the argument of W0. */
   public static double lambertArgument(double a, double bRaw, double c) {
-    double b = bRaw + EPS;
+    return lambertArgumentOfSums(a, bRaw + EPS, c);
+  }
+
+  /**
+   * z = -(c / a) exp(b / a) for sums a and b that already hold whatever EPS terms the caller's
+   * rule adds ({@code io.firstspike.core.layer.EpsRule}).
+   */
+  public static double lambertArgumentOfSums(double a, double b, double c) {
     return -(c / a) * Math.exp(b / a);
+  }
+
+  /**
+   * The candidate spike time of a causal set with sums a and b (EPS terms included), with the
+   * domain rule of DELGRAD-MODEL.md section 3.2: T = tau (b / a - W0(z)) where z is strictly
+   * greater than the double nearest to -1/e, +Infinity otherwise (z = -1/e exactly, -Infinity,
+   * NaN). z = +Infinity gives W0 = +Infinity, hence T = -Infinity (or NaN), which no validity
+   * test accepts.
+   */
+  public static double crossingTime(double a, double b, double c, double tau) {
+    double z = lambertArgumentOfSums(a, b, c);
+    if (!(z > LambertW.BRANCH_POINT)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return tau * (b / a - LambertW.w0(z));
   }
 
   /**

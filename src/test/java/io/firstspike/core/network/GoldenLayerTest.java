@@ -3,6 +3,7 @@ package io.firstspike.core.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstspike.core.network.GoldenFixture.LayerCase;
+import io.firstspike.testsupport.GoldenAssert;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -11,13 +12,11 @@ import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every {@code layer_cases} entry of the golden fixture (values from the original). */
+/**
+ * Every {@code layer_cases} entry of the golden fixture (values from the original) through the
+ * fast {@link LayerKernel}, with {@link GoldenAssert}'s tolerance.
+ */
 class GoldenLayerTest {
-  /** Relative tolerance against the original (float64 sums in another order, SciPy's W0). */
-  static final double REL_TOL = 1e-9;
-  /** Absolute tolerance for values near zero. */
-  static final double ABS_TOL = 1e-12;
-
   static Stream<LayerCase> cases() {
     return GoldenFixture.layerCases().stream();
   }
@@ -50,37 +49,11 @@ class GoldenLayerTest {
       kernel.backward(lc.inputTimes()[s], lc.weights(), out[s], lc.upstreamError()[s], cache, s, 0,
           clip, grad, dIn[s]);
     }
-    Errors err = new Errors();
-    for (int s = 0; s < batch; s++) {
-      err.check("output_times[" + s + "]", out[s], lc.outputTimes()[s]);
-      err.check("input_time_gradient[" + s + "]", dIn[s], lc.inputTimeGradient()[s]);
-    }
+    GoldenAssert err = new GoldenAssert(lc.name());
+    err.check("output_times", out, lc.outputTimes());
+    err.check("input_time_gradient", dIn, lc.inputTimeGradient());
     err.check("weight_gradient", grad, lc.weightGradient());
-    reporter.publishEntry(lc.name() + " max relative error", Double.toString(err.maxRel));
-  }
-
-  /** Compares arrays with the named tolerances, Infinity only where expected. */
-  static final class Errors {
-    double maxRel;
-
-    void check(String what, double[] actual, double[] expected) {
-      assertThat(actual).as(what + " length").hasSameSizeAs(expected);
-      for (int i = 0; i < expected.length; i++) {
-        double a = actual[i];
-        double e = expected[i];
-        if (Double.isInfinite(e) || Double.isInfinite(a)) {
-          assertThat(a).as(what + "[" + i + "]").isEqualTo(e);
-          continue;
-        }
-        double diff = Math.abs(a - e);
-        if (e != 0) {
-          maxRel = Math.max(maxRel, diff / Math.abs(e));
-        }
-        if (diff > ABS_TOL) {
-          assertThat(diff / Math.abs(e)).as(what + "[" + i + "]: " + a + " vs " + e)
-              .isLessThanOrEqualTo(REL_TOL);
-        }
-      }
-    }
+    assertThat(err.compared()).isEqualTo(batch * (lc.nOut() + lc.nIn()) + lc.nIn() * lc.nOut());
+    reporter.publishEntry("golden", err.summary());
   }
 }

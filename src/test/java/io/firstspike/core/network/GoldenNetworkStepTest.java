@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.firstspike.core.loss.Loss;
 import io.firstspike.core.loss.MseLoss;
 import io.firstspike.core.loss.TtfsLoss;
-import io.firstspike.core.network.GoldenLayerTest.Errors;
 import io.firstspike.core.network.NetworkEngine.EngineOptions;
+import io.firstspike.testsupport.GoldenAssert;
 import io.firstspike.testsupport.GoldenNetworkSteps;
 import io.firstspike.testsupport.GoldenNetworkSteps.Step;
 import java.util.List;
@@ -50,7 +50,7 @@ class GoldenNetworkStepTest {
     Loss loss = loss(step);
     try (NetworkEngine engine = new NetworkEngine(net, options, 2)) {
       ForwardResult fwd = engine.forward(inputs);
-      Errors err = new Errors();
+      GoldenAssert err = new GoldenAssert("network_steps[" + index + "] " + step.lossType());
       double[][] expectedHidden = step.hiddenTimes();
       int zeros = 0;
       for (double[] row : expectedHidden) {
@@ -71,15 +71,14 @@ class GoldenNetworkStepTest {
       for (int layer = 0; layer < 2; layer++) {
         err.check("weight_gradients[" + layer + "]", grads[layer], step.weightGradients()[layer]);
       }
-      reporter.publishEntry(step.lossType() + " max relative error", Double.toString(err.maxRel));
+      reporter.publishEntry("golden", err.summary());
     }
   }
 
-  private static void checkRows(Errors err, String what, double[][] actual, double[][] expected) {
+  private static void checkRows(GoldenAssert err, String what, double[][] actual,
+      double[][] expected) {
     assertThat(actual).as(what).hasDimensions(expected.length, expected[0].length);
-    for (int s = 0; s < expected.length; s++) {
-      err.check(what + "[" + s + "]", actual[s], expected[s]);
-    }
+    err.check(what, actual, expected);
   }
 
   private static Loss loss(Step step) {
