@@ -4,7 +4,9 @@ import io.firstspike.runs.RunExecutor;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOutcome;
 import io.firstspike.runs.RunOwner;
+import io.firstspike.train.MemoryEstimate;
 import io.firstspike.train.StopFlag;
+import io.firstspike.train.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,9 +64,12 @@ final class ContinueCommand implements Callable<Integer> {
       throw new UserError("no snapshot of epoch " + epoch + " in " + folder + "; snapshots: "
           + run.snapshotEpochs());
     }
+    int threadCount = TrainCommand.threadCount(threads);
+    // refused here, as bad input, before the run folder's status is touched
+    MemoryEstimate.requireFitsThisJvm(ConfigLoader.load(run.configFile()), threadCount);
     RunOutcome outcome =
         new RunExecutor(false)
-            .execute(run, epoch, parse(snapshots), null, TrainCommand.threadCount(threads),
+            .execute(run, epoch, parse(snapshots), null, threadCount,
                 Progress.forConsole(), new StopFlag());
     return TrainCommand.report(outcome, run);
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.data.DataSplits;
 import io.firstspike.io.NetworkFile;
 import io.firstspike.train.Experiments;
+import io.firstspike.train.MemoryEstimate;
 import io.firstspike.train.RunState;
 import io.firstspike.train.SnapshotSink;
 import io.firstspike.train.StopFlag;
@@ -13,6 +14,7 @@ import io.firstspike.train.TrainingEvent;
 import io.firstspike.train.TrainingListener;
 import io.firstspike.train.TrainingResult;
 import io.firstspike.train.TrainingState;
+import io.firstspike.train.config.ConfigException;
 import io.firstspike.train.config.ConfigLoader;
 import io.firstspike.train.config.ConfigWriter;
 import io.firstspike.train.config.ExperimentConfig;
@@ -50,11 +52,13 @@ public final class RunExecutor implements RunEngine {
    * Validates {@code yamlText} (named {@code configName} in messages), applies the overrides,
    * creates the run folder and writes {@code config.yaml} and a {@code queued} status.
    *
-   * @throws io.firstspike.train.config.ConfigException for an invalid config; nothing is created
+   * @throws io.firstspike.train.config.ConfigException for an invalid config, or one that needs
+   *     more memory than this JVM may use (estimated for one thread per core); nothing is created
    */
   public static RunFolder prepare(
       RunStore store, String configName, String yamlText, Overrides overrides) {
     ExperimentConfig cfg = applyOverrides(ConfigLoader.parse(yamlText, configName), overrides);
+    MemoryEstimate.requireFitsThisJvm(cfg, Runtime.getRuntime().availableProcessors());
     RunFolder run = store.create(stripYaml(configName));
     RunFolder.writeAtomically(run.configFile(), ConfigWriter.toYaml(cfg));
     String now = Instant.now().toString();
@@ -131,6 +135,11 @@ public final class RunExecutor implements RunEngine {
       return fail(run, created, 0, 0, "invalid config: " + e.getMessage(), listener);
     }
     int epochs = cfg.trainingParams().epochNumber();
+    try {
+      MemoryEstimate.requireFitsThisJvm(cfg, threads); // a resume on a smaller JVM
+    } catch (ConfigException e) {
+      return fail(run, created, 0, epochs, e.getMessage(), listener);
+    }
     DataSplits data = preloaded;
     try {
       if (data == null) {
@@ -189,6 +198,12 @@ public final class RunExecutor implements RunEngine {
       result = trainer.train(all, stop, sink);
     } catch (RuntimeException e) {
       result = new TrainingResult(RunState.FAILED, "internal error: " + e, state.epochsDone);
+    } catch (OutOfMemoryError e) {
+      // the estimate checked above left something out; the trainer's buffers are garbage now
+      result = new TrainingResult(RunState.FAILED, "out of memory while training (" + e.getMessage()
+          + "); this JVM may use " + MemoryEstimate.size(Runtime.getRuntime().maxMemory())
+          + ": use smaller layer_sizes or batch_size, or give java more memory (-Xmx)",
+          state.epochsDone);
     } finally {
       stopWatch.interrupt();
     }

@@ -343,7 +343,7 @@ public final class NetworkEngine implements AutoCloseable {
    * these buffers cost 15% of a step with chunks of 8). Depends on the batch size only, so the
    * reduction order, and with it every bit, is the same for any number of threads.
    */
-  static int gradientChunk(int batch) {
+  public static int gradientChunk(int batch) {
     return Math.max(CHUNK, (batch + GRADIENT_CHUNKS - 1) / GRADIENT_CHUNKS);
   }
 
