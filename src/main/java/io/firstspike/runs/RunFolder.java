@@ -43,7 +43,12 @@ public final class RunFolder {
    */
   public static final String ACTIVITY = "activity.json";
   public static final String UNTRAINED = "untrained_network";
-  private static final Pattern EPOCH_DIR = Pattern.compile("epoch_(\\d+)");
+  private static final Pattern EPOCH_DIR = Pattern.compile("epoch_(\\d{1,9})");
+  /**
+   * A complete snapshot caught between the two renames of a replacement ({@link
+   * SnapshotStore#save}): the new one committed, or the old one moved aside.
+   */
+  private static final Pattern PARKED_DIR = Pattern.compile("\\.epoch_(\\d{1,9})\\.(new|old)");
 
   private final Path dir;
 
@@ -140,16 +145,19 @@ public final class RunFolder {
     }
   }
 
-  /** Epochs with a complete snapshot folder, ascending. */
+  /**
+   * Epochs with a complete snapshot, ascending: an {@code epoch_<N>/} folder, or (after a crash
+   * between the two renames of a replacement) its hidden {@code .new} or {@code .old} folder.
+   */
   public List<Integer> snapshotEpochs() {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(Files::isDirectory)
-          .map(p -> EPOCH_DIR.matcher(p.getFileName().toString()))
-          .filter(Matcher::matches)
-          .map(m -> Integer.parseInt(m.group(1)))
+          .map(p -> snapshotEpochOf(p.getFileName().toString()))
+          .filter(e -> e >= 0)
+          .distinct()
           .sorted()
           .toList();
     } catch (IOException e) {
@@ -157,8 +165,40 @@ public final class RunFolder {
     }
   }
 
+  private static int snapshotEpochOf(String name) {
+    for (Pattern p : List.of(EPOCH_DIR, PARKED_DIR)) {
+      Matcher m = p.matcher(name);
+      if (m.matches()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    return -1;
+  }
+
+  /** Where the snapshot of {@code epoch} belongs: {@code epoch_<N>/} (it may not exist). */
   public Path snapshotDir(int epoch) {
     return dir.resolve("epoch_" + epoch);
+  }
+
+  /**
+   * The folder holding the complete snapshot of {@code epoch}: {@code epoch_<N>/}, else the
+   * committed new one, else the old one moved aside (see {@link SnapshotStore#save}); looked up
+   * in the order in which a replacement makes them appear, then {@code epoch_<N>/} once more, so
+   * a lookup that overlaps a replacement still finds one.
+   */
+  public Optional<Path> findSnapshot(int epoch) {
+    for (Path p : List.of(snapshotDir(epoch), hiddenSnapshotDir(epoch, SnapshotStore.NEW),
+        hiddenSnapshotDir(epoch, SnapshotStore.OLD), snapshotDir(epoch))) {
+      if (Files.isDirectory(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A hidden working folder of the snapshot of {@code epoch}: {@code .epoch_<N><suffix>}. */
+  Path hiddenSnapshotDir(int epoch, String suffix) {
+    return dir.resolve(".epoch_" + epoch + suffix);
   }
 
   /** Writes text to a temporary file beside the target, then renames it over the target. */
