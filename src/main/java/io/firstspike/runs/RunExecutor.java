@@ -85,6 +85,11 @@ public final class RunExecutor implements RunEngine {
    * Trains {@code run}, resuming from snapshot {@code fromEpoch} (-1: the newest, or from scratch
    * when there is none). Curves and logs after {@code fromEpoch} are discarded.
    *
+   * <p>Everything the training needs is read and checked first ({@link RunStart#read}, the
+   * data). If that fails the run is marked failed with the reason, keeping the counters of its
+   * status, and nothing else changes; callers that must leave the folder untouched (the CLI's
+   * {@code continue}, the server's resume) check with {@link RunStart#read} beforehand.
+   *
    * @param extraSnapshots epochs to snapshot in addition to the config's ({@code continue})
    * @param preloaded the config's data when the caller has loaded it already, else null
    */
@@ -96,36 +101,49 @@ public final class RunExecutor implements RunEngine {
       int threads,
       TrainingListener listener,
       StopFlag stop) {
-    RunStatus initial = run.status().orElse(null);
-    String created = initial == null ? Instant.now().toString() : initial.createdAt();
-    ExperimentConfig cfg;
+    RunStart start;
     try {
-      cfg = ConfigLoader.load(run.configFile());
-    } catch (RuntimeException e) {
-      return fail(run, created, 0, 0, "invalid config: " + e.getMessage(), listener);
+      start = RunStart.read(run, fromEpoch);
+    } catch (DamagedRunException e) {
+      return fail(run, "cannot start: " + e.getMessage().replace("\n", "; "), listener);
     }
-    int epochs = cfg.trainingParams().epochNumber();
     DataSplits data = preloaded;
     try {
       if (data == null) {
-        data = Experiments.loadData(cfg);
+        data = Experiments.loadData(start.config());
       }
+      start.checkData(data);
     } catch (RuntimeException e) {
-      return fail(run, created, 0, epochs, e.getMessage(), listener);
+      return fail(run, e.getMessage(), listener);
     }
+    return execute(run, start, data, extraSnapshots, threads, listener, stop);
+  }
+
+  /** Checks, changing nothing, that {@link #execute} can start or resume the run. */
+  @Override
+  public void checkStart(RunFolder run) {
+    RunStart.read(run, -1);
+  }
+
+  /**
+   * Trains {@code run} from a start read by {@link RunStart#read} and data checked by {@link
+   * RunStart#checkData}: the first write to the folder happens here.
+   */
+  public RunOutcome execute(
+      RunFolder run,
+      RunStart start,
+      DataSplits data,
+      List<Integer> extraSnapshots,
+      int threads,
+      TrainingListener listener,
+      StopFlag stop) {
+    ExperimentConfig cfg = start.config();
+    String created = start.status() == null ? Instant.now().toString() : start.status().createdAt();
+    int epochs = cfg.trainingParams().epochNumber();
     SnapshotStore snapshots = new SnapshotStore(run, data.train().name());
-    List<Integer> available = run.snapshotEpochs();
-    TrainingState state;
-    if (fromEpoch >= 0) {
-      if (!available.contains(fromEpoch)) {
-        return fail(run, created, 0, epochs,
-            "no snapshot of epoch " + fromEpoch + " in " + run.dir() + "; snapshots: " + available,
-            listener);
-      }
-      state = snapshots.load(fromEpoch);
-    } else if (!available.isEmpty()) {
-      state = snapshots.load(available.get(available.size() - 1));
-    } else {
+    snapshots.recover(); // an interrupted save of an earlier session
+    TrainingState state = start.state();
+    if (state == null) {
       state = Experiments.freshState(cfg);
       try {
         NetworkFile.write(state.network, run.dir().resolve(RunFolder.UNTRAINED));
@@ -184,15 +202,27 @@ public final class RunExecutor implements RunEngine {
     return new RunOutcome(end, result.reason(), result.epochsDone(), lastSnapshot[0]);
   }
 
-  private static RunOutcome fail(
-      RunFolder run, String created, int done, int epochs, String reason,
-      TrainingListener listener) {
-    int last = run.snapshotEpochs().isEmpty() ? -1 : run.snapshotEpochs().get(run.snapshotEpochs().size() - 1);
-    run.writeStatus(
-        new RunStatus(RunState.FAILED, reason, created, Instant.now().toString(), done, epochs,
-            last, node()));
+  /**
+   * Marks the run failed for a reason found before training started, keeping the counters of its
+   * status (epochs done, planned, last snapshot); nothing else is written.
+   */
+  private static RunOutcome fail(RunFolder run, String reason, TrainingListener listener) {
+    String now = Instant.now().toString();
+    RunStatus old;
+    try {
+      old = run.status().orElse(null);
+    } catch (RuntimeException e) {
+      old = null; // unreadable: replaced by a status that says why the run failed
+    }
+    int last = run.snapshotEpochs().isEmpty() ? -1
+        : run.snapshotEpochs().get(run.snapshotEpochs().size() - 1);
+    RunStatus failed = old == null
+        ? new RunStatus(RunState.FAILED, reason, now, now, 0, 0, last, node())
+        : new RunStatus(RunState.FAILED, reason, old.createdAt(), now, old.epochsDone(),
+            old.epochs(), old.lastSnapshot(), old.node());
+    run.writeStatus(failed);
     listener.onEvent(new TrainingEvent.StateChange(RunState.FAILED, reason));
-    return new RunOutcome(RunState.FAILED, reason, done, last);
+    return new RunOutcome(RunState.FAILED, reason, failed.epochsDone(), failed.lastSnapshot());
   }
 
   /**

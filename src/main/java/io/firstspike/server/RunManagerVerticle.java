@@ -1,5 +1,6 @@
 package io.firstspike.server;
 
+import io.firstspike.runs.DamagedRunException;
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunStore;
@@ -149,6 +150,12 @@ public final class RunManagerVerticle extends VerticleBase {
         RunState s = run.status().orElseThrow().state();
         if (s != RunState.STOPPED && s != RunState.INTERRUPTED && s != RunState.FAILED) {
           throw RunMessages.conflict(run, "only stopped, interrupted or failed runs can be resumed");
+        }
+        try {
+          engine.checkStart(run); // a damaged run is refused here and left as it was
+        } catch (DamagedRunException e) {
+          throw new HttpStatusException(409, "run " + id + " cannot be resumed: "
+              + e.getMessage().replace("\n", "; "));
         }
         return StatusFiles.write(run, RunState.QUEUED, "resumed");
       }).onComplete(ar -> {
