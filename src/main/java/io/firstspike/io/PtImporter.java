@@ -41,9 +41,6 @@ public final class PtImporter {
 
   static final int LEGACY_PROTOCOL = 1001;
 
-  /** The largest array length every JVM allocates. */
-  static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
-
   /**
    * Deflate expands its input at most about 1032-fold (258-byte matches coded in under two bits
    * each), so a zip entry claiming more than this many bytes per compressed byte is lying.
@@ -69,9 +66,9 @@ public final class PtImporter {
     if (zip) {
       root = readZip(ptFile, fileSize, storages);
     } else {
-      if (fileSize > MAX_ARRAY) {
+      if (fileSize > Npy.MAX_ARRAY) {
         throw new FileFormatException(ptFile, "a legacy network file of " + fileSize
-            + " bytes is more than one array holds (" + MAX_ARRAY + "); network files are far"
+            + " bytes is more than one array holds (" + Npy.MAX_ARRAY + "); network files are far"
             + " smaller");
       }
       root = readLegacy(ptFile, Files.readAllBytes(ptFile), storages);
@@ -201,7 +198,7 @@ public final class PtImporter {
     if (wanted > size) {
       throw truncated(file, "the record " + name, wanted, size);
     }
-    if (wanted > MAX_ARRAY) {
+    if (wanted > Npy.MAX_ARRAY) {
       throw new FileFormatException(file, "the record " + name + " needs " + wanted
           + " bytes, more than one array holds");
     }

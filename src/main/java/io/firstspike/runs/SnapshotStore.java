@@ -2,26 +2,19 @@ package io.firstspike.runs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.firstspike.core.network.Network;
-import io.firstspike.core.optim.OptimizerState;
-import io.firstspike.core.optim.WeightBumper;
-import io.firstspike.data.NumpyRandom;
 import io.firstspike.io.NetworkFile;
 import io.firstspike.io.Npy;
-import io.firstspike.io.NpyArray;
 import io.firstspike.train.Curves;
 import io.firstspike.train.SnapshotOutputs;
 import io.firstspike.train.TrainingState;
 import io.firstspike.train.config.ExperimentConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -40,6 +33,7 @@ public final class SnapshotStore {
   public static final String STATE = "training_state.json";
   public static final String NETWORK = "network";
   static final String FORMAT = "firstspike-training-state";
+  static final int VERSION = 1;
   /** Suffixes of the hidden working folders {@code .epoch_<N><suffix>} (see {@link #save}). */
   static final String TMP = ".tmp";
   static final String NEW = ".new";
@@ -52,7 +46,6 @@ public final class SnapshotStore {
    * it reached the named step and then waits to be killed. Unset in normal use.
    */
   static final String PAUSE_PROPERTY = "firstspike.test.snapshotPauseAfter";
-  static final int VERSION = 1;
 
   private final RunFolder run;
   private final String dataset;

@@ -204,6 +204,19 @@ class PtImporterBoundsTest {
     return out.toByteArray();
   }
 
+  @Test
+  @DisplayName("a legacy file above 2 GB is refused naming the file, not with an OutOfMemoryError")
+  void hugeLegacyFile() throws IOException {
+    Path f = CraftedPt.legacy(dir.resolve("huge.pt"), new PickleBuilder().none().stop(), Map.of());
+    try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(f,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      c.write(ByteBuffer.wrap(new byte[8]), 1L << 31); // sparse: no disk space used
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PtImporter.read(f))
+        .isInstanceOf(FileFormatException.class).hasMessageContaining(f.toString())
+        .hasMessageContaining("2147483656 bytes");
+  }
+
   /** Imports every case's file in a child JVM with a small heap; file -> [file, outcome, message]. */
   private Map<String, String[]> runChild() throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(
