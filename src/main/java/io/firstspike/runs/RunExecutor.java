@@ -91,6 +91,11 @@ public final class RunExecutor implements RunEngine {
    * Trains {@code run}, resuming from snapshot {@code fromEpoch} (-1: the newest, or from scratch
    * when there is none). Curves and logs after {@code fromEpoch} are discarded.
    *
+   * <p>Everything the training needs is read and checked first ({@link RunStart#read}, the
+   * data). If that fails the run is marked failed with the reason, keeping the counters of its
+   * status, and nothing else changes; callers that must leave the folder untouched (the CLI's
+   * {@code continue}, the server's resume) check with {@link RunStart#read} beforehand.
+   *
    * @param extraSnapshots epochs to snapshot in addition to the config's ({@code continue})
    * @param preloaded the config's data when the caller has loaded it already, else null
    */
@@ -102,65 +107,89 @@ public final class RunExecutor implements RunEngine {
       int threads,
       TrainingListener listener,
       StopFlag stop) {
-    // What interrupted writes of an earlier session left; never while another process writes
+    return claimed(run, () -> {
+      RunStart start;
+      try {
+        start = RunStart.read(run, fromEpoch);
+      } catch (DamagedRunException e) {
+        return fail(run, "cannot start: " + e.getMessage().replace("\n", "; "), listener);
+      }
+      try {
+        MemoryEstimate.requireFitsThisJvm(start.config(), threads); // a resume on a smaller JVM
+      } catch (ConfigException e) {
+        return fail(run, e.getMessage(), listener);
+      }
+      DataSplits data = preloaded;
+      try {
+        if (data == null) {
+          data = Experiments.loadData(start.config());
+        }
+        start.checkData(data);
+      } catch (RuntimeException e) {
+        return fail(run, e.getMessage(), listener);
+      }
+      return train(run, start, data, extraSnapshots, threads, listener, stop);
+    });
+  }
+
+  /**
+   * Runs {@code work} as the run's owner: {@code owner.json} names this process from the start
+   * (a process killed while loading is seen as ended too), and what interrupted writes of an
+   * earlier session left is removed first, never while another live process owns the run.
+   */
+  private RunOutcome claimed(RunFolder run, java.util.function.Supplier<RunOutcome> work) {
     boolean alone = RunOwner.noOtherLiveOwner(run);
-    RunOwner.claim(run); // from the start: a process killed while loading is seen as ended too
+    RunOwner.claim(run);
     try {
       if (alone) {
         List<String> removed = run.removeLeftoverTempFiles();
         if (!removed.isEmpty()) {
-          LOG.log(System.Logger.Level.INFO, "run " + run.id() + ": removed leftovers of interrupted writes: " + removed);
+          LOG.log(System.Logger.Level.INFO,
+              "run " + run.id() + ": removed leftovers of interrupted writes: " + removed);
         }
       }
-      return executeClaimed(run, fromEpoch, extraSnapshots, preloaded, threads, listener, stop);
+      return work.get();
     } finally {
       RunOwner.release(run); // done already on the normal path (before the last state event)
     }
   }
 
-  private RunOutcome executeClaimed(
+  /** Checks, changing nothing, that {@link #execute} can start or resume the run. */
+  @Override
+  public void checkStart(RunFolder run) {
+    RunStart.read(run, -1);
+  }
+
+  /**
+   * Trains {@code run} from a start read by {@link RunStart#read} and data checked by {@link
+   * RunStart#checkData}: the first write to the folder happens here.
+   */
+  public RunOutcome execute(
       RunFolder run,
-      int fromEpoch,
+      RunStart start,
+      DataSplits data,
       List<Integer> extraSnapshots,
-      DataSplits preloaded,
       int threads,
       TrainingListener listener,
       StopFlag stop) {
-    RunStatus initial = run.status().orElse(null);
-    String created = initial == null ? Instant.now().toString() : initial.createdAt();
-    ExperimentConfig cfg;
-    try {
-      cfg = ConfigLoader.load(run.configFile());
-    } catch (RuntimeException e) {
-      return fail(run, created, 0, 0, "invalid config: " + e.getMessage(), listener);
-    }
+    return claimed(run, () -> train(run, start, data, extraSnapshots, threads, listener, stop));
+  }
+
+  private RunOutcome train(
+      RunFolder run,
+      RunStart start,
+      DataSplits data,
+      List<Integer> extraSnapshots,
+      int threads,
+      TrainingListener listener,
+      StopFlag stop) {
+    ExperimentConfig cfg = start.config();
+    String created = start.status() == null ? Instant.now().toString() : start.status().createdAt();
     int epochs = cfg.trainingParams().epochNumber();
-    try {
-      MemoryEstimate.requireFitsThisJvm(cfg, threads); // a resume on a smaller JVM
-    } catch (ConfigException e) {
-      return fail(run, created, 0, epochs, e.getMessage(), listener);
-    }
-    DataSplits data = preloaded;
-    try {
-      if (data == null) {
-        data = Experiments.loadData(cfg);
-      }
-    } catch (RuntimeException e) {
-      return fail(run, created, 0, epochs, e.getMessage(), listener);
-    }
     SnapshotStore snapshots = new SnapshotStore(run, data.train().name());
-    List<Integer> available = run.snapshotEpochs();
-    TrainingState state;
-    if (fromEpoch >= 0) {
-      if (!available.contains(fromEpoch)) {
-        return fail(run, created, 0, epochs,
-            "no snapshot of epoch " + fromEpoch + " in run " + run.id() + "; snapshots: " + available,
-            listener);
-      }
-      state = snapshots.load(fromEpoch);
-    } else if (!available.isEmpty()) {
-      state = snapshots.load(available.get(available.size() - 1));
-    } else {
+    snapshots.recover(); // an interrupted save of an earlier session
+    TrainingState state = start.state();
+    if (state == null) {
       state = Experiments.freshState(cfg);
       try {
         NetworkFile.write(state.network, run.dir().resolve(RunFolder.UNTRAINED));
@@ -224,15 +253,27 @@ public final class RunExecutor implements RunEngine {
     return new RunOutcome(end, result.reason(), result.epochsDone(), lastSnapshot[0]);
   }
 
-  private static RunOutcome fail(
-      RunFolder run, String created, int done, int epochs, String reason,
-      TrainingListener listener) {
-    int last = run.snapshotEpochs().isEmpty() ? -1 : run.snapshotEpochs().get(run.snapshotEpochs().size() - 1);
-    run.writeStatus(
-        new RunStatus(RunState.FAILED, reason, created, Instant.now().toString(), done, epochs,
-            last, node()));
+  /**
+   * Marks the run failed for a reason found before training started, keeping the counters of its
+   * status (epochs done, planned, last snapshot); nothing else is written.
+   */
+  private static RunOutcome fail(RunFolder run, String reason, TrainingListener listener) {
+    String now = Instant.now().toString();
+    RunStatus old;
+    try {
+      old = run.status().orElse(null);
+    } catch (RuntimeException e) {
+      old = null; // unreadable: replaced by a status that says why the run failed
+    }
+    int last = run.snapshotEpochs().isEmpty() ? -1
+        : run.snapshotEpochs().get(run.snapshotEpochs().size() - 1);
+    RunStatus failed = old == null
+        ? new RunStatus(RunState.FAILED, reason, now, now, 0, 0, last, node())
+        : new RunStatus(RunState.FAILED, reason, old.createdAt(), now, old.epochsDone(),
+            old.epochs(), old.lastSnapshot(), old.node());
+    run.writeStatus(failed);
     listener.onEvent(new TrainingEvent.StateChange(RunState.FAILED, reason));
-    return new RunOutcome(RunState.FAILED, reason, done, last);
+    return new RunOutcome(RunState.FAILED, reason, failed.epochsDone(), failed.lastSnapshot());
   }
 
   /**

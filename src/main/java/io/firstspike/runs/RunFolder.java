@@ -51,16 +51,22 @@ public final class RunFolder {
 
   /**
    * Names of interrupted atomic writes in a run folder: a snapshot's {@code .epoch_<N>.tmp}
-   * (renamed into place only when complete) and {@link #writeAtomically}'s
-   * {@code .<file><digits>.tmp}. Never {@code .epoch_<N>.old}: that may be the only copy of a
-   * snapshot whose replacement was interrupted.
+   * (renamed into place only when complete), a checkpoint's {@code .epoch_<N>.del} (renamed
+   * there to be deleted) and {@link #writeAtomically}'s
+   * {@code .<file><digits>.tmp}. Never {@code .epoch_<N>.new} or {@code .old}: either may be the only
+   * copy of a snapshot whose replacement was interrupted.
    */
-  private static final Pattern TEMP = Pattern.compile("\\.epoch_\\d+\\.tmp|\\.(" + String.join("|",
+  private static final Pattern TEMP = Pattern.compile("\\.epoch_\\d+\\.(tmp|del)|\\.(" + String.join("|",
       Stream.of(CONFIG, STATUS, ACTIVITY, METRICS, BATCHES, RunOwner.FILE, StopRequest.FILE)
           .map(Pattern::quote).toList()) + ")\\d*\\.tmp");
 
   /** The temporary files of the network format's atomic writes ({@code .<file>.<hex>.tmp}). */
   private static final Pattern NETWORK_TEMP = Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.tmp");
+  /**
+   * A complete snapshot caught between the two renames of a replacement ({@link
+   * SnapshotStore#save}): the new one committed, or the old one moved aside.
+   */
+  private static final Pattern PARKED_DIR = Pattern.compile("\\.(epoch_(?:0|[1-9]\\d{0,9}))\\.(new|old)");
 
   private final Path dir;
 
@@ -254,13 +260,16 @@ public final class RunFolder {
   }
 
   /**
-   * Epochs with a complete snapshot folder, ascending. Folders named like snapshots but with an
-   * epoch beyond an int or with leading zeros are not snapshots ({@link #warnings} names them).
+   * Epochs with a complete snapshot, ascending: an {@code epoch_<N>/} folder, or (after a crash
+   * between the two renames of a replacement) its hidden {@code .new} or {@code .old} folder.
+   * Folders named like snapshots but with an epoch beyond an int or with leading zeros are not
+   * snapshots ({@link #warnings} names them).
    */
   public List<Integer> snapshotEpochs() {
-    return childNames(n -> SNAPSHOT_DIR.matcher(n).matches() && epochOf(n) >= 0).stream()
+    return childNames(n -> snapshotEpochOf(n) >= 0).stream()
         .filter(n -> Files.isDirectory(dir.resolve(n)))
-        .map(RunFolder::epochOf)
+        .map(RunFolder::snapshotEpochOf)
+        .distinct()
         .sorted()
         .toList();
   }
@@ -296,8 +305,35 @@ public final class RunFolder {
     return removed;
   }
 
+  private static int snapshotEpochOf(String name) {
+    Matcher parked = PARKED_DIR.matcher(name);
+    return epochOf(parked.matches() ? parked.group(1) : name);
+  }
+
+  /** Where the snapshot of {@code epoch} belongs: {@code epoch_<N>/} (it may not exist). */
   public Path snapshotDir(int epoch) {
     return dir.resolve("epoch_" + epoch);
+  }
+
+  /**
+   * The folder holding the complete snapshot of {@code epoch}: {@code epoch_<N>/}, else the
+   * committed new one, else the old one moved aside (see {@link SnapshotStore#save}); looked up
+   * in the order in which a replacement makes them appear, then {@code epoch_<N>/} once more, so
+   * a lookup that overlaps a replacement still finds one.
+   */
+  public Optional<Path> findSnapshot(int epoch) {
+    for (Path p : List.of(snapshotDir(epoch), hiddenSnapshotDir(epoch, SnapshotStore.NEW),
+        hiddenSnapshotDir(epoch, SnapshotStore.OLD), snapshotDir(epoch))) {
+      if (Files.isDirectory(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A hidden working folder of the snapshot of {@code epoch}: {@code .epoch_<N><suffix>}. */
+  Path hiddenSnapshotDir(int epoch, String suffix) {
+    return dir.resolve(".epoch_" + epoch + suffix);
   }
 
   /** Writes text to a temporary file beside the target, then renames it over the target. */

@@ -1,5 +1,6 @@
 package io.firstspike.server;
 
+import io.firstspike.runs.DamagedRunException;
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOwner;
@@ -155,6 +156,12 @@ public final class RunManagerVerticle extends VerticleBase {
         RunState s = RunOwner.effective(run, run.requireStatus()).state();
         if (s != RunState.STOPPED && s != RunState.INTERRUPTED && s != RunState.FAILED) {
           throw RunMessages.conflict(run, only);
+        }
+        try {
+          engine.checkStart(run); // a damaged run is refused here and left as it was
+        } catch (DamagedRunException e) {
+          throw new HttpStatusException(409, "run " + id + " cannot be resumed: "
+              + e.getMessage().replace("\n", "; "));
         }
         RunOwner.clearIfDead(run); // queued here now, not the dead process's
         return StatusFiles.write(run, RunState.QUEUED, "resumed");

@@ -97,6 +97,16 @@ public final class Experiments {
     return new TrainingState(initialNetwork(config), new Curves());
   }
 
+  /**
+   * Checks that a saved training state can continue under {@code config}: its optimizer state
+   * fits the config's optimizer, and the scheduler and weight-bumping states restore.
+   *
+   * @throws IllegalArgumentException naming the mismatch
+   */
+  public static void checkRestorable(ExperimentConfig config, TrainingState state) {
+    Setup.of(config, state);
+  }
+
   /** The loss (and class selection) of the config. */
   public static Loss loss(ExperimentConfig config) {
     return Setup.lossOf(config.trainingParams().loss(), config.neuronParams().tauSyn());
