@@ -103,7 +103,7 @@ class ContinueDamageTest {
             List.of("config.yaml")),
         Arguments.of("config.yaml that is not UTF-8 text", (Damage) run -> Files.write(
                 run.resolve("config.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x41}),
-            List.of("config.yaml", "cannot read")),
+            List.of("config.yaml", "is not UTF-8 text")),
         Arguments.of("config.yaml with a misspelt key", (Damage) run -> editConfig(run,
                 c -> ((ObjectNode) c.get("training_params")).set("batch_sise",
                     ((ObjectNode) c.get("training_params")).remove("batch_size"))),
