@@ -75,10 +75,8 @@ public final class Adam implements Optimizer {
       Optimizer.checkBuffer("adam first moment", m, params);
     }
     step++;
-    double oneMinusB1 = 1 - beta1;
-    double oneMinusB2 = 1 - beta2;
-    double stepSize = lr / (1 - Math.pow(beta1, step));
-    double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    double stepSize = UpdateKernels.adamStepSize(lr, beta1, step);
+    double bc2Sqrt = UpdateKernels.adamBias2Sqrt(beta2, step);
     long total = 0;
     for (double[] w : params) {
       total += w.length;
@@ -86,17 +84,9 @@ public final class Adam implements Optimizer {
     int parts = total >= PARALLEL_FROM ? PARTS : 1;
     ranges.run(parts, part -> {
       for (int l = 0; l < params.length; l++) {
-        double[] w = params[l];
-        double[] g = grads[l];
-        double[] ml = m[l];
-        double[] vl = v[l];
-        int to = RangeRunner.from(w.length, part + 1, parts);
-        for (int i = RangeRunner.from(w.length, part, parts); i < to; i++) {
-          ml[i] = ml[i] * beta1 + oneMinusB1 * g[i];
-          vl[i] = vl[i] * beta2 + oneMinusB2 * g[i] * g[i];
-          double denom = Math.sqrt(vl[i]) / bc2Sqrt + eps;
-          w[i] = w[i] + -stepSize * ml[i] / denom;
-        }
+        int n = params[l].length;
+        UpdateKernels.adam(params[l], grads[l], m[l], v[l], beta1, beta2, eps, stepSize, bc2Sqrt,
+            RangeRunner.from(n, part, parts), RangeRunner.from(n, part + 1, parts));
       }
     });
   }

@@ -8,7 +8,7 @@ package io.firstspike.core.optim;
  * epochs. {@link #state} and {@link #restore} capture everything needed so that a restored
  * optimizer continues bit for bit as if it had never stopped.
  */
-public interface Optimizer {
+public interface Optimizer extends LearningRates {
 
   /**
    * One update of every parameter array.
@@ -32,6 +32,31 @@ public interface Optimizer {
   double learningRate();
 
   void setLearningRate(double lr);
+
+  /** One group: every parameter array shares the one learning rate. */
+  @Override
+  default int groupCount() {
+    return 1;
+  }
+
+  @Override
+  default double learningRate(int group) {
+    checkGroup(group);
+    return learningRate();
+  }
+
+  @Override
+  default void setLearningRate(int group, double lr) {
+    checkGroup(group);
+    setLearningRate(lr);
+  }
+
+  private static void checkGroup(int group) {
+    if (group != 0) {
+      throw new IndexOutOfBoundsException(
+          "optimizer: a single-rate optimizer has group 0 only, got " + group);
+    }
+  }
 
   /** A deep copy of the optimizer's state. */
   OptimizerState state();
