@@ -180,6 +180,43 @@ class DelgradLossTest {
   }
 
   @Test
+  @DisplayName("the effective-delay hook is the chain rule: dR/dE'' summed over the shared"
+      + " synapses times scale s (1 - s) equals finite differences in the raw parameters")
+  void l2DelayChainThroughSharingAndSigmoid() {
+    // An axonal layer with presyn_sharing_factor 2 over 4 inputs: raw [2][1], E'' = tile(E, 2, 1)
+    // [4][1], E = shift + scale * sigmoid(raw) (DELGRAD-MODEL.md 2.2, 2.3), and a dendritic
+    // layer with 'clip' positivity, raw = E = E'' [1][3] (the raw hook would give the same here).
+    double shift = 0.2;
+    double scale = 1.5;
+    double[] raw = {-0.4, 0.9};
+    double[] dendritic = {0.3, 0.1, 0.6};
+    DelgradLoss loss = new DelgradLoss(new ShiftInvariantMse(0.2, 1.0), List.of(new L2Delay(0.05, true)));
+    double[][] t = {{1.0, 1.3, 1.1}, {0.9, INF, 1.2}};
+    int[] y = {0, 2};
+    java.util.function.Function<double[], DelayVectors> effectiveOf = r -> {
+      double[] tiled = new double[4];
+      for (int i = 0; i < 4; i++) {
+        tiled[i] = shift + scale / (1 + Math.exp(-r[i % 2]));
+      }
+      return DelayVectors.effective(List.of(tiled, dendritic));
+    };
+    Result result = loss.compute(t, y, effectiveOf.apply(raw));
+    double[] dTiled = result.delayGradient().effective().get(0);
+    for (int p = 0; p < 2; p++) {
+      double sig = 1 / (1 + Math.exp(-raw[p]));
+      double chained = (dTiled[p] + dTiled[p + 2]) * scale * sig * (1 - sig);
+      double keep = raw[p];
+      raw[p] = keep + FD_STEP;
+      double up = loss.compute(t, y, effectiveOf.apply(raw)).loss();
+      raw[p] = keep - FD_STEP;
+      double down = loss.compute(t, y, effectiveOf.apply(raw)).loss();
+      raw[p] = keep;
+      assertThat(chained).as("raw delay %d", p).isCloseTo((up - down) / (2 * FD_STEP), within(FD_TOLERANCE));
+      assertThat(chained).isNotZero();
+    }
+  }
+
+  @Test
   @DisplayName("l2_delay on raw parameters returns its gradient in the raw list; two terms add up")
   void l2DelayRawAndCombined() {
     DelgradLoss loss = new DelgradLoss(new Mse(1.7, 2.3, 1.0), List.of(
