@@ -183,7 +183,7 @@ public abstract sealed class GroupedOptimizer implements LearningRates
     }
     for (int i = 0; i < tensors.size(); i++) {
       var ts = s.tensors().get(i);
-      restoreTensor(i, ts.step(), ts.copyOfBuffers());
+      restoreTensor(i, ts.step(), ts.buffers());
     }
     System.arraycopy(rates, 0, lrs, 0, lrs.length);
   }

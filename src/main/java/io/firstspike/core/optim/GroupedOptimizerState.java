@@ -22,8 +22,9 @@ public record GroupedOptimizerState(String type, double[] learningRates, List<Te
       buffers = copy(buffers);
     }
 
-    /** Copies of the buffers. */
-    public List<double[]> copyOfBuffers() {
+    /** Copies of the buffers (a state is never changed through what it hands out). */
+    @Override
+    public List<double[]> buffers() {
       return copy(buffers);
     }
   }

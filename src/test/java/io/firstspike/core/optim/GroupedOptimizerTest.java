@@ -208,7 +208,8 @@ class GroupedOptimizerTest {
       double[] d2 = d.clone();
       GroupedOptimizer b = make2(adam, w2, d2);
       b.restore(saved);
-      saved.tensors().get(0).buffers().get(0)[0] = 1e9; // must not reach either optimizer
+      saved.tensors().get(0).buffers().get(0)[0] = 1e9; // changes a copy only
+      assertThat(saved.tensors().get(0).buffers().get(0)[0]).isNotEqualTo(1e9);
       assertThat(b.learningRate(1)).isEqualTo(0.0125);
       for (int t = 0; t < 4; t++) {
         Map<String, double[]> g = grads("w", gauss(rnd, 3), "d", gauss(rnd, 1));
