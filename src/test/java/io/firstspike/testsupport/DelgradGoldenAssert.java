@@ -27,7 +27,9 @@ public final class DelgradGoldenAssert {
 
   private final String section;
   private long count;
+  private long identical;
   private double maxRelative;
+  private double maxRelativeAll;
 
   public DelgradGoldenAssert(String section) {
     this.section = section;
@@ -44,7 +46,8 @@ public final class DelgradGoldenAssert {
   }
 
   public String summary() {
-    return section + ": " + count + " values, largest relative error " + maxRelative;
+    return section + ": " + count + " values (" + identical + " bit-identical), largest relative"
+        + " error " + maxRelativeAll + " (" + maxRelative + " beyond the absolute floor)";
   }
 
   /**
@@ -67,6 +70,9 @@ public final class DelgradGoldenAssert {
   /** Compares one value; {@code where} names it in a failure. */
   public void check(String where, double actual, double expected, boolean nanAllowed) {
     count++;
+    if (Double.doubleToLongBits(actual) == Double.doubleToLongBits(expected)) {
+      identical++;
+    }
     if (Double.isNaN(expected)) {
       if (!nanAllowed) {
         fail(section + " " + where + ": the fixture has NaN where no NaN is allowed");
@@ -87,6 +93,9 @@ public final class DelgradGoldenAssert {
     }
     double abs = Math.abs(actual - expected);
     double rel = expected == 0 ? (abs == 0 ? 0 : Double.POSITIVE_INFINITY) : abs / Math.abs(expected);
+    if (expected != 0) {
+      maxRelativeAll = Math.max(maxRelativeAll, rel);
+    }
     if (abs > ABSOLUTE_FLOOR) {
       maxRelative = Math.max(maxRelative, rel);
       if (rel > RELATIVE) {
