@@ -39,6 +39,7 @@ class ArchitectureTest {
       Map.entry("core.network", List.of("core")),
       Map.entry("core.loss", List.of("core")),
       Map.entry("core.optim", List.of("core")),
+      Map.entry("core.history", List.of()),
       // data reads users' .npy files with io's reader (io itself imports no data): the one
       // exception to the table, which has io above data for the network files
       Map.entry("data", List.of("core", "io.Npy", "io.NpyArray")),

@@ -104,7 +104,7 @@ public final class Experiments {
    * @throws IllegalArgumentException naming the mismatch
    */
   public static void checkRestorable(ExperimentConfig config, TrainingState state) {
-    Setup.of(config, state);
+    Setup.of(config, state, io.firstspike.core.optim.RangeRunner.SERIAL);
   }
 
   /** The loss (and class selection) of the config. */

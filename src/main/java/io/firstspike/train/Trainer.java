@@ -72,8 +72,14 @@ public final class Trainer implements AutoCloseable {
     this.params = config.trainingParams();
     this.data = data;
     this.state = state;
-    this.setup = Setup.of(config, state);
-    this.engine = new NetworkEngine(state.network, setup.engineOptions(), threads);
+    NetworkEngine e = new NetworkEngine(state.network, Setup.engineOptions(params), threads);
+    try {
+      this.setup = Setup.of(config, state, e::runParts);
+    } catch (RuntimeException ex) {
+      e.close(); // a bad config must not leave the engine's threads behind
+      throw ex;
+    }
+    this.engine = e;
     this.rng =
         state.rng == null
             ? new NumpyRandom(params.numpySeed())
@@ -227,7 +233,7 @@ public final class Trainer implements AutoCloseable {
         } catch (ArithmeticException e) {
           throw new TrainingDivergedException(epoch, b, e.getMessage());
         }
-        opt.step(weights, grads, engine::runParts);
+        opt.step(weights, grads);
         checkWeights(epoch, b, "after the optimizer step (learning rate " + opt.learningRate()
             + ")");
         run.lossSum += batchLoss;

@@ -56,6 +56,29 @@ class TrainerTest {
   }
 
   @Test
+  @DisplayName("a state the config's optimizer cannot restore fails the constructor and leaves no"
+      + " engine thread behind")
+  void badOptimizerStateClosesTheEngine() throws InterruptedException {
+    ExperimentConfig cfg = ConfigLoader.parse(yinYang(1, 0.005, "[1]"), "test.yaml");
+    TrainingState state = Experiments.freshState(cfg);
+    state.optimizer = new io.firstspike.core.optim.Sgd(0.1).state(); // the config asks for adam
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new Trainer(cfg, Experiments.loadData(cfg), state, 3, false, List.of()))
+        .hasMessageContaining("'sgd'");
+    List<Thread> leaked = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (!before.contains(t) && t.getName().startsWith("firstspike-engine-")) {
+        leaked.add(t);
+      }
+    }
+    for (Thread t : leaked) {
+      t.join(5_000); // closing lets each worker finish; it must not stay parked for good
+      assertThat(t.isAlive()).as(t.getName()).isFalse();
+    }
+  }
+
+  @Test
   @DisplayName("training improves a small Yin-Yang network beyond chance within a few epochs")
   void learns() {
     ExperimentConfig cfg = ConfigLoader.parse(yinYang(5, 0.01, "[5]"), "test.yaml");

@@ -1,5 +1,6 @@
 package io.firstspike.core.network;
 
+import io.firstspike.core.math.WeightRounding;
 import io.firstspike.core.neuron.Variant;
 
 import java.util.Arrays;
@@ -372,18 +373,14 @@ public final class NetworkEngine implements AutoCloseable {
     return c <= big ? c * CHUNK : Math.min(batch, big * CHUNK + (c - big) * TAIL_CHUNK);
   }
 
-  /** The live weights, or a rounded copy: round(w / p) * p. */
+  /** The live weights, or a rounded copy: p * round(w / p) (WeightRounding). */
   private double[][] usedWeights() {
     double p = options.roundingPrecision();
     double[][] w = new double[net.nLayers()][];
     for (int l = 0; l < w.length; l++) {
       double[] live = net.weights(l);
       if (p > 0) {
-        double[] r = new double[live.length];
-        for (int i = 0; i < r.length; i++) {
-          r[i] = Math.rint(live[i] / p) * p;
-        }
-        w[l] = r;
+        w[l] = WeightRounding.roundedCopy(live, p);
       } else {
         w[l] = live;
       }
