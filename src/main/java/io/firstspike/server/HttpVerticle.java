@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -51,12 +52,15 @@ public final class HttpVerticle extends VerticleBase {
     int port = c.getInteger(Addresses.Keys.PORT, Addresses.Keys.DEFAULT_PORT);
     List<String> origins = c.getJsonArray(Addresses.Keys.ALLOWED_ORIGINS, new JsonArray()).stream()
         .map(Object::toString).toList();
-    security = new ApiSecurity(c.getString(Addresses.Keys.TOKEN), ApiSecurity.isLoopbackName(host), origins);
+    List<String> allowedHosts = c.getJsonArray(Addresses.Keys.ALLOWED_HOSTS, new JsonArray()).stream()
+        .map(Object::toString).toList();
+    String tlsCert = c.getString(Addresses.Keys.TLS_CERT);
+    security = new ApiSecurity(c.getString(Addresses.Keys.TOKEN), hostRule(host, allowedHosts), origins,
+        tlsCert != null, new TokenThrottle());
     configs = new ConfigLibrary(Path.of(c.getString(Addresses.Keys.CONFIGS_DIR, Addresses.Keys.DEFAULT_CONFIGS_DIR)));
     runsDir = Path.of(c.getString(Addresses.Keys.RUNS_DIR, Addresses.Keys.DEFAULT_RUNS_DIR)).toAbsolutePath().normalize();
 
     Router router = Router.router(vertx);
-    router.route().handler(security::checkHost);
     router.get("/api/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
         .put("tokenRequired", security.tokenRequired()).put("droppedFrames", bridge.droppedFrames())));
     router.post("/api/login").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(security::login);
@@ -84,13 +88,39 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/*").handler(StaticHandler.create("webroot"));
     router.route().failureHandler(this::failureHandler);
 
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
-    return server.requestHandler(router).listen();
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    if (tlsCert != null) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tlsCert)
+          .setKeyPath(c.getString(Addresses.Keys.TLS_KEY)));
+    }
+    server = vertx.createHttpServer(options);
+    return server.requestHandler(req -> security.screenHost(req, router)).listen();
   }
 
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /**
+   * The Host header rule: on when bound to a loopback literal or when host names are allowed
+   * explicitly; then loopback literals, the bind address (unless 0.0.0.0 or ::) and the allowed
+   * names pass. Off (null) for a public address without allowed names, where the token guards.
+   */
+  static HostRule hostRule(String bindHost, List<String> allowedHosts) {
+    if (!HostRule.isLoopbackLiteral(bindHost) && allowedHosts.isEmpty()) {
+      return null;
+    }
+    List<String> names = new java.util.ArrayList<>(allowedHosts);
+    try {
+      String bind = HostRule.canonicalName(bindHost);
+      if (!bind.equals("0.0.0.0") && !bind.equals("[0:0:0:0:0:0:0:0]")) {
+        names.add(bindHost);
+      }
+    } catch (IllegalArgumentException e) {
+      // not a host name (the bind itself will fail): only the other names pass
+    }
+    return new HostRule(names);
   }
 
   private void createRunHandler(RoutingContext ctx) {
