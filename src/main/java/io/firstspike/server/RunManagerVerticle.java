@@ -1,5 +1,6 @@
 package io.firstspike.server;
 
+import io.firstspike.runs.DataFolders;
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunStore;
@@ -10,6 +11,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -44,6 +46,8 @@ public final class RunManagerVerticle extends VerticleBase {
   private int maxConcurrent;
   private int threads;
   private int batchRate;
+  /** Where configs sent to this server may read data from. */
+  private DataFolders dataFolders;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   /** Active run id to the deployment id of its TrainingVerticle (null while deploying). */
   private final Map<String, String> active = new HashMap<>();
@@ -64,6 +68,8 @@ public final class RunManagerVerticle extends VerticleBase {
     maxConcurrent = c.getInteger(Addresses.Keys.MAX_CONCURRENT, Addresses.Keys.DEFAULT_MAX_CONCURRENT);
     threads = c.getInteger(Addresses.Keys.THREADS, Runtime.getRuntime().availableProcessors());
     batchRate = c.getInteger(Addresses.Keys.BATCH_RATE, Addresses.Keys.DEFAULT_BATCH_RATE);
+    dataFolders = DataFolders.within(c.getJsonArray(Addresses.Keys.DATA_DIRS, new JsonArray()).stream()
+        .map(d -> Path.of(d.toString())).toList());
     return vertx.executeBlocking(() -> OtherProcessRuns.markInterrupted(store)).compose(n -> {
       register(Addresses.CMD_CREATE, this::createHandler);
       register(Addresses.CMD_LIST, m -> reply(m, () -> RunSummaries.list(store, run -> summary(run, false)), false));
@@ -90,7 +96,7 @@ public final class RunManagerVerticle extends VerticleBase {
       m.fail(400, e.getMessage());
       return;
     }
-    vertx.executeBlocking(() -> preparer.prepare(store, req.fileName(), req.text(configs), req.overrides()))
+    vertx.executeBlocking(() -> preparer.prepare(store, req.fileName(), req.text(configs), req.overrides(), dataFolders))
         .onComplete(ar -> {
           if (ar.failed()) {
             RunMessages.failWith(m, ar.cause());
@@ -150,6 +156,7 @@ public final class RunManagerVerticle extends VerticleBase {
         if (s != RunState.STOPPED && s != RunState.INTERRUPTED && s != RunState.FAILED) {
           throw RunMessages.conflict(run, "only stopped, interrupted or failed runs can be resumed");
         }
+        preparer.checkData(run, dataFolders);
         return StatusFiles.write(run, RunState.QUEUED, "resumed");
       }).onComplete(ar -> {
         if (ar.failed()) {

@@ -3,6 +3,7 @@ package io.firstspike.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.firstspike.runs.DataFolders;
 import io.firstspike.runs.Json;
 import io.firstspike.runs.Overrides;
 import io.firstspike.runs.RunEngine;
@@ -36,8 +37,19 @@ final class FakeEngine implements RunEngine {
   final AtomicInteger maxRunning = new AtomicInteger();
   final AtomicInteger executions = new AtomicInteger();
 
-  /** The preparer matching this engine: validates the config keys and writes the folder. */
-  static final RunPreparer PREPARER = FakeEngine::prepare;
+  /**
+   * The preparer matching this engine: validates the config keys and writes the folder. Its
+   * configs name no data, so there is nothing to confine.
+   */
+  static final RunPreparer PREPARER = new RunPreparer() {
+    @Override
+    public RunFolder prepare(RunStore store, String name, String yaml, Overrides o, DataFolders data) {
+      return FakeEngine.prepare(store, name, yaml, o);
+    }
+
+    @Override
+    public void checkData(RunFolder run, DataFolders data) {}
+  };
 
   static RunFolder prepare(RunStore store, String name, String yaml, Overrides o) {
     JsonNode c;
