@@ -53,7 +53,7 @@ final class OtherProcessRuns {
    * Marks runs left queued, running or stopping by a dead server as interrupted, except those
    * another live process owns; returns how many were marked.
    */
-  static int markInterrupted(RunStore store) {
+  static int markInterrupted(RunStore store, StatusFiles statusFiles) {
     int n = 0;
     for (RunFolder run : store.list()) {
       try {
@@ -66,7 +66,7 @@ final class OtherProcessRuns {
         }
         if (s.state() == RunState.RUNNING || s.state() == RunState.QUEUED
             || s.state() == RunState.STOPPING) {
-          StatusFiles.write(run, RunState.INTERRUPTED, "the server stopped while the run was "
+          statusFiles.write(run, RunState.INTERRUPTED, "the server stopped while the run was "
               + s.state().wire() + "; resume continues from "
               + RunMessages.snapshotText(s.lastSnapshot()));
           n++;

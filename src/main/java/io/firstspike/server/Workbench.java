@@ -45,6 +45,11 @@ public final class Workbench {
    * given, a random token is generated and printed once on standard output.
    */
   public static Future<Workbench> start(Vertx vertx, WorkbenchOptions o) {
+    return start(vertx, o, StatusFiles.DISK);
+  }
+
+  /** As {@link #start(Vertx, WorkbenchOptions)}, with the server's status writes given (tests). */
+  static Future<Workbench> start(Vertx vertx, WorkbenchOptions o, StatusFiles statusFiles) {
     if (o.engine() == null || o.preparer() == null) {
       return Future.failedFuture(new IllegalStateException(
           "no training engine: WorkbenchOptions.engine/preparer are null (the run executor is not built in)"));
@@ -85,7 +90,7 @@ public final class Workbench {
         .put(Addresses.Keys.RUNS_DIR, o.runsDir().toString())
         .put(Addresses.Keys.THREADS, o.threads());
     HttpVerticle http = new HttpVerticle();
-    return vertx.deployVerticle(new RunManagerVerticle(o.engine(), o.preparer()),
+    return vertx.deployVerticle(new RunManagerVerticle(o.engine(), o.preparer(), statusFiles),
             new DeploymentOptions().setConfig(managerConfig))
         .compose(manager -> vertx.deployVerticle(new EvaluationVerticle(),
                 new DeploymentOptions().setConfig(evalConfig))
