@@ -64,14 +64,19 @@ final class ApiSecurity {
   }
 
   /**
-   * Host header check (DNS rebinding), for every request before the router sees it: a Host with
+   * The checks every request passes before the router sees it. A URI with a malformed percent
+   * escape ({@code /api/runs/%zz}) gets 400 here: the router would fail on it and log a stack
+   * trace. Then the Host header (DNS rebinding): a Host with
    * characters a host name never has gets 400 (so no percent sign or non-ASCII character reaches
    * Vert.x's own Host parser, which throws on them in 5.0.7: the request would hang unanswered
    * and log a stack trace); then, with a {@link HostRule}, a Host it refuses gets 403.
    */
-  void screenHost(HttpServerRequest req, Handler<HttpServerRequest> next) {
+  void screen(HttpServerRequest req, Handler<HttpServerRequest> next) {
     String host = hostHeader(req);
-    if (host != null && !HOST_CHARS.matcher(host).matches()) {
+    if (!validEscapes(req.uri())) {
+      HttpErrors.send(req.response(), 400, "malformed percent-encoding in the request URI (a '%' must be"
+          + " followed by two hex digits)");
+    } else if (host != null && !HOST_CHARS.matcher(host).matches()) {
       HttpErrors.send(req.response(), 400, "Host header " + HttpErrors.quote(host) + " is not a host name");
     } else if (hosts != null && (host == null || !hosts.accepts(host))) {
       HttpErrors.send(req.response(), 403, "Host header must name this machine (localhost, 127.0.0.1, [::1],"
@@ -197,6 +202,20 @@ final class ApiSecurity {
     }
     List<String> values = r.headers().getAll("Host");
     return values.size() == 1 ? values.get(0) : null;
+  }
+
+  /** True if every '%' in {@code uri} starts an escape of two hex digits. */
+  static boolean validEscapes(String uri) {
+    for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+      if (i + 2 >= uri.length() || !isHex(uri.charAt(i + 1)) || !isHex(uri.charAt(i + 2))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   private String presentedToken(RoutingContext ctx) {

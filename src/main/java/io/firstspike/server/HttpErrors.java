@@ -32,15 +32,17 @@ final class HttpErrors {
    * answer (or a log line) large or multi-line.
    */
   static String quote(String value) {
-    if (value == null) {
-      return "none";
-    }
-    StringBuilder b = new StringBuilder("'");
-    for (int i = 0; i < value.length() && i < QUOTE_MAX; i++) {
+    return value == null ? "none" : "'" + printable(value, QUOTE_MAX) + "'";
+  }
+
+  /** Control and non-ASCII characters as '?', cut to {@code max} characters ("..." then). */
+  static String printable(String value, int max) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < value.length() && i < max; i++) {
       char c = value.charAt(i);
       b.append(c < 0x20 || c > 0x7e ? '?' : c);
     }
-    return b.append(value.length() > QUOTE_MAX ? "...'" : "'").toString();
+    return value.length() > max ? b.append("...").toString() : b.toString();
   }
 
   /**

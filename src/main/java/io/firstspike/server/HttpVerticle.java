@@ -47,6 +47,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    QuietLogs.install();
     JsonObject c = config();
     String host = c.getString(Addresses.Keys.HOST, Addresses.Keys.DEFAULT_HOST);
     int port = c.getInteger(Addresses.Keys.PORT, Addresses.Keys.DEFAULT_PORT);
@@ -94,7 +95,7 @@ public final class HttpVerticle extends VerticleBase {
           .setKeyPath(c.getString(Addresses.Keys.TLS_KEY)));
     }
     server = vertx.createHttpServer(options);
-    return server.requestHandler(req -> security.screenHost(req, router)).listen();
+    return server.requestHandler(req -> security.screen(req, router)).listen();
   }
 
   @Override
