@@ -72,13 +72,13 @@ public final class RunExecutor implements RunEngine {
     ExperimentConfig cfg = applyOverrides(ConfigLoader.parse(yamlText, configName), overrides);
     MemoryEstimate.requireFitsThisJvm(cfg, Runtime.getRuntime().availableProcessors());
     data.check(cfg, configName);
-    RunFolder run = store.create(stripYaml(configName));
-    RunFolder.writeAtomically(run.configFile(), ConfigWriter.toYaml(cfg));
-    String now = Instant.now().toString();
-    run.writeStatus(
-        new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.trainingParams().epochNumber(), -1,
-            node()));
-    return run;
+    return store.create(stripYaml(configName), run -> {
+      RunFolder.writeAtomically(run.configFile(), ConfigWriter.toYaml(cfg));
+      String now = Instant.now().toString();
+      run.writeStatus(
+          new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.trainingParams().epochNumber(), -1,
+              node()));
+    });
   }
 
   /** The config with the given overrides applied. */

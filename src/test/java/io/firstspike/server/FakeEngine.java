@@ -86,15 +86,16 @@ final class FakeEngine implements RunEngine {
     if (o.epochs() != null) {
       cfg.put("epochs", o.epochs());
     }
-    RunFolder run = store.create(name.replaceFirst("\\.yaml$", ""));
-    try {
-      Files.writeString(run.configFile(), YAML.writeValueAsString(cfg));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String now = Instant.now().toString();
-    disk.write(run, new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.get("epochs").asInt(), -1, "test"));
-    return run;
+    // as the real preparer: a failed write removes the folder again
+    return store.create(name.replaceFirst("\\.yaml$", ""), run -> {
+      try {
+        Files.writeString(run.configFile(), YAML.writeValueAsString(cfg));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      String now = Instant.now().toString();
+      disk.write(run, new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.get("epochs").asInt(), -1, "test"));
+    });
   }
 
   @Override
