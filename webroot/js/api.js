@@ -86,6 +86,7 @@ export const api = {
   run: (id) => request('GET', `/api/runs/${enc(id)}`),
   metrics: (id, since = -1, points = 2000, activity = since < 0) =>
     request('GET', `/api/runs/${enc(id)}/metrics?since=${since}&points=${points}&activity=${activity}`),
+  activity: (id) => request('GET', `/api/runs/${enc(id)}/activity`),
   startRun: (body) => request('POST', '/api/runs', body),
   stop: (id) => request('POST', `/api/runs/${enc(id)}/stop`),
   resume: (id) => request('POST', `/api/runs/${enc(id)}/resume`),

@@ -1,7 +1,8 @@
-// A client for the Vert.x event-bus bridge over a plain WebSocket (the bridge's JSON frames), so
-// the page needs no SockJS library. It keeps its subscriptions across connections: when the socket
-// drops (network, server restart) it reconnects with exponential backoff, registers every address
-// again and then tells its listeners, which backfill what they missed over HTTP.
+// A client for the workbench's live stream: one plain WebSocket speaking the JSON frames of the
+// Vert.x event-bus bridge, so the page needs no SockJS library. It keeps its subscriptions across
+// connections: when the socket drops (network, server restart, or the server closing a connection
+// that fell behind) it reconnects with exponential backoff, registers every address again and
+// then tells its listeners, which backfill what they missed over HTTP.
 
 const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
@@ -77,7 +78,8 @@ export class EventBus {
       this.scheduleRetry();
       return;
     }
-    // The Vert.x bridge sends its JSON frames as binary WebSocket messages: read them as bytes.
+    // The server sends its JSON frames as binary WebSocket messages (encoded once for every
+    // socket): read them as bytes.
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => {

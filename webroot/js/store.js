@@ -2,7 +2,8 @@
 // number (epochs), whether it came from the live stream, a backfill or the history on disk.
 // Memory is bounded whatever the run's length: the batch series is compacted into min/max buckets
 // when it outgrows MAX_BATCH_POINTS (so spikes survive, as on the server), and only the latest
-// epoch's big payloads (weight histograms, validation predictions) are kept.
+// epoch's big payloads (weight histograms, validation predictions, fetched from the run's
+// activity.json rather than streamed) are kept.
 
 import { isNum } from './util.js';
 
@@ -101,7 +102,7 @@ export class RunData {
     this.silent = []; // {step, fractions[]} from live messages and the batch lines on disk
     this.epochs = []; // EpochMetrics sorted by epoch
     this.latestBatch = null; // the newest live batch message (histograms, raster, class times)
-    this.latestEpoch = null; // the newest epoch message (weight histograms, predictions)
+    this.latestEpoch = null; // the newest epoch with its payloads (weight histograms, predictions)
     // Weight histograms of the earliest epoch seen, for contrast; kept across resets (a resumed
     // run rewinds its curves, not its past).
     this.firstWeights = this.firstWeights ?? null;
@@ -176,10 +177,21 @@ export class RunData {
     this.epochsVersion++;
   }
 
-  /** A live epoch message: {metrics, weightHistograms, weightHistogramEdges, validationPredictions}. */
+  /**
+   * A live epoch message: {id, metrics}. The epoch's big payloads (weight histograms, validation
+   * predictions) are not streamed; the view fetches them (GET /api/runs/{id}/activity) when
+   * {@link needsActivity} says the newest epoch has more than the page shows.
+   */
   onEpochMessage(msg) {
     this.received.epoch++;
-    this.takeEpoch(msg);
+    if (msg && msg.metrics) this.addEpoch(msg.metrics);
+  }
+
+  /** True if an epoch newer than the one whose histograms and map are shown has been seen. */
+  needsActivity() {
+    const last = this.epochs[this.epochs.length - 1];
+    if (!last) return false;
+    return !this.latestEpoch || last.epoch > this.latestEpoch.metrics.epoch;
   }
 
   takeEpoch(msg) {
@@ -209,15 +221,26 @@ export class RunData {
       this.received.backfillBatches++;
     }
     this.thinSilent();
-    const a = metrics.activity;
-    const f = a && a.firstWeights;
+    this.mergeActivity(metrics.activity);
+    this.version++;
+  }
+
+  /**
+   * The run folder's activity.json ({epoch, batch, firstWeights}; GET /api/runs/{id}/activity or
+   * the activity of a full /metrics answer): the newest epoch's weight histograms and validation
+   * predictions, its last batch's raster and histograms, the first epoch's weights. Older than
+   * what the page holds: ignored.
+   */
+  mergeActivity(a) {
+    if (!a) return;
+    const f = a.firstWeights;
     if (f && Number.isFinite(f.epoch) && (!this.firstWeights || f.epoch < this.firstWeights.epoch)) {
       this.firstWeights = { epoch: f.epoch, hist: f.weightHistograms, edges: f.weightHistogramEdges };
     }
-    if (a && a.epoch && a.epoch.metrics) {
+    if (a.epoch && a.epoch.metrics) {
       if (!this.latestEpoch || a.epoch.metrics.epoch > this.latestEpoch.metrics.epoch) this.takeEpoch(a.epoch);
     }
-    if (a && a.batch && Number.isFinite(Number(a.batch.step))) {
+    if (a.batch && Number.isFinite(Number(a.batch.step))) {
       if (!this.latestBatch || Number(a.batch.step) > Number(this.latestBatch.step)) this.latestBatch = a.batch;
     }
     this.version++;

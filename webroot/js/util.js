@@ -97,7 +97,8 @@ export function datasetOf(yaml) {
   return m ? m[1] : (/^dataset:\s*$/m.test(yaml) ? 'custom' : '–');
 }
 
-export const STATES = ['queued', 'running', 'stopping', 'stopped', 'finished', 'failed', 'interrupted'];
+/** Run states in filter order; `damaged` is a folder the server cannot read as a run (reason says why). */
+export const STATES = ['queued', 'running', 'stopping', 'stopped', 'finished', 'failed', 'interrupted', 'damaged'];
 
 export function stateBadge(state) {
   return h(`span.badge.state-${state || 'unknown'}`, { 'data-state': state }, state || 'unknown');

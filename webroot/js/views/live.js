@@ -1,7 +1,10 @@
 // Live run view: subscribes to the run's three streams, loads its history from disk, backfills
-// after every reconnect (and after every epoch, to fill in the batches the 10/s stream sampled
-// out), and draws the seven charts. Stop and resume go through the REST API; the state stream
-// confirms them.
+// after every reconnect (and after epochs, to fill in the batches the 10/s stream sampled out and
+// any epoch message a lagging connection lost), fetches the newest epoch's big payloads (weight
+// histograms, the validation map) which the stream does not carry, and draws the seven charts.
+// Backfills and payload fetches are coalesced: at most one runs, one waits, and each kind at
+// most once per second, however fast epochs arrive. Stop and resume go through the REST API;
+// the state stream confirms them.
 
 import { api } from '../api.js';
 import { LiveCharts } from '../live-charts.js';
@@ -9,6 +12,9 @@ import { RunData } from '../store.js';
 import { datasetOf, dateTime, duration, h, isNum, num, pct, secondsBetween, stateBadge, throttle } from '../util.js';
 
 const ACTIVE = new Set(['queued', 'running', 'stopping']);
+/** Fast runs finish several epochs a second: fetch after them at most this often. */
+const FETCH_SPACING_MS = 1000;
+const sleep = (ms) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 const RESUMABLE = new Set(['stopped', 'interrupted', 'failed']);
 
 export function liveView(ctx, id) {
@@ -19,6 +25,11 @@ export function liveView(ctx, id) {
   let rateStart = null; // {t, frac} at the first live batch of this (re)start: ETA before epoch 1 ends
   let destroyed = false;
   let chain = Promise.resolve(); // backfills run one after another
+  let wantSince = null; // the smallest since asked for by epochs while a backfill waits
+  let lastBackfillAt = 0;
+  let activityBusy = false;
+  let activityAgain = false;
+  let lastActivityAt = 0;
   const unsubs = [];
 
   const title = h('h1.run-title', id);
@@ -134,6 +145,57 @@ export function liveView(ctx, id) {
     return chain;
   }
 
+  /**
+   * The backfill after an epoch message: requests that arrive while one waits to run are merged
+   * into it (the smallest since wins), and they run at most once per FETCH_SPACING_MS.
+   */
+  function requestBackfill(since) {
+    const waiting = wantSince != null;
+    wantSince = waiting ? Math.min(wantSince, since) : since;
+    if (waiting) return;
+    chain = chain.then(async () => {
+      await sleep(lastBackfillAt + FETCH_SPACING_MS - Date.now());
+      const s = wantSince;
+      wantSince = null;
+      lastBackfillAt = Date.now();
+      if (destroyed || s == null) return;
+      try {
+        data.merge(await api.metrics(id, s, 2000, false));
+        redraw();
+      } catch (e) {
+        if (!destroyed && e.status !== 0 && e.status !== 404) toast(`Could not load the curves of ${id}: ${e.message}`, 'error');
+      }
+    });
+  }
+
+  /**
+   * Fetches the newest epoch's payloads (activity.json) while the page shows an older one: one
+   * request at a time, at most once per FETCH_SPACING_MS, and one more if epochs came meanwhile.
+   */
+  async function requestActivity() {
+    if (activityBusy) {
+      activityAgain = true;
+      return;
+    }
+    activityBusy = true;
+    try {
+      do {
+        activityAgain = false;
+        await sleep(lastActivityAt + FETCH_SPACING_MS - Date.now());
+        if (destroyed) return;
+        lastActivityAt = Date.now();
+        try {
+          data.mergeActivity(await api.activity(id));
+          redraw();
+        } catch (e) {
+          if (!destroyed && e.status !== 0 && e.status !== 404) toast(`Could not load the newest epoch of ${id}: ${e.message}`, 'error');
+        }
+      } while (activityAgain && !destroyed && data.needsActivity());
+    } finally {
+      activityBusy = false;
+    }
+  }
+
   async function act(what) {
     const btn = what === 'stop' ? stopBtn : resumeBtn;
     btn.disabled = true;
@@ -158,7 +220,8 @@ export function liveView(ctx, id) {
     const since = data.backfillSince();
     data.onEpochMessage(e);
     epochMsgAt = Date.now();
-    backfill(since); // the batches of this epoch that the sampled stream skipped
+    requestBackfill(since); // the batches of this epoch that the sampled stream skipped
+    if (data.needsActivity()) requestActivity(); // its weight histograms and validation map
     redraw();
   }));
   unsubs.push(bus.subscribe(addr('state'), (s) => {
@@ -173,13 +236,17 @@ export function liveView(ctx, id) {
       rateStart = null;
       epochMsgAt = null;
     }
-    if (!ACTIVE.has(s.state)) backfill(data.backfillSince());
+    if (!ACTIVE.has(s.state)) {
+      backfill(data.backfillSince());
+      requestActivity(); // the run's last epoch, written before its end was announced
+    }
     loadSummary();
   }));
   // After a reconnect: the subscriptions are registered again; fetch what the gap lost.
   unsubs.push(bus.onReconnect(() => {
     loadSummary();
     backfill(data.backfillSince());
+    requestActivity();
   }));
 
   loadSummary();

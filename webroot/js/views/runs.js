@@ -47,7 +47,8 @@ export function runsView(ctx, params) {
     const shown = runs.filter((r) => filter === 'all' || r.state === filter);
     tbody.replaceChildren(...shown.map((r) => {
       const active = r.state === 'running' || r.state === 'stopping' || r.state === 'queued';
-      const check = h('input', { type: 'checkbox', 'aria-label': `select ${r.id}`, checked: selected.has(r.id), onchange: (ev) => {
+      const damaged = r.state === 'damaged'; // a folder that cannot be opened as a run: only its reason
+      const check = h('input', { type: 'checkbox', 'aria-label': `select ${r.id}`, checked: selected.has(r.id), disabled: damaged, onchange: (ev) => {
         if (ev.target.checked) selected.add(r.id); else selected.delete(r.id);
         compareBtn.disabled = selected.size < 1;
         compareBtn.textContent = selected.size ? `Compare ${selected.size} selected` : 'Compare selected';
@@ -55,12 +56,12 @@ export function runsView(ctx, params) {
       const prog = Number.isFinite(r.progress) ? r.progress : 0;
       return h('tr', { 'data-run': r.id, 'data-state': r.state },
         h('td.sel', check),
-        h('td.run-id', { 'data-label': 'run' }, h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, r.id),
-          r.state === 'failed' || r.state === 'interrupted' ? h('div.row-reason', r.reason || '') : null),
+        h('td.run-id', { 'data-label': 'run' }, damaged ? h('span.damaged-id', r.id) : h('a', { href: `#/run/${encodeURIComponent(r.id)}` }, r.id),
+          ['failed', 'interrupted', 'damaged'].includes(r.state) ? h('div.row-reason', r.reason || '') : null),
         h('td', { 'data-label': 'state' }, stateBadge(r.state), r.queuePosition != null ? h('span.muted', ` #${r.queuePosition + 1}`) : null),
-        h('td', { 'data-label': 'data set' }, datasets.get(r.id) ?? '…'),
-        h('td.progress-col', { 'data-label': 'progress' }, h('div.mini-progress', h(`div.progress-fill.state-${r.state}`, { style: `width:${(100 * prog).toFixed(1)}%` })),
-          h('span.muted', `${r.epochsDone}/${r.epochs}`)),
+        h('td', { 'data-label': 'data set' }, damaged ? '–' : datasets.get(r.id) ?? '…'),
+        h('td.progress-col', { 'data-label': 'progress' }, damaged ? '–' : [h('div.mini-progress', h(`div.progress-fill.state-${r.state}`, { style: `width:${(100 * prog).toFixed(1)}%` })),
+          h('span.muted', `${r.epochsDone}/${r.epochs}`)]),
         h('td.num', { 'data-label': 'last val.' }, pct(r.lastValAccuracy)),
         h('td.num', { 'data-label': 'best val.' }, r.bestValAccuracy != null ? [pct(r.bestValAccuracy), h('span.muted', ` @${r.bestEpoch}`)] : '–'),
         h('td', { 'data-label': 'started' }, dateTime(r.createdAt)),
@@ -75,6 +76,7 @@ export function runsView(ctx, params) {
   async function fetchDatasets() {
     for (const r of runs) {
       if (datasets.has(r.id) || destroyed) continue;
+      if (r.state === 'damaged') continue; // nothing to read
       datasets.set(r.id, '…');
       try {
         datasets.set(r.id, datasetOf((await api.run(r.id)).config));

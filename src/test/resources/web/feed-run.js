@@ -1,6 +1,6 @@
-// Feeds the open live view the bridge frames of a long Yin-Yang run, every batch streamed: for
-// each epoch B batch messages and one epoch message (1000 validation predictions), shaped like
-// docs/API.md. The frames go through the page's own event-bus client (EventBus.receive), so the
+// Feeds the open live view the stream frames of a long Yin-Yang run, every batch streamed: for
+// each epoch B batch messages and one epoch message (metrics only; the page fetches the big
+// payloads from /api/runs/{id}/activity), shaped like docs/API.md. The frames go through the page's own event-bus client (EventBus.receive), so the
 // store, the dedupe and the charts see exactly what a socket would deliver. Used by
 // DashboardMemoryTest through executeAsyncScript; arguments: run id, first epoch, last epoch,
 // first step, batches per epoch, milliseconds to wait after each epoch, seed.
@@ -30,7 +30,6 @@ let step = firstStep;
         rasterLabel: Math.floor(rand() * 3),
       });
     }
-    const edges = Array.from({ length: 31 }, (_, i) => -2 + (6 * i) / 30);
     send('epoch', {
       id,
       metrics: {
@@ -40,14 +39,6 @@ let step = firstStep;
         stdValOutputs: [[0.1, 0.1, 0.1], [0.1, 0.1, 0.1], [0.1, 0.1, 0.1]],
         samplesPerSecond: 5000, elapsedSeconds: e, etaSeconds: toEpoch - e,
       },
-      weightHistograms: [counts(30, 100), counts(30, 10)],
-      weightHistogramEdges: [edges, edges],
-      validationPredictions: Array.from({ length: 1000 }, () => {
-        const x = rand();
-        const y = rand();
-        const t = Math.floor(rand() * 3);
-        return [x, y, rand() < 0.9 ? t : (t + 1) % 3, t];
-      }),
     });
     await new Promise((r) => setTimeout(r, pauseMs));
   }

@@ -26,8 +26,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    subcommands = LoadBenchCommand.class,
     description = "Measure training and inference speed (median of repeated runs after warm-up)"
-        + " on all cores and on one; see docs/BENCHMARKS.md.")
+        + " on all cores and on one; see docs/BENCHMARKS.md. 'bench load' measures the live"
+        + " stream under many browsers.")
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;

@@ -1,13 +1,20 @@
 package io.firstspike.cli;
 
+import io.firstspike.data.DataSplits;
+import io.firstspike.runs.DamagedRunException;
 import io.firstspike.runs.RunExecutor;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOutcome;
+import io.firstspike.runs.RunOwner;
+import io.firstspike.runs.RunStart;
+import io.firstspike.train.Experiments;
+import io.firstspike.train.MemoryEstimate;
 import io.firstspike.train.StopFlag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,21 +41,50 @@ final class ContinueCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Worker threads (default: all cores).")
   Integer threads;
 
+  /**
+   * Reads and checks everything the continue needs (config, status, the snapshot's network,
+   * optimizer and generator state, curves, the data) before anything in the folder changes: a
+   * damaged run gives one line per damaged file, exit code 2, and stays byte for byte as it was.
+   */
   @Override
   public Integer call() {
+    List<Integer> extra = parse(snapshots);
+    int threadCount = TrainCommand.threadCount(threads);
     RunFolder run = new RunFolder(folder);
     if (!Files.isDirectory(folder) || !run.isRun()) {
       throw new UserError(folder + " is not a FirstSpike run folder (it needs config.yaml and"
           + " status.json)");
     }
-    if (!run.snapshotEpochs().contains(epoch)) {
-      throw new UserError("no snapshot of epoch " + epoch + " in " + folder + "; snapshots: "
-          + run.snapshotEpochs());
+    Optional<Long> owner = RunOwner.otherLiveOwner(run);
+    if (owner.isPresent()) {
+      throw new UserError("run " + folder + " is being trained by process " + owner.get()
+          + " on this host; stop that training first (Ctrl-C in its terminal, or Stop in the"
+          + " workbench)");
+    }
+    // a run whose trainer was killed still says running: it is interrupted, and continues here
+    run.status().filter(st -> RunOwner.effective(run, st) != st)
+        .ifPresent(st -> System.err.println("note: " + RunOwner.effective(run, st).reason()));
+    List<String> warnings = new ArrayList<>(run.warnings());
+    run.metricsLog().warning(RunFolder.METRICS).ifPresent(warnings::add);
+    run.batchesLog().warning(RunFolder.BATCHES).ifPresent(warnings::add);
+    for (String w : warnings) {
+      System.err.println("warning: " + w);
+    }
+    RunStart start;
+    DataSplits data;
+    try {
+      start = RunStart.read(run, epoch);
+      // refused here, as bad input, before the run folder's status is touched
+      MemoryEstimate.requireFitsThisJvm(start.config(), threadCount);
+      data = Experiments.loadData(start.config());
+      start.checkData(data);
+    } catch (DamagedRunException e) {
+      throw new UserError("cannot continue " + folder + " from epoch " + epoch + ":\n"
+          + e.getMessage());
     }
     RunOutcome outcome =
         new RunExecutor(false)
-            .execute(run, epoch, parse(snapshots), null, TrainCommand.threadCount(threads),
-                Progress.forConsole(), new StopFlag());
+            .execute(run, start, data, extra, threadCount, Progress.forConsole(), new StopFlag());
     return TrainCommand.report(outcome, run);
   }
 

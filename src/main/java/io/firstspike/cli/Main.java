@@ -57,7 +57,10 @@ public final class Main implements Runnable {
               || ex instanceof DataException
               || ex instanceof IllegalArgumentException
               || ex instanceof UncheckedIOException) {
-            err.println("error: " + ex.getMessage());
+            // one problem per line (a damaged run lists every damaged file)
+            for (String line : String.valueOf(ex.getMessage()).split("\n")) {
+              err.println("error: " + line);
+            }
             err.flush();
             return BAD_INPUT;
           }

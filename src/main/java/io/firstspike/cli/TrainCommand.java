@@ -7,11 +7,11 @@ import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOutcome;
 import io.firstspike.runs.RunStore;
 import io.firstspike.train.Experiments;
+import io.firstspike.train.MemoryEstimate;
 import io.firstspike.train.RunState;
 import io.firstspike.train.StopFlag;
 import io.firstspike.train.config.ConfigLoader;
 import io.firstspike.train.config.ExperimentConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,13 +52,15 @@ final class TrainCommand implements Callable<Integer> {
     Overrides overrides = new Overrides(epochs, seed, dataDir);
     ExperimentConfig cfg =
         RunExecutor.applyOverrides(ConfigLoader.parse(yaml, config.toString()), overrides);
+    int threadCount = threadCount(threads);
+    MemoryEstimate.requireFitsThisJvm(cfg, threadCount); // before the data or the network
     DataSplits data = Experiments.loadData(cfg); // fails before any folder is created
     RunFolder run =
         RunExecutor.prepare(new RunStore(out), config.getFileName().toString(), yaml, overrides);
     System.out.println("run folder: " + shown(run.dir()));
     RunOutcome outcome =
         new RunExecutor(false)
-            .execute(run, -1, List.of(), data, threadCount(threads), Progress.forConsole(),
+            .execute(run, -1, List.of(), data, threadCount, Progress.forConsole(),
                 new StopFlag());
     return report(outcome, run);
   }
@@ -92,14 +94,11 @@ final class TrainCommand implements Callable<Integer> {
     return requested;
   }
 
+  /** The config's text: a regular file, at most 1 MiB of UTF-8 (see ConfigLoader#readText). */
   static String readConfig(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new UserError("config file not found: " + file);
     }
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UserError("cannot read config " + file + ": " + e.getMessage());
-    }
+    return ConfigLoader.readText(file);
   }
 }

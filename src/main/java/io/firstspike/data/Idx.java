@@ -1,17 +1,19 @@
 package io.firstspike.data;
 
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reader for the IDX files MNIST ships in (raw or gzip-compressed; detected by the gzip magic
- * bytes 1f 8b, not by the name).
+ * bytes 1f 8b, not by the name). Damage is refused with a message naming the file: a gzip CRC32
+ * or size mismatch, a truncated stream, bytes after the gzip data, and data shorter or longer
+ * than the header's dimensions announce.
  *
  * <p>Layout: two zero bytes, a type byte (0x08 = unsigned byte, the only one MNIST uses), the
  * number of dimensions, one big-endian 32-bit size per dimension, then the data in row-major
@@ -19,6 +21,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class Idx {
   private static final int UBYTE = 0x08;
+  /** The largest array length every JVM allocates. */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private Idx() {}
 
@@ -32,15 +36,9 @@ public final class Idx {
 
   /** Reads an image file (magic 0x00000803). */
   public static Images readImages(Path file) {
-    try (DataInputStream in = open(file)) {
-      int[] dims = header(in, file, 3, "images (magic 0x00000803)");
-      long total = (long) dims[0] * dims[1] * dims[2];
-      if (total > Integer.MAX_VALUE) {
-        throw new DataException(file + ": " + total + " pixels are more than one array can hold");
-      }
-      byte[] pixels = new byte[(int) total];
-      readFully(in, pixels, file);
-      return new Images(dims[0], dims[1], dims[2], pixels);
+    try (Source src = open(file)) {
+      int[] dims = header(src.in(), file, 3, "images (magic 0x00000803)");
+      return new Images(dims[0], dims[1], dims[2], data(src, file, dims));
     } catch (IOException e) {
       throw new DataException(file + ": cannot read IDX images: " + e.getMessage(), e);
     }
@@ -48,10 +46,9 @@ public final class Idx {
 
   /** Reads a label file (magic 0x00000801) as ints 0..255. */
   public static int[] readLabels(Path file) {
-    try (DataInputStream in = open(file)) {
-      int[] dims = header(in, file, 1, "labels (magic 0x00000801)");
-      byte[] raw = new byte[dims[0]];
-      readFully(in, raw, file);
+    try (Source src = open(file)) {
+      int[] dims = header(src.in(), file, 1, "labels (magic 0x00000801)");
+      byte[] raw = data(src, file, dims);
       int[] labels = new int[raw.length];
       for (int i = 0; i < raw.length; i++) {
         labels[i] = raw[i] & 0xff;
@@ -62,7 +59,11 @@ public final class Idx {
     }
   }
 
-  private static DataInputStream open(Path file) throws IOException {
+  /**
+   * Opens the file, decompressing it if it starts with the gzip magic bytes. Compressed files are
+   * checked strictly ({@link StrictGzipInputStream}: CRC32, size, truncation, trailing bytes).
+   */
+  private static Source open(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new DataException(file + ": IDX file not found");
     }
@@ -71,8 +72,55 @@ public final class Idx {
     int b0 = raw.read();
     int b1 = raw.read();
     raw.reset();
-    InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
-    return new DataInputStream(new BufferedInputStream(in, 1 << 16));
+    boolean compressed = b0 == 0x1f && b1 == 0x8b;
+    InputStream in = compressed ? new StrictGzipInputStream(raw, file) : raw;
+    return new Source(new DataInputStream(in), compressed);
+  }
+
+  /** An opened IDX file: its (decompressed) bytes and whether it is gzip-compressed. */
+  private record Source(DataInputStream in, boolean compressed) implements Closeable {
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
+  /**
+   * The data the header's dimensions announce, which must be exactly what follows the header. A
+   * raw file's size is compared before anything is allocated; compressed data is read as it
+   * arrives, so a small file claiming gigabytes fails as truncated without reserving them.
+   */
+  private static byte[] data(Source src, Path file, int[] dims) throws IOException {
+    DataInputStream in = src.in();
+    long total = 1;
+    StringBuilder shape = new StringBuilder();
+    for (int d : dims) {
+      total *= d;
+      shape.append(shape.length() == 0 ? "" : " x ").append(d);
+    }
+    if (total > MAX_ARRAY) {
+      throw new DataException(file + ": the header's dimensions " + shape + " give " + total
+          + " bytes, more than one array can hold");
+    }
+    if (!src.compressed()) {
+      long needed = 4 + 4L * dims.length + total;
+      long size = Files.size(file);
+      if (size != needed) {
+        throw new DataException(file + ": " + (size < needed ? "truncated" : "trailing bytes")
+            + ": the header's dimensions " + shape + " need " + needed + " bytes (with the "
+            + (4 + 4 * dims.length) + "-byte header), the file has " + size + " bytes");
+      }
+    }
+    byte[] data = in.readNBytes((int) total);
+    if (data.length < total) {
+      throw new DataException(file + ": truncated: the header's dimensions " + shape + " announce "
+          + total + " data bytes but the uncompressed data ends after " + data.length);
+    }
+    if (in.read() >= 0) { // for gzip, this also checks the trailer of the last member
+      throw new DataException(file + ": trailing data: the uncompressed data is longer than the "
+          + total + " bytes the header's dimensions " + shape + " announce");
+    }
+    return data;
   }
 
   private static int[] header(DataInputStream in, Path file, int ndim, String what)
@@ -85,8 +133,9 @@ public final class Idx {
     }
     int expected = (UBYTE << 8) | ndim;
     if (magic != expected) {
+      // the bytes found are not quoted: error messages never repeat a file's content
       throw new DataException(String.format(
-          "%s: magic number 0x%08x, expected 0x%08x for IDX %s", file, magic, expected, what));
+          "%s: not IDX %s: it does not start with the magic number 0x%08x", file, what, expected));
     }
     int[] dims = new int[ndim];
     for (int d = 0; d < ndim; d++) {
@@ -98,12 +147,4 @@ public final class Idx {
     return dims;
   }
 
-  private static void readFully(DataInputStream in, byte[] buf, Path file) throws IOException {
-    try {
-      in.readFully(buf);
-    } catch (EOFException e) {
-      throw new DataException(file + ": truncated, the header announces " + buf.length
-          + " data bytes but the file ends early");
-    }
-  }
 }

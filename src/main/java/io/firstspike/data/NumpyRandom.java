@@ -37,7 +37,8 @@ import java.util.Objects;
  * <p>Not thread safe: one generator per use (data, shuffling, noise, initialisation).
  */
 public final class NumpyRandom {
-  private static final int N = 624;
+  /** Words in the MT19937 state (the length of {@link State#key}). */
+  public static final int N = 624;
   private static final int M = 397;
   private static final int MATRIX_A = 0x9908b0df;
   private static final int UPPER_MASK = 0x80000000;

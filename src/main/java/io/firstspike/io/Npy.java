@@ -25,6 +25,9 @@ import java.util.Arrays;
 public final class Npy {
   private Npy() {}
 
+  /** The largest array length every JVM allocates (files are read whole into one array). */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   /** NumPy aligns the start of the data to this many bytes. */
   private static final int ALIGNMENT = 64;
@@ -40,6 +43,11 @@ public final class Npy {
    * @throws IOException if it cannot be read
    */
   public static NpyArray read(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > MAX_ARRAY) {
+      throw new FileFormatException(file, size + " bytes, more than one array holds ("
+          + MAX_ARRAY + "); FirstSpike reads .npy files below 2 GB");
+    }
     byte[] bytes = Files.readAllBytes(file);
     if (bytes.length < PREAMBLE_V1 || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new FileFormatException(file, "not a .npy file: it does not start with \\x93NUMPY");

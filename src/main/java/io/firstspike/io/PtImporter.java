@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -41,6 +42,12 @@ public final class PtImporter {
   static final int LEGACY_PROTOCOL = 1001;
 
   /**
+   * Deflate expands its input at most about 1032-fold (258-byte matches coded in under two bits
+   * each), so a zip entry claiming more than this many bytes per compressed byte is lying.
+   */
+  static final long MAX_DEFLATE_RATIO = 1032;
+
+  /**
    * Reads a {@code .pt} network file.
    *
    * @throws FileFormatException if the file is not a supported network file, is truncated, or
@@ -48,10 +55,24 @@ public final class PtImporter {
    * @throws IOException if it cannot be read
    */
   public static ImportedNetwork read(Path ptFile) throws IOException {
-    byte[] bytes = Files.readAllBytes(ptFile);
-    boolean zip = bytes.length >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
+    long fileSize = Files.size(ptFile);
+    byte[] start;
+    try (InputStream in = Files.newInputStream(ptFile)) {
+      start = in.readNBytes(4);
+    }
+    boolean zip = start.length == 4 && start[0] == 'P' && start[1] == 'K' && start[2] == 3 && start[3] == 4;
     Map<String, TorchStorage> storages = new LinkedHashMap<>();
-    Object root = zip ? readZip(ptFile, storages) : readLegacy(ptFile, bytes, storages);
+    Object root;
+    if (zip) {
+      root = readZip(ptFile, fileSize, storages);
+    } else {
+      if (fileSize > Npy.MAX_ARRAY) {
+        throw new FileFormatException(ptFile, "a legacy network file of " + fileSize
+            + " bytes is more than one array holds (" + Npy.MAX_ARRAY + "); network files are far"
+            + " smaller");
+      }
+      root = readLegacy(ptFile, Files.readAllBytes(ptFile), storages);
+    }
     return TorchNetMapper.map(root, ptFile, zip ? "zip" : "legacy");
   }
 
@@ -81,11 +102,21 @@ public final class PtImporter {
     } catch (PickleException e) {
       throw new FileFormatException(file, e.getMessage());
     }
+    long dataBytes = 0;
     for (String key : keyList) {
       TorchStorage s = storages.get(key);
       if (s == null) {
         throw new FileFormatException(file, "storage key '" + key + "' is listed but no tensor uses it");
       }
+      dataBytes += s.byteSize(); // at most 2^34 per storage, and fewer keys than pickle bytes
+    }
+    if (dataBytes + (long) Long.BYTES * keyList.size() > in.available()) {
+      throw new FileFormatException(file, "truncated: the " + keyList.size() + " storages declare "
+          + dataBytes + " data bytes (plus " + Long.BYTES + " per element count) but only "
+          + in.available() + " bytes follow the pickles");
+    }
+    for (String key : keyList) {
+      TorchStorage s = storages.get(key);
       if (in.available() < Long.BYTES) {
         throw truncated(file, "the element count of storage '" + key + "'", Long.BYTES, in.available());
       }
@@ -106,7 +137,8 @@ public final class PtImporter {
     return root;
   }
 
-  private static Object readZip(Path file, Map<String, TorchStorage> storages) throws IOException {
+  private static Object readZip(Path file, long fileSize, Map<String, TorchStorage> storages)
+      throws IOException {
     try (ZipFile zip = new ZipFile(file.toFile())) {
       List<String> pickles = zip.stream().map(ZipEntry::getName)
           .filter(n -> n.endsWith("/data.pkl") && n.indexOf('/') == n.length() - "/data.pkl".length())
@@ -119,15 +151,13 @@ public final class PtImporter {
       ByteOrder order = ByteOrder.LITTLE_ENDIAN;
       ZipEntry byteorder = zip.getEntry(prefix + "byteorder");
       if (byteorder != null) {
-        try (InputStream bo = zip.getInputStream(byteorder)) {
-          String text = new String(bo.readAllBytes(), StandardCharsets.US_ASCII).strip();
-          order = text.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        }
+        String text = new String(entryBytes(zip, byteorder, file, fileSize, byteorder.getSize()),
+            StandardCharsets.US_ASCII).strip();
+        order = text.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
       }
-      Object root;
-      try (InputStream in = zip.getInputStream(zip.getEntry(pickles.get(0)))) {
-        root = unpickle(file, in, storages, pickles.get(0));
-      }
+      ZipEntry pkl = zip.getEntry(pickles.get(0));
+      byte[] pickle = entryBytes(zip, pkl, file, fileSize, pkl.getSize());
+      Object root = unpickle(file, new ByteArrayInputStream(pickle), storages, pickles.get(0));
       for (TorchStorage s : storages.values()) {
         String name = prefix + "data/" + s.key();
         ZipEntry e = zip.getEntry(name);
@@ -135,14 +165,7 @@ public final class PtImporter {
           throw new FileFormatException(file, "the record " + name + " of storage '" + s.key()
               + "' is missing from the archive");
         }
-        byte[] raw;
-        try (InputStream in = zip.getInputStream(e)) {
-          raw = in.readNBytes((int) Math.min(s.byteSize(), Integer.MAX_VALUE));
-        }
-        if (raw.length < s.byteSize()) {
-          throw truncated(file, "the record " + name, s.byteSize(), raw.length);
-        }
-        s.fill(ByteBuffer.wrap(raw).order(order));
+        s.fill(ByteBuffer.wrap(entryBytes(zip, e, file, fileSize, s.byteSize())).order(order));
       }
       return root;
     } catch (ZipException e) {
@@ -150,12 +173,63 @@ public final class PtImporter {
     }
   }
 
-  /** Reads one pickle, turning the unpickler's exceptions into errors that name the file. */
-  private static Object unpickle(Path file, InputStream in, Map<String, TorchStorage> storages,
+  /**
+   * The first {@code wanted} bytes of a zip entry. The sizes in the zip directory come from the
+   * file, so they are checked before anything is read: the compressed size within the file, the
+   * uncompressed size within what that many compressed bytes can hold (equal for stored entries,
+   * {@link #MAX_DEFLATE_RATIO} times for deflated ones), {@code wanted} within the uncompressed
+   * size. The bytes are then read as they arrive; an entry read whole must match its CRC32.
+   */
+  private static byte[] entryBytes(ZipFile zip, ZipEntry e, Path file, long fileSize, long wanted)
+      throws IOException {
+    long size = e.getSize();
+    long packed = e.getCompressedSize();
+    String name = e.getName();
+    if (size < 0 || packed < 0 || packed > fileSize) {
+      throw new FileFormatException(file, "the zip entry " + name + " claims " + packed
+          + " compressed bytes in a file of " + fileSize);
+    }
+    long possible = e.getMethod() == ZipEntry.STORED ? packed : packed * MAX_DEFLATE_RATIO;
+    if (size > possible || (e.getMethod() == ZipEntry.STORED && size != packed)) {
+      throw new FileFormatException(file, "the zip entry " + name + " claims " + size
+          + " bytes, which its " + packed + (e.getMethod() == ZipEntry.STORED ? " stored"
+          : " compressed") + " bytes cannot hold (the archive is damaged)");
+    }
+    if (wanted > size) {
+      throw truncated(file, "the record " + name, wanted, size);
+    }
+    if (wanted > Npy.MAX_ARRAY) {
+      throw new FileFormatException(file, "the record " + name + " needs " + wanted
+          + " bytes, more than one array holds");
+    }
+    byte[] raw;
+    try (InputStream in = zip.getInputStream(e)) {
+      raw = in.readNBytes((int) wanted); // grows with the bytes actually there
+    }
+    if (raw.length < wanted) {
+      throw truncated(file, "the record " + name, wanted, raw.length);
+    }
+    if (wanted == size && e.getCrc() >= 0) {
+      CRC32 crc = new CRC32();
+      crc.update(raw);
+      if (crc.getValue() != e.getCrc()) {
+        throw new FileFormatException(file, String.format("the zip entry %s has CRC32 0x%08x,"
+            + " the archive says 0x%08x (the archive is damaged)", name, crc.getValue(), e.getCrc()));
+      }
+    }
+    return raw;
+  }
+
+  /**
+   * Reads one pickle, turning the unpickler's exceptions into errors that name the file. The
+   * stream is in memory so that the unpickler knows exactly how many bytes remain.
+   */
+  private static Object unpickle(Path file, ByteArrayInputStream in, Map<String, TorchStorage> storages,
       String what) throws FileFormatException {
     TorchUnpickler u = new TorchUnpickler(storages);
+    Object value;
     try {
-      return u.load(in);
+      value = u.load(in);
     } catch (IOException | RuntimeException e) {
       if (e instanceof FileFormatException f) {
         throw f;
@@ -164,9 +238,20 @@ public final class PtImporter {
       // A parse error with every byte consumed means the pickle was cut off.
       throw new FileFormatException(file, (atEnd(in) ? "truncated: " : "") + "cannot read " + what
           + ": " + cause, e);
+    } catch (StackOverflowError e) {
+      // Hashing or comparing deeply nested lists (dict keys, set items) recurses inside the
+      // unpickler; nothing outside this call holds state that the unwinding could leave broken.
+      throw new FileFormatException(file, "cannot read " + what + ": values are nested too deeply"
+          + " (network files nest about 10 levels)");
     } finally {
       u.close();
     }
+    try {
+      PyValues.checkGraph(value);
+    } catch (PickleException e) {
+      throw new FileFormatException(file, "cannot read " + what + ": " + e.getMessage(), e);
+    }
+    return value;
   }
 
   private static boolean atEnd(InputStream in) {

@@ -3,10 +3,17 @@ package io.firstspike.io;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import net.razorvine.pickle.PickleException;
 
 /**
@@ -16,6 +23,95 @@ import net.razorvine.pickle.PickleException;
  */
 final class PyValues {
   private PyValues() {}
+
+  /** Deepest nesting of containers a network pickle may hold (real ones: about 10). */
+  static final int MAX_DEPTH = 100;
+
+  /**
+   * Most values a network pickle may expand to when shared references are followed as copies
+   * (what {@link #plain} and {@link #describe} do; real ones: a few hundred).
+   */
+  static final long MAX_EXPANDED = 1_000_000;
+
+  /**
+   * Checks, without recursion, that the unpickled graph can be walked recursively: no container
+   * that contains itself (a pickle's memo can build one), nesting at most {@link #MAX_DEPTH} deep,
+   * and at most {@link #MAX_EXPANDED} values when shared containers are counted once per
+   * reference (a few bytes of pickle can otherwise describe 2^50 values).
+   *
+   * @throws PickleException naming the limit that is exceeded
+   */
+  static void checkGraph(Object root) {
+    if (children(root) == null) {
+      return;
+    }
+    Map<Object, Long> expanded = new IdentityHashMap<>(); // finished containers
+    Set<Object> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Frame> path = new ArrayDeque<>();
+    path.push(new Frame(root, children(root)));
+    onPath.add(root);
+    while (!path.isEmpty()) {
+      Frame f = path.peek();
+      if (f.children.hasNext()) {
+        Object c = f.children.next();
+        Iterator<?> grandChildren = children(c);
+        if (grandChildren == null) {
+          f.add(1);
+        } else if (onPath.contains(c)) {
+          throw new PickleException("a container contains itself; network files hold no cycles");
+        } else if (expanded.containsKey(c)) {
+          f.add(expanded.get(c));
+        } else if (path.size() >= MAX_DEPTH) {
+          throw new PickleException("values are nested more than " + MAX_DEPTH + " deep");
+        } else {
+          path.push(new Frame(c, grandChildren));
+          onPath.add(c);
+        }
+      } else {
+        path.pop();
+        onPath.remove(f.node);
+        long size = Math.min(f.size + 1, MAX_EXPANDED + 1);
+        if (size > MAX_EXPANDED) {
+          throw new PickleException("shared references expand to more than " + MAX_EXPANDED
+              + " values");
+        }
+        expanded.put(f.node, size);
+        if (!path.isEmpty()) {
+          path.peek().add(size);
+        }
+      }
+    }
+  }
+
+  /** One container on the walk of {@link #checkGraph}: its children left and its size so far. */
+  private static final class Frame {
+    final Object node;
+    final Iterator<?> children;
+    long size;
+
+    Frame(Object node, Iterator<?> children) {
+      this.node = node;
+      this.children = children;
+    }
+
+    void add(long n) {
+      size = Math.min(size + n, MAX_EXPANDED + 1);
+    }
+  }
+
+  /** The children of a container (tuple, list, set, map keys and values), or null for a leaf. */
+  private static Iterator<?> children(Object o) {
+    if (o instanceof Object[] a) {
+      return Arrays.asList(a).iterator();
+    }
+    if (o instanceof Collection<?> c) {
+      return c.iterator();
+    }
+    if (o instanceof Map<?, ?> m) {
+      return m.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).iterator();
+    }
+    return null;
+  }
 
   static long toLong(Object o, String what) {
     if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) {

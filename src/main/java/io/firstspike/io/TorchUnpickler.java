@@ -1,6 +1,10 @@
 package io.firstspike.io;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +29,15 @@ import net.razorvine.pickle.objects.ClassDict;
  * <p>Persistent ids ({@code BINPERSID}) are {@code ('module', class, file, source)}, resolved to the
  * class (the source text is dropped unread), and {@code ('storage', type, key, location, count[,
  * view])}, resolved to a {@link TorchStorage} registered under its key (data filled in later).
+ *
+ * <p>Sizes: razorvine allocates whatever length an opcode announces before reading it, so a
+ * 100-byte file announcing a 2 GB string would exhaust the heap. Every opcode followed by a byte
+ * count ({@code BINSTRING}, {@code BINUNICODE}, {@code BINBYTES}, {@code LONG4} with 4 bytes;
+ * {@code BINUNICODE8}, {@code BINBYTES8}, {@code BYTEARRAY8} and the protocol-4 {@code FRAME}
+ * with 8) is checked here first: the count must not be negative nor exceed the bytes left in the
+ * pickle. That is why {@link #load} needs a stream whose {@code available()} is exact (a
+ * {@link java.io.ByteArrayInputStream}). Other opcodes carry at most 4 fixed bytes or a line that
+ * ends within the data.
  */
 final class TorchUnpickler extends Unpickler {
 
@@ -95,8 +108,30 @@ final class TorchUnpickler extends Unpickler {
     return args.length == 0 ? new HashSet<>() : new HashSet<>(PyValues.items(args[0], "set items"));
   }
 
+  /**
+   * Reads one pickle from {@code in}, which must report its remaining bytes exactly in {@code
+   * available()} (see the class comment).
+   */
+  @Override
+  public Object load(InputStream in) throws IOException {
+    return super.load(new PushbackInputStream(in, Long.BYTES));
+  }
+
   @Override
   protected Object dispatch(short key) throws IOException {
+    switch (key) {
+      case Opcodes.BINSTRING -> checkCount("BINSTRING", Integer.BYTES, true);
+      case Opcodes.LONG4 -> checkCount("LONG4", Integer.BYTES, true);
+      case Opcodes.BINUNICODE -> checkCount("BINUNICODE", Integer.BYTES, false);
+      case Opcodes.BINBYTES -> checkCount("BINBYTES", Integer.BYTES, false);
+      case Opcodes.BINUNICODE8 -> checkCount("BINUNICODE8", Long.BYTES, false);
+      case Opcodes.BINBYTES8 -> checkCount("BINBYTES8", Long.BYTES, false);
+      case Opcodes.BYTEARRAY8 -> checkCount("BYTEARRAY8", Long.BYTES, false);
+      case Opcodes.FRAME -> checkCount("FRAME", Long.BYTES, false);
+      default -> {
+        // no byte count to check
+      }
+    }
     switch (key) {
       case Opcodes.GLOBAL -> {
         String module = PickleUtils.readline(input);
@@ -117,6 +152,27 @@ final class TorchUnpickler extends Unpickler {
         return super.dispatch(key);
       }
     }
+  }
+
+  /**
+   * Peeks at the little-endian byte count after an opcode and refuses it unless that many bytes
+   * are left; the count is pushed back for razorvine to read.
+   */
+  private void checkCount(String opcode, int width, boolean signed) throws IOException {
+    byte[] raw = input.readNBytes(width);
+    if (raw.length < width) {
+      throw new PickleException("truncated: the pickle ends inside the byte count of " + opcode);
+    }
+    ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+    long count = width == Long.BYTES ? b.getLong()
+        : signed ? b.getInt() : Integer.toUnsignedLong(b.getInt());
+    long left = input.available();
+    if (count < 0 || count > left) {
+      String shown = width == Long.BYTES ? Long.toUnsignedString(count) : Long.toString(count);
+      throw new PickleException((count < 0 ? "" : "truncated or damaged: ") + opcode
+          + " announces " + shown + " bytes but only " + left + " remain in the pickle");
+    }
+    ((PushbackInputStream) input).unread(raw);
   }
 
   private static IObjectConstructor resolve(String module, String name) {

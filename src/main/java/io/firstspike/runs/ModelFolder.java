@@ -69,10 +69,12 @@ public record ModelFolder(
     if (pt != null) {
       return new ModelFolder(dir, cfg, importPt(pt), "original network " + pt.getFileName(), -1);
     }
-    List<Integer> epochs = new RunFolder(dir).snapshotEpochs();
+    RunFolder run = new RunFolder(dir);
+    List<Integer> epochs = run.snapshotEpochs();
     if (!epochs.isEmpty()) {
       int e = epochs.get(epochs.size() - 1);
-      return fromSnapshot(dir.resolve("epoch_" + e), cfg, e);
+      // after a crash mid-replacement the complete snapshot may still be in a hidden folder
+      return fromSnapshot(run.findSnapshot(e).orElse(run.snapshotDir(e)), cfg, e);
     }
     throw new IllegalArgumentException(
         path + " has a config.yaml but no network: expected network/, *_network.pt or an"

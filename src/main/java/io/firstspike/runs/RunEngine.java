@@ -19,4 +19,13 @@ public interface RunEngine {
    * @return how it ended; never throws for training problems (NaN, bad data): those give FAILED
    */
   RunOutcome execute(RunFolder run, int threads, TrainingListener listener, StopFlag stop);
+
+  /**
+   * Checks, without changing anything in the folder, that {@link #execute} can start or resume
+   * the run (its config and newest snapshot are readable and consistent). The server calls it
+   * before it queues a resume, so a damaged run is refused and left as it was.
+   *
+   * @throws DamagedRunException listing every problem, one line each naming the file
+   */
+  default void checkStart(RunFolder run) {}
 }

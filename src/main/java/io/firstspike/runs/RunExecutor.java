@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.data.DataSplits;
 import io.firstspike.io.NetworkFile;
 import io.firstspike.train.Experiments;
+import io.firstspike.train.MemoryEstimate;
 import io.firstspike.train.RunState;
 import io.firstspike.train.SnapshotSink;
 import io.firstspike.train.StopFlag;
@@ -13,6 +14,7 @@ import io.firstspike.train.TrainingEvent;
 import io.firstspike.train.TrainingListener;
 import io.firstspike.train.TrainingResult;
 import io.firstspike.train.TrainingState;
+import io.firstspike.train.config.ConfigException;
 import io.firstspike.train.config.ConfigLoader;
 import io.firstspike.train.config.ConfigWriter;
 import io.firstspike.train.config.ExperimentConfig;
@@ -33,6 +35,8 @@ import java.util.List;
  * end as {@link RunState#FAILED} with a reason; they are never thrown.
  */
 public final class RunExecutor implements RunEngine {
+  private static final System.Logger LOG = System.getLogger(RunExecutor.class.getName());
+
   private final boolean checkpointEveryEpoch;
 
   /**
@@ -48,18 +52,33 @@ public final class RunExecutor implements RunEngine {
    * Validates {@code yamlText} (named {@code configName} in messages), applies the overrides,
    * creates the run folder and writes {@code config.yaml} and a {@code queued} status.
    *
-   * @throws io.firstspike.train.config.ConfigException for an invalid config; nothing is created
+   * @throws io.firstspike.train.config.ConfigException for an invalid config, or one that needs
+   *     more memory than this JVM may use (estimated for one thread per core); nothing is created
    */
   public static RunFolder prepare(
       RunStore store, String configName, String yamlText, Overrides overrides) {
+    return prepare(store, configName, yamlText, overrides, DataFolders.unrestricted());
+  }
+
+  /**
+   * As {@link #prepare(RunStore, String, String, Overrides)}, refusing a config whose data lies
+   * outside {@code data} (the server's rule for configs sent to it).
+   *
+   * @throws io.firstspike.train.config.ConfigException for an invalid config or data outside
+   *     the allowed folders; nothing is created
+   */
+  public static RunFolder prepare(
+      RunStore store, String configName, String yamlText, Overrides overrides, DataFolders data) {
     ExperimentConfig cfg = applyOverrides(ConfigLoader.parse(yamlText, configName), overrides);
-    RunFolder run = store.create(stripYaml(configName));
-    RunFolder.writeAtomically(run.configFile(), ConfigWriter.toYaml(cfg));
-    String now = Instant.now().toString();
-    run.writeStatus(
-        new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.trainingParams().epochNumber(), -1,
-            node()));
-    return run;
+    MemoryEstimate.requireFitsThisJvm(cfg, Runtime.getRuntime().availableProcessors());
+    data.check(cfg, configName);
+    return store.create(stripYaml(configName), run -> {
+      RunFolder.writeAtomically(run.configFile(), ConfigWriter.toYaml(cfg));
+      String now = Instant.now().toString();
+      run.writeStatus(
+          new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.trainingParams().epochNumber(), -1,
+              node()));
+    });
   }
 
   /** The config with the given overrides applied. */
@@ -85,6 +104,11 @@ public final class RunExecutor implements RunEngine {
    * Trains {@code run}, resuming from snapshot {@code fromEpoch} (-1: the newest, or from scratch
    * when there is none). Curves and logs after {@code fromEpoch} are discarded.
    *
+   * <p>Everything the training needs is read and checked first ({@link RunStart#read}, the
+   * data). If that fails the run is marked failed with the reason, keeping the counters of its
+   * status, and nothing else changes; callers that must leave the folder untouched (the CLI's
+   * {@code continue}, the server's resume) check with {@link RunStart#read} beforehand.
+   *
    * @param extraSnapshots epochs to snapshot in addition to the config's ({@code continue})
    * @param preloaded the config's data when the caller has loaded it already, else null
    */
@@ -96,36 +120,89 @@ public final class RunExecutor implements RunEngine {
       int threads,
       TrainingListener listener,
       StopFlag stop) {
-    RunStatus initial = run.status().orElse(null);
-    String created = initial == null ? Instant.now().toString() : initial.createdAt();
-    ExperimentConfig cfg;
+    return claimed(run, () -> {
+      RunStart start;
+      try {
+        start = RunStart.read(run, fromEpoch);
+      } catch (DamagedRunException e) {
+        return fail(run, "cannot start: " + e.getMessage().replace("\n", "; "), listener);
+      }
+      try {
+        MemoryEstimate.requireFitsThisJvm(start.config(), threads); // a resume on a smaller JVM
+      } catch (ConfigException e) {
+        return fail(run, e.getMessage(), listener);
+      }
+      DataSplits data = preloaded;
+      try {
+        if (data == null) {
+          data = Experiments.loadData(start.config());
+        }
+        start.checkData(data);
+      } catch (RuntimeException e) {
+        return fail(run, e.getMessage(), listener);
+      }
+      return train(run, start, data, extraSnapshots, threads, listener, stop);
+    });
+  }
+
+  /**
+   * Runs {@code work} as the run's owner: {@code owner.json} names this process from the start
+   * (a process killed while loading is seen as ended too), and what interrupted writes of an
+   * earlier session left is removed first, never while another live process owns the run.
+   */
+  private RunOutcome claimed(RunFolder run, java.util.function.Supplier<RunOutcome> work) {
+    boolean alone = RunOwner.noOtherLiveOwner(run);
+    RunOwner.claim(run);
     try {
-      cfg = ConfigLoader.load(run.configFile());
-    } catch (RuntimeException e) {
-      return fail(run, created, 0, 0, "invalid config: " + e.getMessage(), listener);
+      if (alone) {
+        List<String> removed = run.removeLeftoverTempFiles();
+        if (!removed.isEmpty()) {
+          LOG.log(System.Logger.Level.INFO,
+              "run " + run.id() + ": removed leftovers of interrupted writes: " + removed);
+        }
+      }
+      return work.get();
+    } finally {
+      RunOwner.release(run); // done already on the normal path (before the last state event)
     }
+  }
+
+  /** Checks, changing nothing, that {@link #execute} can start or resume the run. */
+  @Override
+  public void checkStart(RunFolder run) {
+    RunStart.read(run, -1);
+  }
+
+  /**
+   * Trains {@code run} from a start read by {@link RunStart#read} and data checked by {@link
+   * RunStart#checkData}: the first write to the folder happens here.
+   */
+  public RunOutcome execute(
+      RunFolder run,
+      RunStart start,
+      DataSplits data,
+      List<Integer> extraSnapshots,
+      int threads,
+      TrainingListener listener,
+      StopFlag stop) {
+    return claimed(run, () -> train(run, start, data, extraSnapshots, threads, listener, stop));
+  }
+
+  private RunOutcome train(
+      RunFolder run,
+      RunStart start,
+      DataSplits data,
+      List<Integer> extraSnapshots,
+      int threads,
+      TrainingListener listener,
+      StopFlag stop) {
+    ExperimentConfig cfg = start.config();
+    String created = start.status() == null ? Instant.now().toString() : start.status().createdAt();
     int epochs = cfg.trainingParams().epochNumber();
-    DataSplits data = preloaded;
-    try {
-      if (data == null) {
-        data = Experiments.loadData(cfg);
-      }
-    } catch (RuntimeException e) {
-      return fail(run, created, 0, epochs, e.getMessage(), listener);
-    }
     SnapshotStore snapshots = new SnapshotStore(run, data.train().name());
-    List<Integer> available = run.snapshotEpochs();
-    TrainingState state;
-    if (fromEpoch >= 0) {
-      if (!available.contains(fromEpoch)) {
-        return fail(run, created, 0, epochs,
-            "no snapshot of epoch " + fromEpoch + " in " + run.dir() + "; snapshots: " + available,
-            listener);
-      }
-      state = snapshots.load(fromEpoch);
-    } else if (!available.isEmpty()) {
-      state = snapshots.load(available.get(available.size() - 1));
-    } else {
+    snapshots.recover(); // an interrupted save of an earlier session
+    TrainingState state = start.state();
+    if (state == null) {
       state = Experiments.freshState(cfg);
       try {
         NetworkFile.write(state.network, run.dir().resolve(RunFolder.UNTRAINED));
@@ -155,7 +232,6 @@ public final class RunExecutor implements RunEngine {
         };
     TrainingListener all = log.andThen(listener);
     TrainingResult result;
-    RunOwner.claim(run);
     StopRequest.clear(run); // a request left from an earlier session does not stop this one
     Thread stopWatch = StopRequest.watch(run, stop);
     try (Trainer trainer =
@@ -164,6 +240,12 @@ public final class RunExecutor implements RunEngine {
       result = trainer.train(all, stop, sink);
     } catch (RuntimeException e) {
       result = new TrainingResult(RunState.FAILED, "internal error: " + e, state.epochsDone);
+    } catch (OutOfMemoryError e) {
+      // the estimate checked above left something out; the trainer's buffers are garbage now
+      result = new TrainingResult(RunState.FAILED, "out of memory while training (" + e.getMessage()
+          + "); this JVM may use " + MemoryEstimate.size(Runtime.getRuntime().maxMemory())
+          + ": use smaller layer_sizes or batch_size, or give java more memory (-Xmx)",
+          state.epochsDone);
     } finally {
       stopWatch.interrupt();
     }
@@ -171,7 +253,7 @@ public final class RunExecutor implements RunEngine {
       log.writeActivity(); // the last epoch's, if the throttle held it back
     } catch (UncheckedIOException e) {
       // a page then shows an earlier epoch's raster; the status below matters more
-      System.getLogger(RunExecutor.class.getName()).log(System.Logger.Level.WARNING,
+      LOG.log(System.Logger.Level.WARNING,
           "cannot write activity.json of " + run.dir() + ": " + e.getMessage());
     }
     RunState end = result.state();
@@ -184,48 +266,46 @@ public final class RunExecutor implements RunEngine {
     return new RunOutcome(end, result.reason(), result.epochsDone(), lastSnapshot[0]);
   }
 
-  private static RunOutcome fail(
-      RunFolder run, String created, int done, int epochs, String reason,
-      TrainingListener listener) {
-    int last = run.snapshotEpochs().isEmpty() ? -1 : run.snapshotEpochs().get(run.snapshotEpochs().size() - 1);
-    run.writeStatus(
-        new RunStatus(RunState.FAILED, reason, created, Instant.now().toString(), done, epochs,
-            last, node()));
+  /**
+   * Marks the run failed for a reason found before training started, keeping the counters of its
+   * status (epochs done, planned, last snapshot); nothing else is written.
+   */
+  private static RunOutcome fail(RunFolder run, String reason, TrainingListener listener) {
+    String now = Instant.now().toString();
+    RunStatus old;
+    try {
+      old = run.status().orElse(null);
+    } catch (RuntimeException e) {
+      old = null; // unreadable: replaced by a status that says why the run failed
+    }
+    int last = run.snapshotEpochs().isEmpty() ? -1
+        : run.snapshotEpochs().get(run.snapshotEpochs().size() - 1);
+    RunStatus failed = old == null
+        ? new RunStatus(RunState.FAILED, reason, now, now, 0, 0, last, node())
+        : new RunStatus(RunState.FAILED, reason, old.createdAt(), now, old.epochsDone(),
+            old.epochs(), old.lastSnapshot(), old.node());
+    run.writeStatus(failed);
     listener.onEvent(new TrainingEvent.StateChange(RunState.FAILED, reason));
-    return new RunOutcome(RunState.FAILED, reason, done, last);
+    return new RunOutcome(RunState.FAILED, reason, failed.epochsDone(), failed.lastSnapshot());
   }
 
   /**
-   * Keeps metrics of epochs <= {@code epochs} and batches of epochs <= {@code epochs}, and drops
-   * activity.json, which may be of a later epoch (the caller keeps its first weights).
+   * Rewinds the logs to {@code epochs} ({@link RunFolder#keepLogsUpTo}: lines that cannot be read
+   * are moved aside, never deleted) and drops activity.json, which may be of a later epoch (the
+   * caller keeps its first weights). A fresh start keeps no epoch.
    */
   private static void truncateLogs(RunFolder run, int epochs, boolean fresh) {
-    Path metrics = run.dir().resolve(RunFolder.METRICS);
-    Path batches = run.dir().resolve(RunFolder.BATCHES);
     try {
       // the newest epoch's activity is rewritten at the next epoch's end
       Files.deleteIfExists(run.dir().resolve(RunFolder.ACTIVITY));
-      if (fresh) {
-        Files.deleteIfExists(metrics);
-        Files.deleteIfExists(batches);
-        return;
-      }
-      StringBuilder m = new StringBuilder();
-      for (var e : run.metrics()) {
-        if (e.epoch() <= epochs) {
-          m.append(Json.MAPPER.valueToTree(e).toString()).append('\n');
-        }
-      }
-      RunFolder.writeAtomically(metrics, m.toString());
-      StringBuilder b = new StringBuilder();
-      for (var line : run.batches()) {
-        if (line.path("epoch").asInt() <= epochs) {
-          b.append(line.toString()).append('\n');
-        }
-      }
-      RunFolder.writeAtomically(batches, b.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    int moved = run.keepLogsUpTo(fresh ? -1 : epochs);
+    if (moved > 0) {
+      LOG.log(System.Logger.Level.WARNING, "run " + run.id() + ": " + moved + " unreadable log line"
+          + (moved == 1 ? "" : "s") + " moved to " + RunFolder.METRICS + JsonLines.DAMAGED_SUFFIX
+          + " / " + RunFolder.BATCHES + JsonLines.DAMAGED_SUFFIX + " (kept, not read)");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.firstspike.runs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstspike.train.EpochMetrics;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -44,6 +46,27 @@ public final class RunFolder {
   public static final String ACTIVITY = "activity.json";
   public static final String UNTRAINED = "untrained_network";
   private static final Pattern EPOCH_DIR = Pattern.compile("epoch_(\\d+)");
+  /** A snapshot folder name as {@link #snapshotDir} writes it: no leading zeros, an int. */
+  private static final Pattern SNAPSHOT_DIR = Pattern.compile("epoch_(0|[1-9]\\d{0,9})");
+
+  /**
+   * Names of interrupted atomic writes in a run folder: a snapshot's {@code .epoch_<N>.tmp}
+   * (renamed into place only when complete), a checkpoint's {@code .epoch_<N>.del} (renamed
+   * there to be deleted) and {@link #writeAtomically}'s
+   * {@code .<file><digits>.tmp}. Never {@code .epoch_<N>.new} or {@code .old}: either may be the only
+   * copy of a snapshot whose replacement was interrupted.
+   */
+  private static final Pattern TEMP = Pattern.compile("\\.epoch_\\d+\\.(tmp|del)|\\.(" + String.join("|",
+      Stream.of(CONFIG, STATUS, ACTIVITY, METRICS, BATCHES, RunOwner.FILE, StopRequest.FILE)
+          .map(Pattern::quote).toList()) + ")\\d*\\.tmp");
+
+  /** The temporary files of the network format's atomic writes ({@code .<file>.<hex>.tmp}). */
+  private static final Pattern NETWORK_TEMP = Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.tmp");
+  /**
+   * A complete snapshot caught between the two renames of a replacement ({@link
+   * SnapshotStore#save}): the new one committed, or the old one moved aside.
+   */
+  private static final Pattern PARKED_DIR = Pattern.compile("\\.(epoch_(?:0|[1-9]\\d{0,9}))\\.(new|old)");
 
   private final Path dir;
 
@@ -69,16 +92,94 @@ public final class RunFolder {
     return Files.isRegularFile(configFile()) && Files.isRegularFile(dir.resolve(STATUS));
   }
 
+  /**
+   * The status, empty when status.json does not exist.
+   *
+   * @throws DamagedException when status.json exists but cannot be read as a status
+   */
   public Optional<RunStatus> status() {
     Path p = dir.resolve(STATUS);
-    if (!Files.isRegularFile(p)) {
+    if (!Files.exists(p)) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(Json.MAPPER.readValue(p.toFile(), RunStatus.class));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+    if (!Files.isRegularFile(p)) {
+      throw new DamagedException(this, STATUS + " is not a file");
     }
+    RunStatus st;
+    try {
+      st = Json.MAPPER.readValue(p.toFile(), RunStatus.class);
+    } catch (IOException e) {
+      throw new DamagedException(this, STATUS + " is not a readable status: " + describe(e));
+    }
+    if (st == null || st.state() == null) {
+      throw new DamagedException(this, STATUS + " has no \"state\"");
+    }
+    return Optional.of(st);
+  }
+
+  /** The status; a missing or unreadable status.json is a {@link DamagedException}. */
+  public RunStatus requireStatus() {
+    return status().orElseThrow(() -> new DamagedException(this, STATUS + " is missing"));
+  }
+
+  /**
+   * Why this folder cannot be used as a run, or empty when it can: a folder name that is not a
+   * run id ({@link RunStore#ID}), or a config.yaml or status.json that is missing or unreadable.
+   * Names the file and what is wrong with it.
+   */
+  public Optional<String> damage() {
+    Optional<String> name = RunStore.idProblem(id());
+    if (name.isPresent()) {
+      return name;
+    }
+    Path config = configFile();
+    if (!Files.exists(config)) {
+      return Optional.of(CONFIG + " is missing");
+    }
+    if (!Files.isRegularFile(config)) {
+      return Optional.of(CONFIG + " is not a file");
+    }
+    try {
+      if (JsonLines.utf8(Files.readAllBytes(config)).isEmpty()) {
+        return Optional.of(CONFIG + " is not UTF-8 text");
+      }
+    } catch (IOException e) {
+      return Optional.of(CONFIG + " cannot be read: " + describe(e));
+    }
+    try {
+      requireStatus();
+    } catch (DamagedException e) {
+      return Optional.of(e.problem());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * What is odd about the folder without making it unusable, one line each, found without
+   * reading the logs (their unreadable lines: {@link JsonLines.Read#warning}): logs that are not
+   * files, lines an earlier resume moved aside, and epoch folders that are not snapshots (a
+   * number beyond an int).
+   */
+  public List<String> warnings() {
+    List<String> out = new ArrayList<>();
+    for (String log : List.of(METRICS, BATCHES)) {
+      Path p = dir.resolve(log);
+      if (Files.exists(p) && !Files.isRegularFile(p)) {
+        out.add(log + " is not a file; it is not read");
+      }
+    }
+    for (String log : List.of(METRICS, BATCHES)) {
+      if (Files.exists(dir.resolve(log + JsonLines.DAMAGED_SUFFIX))) {
+        out.add(log + JsonLines.DAMAGED_SUFFIX + " holds lines of " + log
+            + " that could not be read when the run was resumed");
+      }
+    }
+    for (String odd : childNames(n -> EPOCH_DIR.matcher(n).matches() && !SNAPSHOT_DIR.matcher(n).matches()
+        || SNAPSHOT_DIR.matcher(n).matches() && epochOf(n) < 0)) {
+      out.add(odd + " is not a snapshot folder (epoch numbers are 0 to " + Integer.MAX_VALUE
+          + " without leading zeros); it is ignored");
+    }
+    return out;
   }
 
   /** Replaces status.json atomically. */
@@ -96,31 +197,49 @@ public final class RunFolder {
     appendLine(dir.resolve(BATCHES), line.toString(), false);
   }
 
-  /** All epochs logged so far, in order; a torn last line (crash mid-write) is ignored. */
+  /** All epochs logged so far, in order; unreadable lines are skipped ({@link #metricsLog}). */
   public List<EpochMetrics> metrics() {
-    List<EpochMetrics> out = new ArrayList<>();
-    for (String line : lines(dir.resolve(METRICS))) {
-      try {
-        out.add(Json.MAPPER.readValue(line, EpochMetrics.class));
-      } catch (IOException e) {
-        break; // only the last line can be torn; stop there
-      }
-    }
-    return out;
+    return metricsLog().values();
   }
 
-  /** Batch lines logged so far; a torn last line is ignored. */
-  public List<JsonNode> batches() {
-    List<JsonNode> out = new ArrayList<>();
-    for (String line : lines(dir.resolve(BATCHES))) {
-      try {
-        out.add(Json.MAPPER.readTree(line));
-      } catch (IOException e) {
-        break;
-      }
-    }
-    return out;
+  /** metrics.jsonl read leniently: its epochs and the lines that could not be read. */
+  public JsonLines.Read<EpochMetrics> metricsLog() {
+    return JsonLines.read(dir.resolve(METRICS), METRICS_LINE);
   }
+
+  /** Batch lines logged so far; unreadable lines are skipped ({@link #batchesLog}). */
+  public List<JsonNode> batches() {
+    return batchesLog().values();
+  }
+
+  /** batches.jsonl read leniently: its lines (JSON objects) and those that could not be read. */
+  public JsonLines.Read<JsonNode> batchesLog() {
+    return JsonLines.read(dir.resolve(BATCHES), JsonLines.objects());
+  }
+
+  /**
+   * Rewinds the logs to {@code epoch} for a resume: drops the lines of metrics.jsonl and
+   * batches.jsonl that were read and belong to a later epoch; lines that cannot be read are moved
+   * to {@code <log>.damaged} ({@link JsonLines#keepOnly}), never deleted.
+   *
+   * @param epoch the snapshot's epoch; -1 (a fresh start) drops every readable line
+   * @return how many unreadable lines were moved aside
+   */
+  public int keepLogsUpTo(int epoch) {
+    int moved = JsonLines.keepOnly(dir.resolve(METRICS), METRICS_LINE, m -> m.epoch() <= epoch);
+    moved += JsonLines.keepOnly(dir.resolve(BATCHES), JsonLines.objects(),
+        b -> !b.has("epoch") || b.path("epoch").asLong(Long.MAX_VALUE) <= epoch);
+    return moved;
+  }
+
+  /** A metrics line: a JSON object with a whole-number "epoch" that reads as EpochMetrics. */
+  private static final JsonLines.Parser<EpochMetrics> METRICS_LINE = line -> {
+    JsonNode n = Json.MAPPER.readTree(line);
+    if (n == null || !n.isObject() || !n.path("epoch").canConvertToInt() || !n.path("epoch").isIntegralNumber()) {
+      return null;
+    }
+    return Json.MAPPER.treeToValue(n, EpochMetrics.class);
+  };
 
   /** Replaces activity.json (see {@link #ACTIVITY}) atomically. */
   public void writeActivity(JsonNode activity) {
@@ -140,25 +259,81 @@ public final class RunFolder {
     }
   }
 
-  /** Epochs with a complete snapshot folder, ascending. */
+  /**
+   * Epochs with a complete snapshot, ascending: an {@code epoch_<N>/} folder, or (after a crash
+   * between the two renames of a replacement) its hidden {@code .new} or {@code .old} folder.
+   * Folders named like snapshots but with an epoch beyond an int or with leading zeros are not
+   * snapshots ({@link #warnings} names them).
+   */
   public List<Integer> snapshotEpochs() {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isDirectory)
-          .map(p -> EPOCH_DIR.matcher(p.getFileName().toString()))
-          .filter(Matcher::matches)
-          .map(m -> Integer.parseInt(m.group(1)))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return childNames(n -> snapshotEpochOf(n) >= 0).stream()
+        .filter(n -> Files.isDirectory(dir.resolve(n)))
+        .map(RunFolder::snapshotEpochOf)
+        .distinct()
+        .sorted()
+        .toList();
   }
 
+  /**
+   * Deletes what interrupted atomic writes left in the folder: {@code .epoch_<N>.tmp} snapshot
+   * folders (a snapshot is complete only once renamed to {@code epoch_<N>}), the temporary files
+   * of {@link #writeAtomically} and those of the untrained network. Only call it when no other
+   * live process writes the run ({@link RunOwner#noOtherLiveOwner}).
+   *
+   * @return the deleted names, relative to the run folder
+   */
+  public List<String> removeLeftoverTempFiles() {
+    List<String> removed = new ArrayList<>();
+    try {
+      for (String n : childNames(n -> TEMP.matcher(n).matches())) {
+        deleteTree(dir.resolve(n));
+        removed.add(n);
+      }
+      Path untrained = dir.resolve(UNTRAINED);
+      if (Files.isDirectory(untrained)) {
+        try (Stream<Path> s = Files.list(untrained)) {
+          for (Path p : s.filter(p -> NETWORK_TEMP.matcher(p.getFileName().toString()).matches())
+              .filter(Files::isRegularFile).toList()) {
+            Files.deleteIfExists(p);
+            removed.add(UNTRAINED + "/" + p.getFileName());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete temporary files in run " + id() + ": " + describe(e), e);
+    }
+    return removed;
+  }
+
+  private static int snapshotEpochOf(String name) {
+    Matcher parked = PARKED_DIR.matcher(name);
+    return epochOf(parked.matches() ? parked.group(1) : name);
+  }
+
+  /** Where the snapshot of {@code epoch} belongs: {@code epoch_<N>/} (it may not exist). */
   public Path snapshotDir(int epoch) {
     return dir.resolve("epoch_" + epoch);
+  }
+
+  /**
+   * The folder holding the complete snapshot of {@code epoch}: {@code epoch_<N>/}, else the
+   * committed new one, else the old one moved aside (see {@link SnapshotStore#save}); looked up
+   * in the order in which a replacement makes them appear, then {@code epoch_<N>/} once more, so
+   * a lookup that overlaps a replacement still finds one.
+   */
+  public Optional<Path> findSnapshot(int epoch) {
+    for (Path p : List.of(snapshotDir(epoch), hiddenSnapshotDir(epoch, SnapshotStore.NEW),
+        hiddenSnapshotDir(epoch, SnapshotStore.OLD), snapshotDir(epoch))) {
+      if (Files.isDirectory(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A hidden working folder of the snapshot of {@code epoch}: {@code .epoch_<N><suffix>}. */
+  Path hiddenSnapshotDir(int epoch, String suffix) {
+    return dir.resolve(".epoch_" + epoch + suffix);
   }
 
   /** Writes text to a temporary file beside the target, then renames it over the target. */
@@ -169,7 +344,7 @@ public final class RunFolder {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + shortName(target) + ": " + describe(e), e);
     }
   }
 
@@ -184,20 +359,82 @@ public final class RunFolder {
               : new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND};
       Files.writeString(file, line + "\n", StandardCharsets.UTF_8, opts);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot append to " + shortName(file) + ": " + describe(e), e);
     }
   }
 
-  private static List<String> lines(Path file) {
-    if (!Files.isRegularFile(file)) {
+  /** "<run id>/<file>": a path relative to the folder of runs, for messages. */
+  static String shortName(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    return (parent == null || parent.getFileName() == null ? "" : parent.getFileName() + "/") + file.getFileName();
+  }
+
+  /** The names of the folder's entries that {@code accept} takes, sorted. */
+  private List<String> childNames(java.util.function.Predicate<String> accept) {
+    if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-          .filter(l -> !l.isBlank())
-          .toList();
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(accept).sorted().toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot list run " + id() + ": " + describe(e), e);
+    }
+  }
+
+  /** The epoch of a snapshot folder name, or -1 when it is beyond an int. */
+  private static int epochOf(String name) {
+    Matcher m = SNAPSHOT_DIR.matcher(name);
+    if (!m.matches()) {
+      return -1;
+    }
+    long e = Long.parseLong(m.group(1)); // at most 10 digits: fits a long
+    return e <= Integer.MAX_VALUE ? (int) e : -1;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> s = Files.walk(p)) {
+        for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(q);
+        }
+      }
+    } else {
+      Files.deleteIfExists(p);
+    }
+  }
+
+  /**
+   * What went wrong, without the absolute path the exception may carry (messages reach the
+   * workbench's clients): a JSON parser's own message, else the exception's kind.
+   */
+  static String describe(IOException e) {
+    if (e instanceof JsonProcessingException j) {
+      return j.getOriginalMessage();
+    }
+    if (e instanceof java.nio.file.FileSystemException f) {
+      return f.getClass().getSimpleName() + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
+    }
+    return e.getClass().getSimpleName();
+  }
+
+  /**
+   * A run folder whose files cannot be read as a run (status.json missing or unreadable, ...):
+   * the workbench answers 409 with {@link #problem} and lists the run as {@code damaged}.
+   */
+  public static final class DamagedException extends UncheckedIOException {
+    private final String problem;
+
+    DamagedException(RunFolder run, String problem) {
+      super("run " + run.id() + " is damaged: " + problem, new IOException(problem));
+      this.problem = problem;
+    }
+
+    /** What file is wrong and how, e.g. "status.json is missing". */
+    public String problem() {
+      return problem;
     }
   }
 }

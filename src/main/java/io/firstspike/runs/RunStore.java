@@ -21,8 +21,21 @@ import java.util.stream.Stream;
  * never point outside the store (no {@code ..}, separators, or absolute paths).
  */
 public final class RunStore {
-  /** What a run id may look like: a plain folder name. */
-  public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,199}");
+  /**
+   * What a run id may look like: a plain folder name of at most 255 characters (the limit of a
+   * file name on common file systems; the characters allowed are one byte each).
+   */
+  public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,254}");
+
+  /** Longest run id, in characters (= bytes). */
+  public static final int MAX_ID_LENGTH = 255;
+
+  /**
+   * Longest name a new run folder may start with ({@link #create}): the folder is named
+   * {@code <name>_YYYY-MM-DD_HH-MM-SS} (20 more characters), maybe with {@code -<k>}, and must
+   * stay a valid id within {@link #MAX_ID_LENGTH}.
+   */
+  public static final int MAX_NAME_LENGTH = 200;
 
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
@@ -39,7 +52,33 @@ public final class RunStore {
 
   /** True if {@code id} is a syntactically valid run id. */
   public static boolean isValidId(String id) {
-    return id != null && ID.matcher(id).matches() && !id.contains("..");
+    return idProblem(id).isEmpty();
+  }
+
+  /**
+   * Why {@code name} is not a valid run id ("folder name not usable as a run id: ..."), or empty
+   * when it is one.
+   */
+  public static Optional<String> idProblem(String name) {
+    String why = null;
+    if (name == null || name.isEmpty()) {
+      why = "the name is empty";
+    } else if (name.length() > MAX_ID_LENGTH) {
+      why = "it is " + name.length() + " characters long, run ids at most " + MAX_ID_LENGTH;
+    } else if (!Character.isLetterOrDigit(name.charAt(0)) || name.charAt(0) > 127) {
+      why = "it starts with '" + name.charAt(0) + "', run ids with a letter or a digit (A-Z, a-z, 0-9)";
+    } else if (name.contains("..")) {
+      why = "it contains '..'";
+    } else if (!ID.matcher(name).matches()) {
+      int bad = 0;
+      while (bad < name.length() && String.valueOf(name.charAt(bad)).matches("[A-Za-z0-9._+-]")) {
+        bad++;
+      }
+      why = "it contains '" + name.charAt(bad) + "' (character " + (bad + 1)
+          + "), run ids only letters, digits and . _ + -";
+    }
+    return why == null ? Optional.empty()
+        : Optional.of("folder name not usable as a run id: " + why + "; rename the folder to open it as a run");
   }
 
   /**
@@ -47,7 +86,13 @@ public final class RunStore {
    * {@code -2}, {@code -3}, ... when that name is taken (two runs in one second).
    */
   public RunFolder create(String configName) {
-    String base = sanitize(configName) + "_" + LocalDateTime.now().format(STAMP);
+    String name = sanitize(configName);
+    if (name.length() > MAX_NAME_LENGTH) {
+      throw new IllegalArgumentException("run name too long: " + name.length() + " characters, at most "
+          + MAX_NAME_LENGTH + " (the run folder is named <name>_YYYY-MM-DD_HH-MM-SS, and a folder name"
+          + " may have at most " + MAX_ID_LENGTH + " bytes)");
+    }
+    String base = name + "_" + LocalDateTime.now().format(STAMP);
     try {
       Files.createDirectories(root);
       for (int k = 1; ; k++) {
@@ -60,24 +105,66 @@ public final class RunStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a run folder in " + root + ": " + e, e);
+      throw new UncheckedIOException("cannot create a run folder " + base + " in the folder of runs: "
+          + RunFolder.describe(e), e);
     }
   }
 
-  /** The run with this id, if the id is valid and its folder is a run. */
+  /**
+   * Creates a run folder as {@link #create(String)} and fills it with {@code fill} (config,
+   * status). If filling fails (a full disk, a config that cannot be written) the folder is
+   * removed again before the failure is passed on: a failed create leaves nothing behind, and
+   * no half-written folder shows up as a damaged run.
+   */
+  public RunFolder create(String configName, java.util.function.Consumer<RunFolder> fill) {
+    RunFolder run = create(configName);
+    try {
+      fill.accept(run);
+      return run;
+    } catch (RuntimeException | Error e) {
+      try {
+        SnapshotStore.deleteTree(run.dir());
+      } catch (IOException | RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /** The run with this id: its folder, if the id is valid and the folder exists. */
   public Optional<RunFolder> find(String id) {
     if (!isValidId(id)) {
       return Optional.empty();
     }
-    Path dir = root.resolve(id).normalize();
-    if (!dir.getParent().equals(root)) {
-      return Optional.empty();
-    }
-    RunFolder f = new RunFolder(dir);
-    return f.isRun() ? Optional.of(f) : Optional.empty();
+    return folder(id);
   }
 
-  /** Every run in the store, newest first. */
+  /**
+   * The folder with this name in the store, whatever the name, if it exists: what {@link #list}
+   * lists can be looked up (a name that is not a run id is then a damaged run). Names that are
+   * not a single plain path segment ({@code /}, {@code ..}, NUL) find nothing.
+   */
+  public Optional<RunFolder> folder(String name) {
+    if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
+        || name.contains("\0") || name.length() > MAX_ID_LENGTH) {
+      return Optional.empty();
+    }
+    Path dir;
+    try {
+      dir = root.resolve(name).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return Optional.empty();
+    }
+    if (!root.equals(dir.getParent()) || !Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    return Optional.of(new RunFolder(dir));
+  }
+
+  /**
+   * Every folder in the store, newest first (by name): runs, and folders that cannot be read as
+   * one ({@link RunFolder#damage} says why).
+   */
   public List<RunFolder> list() {
     if (!Files.isDirectory(root)) {
       return List.of();
@@ -85,20 +172,21 @@ public final class RunStore {
     try (Stream<Path> s = Files.list(root)) {
       return s.filter(Files::isDirectory)
           .map(RunFolder::new)
-          .filter(RunFolder::isRun)
           .sorted(Comparator.comparing(RunFolder::id).reversed())
           .toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + root + ": " + e, e);
+      throw new UncheckedIOException("cannot list the folder of runs: " + RunFolder.describe(e), e);
     }
   }
 
-  /** A config name reduced to characters that are safe in a folder name. */
+  /**
+   * A config name reduced to a valid start of a run id: characters other than letters, digits
+   * and {@code . _ + -} become {@code _}, runs of dots one dot, and the name starts with a letter
+   * or a digit.
+   */
   static String sanitize(String name) {
-    String s = name.replaceAll("[^A-Za-z0-9._+-]", "_");
-    while (s.startsWith(".") || s.startsWith("_") || s.startsWith("-")) {
-      s = s.substring(1);
-    }
+    String s = name.replaceAll("[^A-Za-z0-9._+-]", "_").replaceAll("\\.{2,}", ".");
+    s = s.replaceFirst("^[^A-Za-z0-9]+", "");
     return s.isEmpty() ? "run" : s;
   }
 }

@@ -2,39 +2,50 @@ package io.firstspike.runs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.firstspike.core.network.Network;
-import io.firstspike.core.optim.OptimizerState;
-import io.firstspike.core.optim.WeightBumper;
-import io.firstspike.data.NumpyRandom;
 import io.firstspike.io.NetworkFile;
 import io.firstspike.io.Npy;
-import io.firstspike.io.NpyArray;
 import io.firstspike.train.Curves;
 import io.firstspike.train.SnapshotOutputs;
 import io.firstspike.train.TrainingState;
+import io.firstspike.train.config.ExperimentConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Writes and reads {@code epoch_<N>/} snapshots (layout in docs/FORMATS.md): the network, the
  * original's {@code .npy} curve and output files, and {@code training_state.json} with the
  * optimizer, scheduler, weight-bumping and random-generator state (optimizer moments as
- * {@code optimizer_buffer_<b>_layer_<l>.npy}). A snapshot is written to a hidden temporary folder
- * and renamed into place, so a crash never leaves a half-written one.
+ * {@code optimizer_buffer_<b>_layer_<l>.npy}). A snapshot is written to a hidden temporary folder,
+ * forced to disk and renamed into place (see {@link #save}), so a crash never leaves a
+ * half-written one nor loses the one it replaces.
  */
 public final class SnapshotStore {
   public static final String STATE = "training_state.json";
   public static final String NETWORK = "network";
   static final String FORMAT = "firstspike-training-state";
   static final int VERSION = 1;
+  /** Suffixes of the hidden working folders {@code .epoch_<N><suffix>} (see {@link #save}). */
+  static final String TMP = ".tmp";
+  static final String NEW = ".new";
+  static final String OLD = ".old";
+  static final String DELETED = ".del";
+  private static final Pattern HIDDEN =
+      Pattern.compile("\\.epoch_(\\d{1,9})(\\.tmp|\\.new|\\.old|\\.del)");
+  /**
+   * Test hook for the crash test (SnapshotKillTest): a save announces on standard output that
+   * it reached the named step and then waits to be killed. Unset in normal use.
+   */
+  static final String PAUSE_PROPERTY = "firstspike.test.snapshotPauseAfter";
 
   private final RunFolder run;
   private final String dataset;
@@ -45,15 +56,38 @@ public final class SnapshotStore {
     this.dataset = dataset;
   }
 
-  /** Writes the snapshot of {@code state.epochsDone}; replaces an older one of that epoch. */
+  /**
+   * Writes the snapshot of {@code state.epochsDone}, replacing an older one of that epoch so that
+   * at every instant a complete snapshot of the epoch (the old or the new one) can be found by
+   * {@link RunFolder#findSnapshot}, even if the process dies at any point or the machine loses
+   * power:
+   *
+   * <ol>
+   *   <li>finish an interrupted earlier save of the epoch ({@link #recover(int)});
+   *   <li>write everything into {@code .epoch_<N>.tmp/} (never read: it may be incomplete) and
+   *       force the files and folders to disk;
+   *   <li>rename it to {@code .epoch_<N>.new/}: the new snapshot is now complete and durable;
+   *   <li>if there is an old {@code epoch_<N>/}, rename it to {@code .epoch_<N>.old/};
+   *   <li>rename {@code .epoch_<N>.new/} to {@code epoch_<N>/};
+   *   <li>delete {@code .epoch_<N>.old/}.
+   * </ol>
+   *
+   * <p>Each rename is atomic and followed by forcing the run folder to disk. Readers look for
+   * {@code epoch_<N>/}, then {@code .new}, then {@code .old}: between steps 3 and 4 they find the
+   * old snapshot, between 4 and 5 the new one.
+   */
   public void save(TrainingState state, SnapshotOutputs outputs) {
     int epoch = state.epochsDone;
     Path target = run.snapshotDir(epoch);
-    Path tmp = run.dir().resolve(".epoch_" + epoch + ".tmp");
+    Path tmp = run.hiddenSnapshotDir(epoch, TMP);
+    Path fresh = run.hiddenSnapshotDir(epoch, NEW);
+    Path old = run.hiddenSnapshotDir(epoch, OLD);
     try {
+      recover(epoch);
       deleteTree(tmp);
       Files.createDirectories(tmp);
       NetworkFile.write(state.network, tmp.resolve(NETWORK));
+      reached("network-written");
       writeCurves(tmp, state.curves);
       if (outputs != null) {
         Npy.writeMatrix(tmp.resolve(name("test_spiketimes")), outputs.testTimes());
@@ -64,31 +98,93 @@ public final class SnapshotStore {
             outputs.trainLabels().length);
       }
       writeState(tmp, state, outputs != null);
-      if (Files.exists(target)) {
-        Path old = run.dir().resolve(".epoch_" + epoch + ".old");
+      syncTree(tmp);
+      reached("synced");
+      move(tmp, fresh);
+      reached("committed");
+      boolean replacing = Files.exists(target);
+      if (replacing) {
+        move(target, old);
+        reached("moved-aside");
+      }
+      move(fresh, target);
+      reached("replaced");
+      if (replacing) {
         deleteTree(old);
-        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
-      } else {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        reached("old-deleted");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write snapshot " + target + ": " + e.getMessage(), e);
     }
   }
 
-  /** True if the snapshot of {@code epoch} holds test/train outputs (not just a checkpoint). */
-  public boolean isFull(int epoch) {
-    return Files.isRegularFile(run.snapshotDir(epoch).resolve(name("test_spiketimes")));
+  /**
+   * Finishes what an interrupted {@link #save} or {@link #pruneCheckpoints} left of every epoch's
+   * snapshot (see {@link #recover(int)}) and deletes their unfinished working folders. Changes
+   * only hidden folders and which of them is {@code epoch_<N>/}; the snapshot readers find stays
+   * the same.
+   */
+  public void recover() {
+    try (Stream<Path> s = Files.list(run.dir())) {
+      for (Path p : s.toList()) {
+        Matcher m = HIDDEN.matcher(p.getFileName().toString());
+        if (m.matches() && Files.isDirectory(p)) {
+          if (m.group(2).equals(TMP) || m.group(2).equals(DELETED)) {
+            deleteTree(p);
+          } else {
+            recover(Integer.parseInt(m.group(1)));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot recover the snapshots of " + run.dir() + ": "
+          + e.getMessage(), e);
+    }
   }
 
-  /** Deletes resume-only checkpoints older than {@code keepFrom}; full snapshots stay. */
+  /**
+   * Makes the snapshot of {@code epoch} that readers find the one in {@code epoch_<N>/}, with no
+   * {@code .new} or {@code .old} folder beside it: if {@code epoch_<N>/} is missing, the
+   * committed new one (else the old one) is renamed to it; then the other is deleted.
+   */
+  void recover(int epoch) throws IOException {
+    Path target = run.snapshotDir(epoch);
+    Path fresh = run.hiddenSnapshotDir(epoch, NEW);
+    Path old = run.hiddenSnapshotDir(epoch, OLD);
+    if (!Files.exists(target)) {
+      if (Files.isDirectory(fresh)) {
+        move(fresh, target);
+      } else if (Files.isDirectory(old)) {
+        move(old, target);
+      }
+    }
+    if (Files.exists(target)) {
+      deleteTree(fresh);
+      deleteTree(old);
+    }
+  }
+
+  /** True if the snapshot of {@code epoch} holds test/train outputs (not just a checkpoint). */
+  public boolean isFull(int epoch) {
+    return run.findSnapshot(epoch)
+        .map(d -> Files.isRegularFile(d.resolve(name("test_spiketimes"))))
+        .orElse(false);
+  }
+
+  /**
+   * Deletes resume-only checkpoints older than {@code keepFrom}; full snapshots stay. A
+   * checkpoint is renamed to a hidden {@code .epoch_<N>.del/} before its files are deleted, so a
+   * crash never leaves a half-deleted one that looks like a snapshot.
+   */
   public void pruneCheckpoints(int keepFrom) {
     for (int e : run.snapshotEpochs()) {
       if (e < keepFrom && !isFull(e)) {
         try {
-          deleteTree(run.snapshotDir(e));
+          recover(e);
+          Path doomed = run.hiddenSnapshotDir(e, DELETED);
+          deleteTree(doomed);
+          move(run.snapshotDir(e), doomed);
+          deleteTree(doomed);
         } catch (IOException ex) {
           throw new UncheckedIOException(ex);
         }
@@ -96,46 +192,27 @@ public final class SnapshotStore {
     }
   }
 
-  /** Reads the snapshot of {@code epoch} back into a training state. */
+  /**
+   * Reads the snapshot of {@code epoch} back into a training state, checking every file (see
+   * {@link SnapshotReader}).
+   *
+   * @throws DamagedRunException listing every missing, unreadable or inconsistent file
+   */
   public TrainingState load(int epoch) {
-    Path dir = run.snapshotDir(epoch);
-    try {
-      JsonNode s = Json.MAPPER.readTree(dir.resolve(STATE).toFile());
-      if (!FORMAT.equals(s.path("format").asText()) || s.path("version").asInt() > VERSION) {
-        throw new IllegalArgumentException(
-            dir.resolve(STATE) + ": not a " + FORMAT + " file of version <= " + VERSION);
-      }
-      Network net = NetworkFile.read(dir.resolve(NETWORK));
-      TrainingState st = new TrainingState(net, readCurves(dir));
-      st.epochsDone = s.get("epoch").asInt();
-      st.step = s.get("step").asLong();
-      st.schedulerSteps = s.get("scheduler_steps").asInt();
-      JsonNode b = s.get("bumper");
-      st.bumper = new WeightBumper.State(b.get("last_bumped_layer").asInt(), b.get("value").asDouble());
-      JsonNode r = s.get("rng");
-      int[] key = new int[r.get("key").size()];
-      for (int i = 0; i < key.length; i++) {
-        key[i] = (int) r.get("key").get(i).asLong();
-      }
-      st.rng = new NumpyRandom.State(key, r.get("pos").asInt(), r.get("has_gauss").asBoolean(),
-          r.get("gauss").asDouble());
-      JsonNode o = s.get("optimizer");
-      if (o != null && !o.isNull()) {
-        List<double[][]> buffers = new ArrayList<>();
-        for (int k = 0; k < o.get("buffers").asInt(); k++) {
-          double[][] layers = new double[net.nLayers()][];
-          for (int l = 0; l < net.nLayers(); l++) {
-            layers[l] = Npy.read(dir.resolve(bufferName(k, l))).asDoubles();
-          }
-          buffers.add(layers);
-        }
-        st.optimizer = new OptimizerState(o.get("type").asText(), o.get("step").asLong(),
-            o.get("learning_rate").asDouble(), buffers);
-      }
-      return st;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read snapshot " + dir + ": " + e.getMessage(), e);
+    return load(epoch, null);
+  }
+
+  /**
+   * As {@link #load(int)}, and checks that the snapshot fits {@code config} (network layout,
+   * optimizer, scheduler); null skips that.
+   */
+  TrainingState load(int epoch, ExperimentConfig config) {
+    Path dir = run.findSnapshot(epoch).orElse(null);
+    if (dir == null) {
+      throw new DamagedRunException(List.of(run.snapshotDir(epoch) + ": missing; snapshots: "
+          + run.snapshotEpochs()));
     }
+    return SnapshotReader.read(dir, epoch, this, config);
   }
 
   private void writeState(Path dir, TrainingState st, boolean full) throws IOException {
@@ -191,23 +268,6 @@ public final class SnapshotStore {
     writeCube(dir.resolve(name("std_val_outputs_sorted")), c.stdValOutputs);
   }
 
-  private Curves readCurves(Path dir) throws IOException {
-    Curves c = new Curves();
-    box(Npy.read(dir.resolve(name("train_losses"))).asDoubles(), c.trainLoss);
-    box(Npy.read(dir.resolve(name("train_accuracies"))).asDoubles(), c.trainAccuracy);
-    box(Npy.read(dir.resolve(name("val_losses"))).asDoubles(), c.valLoss);
-    box(Npy.read(dir.resolve(name("val_accuracies"))).asDoubles(), c.valAccuracy);
-    NpyArray lw = Npy.read(dir.resolve(name("label_weights_training")));
-    double[] flat = lw.asDoubles();
-    int w = lw.shape()[1];
-    for (int e = 0; e < lw.shape()[0]; e++) {
-      c.labelWeights.add(java.util.Arrays.copyOfRange(flat, e * w, (e + 1) * w));
-    }
-    readCube(Npy.read(dir.resolve(name("mean_val_outputs_sorted"))), c.meanValOutputs);
-    readCube(Npy.read(dir.resolve(name("std_val_outputs_sorted"))), c.stdValOutputs);
-    return c;
-  }
-
   private static void writeCube(Path file, List<double[][]> cube) throws IOException {
     int e = cube.size();
     int k = e == 0 ? 0 : cube.get(0).length;
@@ -221,35 +281,17 @@ public final class SnapshotStore {
     Npy.write(file, flat, e, k, m);
   }
 
-  private static void readCube(NpyArray a, List<double[][]> out) {
-    double[] flat = a.asDoubles();
-    int[] sh = a.shape();
-    for (int i = 0; i < sh[0]; i++) {
-      double[][] m = new double[sh[1]][sh[2]];
-      for (int j = 0; j < sh[1]; j++) {
-        System.arraycopy(flat, (i * sh[1] + j) * sh[2], m[j], 0, sh[2]);
-      }
-      out.add(m);
-    }
-  }
-
   /** The original's file name of a curve or output file. */
   public String name(String what) {
     return dataset + "_" + what + ".npy";
   }
 
-  private static String bufferName(int k, int l) {
+  static String bufferName(int k, int l) {
     return "optimizer_buffer_" + k + "_layer_" + l + ".npy";
   }
 
   private static double[] unbox(List<Double> xs) {
     return xs.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  private static void box(double[] xs, List<Double> out) {
-    for (double x : xs) {
-      out.add(x);
-    }
   }
 
   private static long[] longs(int[] xs) {
@@ -258,6 +300,48 @@ public final class SnapshotStore {
       out[i] = xs[i];
     }
     return out;
+  }
+
+  /** An atomic rename, then the run folder forced to disk so that the rename survives a crash. */
+  private void move(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    sync(run.dir());
+  }
+
+  /** Forces every file and folder under {@code root} to disk. */
+  private static void syncTree(Path root) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.toList()) {
+        sync(p);
+      }
+    }
+  }
+
+  /**
+   * fsync of one file or folder. Folders are synced so that the names of their files are durable
+   * too; some systems cannot open a folder for that, where it is skipped.
+   */
+  private static void sync(Path p) throws IOException {
+    boolean folder = Files.isDirectory(p);
+    try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
+      c.force(true);
+    } catch (IOException e) {
+      if (!folder) {
+        throw e;
+      }
+    }
+  }
+
+  private static void reached(String step) {
+    if (step.equals(System.getProperty(PAUSE_PROPERTY))) {
+      System.out.println("snapshot save paused after " + step);
+      System.out.flush();
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   static void deleteTree(Path p) throws IOException {

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
  * Every event-bus address and every verticle config key of the workbench, in one place. The page
  * receives the browser-visible ones from {@code GET /api/meta} so JavaScript never repeats them.
  *
- * <p>Live streams live in the {@code runs.<id>.*} namespace, the only one the browser bridge lets
- * out; commands and internal notices live under {@code firstspike.*}, which the bridge never
+ * <p>Live streams live in the {@code runs.<id>.*} namespace, the only one the live stream lets
+ * out; commands and internal notices live under {@code firstspike.*}, which the stream never
  * forwards in either direction.
  */
 public final class Addresses {
@@ -24,7 +24,7 @@ public final class Addresses {
   public static final String STATE = "state";
 
   /**
-   * The only addresses the bridge lets out to browsers: anchored, so {@code runs.x.batch.y} or
+   * The only addresses the live stream lets out to browsers: anchored, so {@code runs.x.batch.y} or
    * {@code xruns.a.batch} do not match; the id part uses the characters of a run id.
    */
   public static final String OUTBOUND_REGEX = "^runs\\.[A-Za-z0-9._+-]+\\.(batch|epoch|state)$";
@@ -80,7 +80,7 @@ public final class Addresses {
     return RUNS_PREFIX + runId + "." + STATE;
   }
 
-  /** Internal, never bridged: asks the TrainingVerticle of a run to stop. Body {reason}. */
+  /** Internal, never streamed to browsers: asks the TrainingVerticle of a run to stop. Body {reason}. */
   public static String stopCommand(String runId) {
     return "firstspike.training." + runId + ".stop";
   }
@@ -102,14 +102,32 @@ public final class Addresses {
     public static final String THREADS = "threads";
     public static final String TOKEN = "token";
     public static final String ALLOWED_ORIGINS = "allowedOrigins";
+    public static final String ALLOWED_HOSTS = "allowedHosts";
+    /** Folders a config sent over the network may read data from (absolute paths). */
+    public static final String DATA_DIRS = "dataDirs";
+    public static final String TLS_CERT = "tlsCert";
+    public static final String TLS_KEY = "tlsKey";
 
-    /** Upper bound of batch messages per second and run sent to the bridge. */
+    /** Upper bound of batch messages per second and run sent to browsers. */
     public static final String BATCH_RATE = "batchMessagesPerSecond";
 
     public static final int DEFAULT_BATCH_RATE = 10;
+
+    /** Live-stream WebSockets open at once; the next upgrade gets 503 ({@code serve --max-clients}). */
+    public static final String MAX_CLIENTS = "maxClients";
+
+    public static final int DEFAULT_MAX_CLIENTS = 100;
+
+    /** How long a live-stream socket may stay behind before the server closes it. */
+    public static final String SLOW_CLIENT_MILLIS = "slowClientMillis";
+
+    public static final long DEFAULT_SLOW_CLIENT_MILLIS = 10_000;
+
+    /** Bytes one live-stream socket may have in flight (written, not yet sent), default 64 KiB. */
+    public static final String STREAM_QUEUE_BYTES = "streamQueueBytes";
   }
 
-  /** What {@code GET /api/meta} tells the page: the stream address pattern and the bridge. */
+  /** What {@code GET /api/meta} tells the page: the stream address pattern and the stream's WebSocket. */
   public static JsonObject meta() {
     return new JsonObject()
         .put("runsPrefix", RUNS_PREFIX)
@@ -121,7 +139,8 @@ public final class Addresses {
                 .put(STATE, "runs.{id}." + STATE))
         .put("outboundRegex", OUTBOUND_REGEX)
         .put("eventBusPath", HttpVerticle.EVENTBUS_PATH)
-        .put("webSocketPath", HttpVerticle.EVENTBUS_PATH + "/websocket")
+        .put("webSocketPath", HttpVerticle.WEBSOCKET_PATH)
+        .put("activityPath", "/api/runs/{id}/activity")
         .put("pingMillis", HttpVerticle.CLIENT_PING_MILLIS);
   }
 }

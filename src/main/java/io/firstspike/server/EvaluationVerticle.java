@@ -99,7 +99,7 @@ public final class EvaluationVerticle extends VerticleBase {
       vertx.executeBlocking(() -> {
         if (run.snapshotEpochs().isEmpty()) {
           throw new HttpStatusException(409, "run " + id + " has no snapshot yet (no epoch_<N>/ folder in "
-              + run.dir() + "): evaluate it after its first epoch");
+              + id + "/): evaluate it after its first epoch");
         }
         return null;
       }, false).onComplete(ar -> {

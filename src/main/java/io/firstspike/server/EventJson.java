@@ -23,12 +23,16 @@ public final class EventJson {
   }
 
   /**
-   * An epoch message: the fields of {@link EventTrees#epoch} ({@code metrics},
-   * {@code weightHistograms}, {@code weightHistogramEdges}, {@code validationPredictions}), plus
-   * {@code id}.
+   * An epoch message: {@code id} and {@code metrics} (the EpochMetrics object, as in
+   * metrics.jsonl), about 1 KB. The heavy part of the epoch (weight histograms, validation
+   * predictions: ~50 KB for Yin-Yang) is not streamed: it goes to the run folder's activity.json,
+   * which the page fetches from {@code GET /api/runs/<id>/activity} when it shows the run.
    */
   public static JsonObject epoch(String runId, TrainingEvent.Epoch e) {
-    return toJsonObject(EventTrees.epoch(e).put("id", runId));
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("id", runId);
+    n.set("metrics", Json.MAPPER.valueToTree(e.metrics()));
+    return toJsonObject(n);
   }
 
   /** A state message: {@code id}, {@code state} (wire name), {@code reason} (may be empty), {@code at}. */

@@ -7,6 +7,7 @@ import io.firstspike.runs.RunStore;
 import io.firstspike.runs.StopRequest;
 import io.firstspike.train.RunState;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -39,7 +40,7 @@ final class OtherProcessRuns {
   static void whenStopped(Vertx vertx, RunFolder run, Consumer<RunStatus> ended) {
     long deadline = System.currentTimeMillis() + STOP_WATCH_MS;
     vertx.setPeriodic(STOP_POLL_MS, timer -> vertx.executeBlocking(() ->
-        run.status().orElse(null), false).onSuccess(st -> {
+        run.status().map(s -> RunOwner.effective(run, s)).orElse(null), false).onSuccess(st -> {
           if (st != null && st.state() != RunState.RUNNING) {
             vertx.cancelTimer(timer);
             ended.accept(st);
@@ -50,25 +51,41 @@ final class OtherProcessRuns {
   }
 
   /**
-   * Marks runs left queued, running or stopping by a dead server as interrupted, except those
-   * another live process owns; returns how many were marked.
+   * At server start: marks runs left queued, running or stopping by a dead server or a killed CLI
+   * as interrupted, except those another live process owns, and deletes what interrupted atomic
+   * writes left in the folders nobody else writes ({@link RunFolder#removeLeftoverTempFiles}).
+   * Damaged folders are left as they are. Returns how many runs were marked.
    */
-  static int markInterrupted(RunStore store) {
+  static int markInterrupted(RunStore store, StatusFiles statusFiles) {
     int n = 0;
     for (RunFolder run : store.list()) {
       try {
-        RunStatus s = run.status().orElseThrow();
+        Optional<String> damage = run.damage();
+        if (damage.isPresent()) {
+          LOG.warning("run folder " + run.id() + " is damaged (" + damage.get() + "): left as it is");
+          continue;
+        }
+        RunStatus s = run.requireStatus();
         Optional<Long> owner = RunOwner.otherLiveOwner(run);
         if (owner.isPresent()) {
           LOG.info("run " + run.id() + " is " + s.state().wire() + " in process " + owner.get()
               + " (a CLI training in the same folder): left as it is");
           continue;
         }
+        if (RunOwner.noOtherLiveOwner(run)) {
+          List<String> removed = run.removeLeftoverTempFiles();
+          if (!removed.isEmpty()) {
+            LOG.info("run " + run.id() + ": removed leftovers of interrupted writes " + removed);
+          }
+        }
         if (s.state() == RunState.RUNNING || s.state() == RunState.QUEUED
             || s.state() == RunState.STOPPING) {
-          StatusFiles.write(run, RunState.INTERRUPTED, "the server stopped while the run was "
-              + s.state().wire() + "; resume continues from "
-              + RunMessages.snapshotText(s.lastSnapshot()));
+          Optional<Long> dead = RunOwner.deadOwner(run);
+          statusFiles.write(run, RunState.INTERRUPTED, dead.isPresent()
+              ? RunOwner.endedReason(dead.get(), s.lastSnapshot())
+              : "the server stopped while the run was " + s.state().wire() + "; resume continues from "
+                  + RunMessages.snapshotText(s.lastSnapshot()));
+          RunOwner.clearIfDead(run);
           n++;
         }
       } catch (RuntimeException e) {
@@ -86,7 +103,8 @@ final class OtherProcessRuns {
    * @throws HttpStatusException 409 when the run is not running or nobody alive trains it
    */
   static long requestStop(RunFolder run) {
-    boolean running = run.status().map(s -> s.state() == RunState.RUNNING).orElse(false);
+    boolean running = run.damage().isEmpty()
+        && RunOwner.effective(run, run.requireStatus()).state() == RunState.RUNNING;
     if (!running) {
       throw RunMessages.conflict(run, "only queued or running runs can be stopped");
     }

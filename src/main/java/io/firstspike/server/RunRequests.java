@@ -27,7 +27,7 @@ final class RunRequests {
         return yaml;
       }
       return configs.read(configName).orElseThrow(() -> new IllegalArgumentException(
-          "unknown config '" + configName + "' in " + configs.dir() + "; available: " + configs.names()));
+          "unknown config '" + configName + "'; available: " + configs.names()));
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.runs.Json;
+import io.firstspike.runs.JsonLines;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOwner;
 import io.firstspike.runs.RunStatus;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,8 +33,9 @@ final class RunSummaries {
   private RunSummaries() {}
 
   /**
-   * {@code {"runs": [...]}}: the summary of every run folder in the store, skipping (and logging)
-   * folders that cannot be read, so that one damaged run does not hide the others.
+   * {@code {"runs": [...]}}: the summary of every folder in the store. A folder that cannot be
+   * read as a run (or whose summary fails) is listed as {@value #DAMAGED} with the reason, so one
+   * damaged run neither hides the others nor vanishes itself.
    */
   static JsonObject list(RunStore store, Function<RunFolder, JsonObject> summary) {
     List<JsonObject> runs = new ArrayList<>();
@@ -41,24 +44,34 @@ final class RunSummaries {
         runs.add(summary.apply(run));
       } catch (RuntimeException e) {
         Logger.getLogger(RunSummaries.class.getName())
-            .log(Level.WARNING, "skipping unreadable run folder " + run.dir(), e);
+            .log(Level.WARNING, "run folder " + run.dir() + " cannot be summarized", e);
+        runs.add(damaged(run, "cannot be read: " + e.getMessage(), false));
       }
     }
     return new JsonObject().put("runs", runs);
   }
 
+  /** The state shown for a folder that cannot be read as a run; never written to a status.json. */
+  static final String DAMAGED = "damaged";
+
   /**
    * {@code {id, state, reason, createdAt, updatedAt, epochsDone, epochs, lastSnapshot, node,
    * progress, etaSeconds, samplesPerSecond, bestValAccuracy, bestEpoch, lastValAccuracy,
-   * lastValLoss, lastTrainAccuracy, lastTrainLoss, snapshots}} plus {@code config} (the YAML
-   * text) when asked. progress = epochsDone / epochs in [0, 1]; accuracies are null before the
-   * first epoch; {@code stopping} replaces {@code running} while a stop request is pending (here,
-   * or as a {@link StopRequest} file for a training in another process).
+   * lastValLoss, lastTrainAccuracy, lastTrainLoss, snapshots, warnings}} plus {@code config} (the
+   * YAML text) when asked. progress = epochsDone / epochs in [0, 1]; accuracies are null before
+   * the first epoch; {@code stopping} replaces {@code running} while a stop request is pending
+   * (here, or as a {@link StopRequest} file for a training in another process); a run whose
+   * training process ended without finishing is {@code interrupted} ({@link RunOwner#effective});
+   * a folder that is not a usable run is {@value #DAMAGED} with the reason.
    */
   static JsonObject summary(RunFolder run, boolean withConfig, boolean stopPending) {
-    RunStatus st = run.status().orElseThrow(
-        () -> new IllegalStateException("run " + run.id() + " has no " + RunFolder.STATUS));
-    List<EpochMetrics> metrics = run.metrics();
+    Optional<String> damage = run.damage();
+    if (damage.isPresent()) {
+      return damaged(run, damage.get(), withConfig);
+    }
+    RunStatus st = RunOwner.effective(run, run.requireStatus());
+    JsonLines.Read<EpochMetrics> log = run.metricsLog();
+    List<EpochMetrics> metrics = log.values();
     RunState state = st.state();
     // a stop request file: another process (a CLI train) has been asked to stop this run
     boolean requested = state == RunState.RUNNING && StopRequest.read(run).isPresent();
@@ -100,19 +113,70 @@ final class RunSummaries {
     putNumber(n, "lastTrainLoss", last != null ? last.trainLoss() : Double.NaN);
     ArrayNode snaps = n.putArray("snapshots");
     run.snapshotEpochs().forEach(snaps::add);
+    ArrayNode warnings = n.putArray("warnings");
+    run.warnings().forEach(warnings::add);
+    log.warning(RunFolder.METRICS).ifPresent(warnings::add);
     if (withConfig) {
-      try {
-        n.put("config", Files.readString(run.configFile(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + run.configFile() + ": " + e.getMessage(), e);
-      }
+      // batches.jsonl is long: read for the one run asked about, not for every run listed
+      run.batchesLog().warning(RunFolder.BATCHES).ifPresent(warnings::add);
+      n.put("config", config(run));
     }
     return EventJson.toJsonObject(n);
   }
 
   /**
-   * {@code {id, epochs: [EpochMetrics with step > since], batches: [decimated lines with step >
-   * since], totalBatches, decimated}}; {@code since} = -1 returns everything. With
+   * The summary of a folder that cannot be read as a run: every key of {@link #summary}, state
+   * {@value #DAMAGED}, the reason, and what could still be read (snapshots, warnings, config).
+   */
+  static JsonObject damaged(RunFolder run, String reason, boolean withConfig) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("id", run.id());
+    n.put("state", DAMAGED);
+    n.put("reason", reason);
+    n.putNull("createdAt");
+    n.putNull("updatedAt");
+    n.put("epochsDone", 0);
+    n.put("epochs", 0);
+    n.put("lastSnapshot", -1);
+    n.putNull("node");
+    n.put("otherProcess", false);
+    for (String k : List.of("progress", "etaSeconds", "samplesPerSecond", "bestValAccuracy", "bestEpoch",
+        "lastValAccuracy", "lastValLoss", "lastTrainAccuracy", "lastTrainLoss")) {
+      n.putNull(k);
+    }
+    ArrayNode snaps = n.putArray("snapshots");
+    ArrayNode warnings = n.putArray("warnings");
+    try {
+      run.snapshotEpochs().forEach(snaps::add);
+      run.warnings().forEach(warnings::add);
+    } catch (RuntimeException e) {
+      warnings.add("the folder cannot be listed: " + e.getMessage());
+    }
+    if (withConfig) {
+      String text = null;
+      try {
+        text = config(run);
+      } catch (RuntimeException e) {
+        // the reason says what is wrong with it
+      }
+      n.put("config", text);
+    }
+    return EventJson.toJsonObject(n);
+  }
+
+  private static String config(RunFolder run) {
+    try {
+      return Files.readString(run.configFile(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RunFolder.CONFIG + " of run " + run.id() + ": "
+          + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * {@code {id, epochs: [EpochMetrics with step > since], warnings: [unreadable lines skipped],
+   * batches: [decimated lines with step > since], totalBatches, decimated}}; {@code since} = -1
+   * returns everything. With
    * {@code withActivity} also {@code activity}: the run folder's activity.json (the newest epoch
    * and batch events), or null when it has none yet.
    */
@@ -120,12 +184,17 @@ final class RunSummaries {
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("id", run.id());
     ArrayNode epochs = n.putArray("epochs");
-    for (EpochMetrics m : run.metrics()) {
+    JsonLines.Read<EpochMetrics> metricsLog = run.metricsLog();
+    for (EpochMetrics m : metricsLog.values()) {
       if (since < 0 || m.step() > since) {
         epochs.add(Json.MAPPER.valueToTree(m));
       }
     }
-    List<JsonNode> lines = run.batches().stream()
+    JsonLines.Read<JsonNode> batchesLog = run.batchesLog();
+    ArrayNode warnings = n.putArray("warnings");
+    metricsLog.warning(RunFolder.METRICS).ifPresent(warnings::add);
+    batchesLog.warning(RunFolder.BATCHES).ifPresent(warnings::add);
+    List<JsonNode> lines = batchesLog.values().stream()
         .filter(l -> since < 0 || l.path("step").asLong(-1) > since)
         .toList();
     List<JsonNode> kept = BatchDecimator.decimate(lines, maxPoints);

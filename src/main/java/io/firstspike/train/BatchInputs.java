@@ -1,10 +1,10 @@
 package io.firstspike.train;
 
 import io.firstspike.core.network.InputNoise;
+import io.firstspike.core.random.SplitMix64;
+import io.firstspike.core.random.ZigguratNormal;
 import io.firstspike.data.Dataset;
 import io.firstspike.data.NumpyRandom;
-import io.firstspike.data.SplitMix64;
-import io.firstspike.data.ZigguratNormal;
 import io.firstspike.train.config.TrainingParams;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;

@@ -9,6 +9,7 @@ import io.firstspike.core.optim.ExponentialLR;
 import io.firstspike.core.optim.LrScheduler;
 import io.firstspike.core.optim.MultiStepLR;
 import io.firstspike.core.optim.Optimizer;
+import io.firstspike.core.optim.RangeRunner;
 import io.firstspike.core.optim.Sgd;
 import io.firstspike.core.optim.StepLR;
 import io.firstspike.core.optim.WeightBumper;
@@ -28,13 +29,17 @@ record Setup(
     WeightBumper bumper,
     EngineOptions engineOptions) {
 
-  static Setup of(ExperimentConfig config, TrainingState state) {
+  /**
+   * @param ranges runs the parts of a large optimizer update (the engine's threads), or {@link
+   *     RangeRunner#SERIAL}
+   */
+  static Setup of(ExperimentConfig config, TrainingState state, RangeRunner ranges) {
     TrainingParams p = config.trainingParams();
     double tauSyn = config.neuronParams().tauSyn();
     Loss loss = lossOf(p.loss(), tauSyn);
     Optimizer opt =
         switch (p.optimizer()) {
-          case ADAM -> new Adam(p.learningRate());
+          case ADAM -> new Adam(p.learningRate(), ranges);
           case SGD -> new Sgd(p.learningRate(), p.momentum());
         };
     LrScheduler sched = null;

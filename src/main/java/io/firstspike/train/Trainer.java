@@ -5,7 +5,6 @@ import io.firstspike.core.network.ForwardResult;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.core.optim.Optimizer;
-import io.firstspike.core.optim.RangeRunner;
 import io.firstspike.core.optim.WeightBumper;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.Dataset;
@@ -26,8 +25,9 @@ import java.util.TreeSet;
  * a scheduler
  * step, validation, curves, a {@link TrainingEvent.Epoch} and, when due, a snapshot. The stop flag
  * is checked between batches; a stopped epoch is discarded (the run continues from its last
- * snapshot). A non-finite loss or gradient ends the run as {@link RunState#FAILED} naming epoch and
- * batch; nothing already saved is touched.
+ * snapshot). A non-finite loss or gradient, or a weight that is not finite or has run away beyond
+ * {@link WeightCheck#bound} after an optimizer step or a bump, ends the run as
+ * {@link RunState#FAILED} naming epoch, batch, layer and value; nothing already saved is touched.
  */
 public final class Trainer implements AutoCloseable {
   private final ExperimentConfig config;
@@ -72,8 +72,14 @@ public final class Trainer implements AutoCloseable {
     this.params = config.trainingParams();
     this.data = data;
     this.state = state;
-    this.setup = Setup.of(config, state);
-    this.engine = new NetworkEngine(state.network, setup.engineOptions(), threads);
+    NetworkEngine e = new NetworkEngine(state.network, Setup.engineOptions(params), threads);
+    try {
+      this.setup = Setup.of(config, state, e::runParts);
+    } catch (RuntimeException ex) {
+      e.close(); // a bad config must not leave the engine's threads behind
+      throw ex;
+    }
+    this.engine = e;
     this.rng =
         state.rng == null
             ? new NumpyRandom(params.numpySeed())
@@ -158,12 +164,8 @@ public final class Trainer implements AutoCloseable {
    */
   private EpochRun trainEpoch(int epoch, TrainingListener listener, StopFlag stop) {
     int[] order = rng.permutation(data.train().size());
-    Optimizer opt = setup.optimizer();
-    opt.setRanges(engine::runParts); // the optimizer step on the engine's threads
     try (BatchInputs.Epoch inputsOf = batchInputs.epoch(order)) {
       return trainBatches(epoch, inputsOf, order, listener, stop);
-    } finally {
-      opt.setRanges(RangeRunner.SERIAL); // the engine may be closed before the optimizer's next use
     }
   }
 
@@ -215,7 +217,11 @@ public final class Trainer implements AutoCloseable {
       }
       int bumped = bumper.apply(net, layerTimes);
       double batchLoss = Double.NaN;
-      if (bumped < 0) {
+      if (bumped >= 0) {
+        checkWeights(epoch, b, "after weight bumping added " + bumper.state().value()
+            + " to layer " + bumped);
+        run.bumps++;
+      } else {
         double[][] dLdT = new double[size][out[0].length];
         batchLoss = loss.compute(out, labels, dLdT);
         if (!Double.isFinite(batchLoss)) {
@@ -228,11 +234,10 @@ public final class Trainer implements AutoCloseable {
           throw new TrainingDivergedException(epoch, b, e.getMessage());
         }
         opt.step(weights, grads);
-        checkWeights(epoch, b);
+        checkWeights(epoch, b, "after the optimizer step (learning rate " + opt.learningRate()
+            + ")");
         run.lossSum += batchLoss;
         run.lossBatches++;
-      } else {
-        run.bumps++;
       }
       run.correct += correct;
       run.seen += size;
@@ -269,16 +274,14 @@ public final class Trainer implements AutoCloseable {
         opt.learningRate(), bumped, ms[0], ms[1], silent, hist, histMax, raster, labels[0]);
   }
 
-  /** Throws if a weight is not finite (the first in layer and index order is named). */
-  private void checkWeights(int epoch, int batch) {
-    double[][] w = new double[state.network.nLayers()][];
-    for (int l = 0; l < w.length; l++) {
-      w[l] = state.network.weights(l);
-    }
-    int[] first = WeightCheck.firstNonFinite(w, engine::runParts);
-    if (first != null) {
-      throw new TrainingDivergedException(epoch, batch, "a weight of layer " + first[0]
-          + " became " + w[first[0]][first[1]] + " after the optimizer step");
+  /**
+   * Throws if a weight is not finite or beyond {@link WeightCheck#bound} (the first in layer and
+   * index order is named), {@code when} saying what changed the weights.
+   */
+  private void checkWeights(int epoch, int batch, String when) {
+    String problem = WeightCheck.problem(state.network, engine::runParts);
+    if (problem != null) {
+      throw new TrainingDivergedException(epoch, batch, problem + " " + when);
     }
   }
 

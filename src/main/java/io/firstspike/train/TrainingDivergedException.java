@@ -1,6 +1,6 @@
 package io.firstspike.train;
 
-/** A non-finite loss, gradient or weight: the run stops with this message. */
+/** A non-finite loss, gradient or weight, or a runaway weight: the run stops with this message. */
 public final class TrainingDivergedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

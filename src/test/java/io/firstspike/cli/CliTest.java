@@ -33,18 +33,24 @@ class CliTest {
   /** Output and exit code of one CLI call. */
   record Result(int code, String out, String err) {}
 
+  /** Runs the CLI; {@code err} has picocli's error writer and System.err (a run's outcome). */
   static Result run(String... args) {
     PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream systemErr = new ByteArrayOutputStream();
     StringWriter err = new StringWriter();
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(systemErr, true, StandardCharsets.UTF_8));
       CommandLine cl = Main.commandLine();
       cl.setErr(new PrintWriter(err, true));
       int code = cl.execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
+      return new Result(code, out.toString(StandardCharsets.UTF_8),
+          err + systemErr.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
+      System.setErr(oldErr);
     }
   }
 
@@ -155,5 +161,86 @@ class CliTest {
     Path subset = Shared.file("data/mnist-subset");
     assertThat(run("inference", "pretrained/16x16_mnist", "--data-dir", subset.toString()).out().trim())
         .isEqualTo("After inference, the accuracy is 92.75%.");
+  }
+
+  /** A config that passes no further than its text or its values, by what is wrong with it. */
+  static java.util.Map<String, byte[]> configsThatCannotRun() {
+    String ok = TrainerYaml.yinYang(1);
+    java.util.Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
+    bad.put("needs about ", bytes(ok.replace("layer_sizes: [10, 3]", "layer_sizes: [3000000, 3]")));
+    bad.put("training_params.learning_rate: .nan is not a number",
+        bytes(ok.replace("learning_rate: 0.005", "learning_rate: .nan")));
+    bad.put("is not UTF-8 text (byte 0xE9 at offset 3)",
+        ("# r\u00e9seau\n" + ok).getBytes(StandardCharsets.ISO_8859_1));
+    bad.put("a second YAML document starts at line", bytes(ok + "---\n" + ok));
+    bad.put("training_params.resolution: sim_time 4.0 / resolution 1.0E-9 gives 4000000000 Euler",
+        bytes(ok.replace("use_forward_integrator: false", "use_forward_integrator: true")
+            .replace("resolution: 0.01", "resolution: 1e-9")));
+    bad.put("training_params.sim_time: sim_time 1.0E12", bytes(ok.replace(
+        "use_forward_integrator: false", "use_forward_integrator: true").replace("sim_time: 4.0",
+        "sim_time: 1e12")));
+    bad.put("training_params.batch_size: 2147483648 is out of range",
+        bytes(ok.replace("batch_size: 150", "batch_size: 2147483648")));
+    bad.put("at most 1048576 (1 MiB)", bytes(ok + ("#" + "x".repeat(99) + "\n").repeat(20_000)));
+    return bad;
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @DisplayName("configs that validate but cannot run give one line, exit code 2, and no run folder")
+  void configsThatCannotRunAreRefused() throws Exception {
+    Path root = existingRun();
+    Path cfg = tmp.resolve("cannot.yaml");
+    for (var c : configsThatCannotRun().entrySet()) {
+      Files.write(cfg, c.getValue());
+      Result r = run("train", cfg.toString(), "--out", root.toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(2);
+      assertThat(r.err()).startsWith("error: " + cfg + ": ").contains(c.getKey());
+      assertThat(r.err().strip().lines()).as("one line: " + r.err()).hasSize(1);
+      assertThat(entries(root)).as("nothing written for " + c.getKey()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName("learning_rate 1e6 stops with the runaway weight as reason (exit code 1); the folder says why")
+  void runawayWeights() throws Exception {
+    Path root = tmp.resolve("runs");
+    Path cfg = tmp.resolve("lr.yaml");
+    Files.writeString(cfg, TrainerYaml.yinYang(3).replace("learning_rate: 0.005", "learning_rate: 1e6"));
+    Result r = run("train", cfg.toString(), "--out", root.toString(), "--threads", "2");
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err().strip()).matches("run failed: training diverged in epoch 1, batch \\d+: a weight"
+        + " of layer \\d reached .*, beyond the bound \\|w\\| <= 1e\\+06 .*; the last good snapshot is kept");
+    Path runDir;
+    try (Stream<Path> s = Files.list(root)) {
+      runDir = s.findFirst().orElseThrow();
+    }
+    String status = Files.readString(runDir.resolve("status.json"));
+    assertThat(status).contains("\"FAILED\"", "beyond the bound");
+    assertThat(runDir.resolve("config.yaml")).exists();
+  }
+
+  @Test
+  @DisplayName("a run that runs away after a snapshot keeps that snapshot")
+  void runawayKeepsSnapshots() throws Exception {
+    Path root = tmp.resolve("runs");
+    Path cfg = tmp.resolve("tiny.yaml");
+    Files.writeString(cfg, TrainerYaml.yinYang(1));
+    assertThat(run("train", cfg.toString(), "--out", root.toString(), "--threads", "2").code()).isZero();
+    Path runDir;
+    try (Stream<Path> s = Files.list(root)) {
+      runDir = s.findFirst().orElseThrow();
+    }
+    byte[] weights = Files.readAllBytes(runDir.resolve("epoch_1/network/weights_layer_0.npy"));
+    Path config = runDir.resolve("config.yaml");
+    Files.writeString(config, Files.readString(config).replace("learning_rate: 0.005", "learning_rate: 1.0e+6")
+        .replace("epoch_number: 1", "epoch_number: 2"));
+    Result r = run("continue", runDir.toString(), "1");
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("training diverged in epoch 2", "beyond the bound");
+    assertThat(Files.readAllBytes(runDir.resolve("epoch_1/network/weights_layer_0.npy"))).isEqualTo(weights);
   }
 }

@@ -209,6 +209,18 @@ class NpyTest {
   }
 
   @Test
+  @DisplayName("a file larger than one array holds is refused naming the file, not with an OutOfMemoryError")
+  void hugeFile() throws IOException {
+    Path huge = craft(1, "'<f8'", "(268435457,)", new byte[8]);
+    try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(huge,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      c.write(ByteBuffer.wrap(new byte[8]), (1L << 31) + 64); // sparse: no disk space used
+    }
+    assertThatThrownBy(() -> Npy.read(huge)).isInstanceOf(FileFormatException.class)
+        .hasMessageContaining(huge.toString()).hasMessageContaining("2147483720 bytes");
+  }
+
+  @Test
   @DisplayName("the reference Yin-Yang files read as 5000 x 4 float64 and int64 labels in {0, 1, 2}")
   void referenceYinYang() throws IOException {
     Path samplesFile = Shared.file("reference/yin_yang/train_samples.npy");

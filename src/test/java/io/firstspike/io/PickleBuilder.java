@@ -140,13 +140,25 @@ final class PickleBuilder {
     return tuple();
   }
 
+  /**
+   * Any opcode followed by raw argument bytes, for hostile pickles (lengths that lie, frames).
+   * The caller builds the argument bytes, e.g. with {@link #le4} or {@link #le8}.
+   */
+  PickleBuilder opcode(int op, byte[] argument) {
+    return op(op).raw(argument);
+  }
+
   /** Ends the pickle (STOP) and returns its bytes. */
   byte[] stop() {
     op('.');
     return out.toByteArray();
   }
 
-  private static byte[] le4(int v) {
+  static byte[] le4(int v) {
     return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+  }
+
+  static byte[] le8(long v) {
+    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
   }
 }

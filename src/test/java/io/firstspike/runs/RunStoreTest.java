@@ -25,6 +25,21 @@ class RunStoreTest {
   }
 
   @Test
+  @DisplayName("a create whose filling fails (a full disk) removes its folder again and passes the failure on")
+  void failedCreateLeavesNothing() {
+    RunStore store = new RunStore(tmp);
+    java.io.UncheckedIOException full =
+        new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.create("cfg", run -> {
+      RunFolder.writeAtomically(run.configFile(), "epochs: 1\n");
+      throw full;
+    })).isSameAs(full);
+    assertThat(store.list()).isEmpty();
+    RunFolder ok = store.create("cfg", run -> RunFolder.writeAtomically(run.configFile(), "x: 1\n"));
+    assertThat(Files.exists(ok.configFile())).isTrue();
+  }
+
+  @Test
   @DisplayName("ids that could leave the store are rejected")
   void rejectsTraversal() {
     RunStore store = new RunStore(tmp);
@@ -56,5 +71,53 @@ class RunStoreTest {
     assertThat(back.get(0).meanValOutputs()[0][1]).isNaN();
     assertThat(back.get(0).valAccuracy()).isEqualTo(0.75);
     assertThat(store.list()).extracting(RunFolder::id).containsExactly(run.id());
+  }
+
+  @Test
+  @DisplayName("a run name over 200 characters is refused with the limit and no path; 200 give a valid id of 220")
+  void nameLength() throws Exception {
+    RunStore store = new RunStore(tmp);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.create("x".repeat(300)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("run name too long: 300 characters, at most 200")
+        .hasMessageNotContaining(tmp.toString());
+    assertThat(tmp).isEmptyDirectory();
+    RunFolder longest = store.create("y".repeat(200));
+    assertThat(longest.id()).hasSize(220);
+    assertThat(RunStore.isValidId(longest.id())).isTrue();
+    assertThat(store.find(longest.id())).isPresent();
+    assertThat(RunStore.isValidId("a".repeat(255))).isTrue();
+    assertThat(RunStore.isValidId("a".repeat(256))).isFalse();
+  }
+
+  @Test
+  @DisplayName("names become valid ids: a leading '+' or '_' and runs of dots cannot make an id the store refuses")
+  void sanitizedNamesAreIds() {
+    RunStore store = new RunStore(tmp);
+    for (String name : new String[] {"+plus", "a..b", "__x", "..", "-", "ü", "my run"}) {
+      RunFolder run = store.create(name);
+      assertThat(RunStore.isValidId(run.id())).as(name + " -> " + run.id()).isTrue();
+      assertThat(store.find(run.id())).as(name).isPresent();
+    }
+  }
+
+  @Test
+  @DisplayName("every folder of the store is listed, whatever its name or content; files are not")
+  void listsEveryFolder() throws Exception {
+    RunStore store = new RunStore(tmp);
+    for (String name : new String[] {".hidden", "my run", "z".repeat(240), "empty"}) {
+      Files.createDirectories(tmp.resolve(name));
+    }
+    Files.writeString(tmp.resolve("README.txt"), "not a run");
+    assertThat(store.list()).extracting(RunFolder::id)
+        .containsExactlyInAnyOrder(".hidden", "my run", "z".repeat(240), "empty");
+    assertThat(store.folder("my run")).isPresent();
+    assertThat(store.folder(".hidden")).isPresent();
+    assertThat(store.find("my run")).isEmpty(); // not a run id: only its summary can be read
+    assertThat(store.find("z".repeat(240))).isPresent();
+    assertThat(store.find("empty")).isPresent();
+    for (String bad : new String[] {"..", ".", "a/b", "../" + tmp.getFileName(), "", "README.txt"}) {
+      assertThat(store.folder(bad)).as(bad).isEmpty();
+    }
   }
 }

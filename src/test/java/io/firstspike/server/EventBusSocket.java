@@ -11,8 +11,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A browser stand-in: the plain WebSocket of the bridge ({@code /eventbus/websocket}) speaking
- * its JSON frames, pinging like the page must.
+ * A browser stand-in: the live stream's WebSocket ({@code /eventbus/websocket}) speaking its JSON
+ * frames, pinging like the page must.
  */
 final class EventBusSocket implements AutoCloseable {
   final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
@@ -24,9 +24,11 @@ final class EventBusSocket implements AutoCloseable {
 
   EventBusSocket(Vertx vertx, WebSocketConnectOptions options) {
     this.vertx = vertx;
-    this.client = vertx.createWebSocketClient();
+    // Frames up to 1 MiB: the stream writes each message as one frame, and tests send big ones.
+    this.client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
     this.socket = ServerTestSupport.await(client.connect(options));
-    // The bridge writes its JSON frames as binary WebSocket messages (UTF-8 text inside).
+    // The server writes its JSON frames as binary WebSocket messages (UTF-8 text inside).
     socket.textMessageHandler(this::onFrame);
     socket.binaryMessageHandler(b -> onFrame(b.toString(java.nio.charset.StandardCharsets.UTF_8)));
     pinger = vertx.setPeriodic(HttpVerticle.CLIENT_PING_MILLIS, id -> socket.writeTextMessage("{\"type\":\"ping\"}"));
@@ -45,6 +47,15 @@ final class EventBusSocket implements AutoCloseable {
 
   void register(String address) {
     ServerTestSupport.await(socket.writeTextMessage(new JsonObject().put("type", "register").put("address", address).encode()));
+  }
+
+  void unregister(String address) {
+    ServerTestSupport.await(socket.writeTextMessage(new JsonObject().put("type", "unregister").put("address", address).encode()));
+  }
+
+  /** A text frame as given (the write may fail if the server closes the socket for it). */
+  void sendRaw(String text) {
+    socket.writeTextMessage(text);
   }
 
   void send(String type, String address, JsonObject body) {
@@ -86,6 +97,10 @@ final class EventBusSocket implements AutoCloseable {
   public void close() {
     vertx.cancelTimer(pinger);
     socket.resume(); // a paused socket would never read the server's close frame
-    ServerTestSupport.await(socket.close().eventually(client::close));
+    if (socket.isClosed()) { // the server closed it (a test of that)
+      ServerTestSupport.await(client.close());
+    } else {
+      ServerTestSupport.await(socket.close().eventually(client::close));
+    }
   }
 }

@@ -31,7 +31,7 @@ class EventJsonTest {
   }
 
   @Test
-  @DisplayName("Epoch bodies nest the metrics and list validation predictions as rows of four")
+  @DisplayName("Epoch bodies carry the id and the metrics only; activity.json's epoch lists predictions as rows of four")
   void epoch() {
     EpochMetrics m = new EpochMetrics(1, 3, 33, 0.5, 0.6, 0.45, 0.62, 0.005, 2,
         new double[][] {{1.0, Double.NaN}}, new double[][] {{0.1, Double.NaN}}, 1200, 4.2, 8.4, 3);
@@ -40,8 +40,10 @@ class EventJsonTest {
     JsonObject j = EventJson.epoch("r1", e);
     assertThat(j.getJsonObject("metrics").getDouble("valAccuracy")).isEqualTo(0.62);
     assertThat(j.getJsonObject("metrics").getJsonArray("meanValOutputs").getJsonArray(0).getValue(1)).isNull();
-    assertThat(j.getJsonArray("validationPredictions").getJsonArray(1).getDouble(0)).isEqualTo(0.7);
-    assertThat(j.getJsonArray("weightHistogramEdges").getJsonArray(0).size()).isEqualTo(3);
+    assertThat(j.fieldNames()).containsExactlyInAnyOrder("id", "metrics");
+    JsonObject heavy = EventJson.toJsonObject(io.firstspike.runs.EventTrees.epoch(e));
+    assertThat(heavy.getJsonArray("validationPredictions").getJsonArray(1).getDouble(0)).isEqualTo(0.7);
+    assertThat(heavy.getJsonArray("weightHistogramEdges").getJsonArray(0).size()).isEqualTo(3);
   }
 
   @Test
@@ -54,7 +56,7 @@ class EventJsonTest {
   }
 
   @Test
-  @DisplayName("The bridge's outbound regex matches exactly the three stream addresses of valid ids")
+  @DisplayName("The stream's outbound regex matches exactly the three stream addresses of valid ids")
   void outboundRegex() {
     assertThat(Addresses.OUTBOUND.matcher(Addresses.batch("yin_yang_2026-01-01_10-00-00")).matches()).isTrue();
     assertThat(Addresses.OUTBOUND.matcher(Addresses.state("a+b-c.d")).matches()).isTrue();

@@ -182,9 +182,38 @@ class WorkbenchErrorsTest {
   @DisplayName("Bad query parameters and unknown endpoints are 400 and 404")
   void queryAndEndpoints() {
     assertError(s.get("/api/runs/" + finished + "/metrics?since=abc"), 400, "since must be a whole number");
-    assertError(s.get("/api/runs/" + finished + "/metrics?points=3"), 400, "points must be >= 10");
+    assertError(s.get("/api/runs/" + finished + "/metrics?points=3"), 400,
+        "points must be between 10 and 100000, got 3");
     assertError(s.get("/api/nothing"), 404, "no endpoint");
     assertError(s.get("/api/configs/nope"), 404, "no config 'nope'");
+  }
+
+  @Test
+  @DisplayName("points and since beyond their range are 400 naming the range and the value as sent, never wrapped")
+  void queryRanges() {
+    String m = "/api/runs/" + finished + "/metrics";
+    assertError(s.get(m + "?points=2147483648"), 400, "points must be between 10 and 100000, got 2147483648");
+    assertError(s.get(m + "?points=4294967305"), 400, "points must be between 10 and 100000, got 4294967305");
+    assertError(s.get(m + "?points=100001"), 400, "points must be between 10 and 100000, got 100001");
+    assertError(s.get(m + "?since=99999999999999999999"), 400,
+        "since must be between -1 and 9223372036854775807, got 99999999999999999999");
+    assertError(s.get(m + "?since=-2"), 400, "since must be between -1 and 9223372036854775807, got -2");
+    assertThat(s.get(m + "?points=100000&since=9223372036854775807").statusCode()).isEqualTo(200);
+    assertThat(s.get(m + "?points=10").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("A 300-character run name is a 400 naming the length limit; no error message shows the server's paths")
+  void runNameTooLong() {
+    HttpResponse<Buffer> r = s.post("/api/runs", new JsonObject().put("yaml", "epochs: 1\n").put("name", "n".repeat(300)));
+    assertError(r, 400, "run name too long: 300 characters, at most 200");
+    String root = s.runsDir.getParent().toAbsolutePath().toString();
+    for (HttpResponse<Buffer> e : java.util.List.of(r, s.get("/api/runs/nope_1"), s.get("/api/runs/nope_1/metrics"),
+        s.get("/api/runs/nope_1/plots/a.png"), s.get("/api/configs/nope"),
+        s.post("/api/runs", new JsonObject().put("config", "nope")))) {
+      assertThat(e.statusCode()).as(e.bodyAsString()).isBetween(400, 499);
+      assertThat(e.bodyAsString()).as("no absolute path in the message").doesNotContain(root);
+    }
   }
 
   @Test

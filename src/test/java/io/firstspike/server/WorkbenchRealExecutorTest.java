@@ -43,7 +43,7 @@ class WorkbenchRealExecutorTest {
   }
 
   @Test
-  @DisplayName("A Yin-Yang run trains through the API; the browser socket gets batches, epochs with predictions, and the end")
+  @DisplayName("A Yin-Yang run trains through the API; the browser socket gets batches, slim epochs and the end; the predictions come from /activity")
   void trainsAndStreams(Vertx vertx, @TempDir Path tmp) throws Exception {
     try (ServerTestSupport s = realServer(vertx, tmp);
         EventBusSocket ws = new EventBusSocket(vertx, EventBusSocket.options(s.workbench.port()))) {
@@ -60,8 +60,8 @@ class WorkbenchRealExecutorTest {
       assertThat(batch.getJsonArray("raster").getJsonArray(0).size()).isEqualTo(4);
       JsonObject epoch = ws.awaitRec(Addresses.epoch(id), b -> b.getJsonObject("metrics").getInteger("epoch") >= 1,
           TIMEOUT_MS).getJsonObject("body");
-      assertThat(epoch.getJsonArray("validationPredictions").size()).isEqualTo(YIN_YANG_VALIDATION);
-      assertThat(epoch.getJsonArray("weightHistograms").size()).isEqualTo(2);
+      assertThat(epoch.fieldNames()).as("epoch frames carry the metrics only").containsExactlyInAnyOrder("id", "metrics");
+      assertThat(epoch.encode().length()).as("an epoch frame's bytes").isLessThan(4096);
       ws.awaitRec(Addresses.state(id), b -> "finished".equals(b.getString("state")), TIMEOUT_MS);
       double seconds = (System.nanoTime() - t0) / 1e9;
       long batchFrames = ws.all.stream().filter(f -> Addresses.batch(id).equals(f.getString("address"))).count();
@@ -94,6 +94,12 @@ class WorkbenchRealExecutorTest {
       assertThat(activity.getJsonObject("firstWeights").getInteger("epoch")).isZero();
       assertThat(activity.getJsonObject("firstWeights").getJsonArray("weightHistograms"))
           .isNotEqualTo(activity.getJsonObject("epoch").getJsonArray("weightHistograms"));
+      // the same payloads on their own, straight from the file, for the page after an epoch frame
+      var file = s.get("/api/runs/" + id + "/activity");
+      assertThat(file.statusCode()).isEqualTo(200);
+      assertThat(file.getHeader("Content-Type")).startsWith("application/json");
+      assertThat(file.bodyAsJsonObject()).isEqualTo(activity);
+      assertThat(file.bodyAsJsonObject().getJsonObject("epoch").getJsonArray("weightHistograms").size()).isEqualTo(2);
       assertThat(s.get("/api/runs/" + id + "/metrics?since=5").bodyAsJsonObject().containsKey("activity"))
           .as("backfills after a gap get the curves only").isFalse();
       assertThat(s.get("/api/runs/" + id + "/metrics?since=5&activity=true").bodyAsJsonObject()
@@ -155,6 +161,64 @@ class WorkbenchRealExecutorTest {
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo(expected.getMessage())
           .contains(expected.keyPath());
+    }
+  }
+
+  private static long runFolders(Path runsDir) throws IOException {
+    if (!java.nio.file.Files.isDirectory(runsDir)) {
+      return 0;
+    }
+    try (var list = java.nio.file.Files.list(runsDir)) {
+      return list.count();
+    }
+  }
+
+  @Test
+  @DisplayName("Configs that validate but cannot run are refused with 400 and the CLI's message; no folder is made")
+  void configsThatCannotRun(Vertx vertx, @TempDir Path tmp) throws Exception {
+    String ok = tinyYaml();
+    java.util.Map<String, String> bad = new java.util.LinkedHashMap<>();
+    bad.put("needs about", ok.replace("layer_sizes: [10, 3]", "layer_sizes: [3000000, 3]"));
+    bad.put("training_params.learning_rate: .nan is not a number",
+        ok.replace("learning_rate: 0.005", "learning_rate: .nan"));
+    bad.put("a second YAML document starts at line", ok + "---\nname: other\n");
+    bad.put("training_params.resolution: sim_time 4.0 / resolution 1.0E-9", ok.replace(
+        "use_forward_integrator: false", "use_forward_integrator: true").replace("resolution: 0.01",
+        "resolution: 1e-9"));
+    bad.put("training_params.batch_size: 2147483648 is out of range",
+        ok.replace("batch_size: 150", "batch_size: 2147483648"));
+    bad.put("contains the control character U+0000", ok.replace("epoch_number: 2", "epoch_number: 2\u0000"));
+    bad.put("*means is a YAML alias", ok.replace("weight_means: [1.5, 0.5]", "weight_means: &means [1.5, 0.5]")
+        .replace("weight_stdevs: [0.8, 0.8]", "weight_stdevs: *means"));
+    try (ServerTestSupport s = realServer(vertx, tmp)) {
+      for (var c : bad.entrySet()) {
+        ConfigException expected = catchThrowableOfType(ConfigException.class,
+            () -> RunExecutor.prepare(new RunStore(tmp.resolve("cli")), "mine.yaml", c.getValue(),
+                Overrides.none()));
+        assertThat(expected).as(c.getKey()).isNotNull();
+        assertThat(expected.getMessage()).contains(c.getKey());
+        HttpResponse<Buffer> r = s.post("/api/runs", new JsonObject().put("yaml", c.getValue()).put("name", "mine"));
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+        assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo(expected.getMessage());
+        assertThat(runFolders(s.runsDir)).as("no run folder for " + c.getKey()).isZero();
+      }
+      assertThat(s.get("/api/health").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @DisplayName("A run whose weights run away (learning_rate 1e6) fails with the reason; the server lives on")
+  void runawayWeights(Vertx vertx, @TempDir Path tmp) throws Exception {
+    try (ServerTestSupport s = realServer(vertx, tmp)) {
+      String id = s.startRun(new JsonObject().put("name", "lr")
+          .put("yaml", tinyYaml().replace("learning_rate: 0.005", "learning_rate: 1e6")));
+      JsonObject failed = s.awaitState(id, "failed", TIMEOUT_MS);
+      assertThat(failed.getString("reason")).startsWith("training diverged in epoch 1, batch ")
+          .contains("beyond the bound |w| <= 1e+06");
+      assertThat(s.get("/api/health").statusCode()).isEqualTo(200);
+      String next = s.startRun(new JsonObject().put("yaml", tinyYaml())
+          .put("overrides", new JsonObject().put("epochs", 1)));
+      s.awaitState(next, "finished", TIMEOUT_MS);
     }
   }
 }

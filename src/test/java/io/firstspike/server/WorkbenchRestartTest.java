@@ -180,6 +180,89 @@ class WorkbenchRestartTest {
     }
   }
 
+  @Test
+  @DisplayName("A CLI training killed with SIGKILL shows as interrupted in a server that watches the folder, without a restart, and can be resumed")
+  void killedCliTrainingIsInterrupted(Vertx vertx, @TempDir Path tmp) throws Exception {
+    Path runs = tmp.resolve("runs");
+    Path config = tmp.resolve("yy.yaml");
+    java.nio.file.Files.writeString(config, io.firstspike.testsupport.TestConfigs.yinYang(20, 300,
+        0.005, "[300]", 2, 0.9, "{mean: 0.0, std_dev: 0.05}"));
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process cli = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+        io.firstspike.cli.Main.class.getName(), "train", config.toString(), "--out",
+        runs.toString(), "--threads", "1")
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("cli.log").toFile()).start();
+    try {
+      io.firstspike.runs.RunFolder run = awaitCliRun(runs, cli, tmp.resolve("cli.log"));
+      String id = run.id();
+      try (ServerTestSupport s = new ServerTestSupport(vertx, runs,
+          ServerTestSupport.writeConfigs(tmp.resolve("configs")), o -> o, null)) {
+        assertThat(s.run(id).getString("state")).isEqualTo("running");
+        assertThat(s.run(id).getBoolean("otherProcess")).isTrue();
+        assertThat(s.post("/api/runs/" + id + "/resume", null).statusCode()).isEqualTo(409);
+
+        cli.destroyForcibly(); // SIGKILL: no shutdown hook, no status written
+        assertThat(cli.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+
+        JsonObject after = s.run(id);
+        assertThat(after.getString("state")).isEqualTo("interrupted");
+        assertThat(after.getString("reason"))
+            .startsWith("the training process (pid " + cli.pid() + ") ended without finishing");
+        assertThat(after.getBoolean("otherProcess")).isFalse();
+        JsonObject listed = s.get("/api/runs").bodyAsJsonObject().getJsonArray("runs").getJsonObject(0);
+        assertThat(listed.getString("state")).isEqualTo("interrupted");
+        // shown, not written: the folder is the killed process's until someone resumes it
+        assertThat(run.requireStatus().state()).isEqualTo(io.firstspike.train.RunState.RUNNING);
+        io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> resume =
+            s.post("/api/runs/" + id + "/resume", null);
+        assertThat(resume.statusCode()).as(resume.bodyAsString()).isEqualTo(200);
+        assertThat(resume.bodyAsJsonObject().getString("state")).isEqualTo("queued");
+      }
+    } finally {
+      cli.destroyForcibly();
+      cli.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("A starting server removes leftover .epoch_N.tmp and .status.json*.tmp files, but keeps .old snapshots and a live owner's files")
+  void leftoverTempFilesCleanedAtStart(Vertx vertx, @TempDir Path tmp) throws Exception {
+    Path runs = tmp.resolve("runs");
+    Path dead = finishedRun(runs.resolve("dead_1"));
+    java.nio.file.Files.createDirectories(dead.resolve(".epoch_3.tmp/network"));
+    java.nio.file.Files.writeString(dead.resolve(".status.json5550123.tmp"), "{\"state\":");
+    java.nio.file.Files.createDirectories(dead.resolve(".epoch_2.old/network"));
+    Path live = finishedRun(runs.resolve("live_1"));
+    java.nio.file.Files.createDirectories(live.resolve(".epoch_4.tmp"));
+    Process owner = new ProcessBuilder("sleep", "120").start();
+    try {
+      java.nio.file.Files.writeString(live.resolve(io.firstspike.runs.RunOwner.FILE),
+          new JsonObject().put("host", java.net.InetAddress.getLocalHost().getHostName())
+              .put("pid", owner.pid())
+              .put("started", owner.info().startInstant().map(Object::toString).orElse("")).encode());
+      try (ServerTestSupport s = new ServerTestSupport(vertx, runs,
+          ServerTestSupport.writeConfigs(tmp.resolve("configs")), o -> o, null)) {
+        assertThat(dead.resolve(".epoch_3.tmp")).doesNotExist();
+        assertThat(dead.resolve(".status.json5550123.tmp")).doesNotExist();
+        assertThat(dead.resolve(".epoch_2.old")).isDirectory();
+        assertThat(live.resolve(".epoch_4.tmp")).as("a live process may be writing it").isDirectory();
+        assertThat(s.run("dead_1").getString("state")).isEqualTo("finished");
+      }
+    } finally {
+      owner.destroyForcibly();
+      assertThat(owner.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+    }
+  }
+
+  private static Path finishedRun(Path dir) throws Exception {
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(dir.resolve("config.yaml"), "epochs: 2\n");
+    java.nio.file.Files.writeString(dir.resolve("status.json"), "{\"state\":\"FINISHED\",\"reason\":\"\","
+        + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\",\"epochsDone\":2,"
+        + "\"epochs\":2,\"lastSnapshot\":2,\"node\":\"n\"}");
+    return dir;
+  }
+
   /** Waits until the CLI's run folder exists, is owned by the CLI and has finished an epoch. */
   private static io.firstspike.runs.RunFolder awaitCliRun(Path runs, Process cli, Path log)
       throws Exception {

@@ -25,6 +25,7 @@ public final class GoldenAssert {
   private final String section;
   private long compared;
   private double maxRelative;
+  private double maxAbsolute;
   private String worst = "none";
 
   public GoldenAssert(String section) {
@@ -44,6 +45,7 @@ public final class GoldenAssert {
       return;
     }
     double diff = Math.abs(actual - expected);
+    maxAbsolute = Math.max(maxAbsolute, diff);
     if (diff <= ABS_FLOOR) {
       return;
     }
@@ -99,9 +101,17 @@ public final class GoldenAssert {
     return maxRelative;
   }
 
-  /** "section: n values, largest relative error e (at what)". */
+  /** The largest absolute error of a finite value. */
+  public double maxAbsolute() {
+    return maxAbsolute;
+  }
+
+  /**
+   * "section: n values, largest relative error e (at what), largest absolute error a"; "none"
+   * when every value was within the absolute floor.
+   */
   public String summary() {
-    return String.format(Locale.ROOT, "%s: %d values, largest relative error %.3g (%s)", section,
-        compared, maxRelative, worst);
+    return String.format(Locale.ROOT, "%s: %d values, largest relative error %.3g (%s), largest "
+        + "absolute error %.3g", section, compared, maxRelative, worst, maxAbsolute);
   }
 }

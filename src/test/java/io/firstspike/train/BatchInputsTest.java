@@ -2,10 +2,10 @@ package io.firstspike.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.firstspike.core.random.SplitMix64;
+import io.firstspike.core.random.ZigguratNormal;
 import io.firstspike.data.Dataset;
 import io.firstspike.data.NumpyRandom;
-import io.firstspike.data.SplitMix64;
-import io.firstspike.data.ZigguratNormal;
 import io.firstspike.train.config.ConfigLoader;
 import io.firstspike.train.config.ExperimentConfig;
 import io.firstspike.train.config.TrainingParams;

@@ -56,6 +56,29 @@ class TrainerTest {
   }
 
   @Test
+  @DisplayName("a state the config's optimizer cannot restore fails the constructor and leaves no"
+      + " engine thread behind")
+  void badOptimizerStateClosesTheEngine() throws InterruptedException {
+    ExperimentConfig cfg = ConfigLoader.parse(yinYang(1, 0.005, "[1]"), "test.yaml");
+    TrainingState state = Experiments.freshState(cfg);
+    state.optimizer = new io.firstspike.core.optim.Sgd(0.1).state(); // the config asks for adam
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new Trainer(cfg, Experiments.loadData(cfg), state, 3, false, List.of()))
+        .hasMessageContaining("'sgd'");
+    List<Thread> leaked = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (!before.contains(t) && t.getName().startsWith("firstspike-engine-")) {
+        leaked.add(t);
+      }
+    }
+    for (Thread t : leaked) {
+      t.join(5_000); // closing lets each worker finish; it must not stay parked for good
+      assertThat(t.isAlive()).as(t.getName()).isFalse();
+    }
+  }
+
+  @Test
   @DisplayName("training improves a small Yin-Yang network beyond chance within a few epochs")
   void learns() {
     ExperimentConfig cfg = ConfigLoader.parse(yinYang(5, 0.01, "[5]"), "test.yaml");
@@ -182,5 +205,40 @@ class TrainerTest {
     assertThat(Files.readAllBytes(snapshot.resolve("network").resolve("weights_layer_0.npy")))
         .isEqualTo(weightsBefore);
     assertThat(new io.firstspike.runs.SnapshotStore(run, "yin_yang").load(1).epochsDone).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("learning_rate 1e6 stops in the first epoch naming the layer, the runaway value and the bound")
+  void runawayWeightsStopTheRun() {
+    ExperimentConfig cfg = ConfigLoader.parse(yinYang(3, 1e6, "[3]"), "lr.yaml");
+    TrainingResult r = train(cfg, 2, new ArrayList<>());
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    assertThat(r.epochsDone()).isZero();
+    assertThat(r.reason()).matches("training diverged in epoch 1, batch \\d+: a weight of layer"
+        + " [01] reached -?(\\d{7,}|\\d\\.?\\d*e\\+0[6-9]), beyond the bound \\|w\\| <= 1e\\+06 .*"
+        + " after the optimizer step \\(learning rate 1000000.0\\); the last good snapshot is kept");
+    double max = 0;
+    for (int l = 0; l < lastState.network.nLayers(); l++) {
+      for (double w : lastState.network.weights(l)) {
+        max = Math.max(max, Math.abs(w));
+      }
+    }
+    assertThat(max).as("stopped at the first step beyond the bound, not 20 epochs later")
+        .isGreaterThan(WeightCheck.bound(cfg.neuronParams())).isLessThan(1e7);
+  }
+
+  @Test
+  @DisplayName("weight bumping that carries a weight beyond the bound stops the run too")
+  void runawayBumpsStopTheRun() {
+    // every hidden weight -9e5: the layer is silent, is bumped by 7e5 (still silent), then by
+    // 1.4e6 (doubled), which carries its weights to 1.2e6, beyond the bound of 1e6
+    ExperimentConfig cfg = ConfigLoader.parse(yinYang(1, 0.005, "[1]")
+        .replace("weight_means: [1.5, 0.5]", "weight_means: [-9.0e5, 0.5]")
+        .replace("weight_stdevs: [0.8, 0.8]", "weight_stdevs: [0.0, 0.8]")
+        .replace("weight_bumping_value: 0.0005", "weight_bumping_value: 7.0e5"), "bump.yaml");
+    TrainingResult r = train(cfg, 1, new ArrayList<>());
+    assertThat(r.state()).isEqualTo(RunState.FAILED);
+    assertThat(r.reason()).startsWith("training diverged in epoch 1, batch 1: a weight of layer 0"
+        + " reached 1.2e+06").contains("after weight bumping added 1400000.0 to layer 0");
   }
 }

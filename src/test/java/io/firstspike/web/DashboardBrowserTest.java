@@ -204,6 +204,35 @@ class DashboardBrowserTest {
   }
 
   @Test
+  @DisplayName("Folders that cannot be read as runs are listed as damaged with their reason, without a link, under their own filter chip")
+  void damagedFoldersListed() throws Exception {
+    Path runs = tmp.resolve("runs");
+    Files.createDirectories(runs.resolve("broken_1"));
+    Files.writeString(runs.resolve("broken_1").resolve("config.yaml"), "epochs: 2\n");
+    Path spaced = Files.createDirectories(runs.resolve("my run"));
+    Files.writeString(spaced.resolve("config.yaml"), "epochs: 2\n");
+    Files.writeString(spaced.resolve("status.json"), "{\"state\":\"FINISHED\",\"epochsDone\":2,\"epochs\":2}");
+    var d = browser.driver;
+    d.get(server.url() + "#/runs");
+    browser.waiting(WAIT).until(x -> x.findElements(By.cssSelector("tr[data-state='damaged']")).size() == 2);
+    // The list re-renders every 2 s: read each row inside one wait, so a refresh between finding a
+    // row and reading it retries instead of failing on a stale element.
+    String brokenRow = "tr[data-run='broken_1']";
+    String spacedRow = "tr[data-run='my run']";
+    assertThat(rowText(brokenRow, ".row-reason")).isEqualTo("status.json is missing");
+    // No link, and a disabled checkbox (each a wait: it fails with a timeout if never true).
+    browser.waiting(WAIT).until(x -> x.findElement(By.cssSelector(brokenRow))
+        .findElements(By.cssSelector("td.run-id a")).isEmpty());
+    browser.waiting(WAIT).until(x -> !x.findElement(By.cssSelector(brokenRow))
+        .findElement(By.cssSelector("input[type='checkbox']")).isEnabled());
+    assertThat(rowText(spacedRow, ".row-reason"))
+        .startsWith("folder name not usable as a run id: it contains ' ' (character 3)");
+    d.findElement(By.cssSelector("button.chip[data-filter='damaged']")).click();
+    browser.waiting(WAIT).until(x -> x.findElements(By.cssSelector("tbody tr")).size() == 2);
+    shot("damaged-runs", false);
+  }
+
+  @Test
   @DisplayName("A run a CLI train writes into the workbench's folder: the page follows its epochs from the files and stops it")
   void followsAndStopsACliRun() throws Exception {
     Path runs = tmp.resolve("runs");
@@ -354,5 +383,11 @@ class DashboardBrowserTest {
       }
     }
     throw new AssertionError("no line with " + needle);
+  }
+
+  /** The text of {@code inner} inside the row {@code row}, read in one wait (rows re-render). */
+  private String rowText(String row, String inner) {
+    return browser.waiting(WAIT).until(
+        x -> x.findElement(By.cssSelector(row)).findElement(By.cssSelector(inner)).getText());
   }
 }

@@ -2,7 +2,9 @@ package io.firstspike.core.loss;
 
 /**
  * A loss on the label layer's first-spike times and the rule that turns those times into a
- * predicted class (TTFS-MODEL.md section 4).
+ * predicted class (TTFS-MODEL.md section 4), with the 2021 release's numbers: the loss of
+ * old-schema configs. New-schema (DelGrad) configs use {@link DelgradLoss}, whose rules differ
+ * (DELGRAD-MODEL.md sections 0 and 5); the schema of the config selects which.
  *
  * <p>Times are in the same unit as {@code tau_syn}; {@code +Infinity} means "no spike". NaN times
  * are treated like {@code +Infinity} by {@link #compute}: they never carry a gradient.

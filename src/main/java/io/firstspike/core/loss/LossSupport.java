@@ -58,4 +58,37 @@ final class LossSupport {
     }
     return best;
   }
+
+  /**
+   * Index of the largest score, first index on ties, with PyTorch's {@code argmax} semantics: a
+   * NaN score is the maximum (NaN propagates), so the first NaN is returned when present.
+   */
+  static int argmaxNanFirst(double[] scores) {
+    int best = 0;
+    for (int k = 0; k < scores.length; k++) {
+      if (Double.isNaN(scores[k])) {
+        return k;
+      }
+      if (scores[k] > scores[best]) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  /** Throws naming {@code key} unless v is finite; returns v. */
+  static double requireFinite(String key, double v) {
+    if (!Double.isFinite(v)) {
+      throw new IllegalArgumentException(key + " must be a finite number, got " + v);
+    }
+    return v;
+  }
+
+  /** Throws naming {@code key} unless v is a finite number > 0; returns v. */
+  static double requirePositive(String key, double v) {
+    if (!(v > 0) || Double.isInfinite(v)) {
+      throw new IllegalArgumentException(key + " must be a finite number > 0, got " + v);
+    }
+    return v;
+  }
 }

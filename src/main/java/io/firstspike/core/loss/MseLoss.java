@@ -2,7 +2,9 @@ package io.firstspike.core.loss;
 
 /**
  * Mean squared error between the label-layer spike times and fixed targets (TTFS-MODEL.md
- * section 4): target_k = t_correct * tau_s for the true class, t_wrong * tau_s otherwise, and
+ * section 4), the 2021 semantics of old-schema configs (new-schema ones use {@link
+ * DelgradObjective.Mse}: a sum over K per sample): target_k = t_correct * tau_s for the true
+ * class, t_wrong * tau_s otherwise, and
  *
  * <pre>
  *   L = 1 / (B K) * sum_b sum_k 0.5 * (t_bk - target_bk)^2        dL/dt_bk = (t_bk - target_bk) / (B K)

@@ -3,7 +3,8 @@ package io.firstspike.core.loss;
 /**
  * The time-to-first-spike loss of Göltz, Kriener et al. (TTFS-MODEL.md section 4): a cross
  * entropy on the softmax of the negative spike times plus a term that pulls the label neuron's
- * spike earlier. Per sample, with s = xi * tau_s,
+ * spike earlier; the 2021 semantics of old-schema configs (new-schema ones use {@link
+ * DelgradObjective.Ttfs}, without the alpha term). Per sample, with s = xi * tau_s,
  *
  * <pre>
  *   L = log( sum_k exp(-t_k / s) ) + t_y / s + alpha * exp(t_y / (beta tau_s))

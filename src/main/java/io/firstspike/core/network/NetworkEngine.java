@@ -1,5 +1,6 @@
 package io.firstspike.core.network;
 
+import io.firstspike.core.math.WeightRounding;
 import io.firstspike.core.neuron.Variant;
 import java.util.Arrays;
 
@@ -386,7 +387,7 @@ public final class NetworkEngine implements AutoCloseable {
    * these buffers cost 15% of a step with chunks of 8). Depends on the batch size only, so the
    * reduction order, and with it every bit, is the same for any number of threads.
    */
-  static int gradientChunk(int batch) {
+  public static int gradientChunk(int batch) {
     return Math.max(CHUNK, (batch + GRADIENT_CHUNKS - 1) / GRADIENT_CHUNKS);
   }
 
@@ -415,18 +416,14 @@ public final class NetworkEngine implements AutoCloseable {
     return c <= big ? c * CHUNK : Math.min(batch, big * CHUNK + (c - big) * TAIL_CHUNK);
   }
 
-  /** The live weights, or a rounded copy: round(w / p) * p. */
+  /** The live weights, or a rounded copy: p * round(w / p) (WeightRounding). */
   private double[][] usedWeights() {
     double p = options.roundingPrecision();
     double[][] w = new double[net.nLayers()][];
     for (int l = 0; l < w.length; l++) {
       double[] live = net.weights(l);
       if (p > 0) {
-        double[] r = new double[live.length];
-        for (int i = 0; i < r.length; i++) {
-          r[i] = Math.rint(live[i] / p) * p;
-        }
-        w[l] = r;
+        w[l] = WeightRounding.roundedCopy(live, p);
       } else {
         w[l] = live;
       }

@@ -87,6 +87,16 @@ public enum PassPolicy {
   /** True if the forward pass of such a layer gets row copies in its {@link PreparedWeights}. */
   public abstract boolean preparesRows(LayerSpec spec);
 
+  /**
+   * True if this policy defers the weight gradients of a first (2021) layer of this shape to the
+   * end of each backward chunk ({@link DeferredRows}, which then holds the chunk's samples).
+   */
+  public boolean defersFirstLayer(int inputs, int neurons) {
+    return backward(new LayerSpec(Variant.ET, inputs, neurons,
+        io.firstspike.core.layer.EpsRule.RELEASE_2021, false, false, null), true)
+        .overwritesGradient();
+  }
+
   // ---- Choices of a pass per layer shape ----
 
   /**

@@ -24,17 +24,27 @@ public final class Adam implements Optimizer {
   private final double beta1;
   private final double beta2;
   private final double eps;
+  private final RangeRunner ranges;
   private double lr;
   private long step;
   private double[][] m;
   private double[][] v;
 
-  /** Adam with PyTorch's defaults: beta1 0.9, beta2 0.999, eps 1e-8. */
+  /** Adam with PyTorch's defaults: beta1 0.9, beta2 0.999, eps 1e-8; serial updates. */
   public Adam(double lr) {
-    this(lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS);
+    this(lr, RangeRunner.SERIAL);
   }
 
-  public Adam(double lr, double beta1, double beta2, double eps) {
+  /**
+   * Adam with PyTorch's defaults whose large updates are cut into parts that {@code ranges} runs
+   * (the engine's threads, say): the same bits as the serial update.
+   */
+  public Adam(double lr, RangeRunner ranges) {
+    this(lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPS, ranges);
+  }
+
+  public Adam(double lr, double beta1, double beta2, double eps, RangeRunner ranges) {
+    this.ranges = ranges == null ? RangeRunner.SERIAL : ranges;
     this.lr = Optimizer.checkLearningRate(lr);
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0)) {
       throw new IllegalArgumentException(
@@ -46,7 +56,7 @@ public final class Adam implements Optimizer {
   }
 
   /**
-   * Weights from which {@link #step} cuts the update (see {@link #setRanges}): 16x16
+   * Weights from which {@link #step} cuts the update into parts for the range runner: 16x16
    * MNIST's 34,000 (57 us serial, 32 us in parts on two polling engine threads) but not
    * Yin-Yang's 963.
    */
@@ -55,17 +65,6 @@ public final class Adam implements Optimizer {
   /** Parts of a parallel update (a few per thread). */
   private static final int PARTS = 8;
 
-  /** Where the parts of a step run (see {@link #setRanges}). */
-  private RangeRunner ranges = RangeRunner.SERIAL;
-
-  @Override
-  public void setRanges(RangeRunner ranges) {
-    if (ranges == null) {
-      throw new IllegalArgumentException("adam: ranges must be a RangeRunner (SERIAL for none)");
-    }
-    this.ranges = ranges;
-  }
-
   /**
    * The update of every weight is independent of the others, so the parts (ranges of each
    * layer's weights) give the same bits on any number of threads. For full MNIST (278,000
@@ -73,7 +72,6 @@ public final class Adam implements Optimizer {
    */
   @Override
   public void step(double[][] params, double[][] grads) {
-    RangeRunner ranges = this.ranges;
     Optimizer.checkShapes(params, grads);
     if (m == null) {
       m = zerosLike(params);
@@ -82,10 +80,8 @@ public final class Adam implements Optimizer {
       Optimizer.checkBuffer("adam first moment", m, params);
     }
     step++;
-    double oneMinusB1 = 1 - beta1;
-    double oneMinusB2 = 1 - beta2;
-    double stepSize = lr / (1 - Math.pow(beta1, step));
-    double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    double stepSize = UpdateKernels.adamStepSize(lr, beta1, step);
+    double bc2Sqrt = UpdateKernels.adamBias2Sqrt(beta2, step);
     long total = 0;
     for (double[] w : params) {
       total += w.length;
@@ -93,17 +89,9 @@ public final class Adam implements Optimizer {
     int parts = total >= PARALLEL_FROM ? PARTS : 1;
     ranges.run(parts, part -> {
       for (int l = 0; l < params.length; l++) {
-        double[] w = params[l];
-        double[] g = grads[l];
-        double[] ml = m[l];
-        double[] vl = v[l];
-        int to = RangeRunner.from(w.length, part + 1, parts);
-        for (int i = RangeRunner.from(w.length, part, parts); i < to; i++) {
-          ml[i] = ml[i] * beta1 + oneMinusB1 * g[i];
-          vl[i] = vl[i] * beta2 + oneMinusB2 * g[i] * g[i];
-          double denom = Math.sqrt(vl[i]) / bc2Sqrt + eps;
-          w[i] = w[i] + -stepSize * ml[i] / denom;
-        }
+        int n = params[l].length;
+        UpdateKernels.adam(params[l], grads[l], m[l], v[l], beta1, beta2, eps, stepSize, bc2Sqrt,
+            RangeRunner.from(n, part, parts), RangeRunner.from(n, part + 1, parts));
       }
     });
   }

@@ -6,14 +6,17 @@ package io.firstspike.core.optim;
  *
  * <p>Deliberate difference from the original program: for a config asking for {@code
  * ExponentialLR} it mistakenly built a MultiStepLR, so the learning rate never decayed the way the
- * config said. We implement the real exponential decay; a run that depends on the original's
- * behaviour should ask for MultiStepLR explicitly.
+ * config said. Its newest version (HEAD, new-schema configs) still builds a MultiStepLR without
+ * milestones, which fails with a TypeError (DELGRAD-MODEL.md section 6). We implement the real
+ * exponential decay for both schemas; a run that depends on the 2021 behaviour should ask for
+ * MultiStepLR explicitly.
  */
 public final class ExponentialLR extends RecursiveLrScheduler {
   private final double gamma;
 
-  public ExponentialLR(Optimizer optimizer, double gamma) {
-    super(optimizer);
+  /** Drives every parameter group of {@code rates} (one for a single-rate {@link Optimizer}). */
+  public ExponentialLR(LearningRates rates, double gamma) {
+    super(rates);
     this.gamma = checkGamma("ExponentialLR", gamma);
     initialStep();
   }

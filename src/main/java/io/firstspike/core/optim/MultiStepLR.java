@@ -13,8 +13,9 @@ public final class MultiStepLR extends RecursiveLrScheduler {
   private final Map<Integer, Integer> counts = new TreeMap<>();
   private final double gamma;
 
-  public MultiStepLR(Optimizer optimizer, int[] milestones, double gamma) {
-    super(optimizer);
+  /** Drives every parameter group of {@code rates} (one for a single-rate {@link Optimizer}). */
+  public MultiStepLR(LearningRates rates, int[] milestones, double gamma) {
+    super(rates);
     for (int m : milestones) {
       if (m < 0) {
         throw new IllegalArgumentException(

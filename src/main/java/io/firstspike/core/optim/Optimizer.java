@@ -3,12 +3,14 @@ package io.firstspike.core.optim;
 /**
  * A first-order optimizer that updates the network's weights in place (TTFS-MODEL.md section 5).
  *
- * <p>Call order: construct with the learning rate, then {@link #step} once per non-bumped batch
+ * <p>Call order: construct with the learning rate (and, for Adam, the {@link RangeRunner} that
+ * may run parts of a large update in parallel: the threads stay out of {@link #step}), then
+ * {@link #step} once per non-bumped batch
  * with the weight gradients of that batch; a scheduler may change {@link #learningRate} between
  * epochs. {@link #state} and {@link #restore} capture everything needed so that a restored
  * optimizer continues bit for bit as if it had never stopped.
  */
-public interface Optimizer {
+public interface Optimizer extends LearningRates {
 
   /**
    * One update of every parameter array.
@@ -20,17 +22,34 @@ public interface Optimizer {
    */
   void step(double[][] params, double[][] grads);
 
-  /**
-   * From now on, {@link #step} may cut its element-wise update into parts that {@code ranges}
-   * runs, possibly in parallel (a training loop hands in its engine's threads): the same bits as
-   * the serial step. {@link RangeRunner#SERIAL} (the initial runner) makes it serial again.
-   * Optimizers whose step is cheap ignore it.
-   */
-  default void setRanges(RangeRunner ranges) {}
-
   double learningRate();
 
   void setLearningRate(double lr);
+
+  /** One group: every parameter array shares the one learning rate. */
+  @Override
+  default int groupCount() {
+    return 1;
+  }
+
+  @Override
+  default double learningRate(int group) {
+    checkGroup(group);
+    return learningRate();
+  }
+
+  @Override
+  default void setLearningRate(int group, double lr) {
+    checkGroup(group);
+    setLearningRate(lr);
+  }
+
+  private static void checkGroup(int group) {
+    if (group != 0) {
+      throw new IndexOutOfBoundsException(
+          "optimizer: a single-rate optimizer has group 0 only, got " + group);
+    }
+  }
 
   /** A deep copy of the optimizer's state. */
   OptimizerState state();

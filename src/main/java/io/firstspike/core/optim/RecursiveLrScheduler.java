@@ -2,19 +2,23 @@ package io.firstspike.core.optim;
 
 /**
  * Shared mechanics of the schedulers: PyTorch's recursive update {@code lr_e = lr_(e-1) *
- * factor(e)} for epoch e = 1, 2, ..., applied to the optimizer's current learning rate, plus the
+ * factor(e)} for epoch e = 1, 2, ..., applied to every parameter group's current learning rate
+ * (sequential multiplication, not {@code base * gamma^k}: DELGRAD-MODEL.md section 6), plus the
  * factor at construction (e = 0; PyTorch's initial step), which only MultiStepLR with a milestone at
- * 0 uses. {@link #restore} replays the same multiplications from the base learning rate, so it
+ * 0 uses. {@link #restore} replays the same multiplications from the base learning rates, so it
  * gives bit-identical results.
  */
 abstract class RecursiveLrScheduler implements LrScheduler {
-  private final Optimizer optimizer;
-  private final double baseLr;
+  private final LearningRates rates;
+  private final double[] baseLrs;
   private int epochs;
 
-  RecursiveLrScheduler(Optimizer optimizer) {
-    this.optimizer = optimizer;
-    this.baseLr = optimizer.learningRate();
+  RecursiveLrScheduler(LearningRates rates) {
+    this.rates = rates;
+    this.baseLrs = new double[rates.groupCount()];
+    for (int g = 0; g < baseLrs.length; g++) {
+      baseLrs[g] = rates.learningRate(g);
+    }
   }
 
   /**
@@ -45,7 +49,9 @@ abstract class RecursiveLrScheduler implements LrScheduler {
       throw new IllegalArgumentException(
           "lr scheduler: epochs stepped must be >= 0, got " + epochsStepped);
     }
-    optimizer.setLearningRate(baseLr);
+    for (int g = 0; g < baseLrs.length; g++) {
+      rates.setLearningRate(g, baseLrs[g]);
+    }
     epochs = 0;
     apply(0);
     for (int e = 1; e <= epochsStepped; e++) {
@@ -54,15 +60,22 @@ abstract class RecursiveLrScheduler implements LrScheduler {
     }
   }
 
-  /** The learning rate the optimizer had when this scheduler was built. */
+  /** The learning rate group 0 had when this scheduler was built. */
   public final double baseLearningRate() {
-    return baseLr;
+    return baseLrs[0];
+  }
+
+  /** The learning rate group {@code group} had when this scheduler was built. */
+  public final double baseLearningRate(int group) {
+    return baseLrs[group];
   }
 
   private void apply(int epoch) {
     double f = factor(epoch);
     if (f != 1.0) {
-      optimizer.setLearningRate(optimizer.learningRate() * f);
+      for (int g = 0; g < baseLrs.length; g++) {
+        rates.setLearningRate(g, rates.learningRate(g) * f);
+      }
     }
   }
 

@@ -46,21 +46,13 @@ public final class Sgd implements Optimizer {
       } else {
         Optimizer.checkBuffer("sgd momentum buffer", buf, params);
         for (int l = 0; l < buf.length; l++) {
-          double[] b = buf[l];
-          double[] g = grads[l];
-          for (int i = 0; i < b.length; i++) {
-            b[i] = b[i] * momentum + g[i];
-          }
+          UpdateKernels.momentum(buf[l], grads[l], momentum, 0, buf[l].length);
         }
       }
     }
     double[][] direction = momentum != 0 ? buf : grads;
     for (int l = 0; l < params.length; l++) {
-      double[] w = params[l];
-      double[] d = direction[l];
-      for (int i = 0; i < w.length; i++) {
-        w[i] = w[i] + -lr * d[i];
-      }
+      UpdateKernels.descend(params[l], direction[l], lr, 0, params[l].length);
     }
     step++;
   }

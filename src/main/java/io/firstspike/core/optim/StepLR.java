@@ -8,8 +8,9 @@ public final class StepLR extends RecursiveLrScheduler {
   private final int stepSize;
   private final double gamma;
 
-  public StepLR(Optimizer optimizer, int stepSize, double gamma) {
-    super(optimizer);
+  /** Drives every parameter group of {@code rates} (one for a single-rate {@link Optimizer}). */
+  public StepLR(LearningRates rates, int stepSize, double gamma) {
+    super(rates);
     if (stepSize <= 0) {
       throw new IllegalArgumentException(
           "training_params.scheduler (StepLR): step_size must be > 0, got " + stepSize);

@@ -4,6 +4,15 @@ import java.util.List;
 
 /** Range and consistency checks shared by the config records; each failure names key and value. */
 final class Checks {
+  /**
+   * Most entries a Java array may have (some JVMs reserve a few header words below
+   * Integer.MAX_VALUE): weights of one layer, and a batch buffer, are each one array.
+   */
+  static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
+  /** Values longer than this are shortened in messages, which stay one readable line. */
+  static final int MAX_SHOWN_CHARS = 80;
+
   private Checks() {}
 
   static int positive(String path, int value) {
@@ -61,7 +70,24 @@ final class Checks {
     required(path, values);
     if (values.size() != nLayers) {
       throw ConfigException.at(path, "needs one entry per layer, i.e. n_layers = " + nLayers
-          + " entries, got " + values.size() + " " + values);
+          + " entries, got " + values.size() + " " + shown(values));
     }
+  }
+
+  /** {@code values} as [a, b, ...], shortened to its start and the count when long. */
+  static String shown(List<?> values) {
+    String s = values.toString();
+    if (s.length() <= MAX_SHOWN_CHARS) {
+      return s;
+    }
+    int cut = s.lastIndexOf(", ", MAX_SHOWN_CHARS - 20);
+    return s.substring(0, cut > 0 ? cut : MAX_SHOWN_CHARS - 20) + ", ... (" + values.size()
+        + " entries)]";
+  }
+
+  /** {@code text} itself, shortened to its start and its length when long. */
+  static String shown(String text) {
+    return text.length() <= MAX_SHOWN_CHARS ? text
+        : text.substring(0, MAX_SHOWN_CHARS - 20) + "... (" + text.length() + " characters)";
   }
 }

@@ -1,14 +1,8 @@
 package io.firstspike.train.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.firstspike.core.neuron.NeuronParams;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +21,11 @@ import java.util.List;
  *
  * <p>Every problem is a {@link ConfigException} naming the file, the key path, the bad value and
  * what would be valid. Unknown keys are errors (a typo must not silently become a default).
+ * Before the keys are read, {@link YamlTree} refuses text no config can be: over
+ * {@link #MAX_CONFIG_BYTES}, not UTF-8, control characters, a second document, aliases, nesting
+ * beyond {@link #MAX_NESTING_DEPTH}, {@code .nan} and {@code .inf}. Range checks live in the
+ * records and {@link Checks}; whether a valid config fits in this JVM's memory is decided per
+ * machine by the training package, before a run starts.
  */
 public final class ConfigLoader {
   // Defaults for keys a hand-written file may omit (batch_size_eval defaults to batch_size,
@@ -43,69 +42,41 @@ public final class ConfigLoader {
   public static final boolean DEFAULT_WEIGHT_BUMPING_TARGETED = true;
   public static final double DEFAULT_WEIGHT_BUMPING_VALUE = 0.0005;
 
-  private static final YAMLMapper MAPPER = YAMLMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  /**
+   * Largest config accepted, in bytes, checked before a file is read or text is parsed (the
+   * shipped configs, every key commented, are about 4 KB).
+   */
+  public static final int MAX_CONFIG_BYTES = 1 << 20;
+
+  /** Deepest nesting of lists and mappings accepted; the schema itself needs 4. */
+  public static final int MAX_NESTING_DEPTH = 16;
 
   private ConfigLoader() {}
 
   /** Loads and validates {@code file}; the file's path becomes the config's {@code source}. */
   public static ExperimentConfig load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file.toString(), "",
-          "no such config file (looked for " + file.toAbsolutePath() + ")", e);
-    } catch (IOException e) {
-      throw new ConfigException(file.toString(), "", "cannot read config file: " + e, e);
-    }
-    return parse(text, file.toString());
+    return parse(readText(file), file.toString());
+  }
+
+  /**
+   * The text of a config file, for callers that keep it (the CLI copies it into the run folder):
+   * at most {@link #MAX_CONFIG_BYTES}, checked before reading, and UTF-8.
+   *
+   * @throws ConfigException naming the file: missing, too large, not UTF-8 (with the first bad
+   *     byte and its offset), unreadable
+   */
+  public static String readText(Path file) {
+    return YamlTree.readText(file);
   }
 
   /** Parses and validates YAML text; {@code sourceName} names it in messages and in the record. */
   public static ExperimentConfig parse(String yaml, String sourceName) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(sourceName, "", yamlSyntaxMessage(e), e);
-    }
+    JsonNode root = YamlTree.read(yaml, sourceName);
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new ConfigException(sourceName, "", "the file is empty; expected the sections"
           + " dataset, neuron_params, network_layout and training_params");
     }
     return fromTree(root, sourceName);
-  }
-
-  /**
-   * "not valid YAML: <what> (line L, column C); ..." from the parser's message. SnakeYAML writes
-   * the context and the problem on unindented lines, each followed by an indented mark ("in
-   * 'reader', line 12, column 3:") and an excerpt; we keep each statement with its mark and drop
-   * the excerpts. Other messages (e.g. Jackson's duplicate key) get Jackson's location.
-   */
-  private static String yamlSyntaxMessage(JsonProcessingException e) {
-    List<String> parts = new ArrayList<>();
-    boolean marked = false;
-    for (String line : e.getOriginalMessage().split("\\R")) {
-      String t = line.trim();
-      if (t.isEmpty()) {
-        continue;
-      }
-      if (!Character.isWhitespace(line.charAt(0))) {
-        parts.add(t);
-      } else if (t.startsWith("in 'reader', ") && !parts.isEmpty()) {
-        String mark = t.substring("in 'reader', ".length()).replaceAll(":$", "");
-        parts.set(parts.size() - 1, parts.get(parts.size() - 1) + " (" + mark + ")");
-        marked = true;
-      }
-    }
-    var loc = e.getLocation();
-    String text = String.join("; ", parts);
-    if (!marked && loc != null) {
-      text = text + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-    }
-    return "not valid YAML: " + text;
   }
 
   /**
@@ -158,8 +129,8 @@ public final class ConfigLoader {
       }
     }
     if (format == null) {
-      throw ConfigException.at("dataset.type", "unknown file type '" + type + "'"
-          + Suggest.didYouMean(type, names) + "; valid are " + String.join(", ", names));
+      throw ConfigException.at("dataset.type", "unknown file type '" + Checks.shown(type)
+          + "'" + Suggest.didYouMean(type, names) + "; valid are " + String.join(", ", names));
     }
     var files = new DatasetConfig.UserFiles(format, path("dataset.train", s.requireText("train")),
         s.has("validation") ? path("dataset.validation", s.requireText("validation")) : null,
@@ -172,8 +143,8 @@ public final class ConfigLoader {
     try {
       return Path.of(text);
     } catch (InvalidPathException e) {
-      throw ConfigException.at(keyPath, "'" + text + "' is not a valid path on this system: "
-          + e.getReason());
+      throw ConfigException.at(keyPath, "'" + Checks.shown(text) + "' is not a valid path on this"
+          + " system: " + e.getReason());
     }
   }
 
@@ -304,8 +275,8 @@ public final class ConfigLoader {
       loss = new LossConfig.Mse(l.requireDouble("t_correct"), l.requireDouble("t_wrong"));
     } else {
       List<String> types = List.of(LossConfig.Ttfs.TYPE, LossConfig.Mse.TYPE);
-      throw ConfigException.at(l.keyPath("type"), "unknown loss '" + type + "'"
-          + Suggest.didYouMean(type, types) + "; valid are TTFS (keys xi, alpha, beta) and MSE"
+      throw ConfigException.at(l.keyPath("type"), "unknown loss '" + Checks.shown(type)
+          + "'" + Suggest.didYouMean(type, types) + "; valid are TTFS (keys xi, alpha, beta) and MSE"
           + " (keys t_correct, t_wrong)");
     }
     l.finish();
@@ -328,8 +299,8 @@ public final class ConfigLoader {
       }
     }
     if (found == null) {
-      throw ConfigException.at(l.keyPath("type"), "unknown scheduler '" + type + "'"
-          + Suggest.didYouMean(type, names) + "; valid are " + String.join(", ", names));
+      throw ConfigException.at(l.keyPath("type"), "unknown scheduler '"
+          + Checks.shown(type) + "'" + Suggest.didYouMean(type, names) + "; valid are " + String.join(", ", names));
     }
     LrScheduler result = new LrScheduler(found, l.nullableInt("step_size"), l.intList("milestones"),
         l.requireDouble("gamma"));
@@ -358,8 +329,9 @@ public final class ConfigLoader {
         return o;
       }
     }
-    throw ConfigException.at(s.keyPath("optimizer"), "unknown optimizer '" + name + "'"
-        + Suggest.didYouMean(name, names) + "; valid are " + String.join(", ", names));
+    throw ConfigException.at(s.keyPath("optimizer"), "unknown optimizer '"
+        + Checks.shown(name) + "'" + Suggest.didYouMean(name, names) + "; valid are "
+        + String.join(", ", names));
   }
 
   /** {@code false} (or absent) -> no noise; {@code {mean, std_dev}} -> noise. */

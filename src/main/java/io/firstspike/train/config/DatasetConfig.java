@@ -61,7 +61,7 @@ public record DatasetConfig(String name, UserFiles files, Path dataDir) {
               + " train, validation, test}, not both or neither");
     }
     if (name != null && !KNOWN_NAMES.contains(name)) {
-      throw ConfigException.at("dataset", "unknown data set '" + name + "'"
+      throw ConfigException.at("dataset", "unknown data set '" + Checks.shown(name) + "'"
           + Suggest.didYouMean(name, KNOWN_NAMES) + "; valid names are " + KNOWN_NAMES
           + ", or a map {type: csv|npy, train, validation, test}");
     }

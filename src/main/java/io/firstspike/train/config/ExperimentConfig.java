@@ -36,8 +36,39 @@ public record ExperimentConfig(
       Checks.perLayer("training_params.max_num_missing_spikes",
           trainingParams.maxNumMissingSpikes(), networkLayout.nLayers());
       variantOf(neuronParams);
+      checkBufferSizes(networkLayout, trainingParams);
     } catch (ConfigException e) {
       throw e.inFile(source);
+    }
+  }
+
+  /**
+   * Refuses sizes whose buffers cannot be one Java array (int overflow), before anything is
+   * allocated: a training batch keeps batch_size x inputs of each layer in one array (the
+   * forward pass's cache for the backward pass), and the Euler integrator keeps steps x neurons
+   * of injected charge. Whether the run fits in this JVM's memory is decided later, per machine
+   * (see the training package's memory estimate).
+   */
+  private static void checkBufferSizes(NetworkLayout layout, TrainingParams training) {
+    long batch = training.batchSize();
+    for (int l = 0; l < layout.nLayers(); l++) {
+      long rows = layout.inputsOfLayer(l);
+      if (batch * rows > Checks.MAX_ARRAY_LENGTH) {
+        throw ConfigException.at("training_params.batch_size", "batch_size " + batch + " x "
+            + rows + " inputs of layer " + l + " = " + batch * rows + " values per batch buffer;"
+            + " at most " + Checks.MAX_ARRAY_LENGTH + " fit in one array");
+      }
+      if (!training.useForwardIntegrator()) {
+        continue;
+      }
+      long steps = (long) training.integratorSteps(); // at most MAX_INTEGRATOR_STEPS here
+      long cells = steps * layout.layerSizes().get(l);
+      if (cells > Checks.MAX_ARRAY_LENGTH) {
+        throw ConfigException.at("training_params.resolution", steps + " Euler steps x "
+            + layout.layerSizes().get(l) + " neurons of layer " + l + " = " + cells + " values in"
+            + " one array; at most " + Checks.MAX_ARRAY_LENGTH + " fit: use a larger resolution"
+            + " or a smaller sim_time");
+      }
     }
   }
 

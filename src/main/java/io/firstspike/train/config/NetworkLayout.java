@@ -52,11 +52,20 @@ public record NetworkLayout(
       if (times.size() != nBiases.get(l)) {
         throw ConfigException.at(P + "bias_times",
             "layer " + l + " has n_biases[" + l + "] = " + nBiases.get(l) + " but " + times.size()
-                + " bias time(s) " + times + "; give exactly n_biases[" + l + "] times for every"
-                + " layer (one list for all layers, or one list per layer: " + describe(nBiases) + ")");
+                + " bias time(s) " + Checks.shown(times) + "; give exactly n_biases[" + l + "]"
+                + " times for every layer (one list for all layers, or one list per layer: " + describe(nBiases) + ")");
       }
       for (int k = 0; k < times.size(); k++) {
         Checks.nonNegative(P + "bias_times[" + l + "][" + k + "]", times.get(k));
+      }
+    }
+    for (int l = 0; l < nLayers; l++) {
+      long rows = (l == 0 ? nInputs : (long) layerSizes.get(l - 1)) + nBiases.get(l);
+      long weights = rows * layerSizes.get(l);
+      if (weights > Checks.MAX_ARRAY_LENGTH) {
+        throw ConfigException.at(P + "layer_sizes[" + l + "]", "layer " + l + " would have "
+            + rows + " x " + layerSizes.get(l) + " = " + weights + " weights; at most "
+            + Checks.MAX_ARRAY_LENGTH + " fit in one array");
       }
     }
     if (widthPixel != null) {

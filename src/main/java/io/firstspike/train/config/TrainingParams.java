@@ -78,6 +78,14 @@ public record TrainingParams(
   /** NumPy's legacy RandomState(seed) accepts 0 <= seed < 2^32. */
   public static final long MAX_NUMPY_SEED = 0xFFFF_FFFFL;
 
+  /**
+   * Most Euler steps ceil(sim_time / resolution) per sample with {@code use_forward_integrator}:
+   * 2500 times the original's 4.0 / 0.01 = 400. Every step visits every neuron of a layer, and
+   * each worker thread keeps steps x neurons of injected charge, so beyond this a run is hours
+   * per epoch or does not fit in memory.
+   */
+  public static final long MAX_INTEGRATOR_STEPS = 1_000_000;
+
   public TrainingParams {
     Checks.positive(P + "batch_size", batchSize);
     Checks.positive(P + "batch_size_eval", batchSizeEval);
@@ -114,6 +122,9 @@ public record TrainingParams(
       Checks.positive(P + "rounding_precision", roundingPrecision);
     }
     Checks.positive(P + "sim_time", simTime);
+    if (useForwardIntegrator) {
+      checkIntegratorSteps(simTime, resolution);
+    }
     Checks.nonNegative(P + "weight_bumping_value", weightBumpingValue);
     if (xi != null) {
       Checks.positive(P + "xi", xi);
@@ -159,6 +170,30 @@ public record TrainingParams(
     }
     epochs.add(epochNumber);
     return List.copyOf(epochs);
+  }
+
+  /** Euler steps per sample of the forward integrator: ceil(sim_time / resolution). */
+  public double integratorSteps() {
+    return Math.ceil(simTime / resolution);
+  }
+
+  /**
+   * At most {@link #MAX_INTEGRATOR_STEPS}; the error is reported at whichever of the two keys
+   * lies further from the defaults (4.0 and 0.01), the one most likely mistyped.
+   */
+  private static void checkIntegratorSteps(double simTime, double resolution) {
+    double steps = Math.ceil(simTime / resolution);
+    if (steps <= MAX_INTEGRATOR_STEPS) {
+      return;
+    }
+    boolean simTimeOff = simTime / ConfigLoader.DEFAULT_SIM_TIME
+        > ConfigLoader.DEFAULT_RESOLUTION / resolution;
+    String shownSteps = steps < 1e18 ? String.valueOf((long) steps) : String.valueOf(steps);
+    throw ConfigException.at(P + (simTimeOff ? "sim_time" : "resolution"), "sim_time " + simTime
+        + " / resolution " + resolution + " gives " + shownSteps + " Euler steps per sample; at"
+        + " most " + MAX_INTEGRATOR_STEPS + " are allowed (the original's 4.0 / 0.01 gives 400):"
+        + " use resolution >= " + simTime / MAX_INTEGRATOR_STEPS + " or sim_time <= "
+        + resolution * MAX_INTEGRATOR_STEPS);
   }
 
   private static void agree(String key, Double topLevel, double inLoss) {

@@ -104,7 +104,11 @@ final class YamlSection {
     if (v == null) {
       return fallback;
     }
-    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+    if (v.isIntegralNumber() && !v.canConvertToLong()) {
+      throw ConfigException.at(keyPath(key), v.asText() + " is out of range: expected an integer"
+          + " seed from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
+    }
+    if (!v.isIntegralNumber()) {
       throw wrongType(keyPath(key), "an integer seed", v);
     }
     return v.longValue();
@@ -196,20 +200,42 @@ final class YamlSection {
   }
 
   static int toInt(String p, JsonNode v) {
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+    if (v.isIntegralNumber() && !v.canConvertToInt()) {
+      throw ConfigException.at(p, v.asText() + " is out of range: expected an integer from "
+          + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+    }
+    if (!v.isIntegralNumber()) {
       throw wrongType(p, "an integer", v);
     }
     return v.intValue();
   }
 
+  /**
+   * A finite double. YAML's .nan and .inf never get here ({@link YamlTree} refuses them with
+   * their key); a literal beyond the double range, which Java reads as infinity, is refused here.
+   */
   static double toDouble(String p, JsonNode v) {
+    double d;
+    String text;
     if (v.isNumber()) {
-      return v.doubleValue();
+      d = v.doubleValue();
+      text = v.asText();
+    } else if (v.isTextual() && NUMBER.matcher(v.textValue().trim()).matches()) {
+      text = v.textValue().trim();
+      d = Double.parseDouble(text);
+    } else {
+      throw wrongType(p, "a number", v);
     }
-    if (v.isTextual() && NUMBER.matcher(v.textValue().trim()).matches()) {
-      return Double.parseDouble(v.textValue().trim());
+    if (Double.isInfinite(d)) {
+      throw ConfigException.at(p, beyondDoubleRange(text));
     }
-    throw wrongType(p, "a number", v);
+    return d;
+  }
+
+  /** The message for a number literal too large for a double. */
+  static String beyondDoubleRange(String literal) {
+    return Checks.shown(literal) + " is beyond the range of a double (about +-1.8e308);"
+        + " expected a finite number";
   }
 
   static ConfigException wrongType(String p, String expected, JsonNode v) {
@@ -225,7 +251,7 @@ final class YamlSection {
       return "null";
     }
     if (v.isTextual()) {
-      return "string '" + v.textValue() + "'";
+      return "string '" + Checks.shown(v.textValue()) + "'";
     }
     if (v.isBoolean()) {
       return "boolean " + v.booleanValue();
@@ -237,8 +263,14 @@ final class YamlSection {
       return "number " + v.asText();
     }
     if (v.isArray()) {
-      return "list " + v;
+      return "list " + shortened(v.toString(), v.size());
     }
-    return "mapping " + v;
+    return "mapping " + shortened(v.toString(), v.size());
+  }
+
+  /** JSON text of a list or mapping, shortened to its start and its entry count when long. */
+  private static String shortened(String json, int entries) {
+    return json.length() <= Checks.MAX_SHOWN_CHARS ? json
+        : json.substring(0, Checks.MAX_SHOWN_CHARS - 20) + "... (" + entries + " entries)";
   }
 }

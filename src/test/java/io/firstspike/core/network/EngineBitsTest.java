@@ -98,9 +98,9 @@ class EngineBitsTest {
     }
     Network net = new Network(c.params, c.nIn, c.sizes, nBiases, biasTimes, w);
     Digest digest = new Digest();
-    Adam adam = new Adam(1e-3);
     long[] spikes = new long[layers];
     try (NetworkEngine engine = new NetworkEngine(net, c.options, 2)) {
+      Adam adam = new Adam(1e-3, engine::runParts); // the update in parallel parts
       for (int step = 0; step < 3; step++) {
         double[][] in = inputs(rnd, c.batch, c.nIn, c.tieShare, c.silentShare);
         ForwardResult fwd = engine.forward(in);
@@ -125,7 +125,6 @@ class EngineBitsTest {
         double[][] grads = engine.backward(fwd, delta);
         digest.add(grads);
         engine.recycle(fwd);
-        adam.setRanges(engine::runParts);
         adam.step(weightsOf(net), grads);
         digest.add(weightsOf(net));
         double[][] inference = engine.labelTimes(inputs(rnd, 5, c.nIn, c.tieShare,

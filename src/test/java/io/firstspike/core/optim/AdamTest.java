@@ -138,17 +138,16 @@ class AdamTest {
     double[][] serialW = randomLike(rnd, 90_001, 37_003, 5);
     double[][] parallelW = OptimizerState.copy(serialW);
     Adam serial = new Adam(0.01);
-    Adam parallel = new Adam(0.01);
     List<Integer> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     RangeRunner threads = (parts, part) -> java.util.stream.IntStream.range(0, parts).parallel()
         .map(p -> parts - 1 - p).forEach(p -> {
           seen.add(p);
           part.accept(p);
         });
+    Adam parallel = new Adam(0.01, threads);
     for (int step = 0; step < 3; step++) {
       double[][] g = randomLike(rnd, 90_001, 37_003, 5);
       serial.step(serialW, g);
-      parallel.setRanges(threads);
       parallel.step(parallelW, g);
     }
     assertThat(seen).hasSizeGreaterThan(3);

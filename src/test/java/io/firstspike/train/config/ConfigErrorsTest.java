@@ -233,6 +233,55 @@ class ConfigErrorsTest {
   }
 
   @Test
+  @DisplayName("integers beyond Java's int (or long, for seeds) name the allowed range")
+  void integerRange() {
+    error(base("batch_size: 10", "batch_size: 2147483648"), "training_params.batch_size",
+        "2147483648 is out of range: expected an integer from -2147483648 to 2147483647");
+    error(base("layer_sizes: [5, 3]", "layer_sizes: [5, -99999999999999999999]"),
+        "network_layout.layer_sizes[1]", "-99999999999999999999 is out of range",
+        "from -2147483648 to 2147483647");
+    error(base("  optimizer: adam", "  optimizer: adam\n  epoch_snapshots: [1, 4294967296]"),
+        "training_params.epoch_snapshots[1]", "4294967296 is out of range");
+    error(base("  optimizer: adam", "  optimizer: adam\n  torch_seed: 99999999999999999999"),
+        "training_params.torch_seed", "99999999999999999999 is out of range: expected an integer"
+            + " seed from -9223372036854775808 to 9223372036854775807");
+  }
+
+  @Test
+  @DisplayName("the Euler integrator's step count ceil(sim_time / resolution) is bounded")
+  void integratorSteps() {
+    String euler = base("  optimizer: adam", "  optimizer: adam\n  use_forward_integrator: true");
+    assertThat(ConfigLoader.parse(euler, FILE).trainingParams().useForwardIntegrator()).isTrue();
+    String maxSteps = String.valueOf(TrainingParams.MAX_INTEGRATOR_STEPS);
+    error(euler.replace("  optimizer: adam", "  optimizer: adam\n  resolution: 1e-9"),
+        "training_params.resolution", "sim_time 4.0 / resolution 1.0E-9 gives 4000000000 Euler"
+            + " steps per sample; at most " + maxSteps + " are allowed", "resolution >= 4.0E-6");
+    error(euler.replace("  optimizer: adam", "  optimizer: adam\n  sim_time: 1e12"),
+        "training_params.sim_time", "sim_time 1.0E12 / resolution 0.01 gives 100000000000000"
+            + " Euler steps", "sim_time <= 10000.0");
+    String closedForm = base("  optimizer: adam", "  optimizer: adam\n  resolution: 1e-9");
+    assertThat(ConfigLoader.parse(closedForm, FILE).trainingParams().resolution())
+        .as("without the integrator resolution is unused").isEqualTo(1e-9);
+    error(euler.replace("  optimizer: adam", "  optimizer: adam\n  resolution: 0"),
+        "training_params.resolution", "must be a finite number > 0");
+  }
+
+  @Test
+  @DisplayName("sizes whose arrays cannot exist (int overflow) are refused before anything is allocated")
+  void arraySizes() {
+    error(base("layer_sizes: [5, 3]", "layer_sizes: [50000, 50000]"),
+        "network_layout.layer_sizes[1]", "layer 1 would have 50001 x 50000 = 2500050000 weights;"
+            + " at most 2147483639 fit in one array");
+    error(base("layer_sizes: [5, 3]", "layer_sizes: [3000000, 3]").replace("batch_size: 10",
+        "batch_size: 1000"), "training_params.batch_size", "batch_size 1000 x 3000001 inputs of"
+            + " layer 1 = 3000001000 values per batch buffer; at most 2147483639 fit in one array");
+    error(base("layer_sizes: [5, 3]", "layer_sizes: [5000, 3]").replace("  optimizer: adam",
+        "  optimizer: adam\n  use_forward_integrator: true\n  sim_time: 4000\n  resolution: 0.005"),
+        "training_params.resolution", "800000 Euler steps x 5000 neurons of layer 0 = 4000000000"
+            + " values in one array; at most 2147483639 fit");
+  }
+
+  @Test
   void missingFile(@TempDir Path dir) {
     Path nowhere = dir.resolve("nope.yaml");
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(nowhere));

@@ -1,8 +1,9 @@
-package io.firstspike.data;
+package io.firstspike.core.random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.firstspike.data.NumpyRandom;
 import java.util.Arrays;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.firstspike.data;
+package io.firstspike.core.random;
 
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;

@@ -1,4 +1,4 @@
-package io.firstspike.data;
+package io.firstspike.core.random;
 
 import java.util.function.LongSupplier;
 
@@ -6,9 +6,11 @@ import java.util.function.LongSupplier;
  * SplitMix64 (G. L. Steele, D. Lea and C. H. Flood, "Fast Splittable Pseudorandom Number
  * Generators", OOPSLA 2014; the finaliser constants are S. Vigna's): a 64-bit counter advanced by
  * the golden-ratio increment and scrambled. One word costs a handful of integer operations (the
- * Mersenne Twister behind {@link NumpyRandom} costs several nanoseconds per 64-bit word in Java),
- * and it passes BigCrush. The training noise draws one per normal number: a stream per epoch,
- * seeded from the trainer's generator, so a snapshot's generator state still says everything.
+ * Mersenne Twister behind {@code io.firstspike.data.NumpyRandom} costs several nanoseconds per
+ * 64-bit word in Java), and it passes BigCrush. The training noise draws one per normal number: a
+ * stream per epoch, seeded from the trainer's generator, so a snapshot's generator state still
+ * says everything. DelGrad's hardware noise ({@code io.firstspike.core.layer.SeededNoise}) draws
+ * from one stream per run.
  */
 public final class SplitMix64 implements LongSupplier {
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
@@ -17,6 +19,11 @@ public final class SplitMix64 implements LongSupplier {
 
   public SplitMix64(long seed) {
     this.state = seed;
+  }
+
+  /** The state: {@code new SplitMix64(state())} continues this stream exactly. */
+  public long state() {
+    return state;
   }
 
   /** The next uniform 64-bit word. */

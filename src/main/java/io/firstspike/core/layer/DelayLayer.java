@@ -1,0 +1,215 @@
+package io.firstspike.core.layer;
+
+import io.firstspike.core.layer.NoiseSource.Kind;
+import io.firstspike.core.optim.RangeRunner;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code DelayAxonal}, {@code DelaySynaptic}, {@code DelayDendritic} (DELGRAD-MODEL.md section 2):
+ * trainable transmission delays between N inputs and the M neurons of the next neuron layer.
+ *
+ * <p>Effective delays: E = positivity(raw) of the raw shape [r][c] ({@link DelayType}), tiled so
+ * that synapse (i, j) uses E[i mod r][j mod c].
+ *
+ * <pre>
+ *   forward:   t_bij = x_bij + E[i mod r][j mod c]  (+ jitter n_bij, n ~ N(0,1) per call)
+ *              a 2-D input x_bi is first broadcast to every j; +Infinity stays +Infinity
+ *   backward:  dL/draw[p][q] = positivity'(raw[p][q]) * sum over synapses (i, j) with
+ *                              i mod r = p, j mod c = q of sum_b dL/dt_bij
+ *              dL/dx_bij = dL/dt_bij   (2-D input: dL/dx_bi = sum_j dL/dt_bij)
+ * </pre>
+ *
+ * The delay gradient is a sum over the batch (no mean, no clipping); jitter, being additive,
+ * does not enter it. {@link #rectify()} applies the positivity's rectification to the raw tensor
+ * (at construction and after every optimizer step, never inside a pass).
+ */
+public final class DelayLayer implements Layer {
+  private final int index;
+  private final DelayType type;
+  private final LayerShape inputShape;
+  private final int n;
+  private final int m;
+  private final int rawRows;
+  private final int rawCols;
+  private final Positivity positivity;
+  private final double jitter;
+  private final boolean trainable;
+  private final double[] raw;
+
+  /**
+   * @param m neurons of the next neuron layer (M_next)
+   * @param raw the raw parameters, row-major [rawRows][rawCols]; kept (live), not copied
+   * @throws IllegalArgumentException if N or M is not divisible by its sharing factor, or raw has
+   *     the wrong length
+   */
+  public DelayLayer(int index, LayerSpec.Delay spec, LayerShape inputShape, int m, double[] raw) {
+    this.index = index;
+    this.type = spec.type();
+    this.inputShape = inputShape;
+    this.n = inputShape.rows();
+    this.m = m;
+    String name = "layer " + index + " (" + type.configName() + ")";
+    if (n % spec.presynSharing() != 0 || m % spec.postsynSharing() != 0) {
+      throw new IllegalArgumentException(name + ": " + n + " inputs and " + m
+          + " neurons must be divisible by presyn_sharing_factor " + spec.presynSharing()
+          + " and postsyn_sharing_factor " + spec.postsynSharing());
+    }
+    if (!inputShape.perInput() && inputShape.synapses() != m) {
+      throw new IllegalArgumentException(name + ": input shape " + inputShape
+          + " has synapses for " + inputShape.synapses() + " neurons; the next neuron layer has "
+          + m);
+    }
+    this.rawRows = type.rawRows(n, spec.presynSharing());
+    this.rawCols = type.rawCols(m, spec.postsynSharing());
+    if (raw.length != rawRows * rawCols) {
+      throw new IllegalArgumentException(Parameter.delaysName(index) + " must have shape ["
+          + rawRows + "][" + rawCols + "] (" + rawRows * rawCols + " values), got "
+          + raw.length);
+    }
+    this.positivity = spec.positivity();
+    this.jitter = spec.jitter();
+    this.trainable = spec.trainable();
+    this.raw = raw;
+  }
+
+  @Override
+  public int index() {
+    return index;
+  }
+
+  public DelayType type() {
+    return type;
+  }
+
+  public Positivity positivity() {
+    return positivity;
+  }
+
+  @Override
+  public LayerShape inputShape() {
+    return inputShape;
+  }
+
+  @Override
+  public LayerShape outputShape() {
+    return new LayerShape(n, m);
+  }
+
+  /** The live raw parameters, row-major [rawRows][rawCols]. */
+  public double[] raw() {
+    return raw;
+  }
+
+  public int rawRows() {
+    return rawRows;
+  }
+
+  public int rawCols() {
+    return rawCols;
+  }
+
+  /** The effective delay of synapse (i, j). */
+  public double effectiveDelay(int i, int j) {
+    return positivity.effective(raw[(i % rawRows) * rawCols + (j % rawCols)]);
+  }
+
+  /**
+   * The tiled effective delays E'' of HEAD's {@code effective_delays}: {@code [N][1]} axonal,
+   * {@code [N][M]} synaptic, {@code [1][M]} dendritic.
+   */
+  public double[][] effectiveDelays() {
+    double[][] e = new double[type.tiledRows(n)][type.tiledCols(m)];
+    for (int i = 0; i < e.length; i++) {
+      for (int j = 0; j < e[i].length; j++) {
+        e[i][j] = effectiveDelay(i, j);
+      }
+    }
+    return e;
+  }
+
+  /** Applies the positivity's rectification to the raw parameters, in place. */
+  public void rectify() {
+    positivity.rectify(raw);
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of(new Parameter(Parameter.delaysName(index), index,
+        new int[] {rawRows, rawCols}, raw, trainable));
+  }
+
+  @Override
+  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads) {
+    requireInput(in);
+    int batch = in.batch();
+    double[] delays = new double[n * m];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < m; j++) {
+        delays[i * m + j] = effectiveDelay(i, j);
+      }
+    }
+    double[] out = new double[batch * n * m];
+    for (int b = 0; b < batch; b++) {
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < m; j++) {
+          out[(b * n + i) * m + j] = in.get(b, i, j) + delays[i * m + j];
+        }
+      }
+    }
+    if (jitter != 0) {
+      double[] draws = new double[out.length];
+      noise.fill(Kind.DELAY_JITTER, index, jitter, draws);
+      for (int k = 0; k < out.length; k++) {
+        out[k] += draws[k];
+      }
+    }
+    return new BatchTensor(batch, n, m, out);
+  }
+
+  @Override
+  public BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
+      RangeRunner threads, Map<String, double[]> grads) {
+    if (gradOut.width() != m || gradOut.rows() != n) {
+      throw new IllegalArgumentException("layer " + index + ": gradient " + gradOut
+          + " does not match the output [" + n + "][" + m + "]");
+    }
+    if (trainable) {
+      grads.put(Parameter.delaysName(index), rawGradient(gradOut));
+    }
+    if (!in.shared()) {
+      return gradOut;
+    }
+    BatchTensor g = BatchTensor.zeros(in.batch(), n, 1);
+    for (int b = 0; b < in.batch(); b++) {
+      for (int i = 0; i < n; i++) {
+        double sum = 0;
+        for (int j = 0; j < m; j++) {
+          sum += gradOut.get(b, i, j);
+        }
+        g.values()[b * n + i] = sum;
+      }
+    }
+    return g;
+  }
+
+  /** dL/draw: over the batch, then over the synapses sharing each raw entry, then the chain. */
+  private double[] rawGradient(BatchTensor gradOut) {
+    double[] perSynapse = new double[n * m];
+    for (int b = 0; b < gradOut.batch(); b++) {
+      for (int k = 0; k < n * m; k++) {
+        perSynapse[k] += gradOut.values()[b * n * m + k];
+      }
+    }
+    double[] g = new double[raw.length];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < m; j++) {
+        g[(i % rawRows) * rawCols + (j % rawCols)] += perSynapse[i * m + j];
+      }
+    }
+    for (int k = 0; k < g.length; k++) {
+      g[k] *= positivity.derivative(raw[k]);
+    }
+    return g;
+  }
+}

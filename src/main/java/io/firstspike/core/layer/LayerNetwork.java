@@ -1,0 +1,286 @@
+package io.firstspike.core.layer;
+
+import io.firstspike.core.optim.RangeRunner;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A network as an ordered list of layers (DELGRAD-MODEL.md section 1): broadcast, delay, bias,
+ * multiplex and neuron layers with shapes fixed at construction.
+ *
+ * <p>Shapes: starting from {@code [n_inputs, 1]}, each layer maps its input shape (HEAD's
+ * {@code feat_in}) to its output shape ({@code feat_out}):
+ *
+ * <pre>
+ *   BroadcastLayer, Delay*   [N, 1] or [N, M_next]  ->  [N, M_next]
+ *   Biases (nb times)        [N, W]  ->  [N + nb, W]
+ *   Multiplex (factor f)     [N, W]  ->  [N f, W]
+ *   NeuronLayer (size M)     [N, M]  ->  [M, 1]
+ * </pre>
+ *
+ * where M_next is the size of the first neuron layer at or after the layer. The last layer must
+ * be a neuron layer; a neuron layer needs a broadcast or delay layer below it.
+ *
+ * <p>Use: {@link #forward} a batch of input times (noise from a {@link NoiseSource}), compute
+ * dL/d(label times) from {@link NetworkPass#labelTimes()}, then {@link #backward} gives the
+ * gradient of every trainable {@link Parameter} by name and of the input times. An optimizer
+ * updates {@link #parameters()} in place; then call {@link #rectifyDelays()}. Call backward
+ * before the parameters change (it reads the live weights). Not for concurrent callers; the
+ * passes themselves run sample chunks on the given {@link RangeRunner}.
+ */
+public final class LayerNetwork {
+  private final int nInputs;
+  private final List<Layer> layers;
+  private final double roundingPrecision;
+
+  private LayerNetwork(int nInputs, List<Layer> layers, double roundingPrecision) {
+    this.nInputs = nInputs;
+    this.layers = List.copyOf(layers);
+    this.roundingPrecision = roundingPrecision;
+  }
+
+  /** Where the initial values of a parameter come from, by name and size. */
+  private interface Values {
+    double[] get(String name, int size, LayerSpec.Normal init);
+  }
+
+  /**
+   * A network with the given parameters (copied), as loaded from a saved network: no
+   * rectification. Every neuron layer's {@code layers.<i>.weights} and every delay layer's
+   * {@code layers.<i>._delay_parameters} is required; {@code layers.<i>.threshold_noise_fp} may be
+   * left out when the layer's fp mean and std are both 0 (then it is 0).
+   *
+   * @param roundingPrecision p > 0: forward passes use weights rounded to multiples of p; 0 = off
+   * @throws IllegalArgumentException for a bad layer list, a missing, misshapen or unknown
+   *     parameter
+   */
+  public static LayerNetwork withParameters(int nInputs, List<LayerSpec> specs,
+      double roundingPrecision, Map<String, double[]> parameters) {
+    Set<String> unused = new TreeSet<>(parameters.keySet());
+    LayerNetwork net = build(nInputs, specs, roundingPrecision, (name, size, init) -> {
+      double[] v = parameters.get(name);
+      unused.remove(name);
+      if (v == null) {
+        boolean zeroOffsets = name.endsWith(".threshold_noise_fp") && init.mean() == 0
+            && init.std() == 0;
+        if (zeroOffsets) {
+          return new double[size];
+        }
+        throw new IllegalArgumentException("parameters: " + name + " is missing (" + size
+            + " values expected)");
+      }
+      if (v.length != size) {
+        throw new IllegalArgumentException("parameters: " + name + " has " + v.length
+            + " values, expected " + size);
+      }
+      return v.clone();
+    });
+    if (!unused.isEmpty()) {
+      throw new IllegalArgumentException("parameters: " + unused + " belong to no layer of this "
+          + "network; its parameters are " + net.parameters().stream().map(Parameter::name)
+          .toList());
+    }
+    return net;
+  }
+
+  /**
+   * A new network with parameters drawn from {@code source}, layer by layer in order (delay
+   * layer: raw ~ Normal(delay_mean, delay_std) row-major; neuron layer: weights ~
+   * Normal(weights_mean, weights_std) row-major, then fp_j = fp_mean + fp_std N(0, 1), always
+   * drawn), then rectified, as HEAD builds a network.
+   */
+  public static LayerNetwork initialise(int nInputs, List<LayerSpec> specs,
+      double roundingPrecision, SeededNoise source) {
+    LayerNetwork net = build(nInputs, specs, roundingPrecision, (name, size, init) -> {
+      double[] v = new double[size];
+      for (int k = 0; k < size; k++) {
+        v[k] = init.mean() + init.std() * source.next();
+      }
+      return v;
+    });
+    net.rectifyDelays();
+    return net;
+  }
+
+  private static LayerNetwork build(int nInputs, List<LayerSpec> specs, double rounding,
+      Values values) {
+    if (nInputs < 1) {
+      throw new IllegalArgumentException("network_layout.n_inputs must be >= 1, got " + nInputs);
+    }
+    if (specs.isEmpty() || !(specs.get(specs.size() - 1) instanceof LayerSpec.Neuron)) {
+      throw new IllegalArgumentException("network_layout.layers must end with a NeuronLayer");
+    }
+    List<Layer> layers = new ArrayList<>();
+    LayerShape shape = new LayerShape(nInputs, 1);
+    for (int l = 0; l < specs.size(); l++) {
+      LayerSpec spec = specs.get(l);
+      Layer layer = create(l, spec, shape, nextNeuronSize(specs, l), rounding, values);
+      layers.add(layer);
+      shape = layer.outputShape();
+    }
+    return new LayerNetwork(nInputs, layers, rounding);
+  }
+
+  /** The layer for one spec, given its input shape and M_next. */
+  private static Layer create(int l, LayerSpec spec, LayerShape shape, int next, double rounding,
+      Values values) {
+    if (spec instanceof LayerSpec.Broadcast) {
+      return new BroadcastLayer(l, shape, new LayerShape(shape.rows(), next));
+    }
+    if (spec instanceof LayerSpec.Delay d) {
+      int size = d.type().rawRows(shape.rows(), d.presynSharing())
+          * d.type().rawCols(next, d.postsynSharing());
+      return new DelayLayer(l, d, shape, next, values.get(Parameter.delaysName(l), size,
+          d.init()));
+    }
+    if (spec instanceof LayerSpec.Biases b) {
+      return new BiasesLayer(l, shape,
+          new LayerShape(shape.rows() + b.times().length, shape.synapses()), b.times());
+    }
+    if (spec instanceof LayerSpec.Multiplex x) {
+      return new MultiplexLayer(l, shape,
+          new LayerShape(shape.rows() * x.factor(), shape.synapses()), x.factor());
+    }
+    LayerSpec.Neuron nl = (LayerSpec.Neuron) spec;
+    double[] w = values.get(Parameter.weightsName(l), shape.rows() * nl.size(), nl.init());
+    NeuronSettings.Noise noise = nl.neuron().noise();
+    double[] fp = values.get(Parameter.thresholdOffsetsName(l), nl.size(),
+        new LayerSpec.Normal(noise.fpMean(), noise.fpStd()));
+    return new NeuronLayer(l, nl, shape, w, fp, rounding);
+  }
+
+  /** M_next: the size of the first neuron layer at or after layer l. */
+  private static int nextNeuronSize(List<LayerSpec> specs, int l) {
+    for (int k = l; k < specs.size(); k++) {
+      if (specs.get(k) instanceof LayerSpec.Neuron n) {
+        return n.size();
+      }
+    }
+    throw new IllegalStateException("no NeuronLayer after layer " + l); // the last one is
+  }
+
+  public int nInputs() {
+    return nInputs;
+  }
+
+  /** Neurons of the last layer (classes). */
+  public int nOutputs() {
+    return layers.get(layers.size() - 1).outputShape().rows();
+  }
+
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  public Layer layer(int index) {
+    return layers.get(index);
+  }
+
+  public double roundingPrecision() {
+    return roundingPrecision;
+  }
+
+  /** Every parameter tensor, live, in layer order (trainable or not: see the flag). */
+  public List<Parameter> parameters() {
+    List<Parameter> all = new ArrayList<>();
+    for (Layer layer : layers) {
+      all.addAll(layer.parameters());
+    }
+    return Collections.unmodifiableList(all);
+  }
+
+  /** The parameter of that name. */
+  public Parameter parameter(String name) {
+    for (Parameter p : parameters()) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("no parameter " + name + "; the network has "
+        + parameters().stream().map(Parameter::name).toList());
+  }
+
+  /** Rectifies every delay layer's raw parameters (after each optimizer step). */
+  public void rectifyDelays() {
+    for (Layer layer : layers) {
+      if (layer instanceof DelayLayer d) {
+        d.rectify();
+      }
+    }
+  }
+
+  /** {@link #forward(double[][], NoiseSource, RangeRunner)} on the calling thread. */
+  public NetworkPass forward(double[][] inputs, NoiseSource noise) {
+    return forward(inputs, noise, RangeRunner.SERIAL);
+  }
+
+  /**
+   * The forward pass of a batch.
+   *
+   * @param inputs [B][n_inputs] input spike times (+Infinity = silent)
+   * @param noise the source of this pass's noise draws (asked only by layers with noise)
+   */
+  public NetworkPass forward(double[][] inputs, NoiseSource noise, RangeRunner threads) {
+    for (int b = 0; b < inputs.length; b++) {
+      if (inputs[b].length != nInputs) {
+        throw new IllegalArgumentException("input sample " + b + " has " + inputs[b].length
+            + " times; the network has n_inputs " + nInputs);
+      }
+    }
+    BatchTensor x = BatchTensor.perInput(inputs);
+    BatchTensor[] outputs = new BatchTensor[layers.size()];
+    BatchTensor in = x;
+    for (int l = 0; l < layers.size(); l++) {
+      outputs[l] = layers.get(l).forward(in, noise, threads);
+      in = outputs[l];
+    }
+    return new NetworkPass(this, x, outputs);
+  }
+
+  /** {@link #backward(NetworkPass, double[][], RangeRunner)} on the calling thread. */
+  public NetworkGradients backward(NetworkPass pass, double[][] labelTimeGradient) {
+    return backward(pass, labelTimeGradient, RangeRunner.SERIAL);
+  }
+
+  /**
+   * The backward pass: from dL/dT of the label times to the gradient of every trainable
+   * parameter and of the input times.
+   *
+   * @param labelTimeGradient [B][n_outputs]; NaN counts as 0
+   * @throws ArithmeticException if a gradient is not finite (a bug, never a result)
+   */
+  public NetworkGradients backward(NetworkPass pass, double[][] labelTimeGradient,
+      RangeRunner threads) {
+    if (pass.network() != this) {
+      throw new IllegalArgumentException("this pass was computed by another network");
+    }
+    if (labelTimeGradient.length != pass.batch()) {
+      throw new IllegalArgumentException("label time gradient has " + labelTimeGradient.length
+          + " rows; the batch has " + pass.batch());
+    }
+    for (double[] row : labelTimeGradient) {
+      if (row.length != nOutputs()) {
+        throw new IllegalArgumentException("label time gradient rows need " + nOutputs()
+            + " values, got " + row.length);
+      }
+    }
+    Map<String, double[]> byName = new HashMap<>();
+    BatchTensor grad = BatchTensor.perInput(labelTimeGradient);
+    for (int l = layers.size() - 1; l >= 0; l--) {
+      grad = layers.get(l).backward(pass.input(l), pass.output(l), grad, threads, byName);
+    }
+    Map<String, double[]> ordered = new LinkedHashMap<>();
+    for (Parameter p : parameters()) {
+      if (p.trainable()) {
+        ordered.put(p.name(), byName.get(p.name()));
+      }
+    }
+    return new NetworkGradients(Collections.unmodifiableMap(ordered), grad.toMatrix());
+  }
+}

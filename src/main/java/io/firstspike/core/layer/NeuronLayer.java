@@ -1,0 +1,205 @@
+package io.firstspike.core.layer;
+
+import io.firstspike.core.layer.NoiseSource.Kind;
+import io.firstspike.core.optim.RangeRunner;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code NeuronLayer} (DELGRAD-MODEL.md section 3): M LIF neurons on a 3-D input {@code [B][N][M]}
+ * (bias and multiplexed rows included), output {@code [B][M]}. The passes are
+ * {@link ReferenceNeuronPass}'s; this class adds the layer's state and noise:
+ *
+ * <pre>
+ *   weights        w_ij [N][M], live (the optimizer updates them in place)
+ *   forward        w_r = p * roundHalfEven(w / p) when the network rounds (p = rounding precision)
+ *   thresholds     theta_bj = (threshold + fp_j) + (s2s_bj + b2b_j)       (forward only)
+ *   output         T_bj = first spike at theta_bj, + jitter n_bj
+ *   backward       with the unrounded w, the nominal threshold, T_bj after jitter
+ * </pre>
+ *
+ * fp_j are the fixed-pattern offsets (drawn once, saved with the network); s2s_bj (per sample)
+ * and b2b_j (per batch) are drawn anew every forward call, both whenever either std is nonzero,
+ * then the output jitter: the order of {@link NoiseSource}. Samples run in chunks on the given
+ * threads; the weight gradient is reduced per chunk in sample order, then over the chunks in
+ * chunk order, so its bits do not depend on the number of threads.
+ */
+public final class NeuronLayer implements Layer {
+  private final int index;
+  private final LayerShape inputShape;
+  private final int n;
+  private final int m;
+  private final NeuronSettings settings;
+  private final boolean trainable;
+  private final double[] weights;
+  private final double[] thresholdOffsets;
+  private final double roundingPrecision;
+  private final ReferenceNeuronPass pass;
+
+  /**
+   * @param weights [N][M] row-major; kept (live), not copied
+   * @param thresholdOffsets fp_j, [M]; kept, not copied
+   * @param roundingPrecision p > 0 rounds the forward weights to multiples of p; 0 = off
+   */
+  public NeuronLayer(int index, LayerSpec.Neuron spec, LayerShape inputShape, double[] weights,
+      double[] thresholdOffsets, double roundingPrecision) {
+    this.index = index;
+    this.inputShape = inputShape;
+    this.n = inputShape.rows();
+    this.m = spec.size();
+    if (inputShape.synapses() != m) {
+      throw new IllegalArgumentException("layer " + index + " (NeuronLayer, size " + m
+          + ") needs one time per synapse [N][" + m + "], got input shape " + inputShape
+          + "; put a BroadcastLayer or a Delay layer before it");
+    }
+    if (weights.length != n * m) {
+      throw new IllegalArgumentException(Parameter.weightsName(index) + " must have shape [" + n
+          + "][" + m + "] (" + n * m + " values), got " + weights.length);
+    }
+    if (thresholdOffsets.length != m) {
+      throw new IllegalArgumentException(Parameter.thresholdOffsetsName(index) + " must have "
+          + m + " values, got " + thresholdOffsets.length);
+    }
+    if (!(roundingPrecision >= 0 && Double.isFinite(roundingPrecision))) {
+      throw new IllegalArgumentException("rounding_precision must be a finite number >= 0 "
+          + "(0 = off), got " + roundingPrecision);
+    }
+    this.settings = spec.neuron();
+    this.trainable = spec.trainable();
+    this.weights = weights;
+    this.thresholdOffsets = thresholdOffsets;
+    this.roundingPrecision = roundingPrecision;
+    this.pass = new ReferenceNeuronPass(settings.params(), settings.variant(), settings.eps());
+  }
+
+  @Override
+  public int index() {
+    return index;
+  }
+
+  @Override
+  public LayerShape inputShape() {
+    return inputShape;
+  }
+
+  @Override
+  public LayerShape outputShape() {
+    return new LayerShape(m, 1);
+  }
+
+  public int size() {
+    return m;
+  }
+
+  public NeuronSettings settings() {
+    return settings;
+  }
+
+  /** The live weights, row-major [N][M]. */
+  public double[] weights() {
+    return weights;
+  }
+
+  /** The live fixed-pattern threshold offsets fp_j. */
+  public double[] thresholdOffsets() {
+    return thresholdOffsets;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of(
+        new Parameter(Parameter.weightsName(index), index, new int[] {n, m}, weights, trainable),
+        new Parameter(Parameter.thresholdOffsetsName(index), index, new int[] {m},
+            thresholdOffsets, false));
+  }
+
+  /** The weights the forward pass uses: rounded to multiples of p, or the live ones. */
+  public double[] forwardWeights() {
+    if (roundingPrecision == 0) {
+      return weights;
+    }
+    double[] r = new double[weights.length];
+    for (int k = 0; k < r.length; k++) {
+      r[k] = roundingPrecision * Math.rint(weights[k] / roundingPrecision);
+    }
+    return r;
+  }
+
+  /**
+   * theta_bj = (threshold + fp_j) + (s2s_bj + b2b_j), {@code [B][M]}.
+   *
+   * @param s2s [B*M] or null (no threshold noise drawn)
+   * @param b2b [M] or null
+   */
+  public BatchTensor effectiveThresholds(int batch, double[] s2s, double[] b2b) {
+    double threshold = settings.params().threshold();
+    BatchTensor theta = BatchTensor.zeros(batch, m, 1);
+    for (int b = 0; b < batch; b++) {
+      for (int j = 0; j < m; j++) {
+        double noise = s2s == null ? 0.0 : s2s[b * m + j] + b2b[j];
+        theta.values()[b * m + j] = (threshold + thresholdOffsets[j]) + noise;
+      }
+    }
+    return theta;
+  }
+
+  @Override
+  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads) {
+    requireInput(in);
+    int batch = in.batch();
+    NeuronSettings.Noise model = settings.noise();
+    double[] s2s = null;
+    double[] b2b = null;
+    if (model.thresholdNoise()) {
+      s2s = new double[batch * m];
+      b2b = new double[m];
+      noise.fill(Kind.THRESHOLD_S2S, index, model.s2sStd(), s2s);
+      noise.fill(Kind.THRESHOLD_B2B, index, model.b2bStd(), b2b);
+    }
+    BatchTensor thresholds = effectiveThresholds(batch, s2s, b2b);
+    BatchTensor jitter = null;
+    if (model.outputJitter() != 0) {
+      jitter = BatchTensor.zeros(batch, m, 1);
+      noise.fill(Kind.OUTPUT_JITTER, index, model.outputJitter(), jitter.values());
+    }
+    double[] w = forwardWeights();
+    BatchTensor out = BatchTensor.zeros(batch, m, 1);
+    BatchTensor jitterOrNull = jitter;
+    SampleChunks.run(batch, threads, (chunk, from, to) -> {
+      for (int b = from; b < to; b++) {
+        pass.forwardSample(b, in, w, m, thresholds, jitterOrNull, out);
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
+      RangeRunner threads, Map<String, double[]> grads) {
+    int batch = in.batch();
+    double[][] chunkGradients = new double[SampleChunks.count(batch)][];
+    BatchTensor timeGradient = BatchTensor.zeros(batch, n, in.width());
+    SampleChunks.run(batch, threads, (chunk, from, to) -> {
+      double[] g = new double[n * m];
+      for (int b = from; b < to; b++) {
+        try {
+          pass.backwardSample(b, in, weights, m, out, gradOut, settings.maxDwNorm(), g,
+              timeGradient);
+        } catch (ArithmeticException e) {
+          throw new ArithmeticException("layer " + index + " (NeuronLayer): " + e.getMessage());
+        }
+      }
+      chunkGradients[chunk] = g;
+    });
+    if (trainable) {
+      double[] sum = new double[n * m];
+      for (double[] g : chunkGradients) {
+        for (int k = 0; k < sum.length; k++) {
+          sum[k] += g[k];
+        }
+      }
+      grads.put(Parameter.weightsName(index), sum);
+    }
+    return timeGradient;
+  }
+}
