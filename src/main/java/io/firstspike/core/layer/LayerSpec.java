@@ -48,6 +48,22 @@ public sealed interface LayerSpec {
     public double[] times() {
       return times.clone();
     }
+
+    /** Equal times (bit for bit), not the same array: a layer list read back equals the original. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Biases b && java.util.Arrays.equals(times, b.times);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(times);
+    }
+
+    @Override
+    public String toString() {
+      return "Biases[times=" + java.util.Arrays.toString(times) + "]";
+    }
   }
 
   /** {@code Multiplex}: each input repeated {@code factor} times, interleaved (x, x, y, y). */
