@@ -3,6 +3,7 @@ package io.firstspike.core.layer;
 import io.firstspike.core.loss.DelgradLoss;
 import io.firstspike.core.optim.RangeRunner;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,8 +71,8 @@ public final class LayerInference {
     DelgradLoss.DelayVectors delays = delayVectors(network, loss);
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
-      double[][] batch = java.util.Arrays.copyOfRange(inputs, from, to);
-      int[] batchLabels = java.util.Arrays.copyOfRange(labels, from, to);
+      double[][] batch = Arrays.copyOfRange(inputs, from, to);
+      int[] batchLabels = Arrays.copyOfRange(labels, from, to);
       double[][] t = network.forward(batch, noise, threads).labelTimes();
       for (int b = 0; b < t.length; b++) {
         times[from + b] = t[b];
