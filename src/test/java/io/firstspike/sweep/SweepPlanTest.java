@@ -234,4 +234,17 @@ class SweepPlanTest {
         b: 1
         """);
   }
+
+  @Test
+  @DisplayName("the shipped sweep file expands over the quick demo config as README.md shows, and every run's config validates")
+  void shippedSweep() throws Exception {
+    SweepSetup setup = SweepSetup.read(Path.of("configs/yin_yang_small.yaml"),
+        Path.of("configs/sweeps/yin_yang_hidden.yaml"), List.of(1L, 2L, 3L));
+    assertThat(setup.dataset()).isEqualTo("yin_yang");
+    assertThat(setup.newSchema()).isFalse();
+    assertThat(setup.plan().runs()).extracting(SweepPlan.Run::name).hasSize(9)
+        .startsWith("run_0=1_1=1_2=10_3=5_4=5").endsWith("run_0=3_1=3_2=30_3=5_4=5");
+    assertThat(setup.requireTrainable(1)).hasSize(9)
+        .allSatisfy((name, cfg) -> assertThat(cfg.trainingParams().epochNumber()).isEqualTo(5));
+  }
 }
