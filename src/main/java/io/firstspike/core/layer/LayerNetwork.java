@@ -1,5 +1,7 @@
 package io.firstspike.core.layer;
 
+import io.firstspike.core.optim.ParameterGroup;
+import io.firstspike.core.optim.ParameterTensor;
 import io.firstspike.core.optim.RangeRunner;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -204,6 +206,36 @@ public final class LayerNetwork {
     }
     throw new IllegalArgumentException("no parameter " + name + "; the network has "
         + parameters().stream().map(Parameter::name).toList());
+  }
+
+  /**
+   * HEAD's parameter groups (DELGRAD-MODEL.md section 6): one per layer entry, in layer order,
+   * with that layer's trainable tensors (a delay layer's raw delays, a neuron layer's weights;
+   * none for the others, an empty group), named {@code layers.<i>}.
+   *
+   * @param layerLearningRates per layer entry its own {@code learning_rate}, null where the layer
+   *     has none
+   * @param globalLearningRate {@code training_params.learning_rate}, for layers without their own
+   * @throws IllegalArgumentException unless there is one entry per layer
+   */
+  public List<ParameterGroup> parameterGroups(List<Double> layerLearningRates,
+      double globalLearningRate) {
+    if (layerLearningRates.size() != layers.size()) {
+      throw new IllegalArgumentException("parameter groups: " + layerLearningRates.size()
+          + " learning rates given for " + layers.size() + " layers");
+    }
+    List<ParameterGroup> groups = new ArrayList<>();
+    for (Layer layer : layers) {
+      List<ParameterTensor> tensors = new ArrayList<>();
+      for (Parameter p : layer.parameters()) {
+        if (p.trainable()) {
+          tensors.add(new ParameterTensor(p.name(), p.values()));
+        }
+      }
+      groups.add(ParameterGroup.ofLayer("layers." + layer.index(), tensors,
+          layerLearningRates.get(layer.index()), globalLearningRate));
+    }
+    return groups;
   }
 
   /** Rectifies every delay layer's raw parameters (after each optimizer step). */

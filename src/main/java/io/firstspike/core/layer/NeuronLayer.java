@@ -1,6 +1,7 @@
 package io.firstspike.core.layer;
 
 import io.firstspike.core.layer.NoiseSource.Kind;
+import io.firstspike.core.math.WeightRounding;
 import io.firstspike.core.optim.RangeRunner;
 import java.util.List;
 import java.util.Map;
@@ -115,14 +116,8 @@ public final class NeuronLayer implements Layer {
 
   /** The weights the forward pass uses: rounded to multiples of p, or the live ones. */
   public double[] forwardWeights() {
-    if (roundingPrecision == 0) {
-      return weights;
-    }
-    double[] r = new double[weights.length];
-    for (int k = 0; k < r.length; k++) {
-      r[k] = roundingPrecision * Math.rint(weights[k] / roundingPrecision);
-    }
-    return r;
+    return roundingPrecision == 0 ? weights
+        : WeightRounding.roundedCopy(weights, roundingPrecision);
   }
 
   /**
