@@ -1,5 +1,7 @@
 package io.firstspike.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstspike.core.layer.Layer;
 import io.firstspike.core.layer.LayerNetwork;
@@ -11,6 +13,7 @@ import io.firstspike.core.loss.DelgradRegulariser;
 import io.firstspike.core.optim.DelgradWeightBumper;
 import io.firstspike.core.optim.GroupedAdam;
 import io.firstspike.core.optim.GroupedOptimizer;
+import io.firstspike.core.optim.GroupedOptimizerState;
 import io.firstspike.core.optim.GroupedSgd;
 import io.firstspike.core.optim.ParameterGroup;
 import io.firstspike.core.optim.WeightClipping;
@@ -193,5 +196,29 @@ public final class DelgradGoldenNetwork {
       }
     }
     return new DelgradLoss(objective, regs);
+  }
+
+  /**
+   * Compares the optimizer's state with the entry's {@code adam_state_after}: Adam's step count,
+   * {@code exp_avg} and {@code exp_avg_sq}, or SGD's {@code momentum_buffer}, per tensor.
+   */
+  public void checkOptimizerState(GroupedOptimizer opt, GoldenAssert moments) {
+    GroupedOptimizerState state = opt.state();
+    JsonNode expected = entry.get("adam_state_after");
+    assertThat(state.tensors()).as(name()).hasSize(expected.size());
+    for (GroupedOptimizerState.TensorState ts : state.tensors()) {
+      JsonNode e = expected.get(ts.name());
+      String where = name() + " " + ts.name();
+      if (e.get("exp_avg").isNull()) {
+        assertThat(ts.buffers()).as(where).hasSize(1);
+        moments.check(where + " momentum_buffer", ts.buffers().get(0),
+            GoldenJson.flat(e.get("momentum_buffer")));
+      } else {
+        assertThat(ts.step()).as(where).isEqualTo(e.get("step").asLong());
+        moments.check(where + " exp_avg", ts.buffers().get(0), GoldenJson.flat(e.get("exp_avg")));
+        moments.check(where + " exp_avg_sq", ts.buffers().get(1),
+            GoldenJson.flat(e.get("exp_avg_sq")));
+      }
+    }
   }
 }

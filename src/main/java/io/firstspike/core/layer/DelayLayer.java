@@ -170,12 +170,43 @@ public final class DelayLayer implements Layer {
   @Override
   public BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
       RangeRunner threads, Map<String, double[]> grads) {
+    return backwardWithPenalty(in, gradOut, null, null, grads);
+  }
+
+  /**
+   * The backward pass with the gradient of a penalty on the delays themselves (the loss's
+   * {@code l2_delay}), which enters the raw gradient besides the per-synapse errors:
+   *
+   * <pre>
+   *   dL/draw[p][q] = positivity'(raw[p][q]) * sum over (i, j) sharing [p][q] of
+   *                   (sum_b dL/dt_bij + dR/dE''_ij)   +   dR/draw[p][q]
+   * </pre>
+   *
+   * where dR/dE'' is given on the tiled effective delays E'' ({@link #effectiveDelays()}: a
+   * synapse (i, j) of an axonal layer uses E''_i0, of a dendritic layer E''_0j), so the chain
+   * through the tiling and the positivity is this layer's business.
+   *
+   * @param effectivePenalty dR/dE'' flattened row-major like {@link #effectiveDelays()}, or null
+   * @param rawPenalty dR/draw, shaped like the raw parameters, or null
+   */
+  public BatchTensor backwardWithPenalty(BatchTensor in, BatchTensor gradOut,
+      double[] effectivePenalty,
+      double[] rawPenalty, Map<String, double[]> grads) {
     if (gradOut.width() != m || gradOut.rows() != n) {
       throw new IllegalArgumentException("layer " + index + ": gradient " + gradOut
           + " does not match the output [" + n + "][" + m + "]");
     }
+    int tiled = type.tiledRows(n) * type.tiledCols(m);
+    if (effectivePenalty != null && effectivePenalty.length != tiled) {
+      throw new IllegalArgumentException("layer " + index + ": the delay penalty's gradient has "
+          + effectivePenalty.length + " values; the effective delays have " + tiled);
+    }
+    if (rawPenalty != null && rawPenalty.length != raw.length) {
+      throw new IllegalArgumentException("layer " + index + ": the raw delay penalty's gradient "
+          + "has " + rawPenalty.length + " values; the raw delays have " + raw.length);
+    }
     if (trainable) {
-      grads.put(Parameter.delaysName(index), rawGradient(gradOut));
+      grads.put(Parameter.delaysName(index), rawGradient(gradOut, effectivePenalty, rawPenalty));
     }
     if (!in.shared()) {
       return gradOut;
@@ -193,12 +224,22 @@ public final class DelayLayer implements Layer {
     return g;
   }
 
-  /** dL/draw: over the batch, then over the synapses sharing each raw entry, then the chain. */
-  private double[] rawGradient(BatchTensor gradOut) {
+  /**
+   * dL/draw: over the batch, then the penalty on E'' (at the first synapse that uses each E''
+   * entry), over the synapses sharing each raw entry, the positivity's chain, the raw penalty.
+   */
+  private double[] rawGradient(BatchTensor gradOut, double[] effectivePenalty,
+      double[] rawPenalty) {
     double[] perSynapse = new double[n * m];
     for (int b = 0; b < gradOut.batch(); b++) {
       for (int k = 0; k < n * m; k++) {
         perSynapse[k] += gradOut.values()[b * n * m + k];
+      }
+    }
+    if (effectivePenalty != null) {
+      int cols = type.tiledCols(m);
+      for (int k = 0; k < effectivePenalty.length; k++) {
+        perSynapse[(k / cols) * m + k % cols] += effectivePenalty[k];
       }
     }
     double[] g = new double[raw.length];
@@ -209,6 +250,9 @@ public final class DelayLayer implements Layer {
     }
     for (int k = 0; k < g.length; k++) {
       g[k] *= positivity.derivative(raw[k]);
+      if (rawPenalty != null) {
+        g[k] += rawPenalty[k];
+      }
     }
     return g;
   }

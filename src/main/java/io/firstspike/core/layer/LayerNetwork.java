@@ -238,6 +238,70 @@ public final class LayerNetwork {
     return groups;
   }
 
+  /** The delay layers, in layer order. */
+  public List<DelayLayer> delayLayers() {
+    List<DelayLayer> out = new ArrayList<>();
+    for (Layer layer : layers) {
+      if (layer instanceof DelayLayer d) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  /** The neuron layers, in layer order (the last is the label layer). */
+  public List<NeuronLayer> neuronLayers() {
+    List<NeuronLayer> out = new ArrayList<>();
+    for (Layer layer : layers) {
+      if (layer instanceof NeuronLayer nl) {
+        out.add(nl);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each delay layer's tiled effective delays E'' ({@link DelayLayer#effectiveDelays()}),
+   * flattened row-major, in layer order: what the loss's {@code l2_delay} with
+   * {@code use_effective_delays} penalises.
+   */
+  public List<double[]> effectiveDelayVectors() {
+    List<double[]> out = new ArrayList<>();
+    for (DelayLayer d : delayLayers()) {
+      double[][] e = d.effectiveDelays();
+      int cols = e[0].length;
+      double[] flat = new double[e.length * cols];
+      for (int i = 0; i < e.length; i++) {
+        System.arraycopy(e[i], 0, flat, i * cols, cols);
+      }
+      out.add(flat);
+    }
+    return out;
+  }
+
+  /** Copies of each delay layer's raw parameters, in layer order. */
+  public List<double[]> rawDelayVectors() {
+    List<double[]> out = new ArrayList<>();
+    for (DelayLayer d : delayLayers()) {
+      out.add(d.raw().clone());
+    }
+    return out;
+  }
+
+  /**
+   * The gradient of a loss term on the delays themselves (the loss's {@code l2_delay}), one array
+   * per delay layer in layer order, or an empty list: dR/dE'' on the tiled effective delays
+   * (shaped like {@link #effectiveDelayVectors()}) and dR/draw on the raw parameters.
+   */
+  public record DelayPenalty(List<double[]> effective, List<double[]> raw) {
+    public static final DelayPenalty NONE = new DelayPenalty(List.of(), List.of());
+
+    public DelayPenalty {
+      effective = List.copyOf(effective);
+      raw = List.copyOf(raw);
+    }
+  }
+
   /** Rectifies every delay layer's raw parameters (after each optimizer step). */
   public void rectifyDelays() {
     for (Layer layer : layers) {
@@ -289,6 +353,26 @@ public final class LayerNetwork {
    */
   public NetworkGradients backward(NetworkPass pass, double[][] labelTimeGradient,
       RangeRunner threads) {
+    return backward(pass, labelTimeGradient, DelayPenalty.NONE, threads);
+  }
+
+  /**
+   * The backward pass with the gradient of a penalty on the delays added to the delay layers'
+   * raw gradients through their tiling and positivity ({@link DelayLayer#backwardWithPenalty}).
+   *
+   * @param labelTimeGradient [B][n_outputs]; NaN counts as 0
+   * @param penalty dR/d(delays), {@link DelayPenalty#NONE} for none
+   * @throws ArithmeticException if a gradient is not finite (a bug, never a result)
+   */
+  public NetworkGradients backward(NetworkPass pass, double[][] labelTimeGradient,
+      DelayPenalty penalty, RangeRunner threads) {
+    int delays = delayLayers().size();
+    for (List<double[]> list : List.of(penalty.effective(), penalty.raw())) {
+      if (!list.isEmpty() && list.size() != delays) {
+        throw new IllegalArgumentException("delay penalty: " + list.size() + " gradients for "
+            + delays + " delay layers");
+      }
+    }
     if (pass.network() != this) {
       throw new IllegalArgumentException("this pass was computed by another network");
     }
@@ -304,8 +388,17 @@ public final class LayerNetwork {
     }
     Map<String, double[]> byName = new HashMap<>();
     BatchTensor grad = BatchTensor.perInput(labelTimeGradient);
+    int delay = delays;
     for (int l = layers.size() - 1; l >= 0; l--) {
-      grad = layers.get(l).backward(pass.input(l), pass.output(l), grad, threads, byName);
+      Layer layer = layers.get(l);
+      if (layer instanceof DelayLayer d) {
+        delay--;
+        grad = d.backwardWithPenalty(pass.input(l), grad,
+            penalty.effective().isEmpty() ? null : penalty.effective().get(delay),
+            penalty.raw().isEmpty() ? null : penalty.raw().get(delay), byName);
+      } else {
+        grad = layer.backward(pass.input(l), pass.output(l), grad, threads, byName);
+      }
     }
     Map<String, double[]> ordered = new LinkedHashMap<>();
     for (Parameter p : parameters()) {
