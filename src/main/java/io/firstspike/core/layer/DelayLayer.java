@@ -150,27 +150,42 @@ public final class DelayLayer implements Layer {
       }
     }
     double[] out = new double[batch * n * m];
-    for (int b = 0; b < batch; b++) {
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < m; j++) {
-          out[(b * n + i) * m + j] = in.get(b, i, j) + delays[i * m + j];
+    double[] draws = null;
+    if (jitter != 0) {
+      draws = new double[out.length];
+      noise.fill(Kind.DELAY_JITTER, index, jitter, draws); // on the calling thread, in order
+    }
+    double[] x = in.values();
+    double[] jitterDraws = draws;
+    SampleChunks.run(batch, threads, (chunk, from, to) -> {
+      for (int b = from; b < to; b++) {
+        for (int i = 0; i < n; i++) {
+          int row = (b * n + i) * m;
+          if (in.shared()) {
+            double xi = x[b * n + i];
+            for (int j = 0; j < m; j++) {
+              out[row + j] = xi + delays[i * m + j];
+            }
+          } else {
+            for (int j = 0; j < m; j++) {
+              out[row + j] = x[row + j] + delays[i * m + j];
+            }
+          }
+          if (jitterDraws != null) {
+            for (int j = 0; j < m; j++) {
+              out[row + j] += jitterDraws[row + j];
+            }
+          }
         }
       }
-    }
-    if (jitter != 0) {
-      double[] draws = new double[out.length];
-      noise.fill(Kind.DELAY_JITTER, index, jitter, draws);
-      for (int k = 0; k < out.length; k++) {
-        out[k] += draws[k];
-      }
-    }
+    });
     return new BatchTensor(batch, n, m, out);
   }
 
   @Override
   public BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
       RangeRunner threads, Map<String, double[]> grads) {
-    return backwardWithPenalty(in, gradOut, null, null, grads);
+    return backwardWithPenalty(in, gradOut, null, null, threads, grads);
   }
 
   /**
@@ -190,8 +205,8 @@ public final class DelayLayer implements Layer {
    * @param rawPenalty dR/draw, shaped like the raw parameters, or null
    */
   public BatchTensor backwardWithPenalty(BatchTensor in, BatchTensor gradOut,
-      double[] effectivePenalty,
-      double[] rawPenalty, Map<String, double[]> grads) {
+      double[] effectivePenalty, double[] rawPenalty, RangeRunner threads,
+      Map<String, double[]> grads) {
     if (gradOut.width() != m || gradOut.rows() != n) {
       throw new IllegalArgumentException("layer " + index + ": gradient " + gradOut
           + " does not match the output [" + n + "][" + m + "]");
@@ -206,36 +221,51 @@ public final class DelayLayer implements Layer {
           + "has " + rawPenalty.length + " values; the raw delays have " + raw.length);
     }
     if (trainable) {
-      grads.put(Parameter.delaysName(index), rawGradient(gradOut, effectivePenalty, rawPenalty));
+      grads.put(Parameter.delaysName(index),
+          rawGradient(gradOut, effectivePenalty, rawPenalty, threads));
     }
     if (!in.shared()) {
       return gradOut;
     }
     BatchTensor g = BatchTensor.zeros(in.batch(), n, 1);
-    for (int b = 0; b < in.batch(); b++) {
-      for (int i = 0; i < n; i++) {
-        double sum = 0;
-        for (int j = 0; j < m; j++) {
-          sum += gradOut.get(b, i, j);
+    double[] go = gradOut.values();
+    SampleChunks.run(in.batch(), threads, (chunk, from, to) -> {
+      for (int b = from; b < to; b++) {
+        for (int i = 0; i < n; i++) {
+          double sum = 0;
+          int row = (b * n + i) * m;
+          for (int j = 0; j < m; j++) {
+            sum += go[row + j];
+          }
+          g.values()[b * n + i] = sum;
         }
-        g.values()[b * n + i] = sum;
       }
-    }
+    });
     return g;
   }
+
+  /** Parts of the per-synapse sum over the batch: each sums its synapses over every sample. */
+  private static final int SYNAPSE_PARTS = 8;
 
   /**
    * dL/draw: over the batch, then the penalty on E'' (at the first synapse that uses each E''
    * entry), over the synapses sharing each raw entry, the positivity's chain, the raw penalty.
    */
   private double[] rawGradient(BatchTensor gradOut, double[] effectivePenalty,
-      double[] rawPenalty) {
-    double[] perSynapse = new double[n * m];
-    for (int b = 0; b < gradOut.batch(); b++) {
-      for (int k = 0; k < n * m; k++) {
-        perSynapse[k] += gradOut.values()[b * n * m + k];
+      double[] rawPenalty, RangeRunner threads) {
+    int size = n * m;
+    double[] perSynapse = new double[size];
+    double[] go = gradOut.values();
+    // each synapse's sum runs over b = 0, 1, ... whatever the parts: the same bits on any threads
+    threads.run(SYNAPSE_PARTS, part -> {
+      int from = RangeRunner.from(size, part, SYNAPSE_PARTS);
+      int to = RangeRunner.from(size, part + 1, SYNAPSE_PARTS);
+      for (int b = 0; b < gradOut.batch(); b++) {
+        for (int k = from; k < to; k++) {
+          perSynapse[k] += go[b * size + k];
+        }
       }
-    }
+    });
     if (effectivePenalty != null) {
       int cols = type.tiledCols(m);
       for (int k = 0; k < effectivePenalty.length; k++) {

@@ -37,6 +37,12 @@ import java.util.TreeSet;
  * passes themselves run sample chunks on the given {@link RangeRunner}.
  */
 public final class LayerNetwork {
+  /**
+   * The neuron layers' pass when the builder is not told otherwise: the one place that decides
+   * it. Every kind gives the same bits ({@code NeuronPassContractTest}).
+   */
+  public static final NeuronPassKind DEFAULT_PASSES = NeuronPassKind.FAST;
+
   private final int nInputs;
   private final List<Layer> layers;
   private final double roundingPrecision;
@@ -64,8 +70,17 @@ public final class LayerNetwork {
    */
   public static LayerNetwork withParameters(int nInputs, List<LayerSpec> specs,
       double roundingPrecision, Map<String, double[]> parameters) {
+    return withParameters(nInputs, specs, roundingPrecision, parameters, DEFAULT_PASSES);
+  }
+
+  /**
+   * {@link #withParameters(int, List, double, Map)} whose neuron layers use the {@code passes}
+   * named here.
+   */
+  public static LayerNetwork withParameters(int nInputs, List<LayerSpec> specs,
+      double roundingPrecision, Map<String, double[]> parameters, NeuronPassKind passes) {
     Set<String> unused = new TreeSet<>(parameters.keySet());
-    LayerNetwork net = build(nInputs, specs, roundingPrecision, (name, size, init) -> {
+    LayerNetwork net = build(nInputs, specs, roundingPrecision, passes, (name, size, init) -> {
       double[] v = parameters.get(name);
       unused.remove(name);
       if (v == null) {
@@ -99,7 +114,13 @@ public final class LayerNetwork {
    */
   public static LayerNetwork initialise(int nInputs, List<LayerSpec> specs,
       double roundingPrecision, SeededNoise source) {
-    LayerNetwork net = build(nInputs, specs, roundingPrecision, (name, size, init) -> {
+    return initialise(nInputs, specs, roundingPrecision, source, DEFAULT_PASSES);
+  }
+
+  /** {@link #initialise(int, List, double, SeededNoise)} with the {@code passes} named here. */
+  public static LayerNetwork initialise(int nInputs, List<LayerSpec> specs,
+      double roundingPrecision, SeededNoise source, NeuronPassKind passes) {
+    LayerNetwork net = build(nInputs, specs, roundingPrecision, passes, (name, size, init) -> {
       double[] v = new double[size];
       for (int k = 0; k < size; k++) {
         v[k] = init.mean() + init.std() * source.next();
@@ -111,7 +132,7 @@ public final class LayerNetwork {
   }
 
   private static LayerNetwork build(int nInputs, List<LayerSpec> specs, double rounding,
-      Values values) {
+      NeuronPassKind passes, Values values) {
     if (nInputs < 1) {
       throw new IllegalArgumentException("network_layout.n_inputs must be >= 1, got " + nInputs);
     }
@@ -122,7 +143,7 @@ public final class LayerNetwork {
     LayerShape shape = new LayerShape(nInputs, 1);
     for (int l = 0; l < specs.size(); l++) {
       LayerSpec spec = specs.get(l);
-      Layer layer = create(l, spec, shape, nextNeuronSize(specs, l), rounding, values);
+      Layer layer = create(l, spec, shape, nextNeuronSize(specs, l), rounding, passes, values);
       layers.add(layer);
       shape = layer.outputShape();
     }
@@ -131,7 +152,7 @@ public final class LayerNetwork {
 
   /** The layer for one spec, given its input shape and M_next. */
   private static Layer create(int l, LayerSpec spec, LayerShape shape, int next, double rounding,
-      Values values) {
+      NeuronPassKind passes, Values values) {
     if (spec instanceof LayerSpec.Broadcast) {
       return new BroadcastLayer(l, shape, new LayerShape(shape.rows(), next));
     }
@@ -154,7 +175,7 @@ public final class LayerNetwork {
     NeuronSettings.Noise noise = nl.neuron().noise();
     double[] fp = values.get(Parameter.thresholdOffsetsName(l), nl.size(),
         new LayerSpec.Normal(noise.fpMean(), noise.fpStd()));
-    return new NeuronLayer(l, nl, shape, w, fp, rounding);
+    return new NeuronLayer(l, nl, shape, w, fp, rounding, passes);
   }
 
   /** M_next: the size of the first neuron layer at or after layer l. */
@@ -395,7 +416,7 @@ public final class LayerNetwork {
         delay--;
         grad = d.backwardWithPenalty(pass.input(l), grad,
             penalty.effective().isEmpty() ? null : penalty.effective().get(delay),
-            penalty.raw().isEmpty() ? null : penalty.raw().get(delay), byName);
+            penalty.raw().isEmpty() ? null : penalty.raw().get(delay), threads, byName);
       } else {
         grad = layer.backward(pass.input(l), pass.output(l), grad, threads, byName);
       }
