@@ -37,6 +37,7 @@ final class ChunkedReferencePass implements NeuronLayerPass {
     SampleChunks.run(batch, threads, (chunk, from, to) -> {
       double[] g = new double[size];
       for (int b = from; b < to; b++) {
+        SampleChunks.clearSample(timeGradient, b);
         pass.backwardSample(b, in, weights, m, out, delta, maxDwNorm, g, timeGradient);
       }
       chunkGradients[chunk] = g;

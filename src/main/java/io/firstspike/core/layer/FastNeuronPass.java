@@ -117,12 +117,13 @@ final class FastNeuronPass implements NeuronLayerPass {
   private ExpMemo memo;
 
   /**
-   * A memo for a call on {@code in}, reusing the last one's arrays; each sample's part must be
-   * cleared ({@link #clear}) before it is used.
+   * A memo for a call on {@code in}, reusing the last one's arrays when they are large enough
+   * (training and validation batches differ in size); each sample's part must be cleared
+   * ({@link #clear}) or filled ({@link #computeAll}) before it is used.
    */
   private ExpMemo newMemo(BatchTensor in, BatchTensor out, ExpMemo reuse) {
     int size = in.values().length;
-    boolean fits = reuse != null && reuse.expSyn.length == size;
+    boolean fits = reuse != null && reuse.expSyn.length >= size;
     double[] es = fits ? reuse.expSyn : new double[size];
     double[] em = variant != Variant.DT ? null : fits ? reuse.expMem : new double[size];
     return new ExpMemo(in, out, es, em);
@@ -337,6 +338,7 @@ final class FastNeuronPass implements NeuronLayerPass {
       Scratch s = new Scratch(in.rows());
       double[] g = new double[size];
       for (int b = from; b < to; b++) {
+        SampleChunks.clearSample(timeGradient, b);
         if (!fromForward) {
           clear(mm, b);
         }

@@ -34,7 +34,8 @@ public interface NeuronLayerPass {
    * @param weights the unrounded weights
    * @param out the forward pass's output (after jitter)
    * @param delta dL/dT_bj [B][m] (width 1); NaN counts as 0
-   * @param timeGradient dL/dt_bij, shaped like {@code in}, all zero; written
+   * @param timeGradient dL/dt_bij, shaped like {@code in}; overwritten (each sample's part is
+   *     cleared by the thread that computes it, so the caller may hand in a used buffer)
    * @return dL/dw_ij summed over the batch, [N][m] row-major
    * @throws ArithmeticException if a gradient is not finite (a bug, never a result)
    */

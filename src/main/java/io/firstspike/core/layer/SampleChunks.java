@@ -37,4 +37,10 @@ final class SampleChunks {
     }
     return sum;
   }
+
+  /** Sets sample b's part of a {@code [B][rows][width]} tensor to +0. */
+  static void clearSample(BatchTensor t, int b) {
+    int per = t.rows() * t.width();
+    java.util.Arrays.fill(t.values(), b * per, (b + 1) * per, 0.0);
+  }
 }

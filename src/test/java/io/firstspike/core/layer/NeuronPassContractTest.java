@@ -128,7 +128,8 @@ class NeuronPassContractTest {
         pass.forward(in, w, thresholds, jitter, out, threads);
         assertThat(bits(out.values())).as("output times").containsExactly(
             bits(expectedOut.values()));
-        BatchTensor timeGrad = BatchTensor.zeros(batch, n, in.width());
+        // a used buffer: the pass clears what it writes
+        BatchTensor timeGrad = BatchTensor.filled(batch, n, in.width(), Double.NaN);
         double[] weightGrad = pass.backward(in, w, out, delta, timeGrad, threads);
         assertThat(bits(weightGrad)).as("weight gradient").containsExactly(
             bits(expectedWeightGrad));
