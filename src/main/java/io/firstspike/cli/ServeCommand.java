@@ -3,6 +3,8 @@ package io.firstspike.cli;
 import io.firstspike.server.Workbench;
 import io.firstspike.server.WorkbenchOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,9 +41,27 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Worker threads per run (default: all cores).")
   Integer threads;
 
-  @Option(names = "--token", description = "Access token for the API and the page (required,"
-      + " or generated and printed once, when binding a non-loopback address).")
+  @Option(names = "--token", description = "Access token for the API and the page, at least 16"
+      + " characters (required, or generated and printed once, when binding anything but"
+      + " 127.0.0.1, ::1 or localhost).")
   String token;
+
+  @Option(names = "--allowed-host", paramLabel = "NAME", description = "Also accept this name in"
+      + " the Host header (repeatable); by default only localhost, 127.x.y.z, [::1] and the"
+      + " --host address are accepted (DNS-rebinding guard).")
+  List<String> allowedHosts = new ArrayList<>();
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "A folder whose data files"
+      + " (csv, npy, MNIST IDX) configs sent to the server may name (repeatable); by default"
+      + " only the built-in data sets.")
+  List<Path> dataDirs = new ArrayList<>();
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate: serve HTTPS"
+      + " (with --tls-key); the login cookie is then Secure.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
+  Path tlsKey;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -59,7 +79,8 @@ final class ServeCommand implements Callable<Integer> {
             .withConfigsDir(configsDir)
             .withMaxConcurrent(maxConcurrent)
             .withMaxClients(maxClients)
-            .withThreads(TrainCommand.threadCount(threads));
+            .withThreads(TrainCommand.threadCount(threads))
+            .withAccess(new WorkbenchOptions.Access(allowedHosts, dataDirs, tlsCert, tlsKey));
     if (token != null) {
       o = o.withToken(token);
     }

@@ -39,6 +39,41 @@ public final class DatasetFactory {
     };
   }
 
+  /**
+   * A path {@link #load} may read for a spec, and the spec field that named it: {@code train},
+   * {@code validation}, {@code test} (user files) or {@code dataDir} (MNIST-style folders).
+   */
+  public record DataFile(String field, Path path) {}
+
+  /**
+   * Every path {@link #load} may open for {@code spec}, existing or not, resolved as the loader
+   * resolves it: none for the generated data sets, the candidate IDX files of the folder for the
+   * MNIST types (of the default folder when the spec names none), the split files (and npy stem
+   * pairs) for user data. Lets a caller confine what a config may read before loading it.
+   */
+  public static List<DataFile> filesRead(DataSpec spec) {
+    String type = spec.type();
+    List<DataFile> out = new java.util.ArrayList<>();
+    switch (type == null ? "" : type) {
+      case "mnist", "16x16_mnist" ->
+          Mnist.candidates(dir(spec, Mnist.DEFAULT_MNIST_DIR)).forEach(p -> out.add(new DataFile("dataDir", p)));
+      case "fashion_mnist" ->
+          Mnist.candidates(dir(spec, Mnist.DEFAULT_FASHION_DIR)).forEach(p -> out.add(new DataFile("dataDir", p)));
+      case "csv", "npy" -> {
+        Path[] files = {spec.train(), spec.validation(), spec.test()};
+        String[] fields = {"train", "validation", "test"};
+        for (int k = 0; k < 3; k++) {
+          if (files[k] != null) {
+            String field = fields[k];
+            UserData.candidates(type, resolve(spec, files[k])).forEach(p -> out.add(new DataFile(field, p)));
+          }
+        }
+      }
+      default -> { } // generated in memory
+    }
+    return out;
+  }
+
   /** User files: relative paths are relative to data_dir when it is given. */
   private static Path resolve(DataSpec spec, Path file) {
     return file == null || spec.dataDir() == null ? file : spec.dataDir().resolve(file);

@@ -133,8 +133,9 @@ public final class Idx {
     }
     int expected = (UBYTE << 8) | ndim;
     if (magic != expected) {
+      // the bytes found are not quoted: error messages never repeat a file's content
       throw new DataException(String.format(
-          "%s: magic number 0x%08x, expected 0x%08x for IDX %s", file, magic, expected, what));
+          "%s: not IDX %s: it does not start with the magic number 0x%08x", file, what, expected));
     }
     int[] dims = new int[ndim];
     for (int d = 0; d < ndim; d++) {

@@ -94,16 +94,33 @@ public final class Mnist {
 
   /** The existing file for a base name in the folder or its known subfolders, else null. */
   static Path locate(Path dir, String base) {
-    String dotted = base.replace("-idx", ".idx");
-    for (Path d : List.of(dir, dir.resolve("data/fashion"), dir.resolve("fashion"))) {
-      for (String candidate : List.of(base, base + ".gz", dotted, dotted + ".gz")) {
-        Path p = d.resolve(candidate);
-        if (Files.isRegularFile(p)) {
-          return p;
-        }
+    for (Path p : candidates(dir, base)) {
+      if (Files.isRegularFile(p)) {
+        return p;
       }
     }
     return null;
+  }
+
+  /** Every path {@link #read} may open for a base name, in the order it looks for them. */
+  private static List<Path> candidates(Path dir, String base) {
+    String dotted = base.replace("-idx", ".idx");
+    List<Path> out = new ArrayList<>();
+    for (Path d : List.of(dir, dir.resolve("data/fashion"), dir.resolve("fashion"))) {
+      for (String candidate : List.of(base, base + ".gz", dotted, dotted + ".gz")) {
+        out.add(d.resolve(candidate));
+      }
+    }
+    return out;
+  }
+
+  /** Every path {@link #read} may open in {@code dir}, whether it exists or not. */
+  public static List<Path> candidates(Path dir) {
+    List<Path> out = new ArrayList<>();
+    for (String base : FILES) {
+      out.addAll(candidates(dir, base));
+    }
+    return out;
   }
 
   @FunctionalInterface

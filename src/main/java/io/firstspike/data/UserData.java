@@ -30,11 +30,17 @@ import java.util.List;
  *       label per sample), the layout of the published Yin-Yang files.
  * </ul>
  *
+ * <p>Error messages name the file, line (or row) and column, never the offending text: the
+ * server may load files on behalf of a network client.
+ *
  * <p>Without a validation file the last floor(N/6) training rows become the validation split (as
  * for MNIST); the test file is required. Relative paths are resolved against {@code data_dir}
  * when the config gives one (see {@link DatasetFactory}).
  */
 public final class UserData {
+  /** Largest class label accepted. */
+  static final int MAX_LABEL = 1_000_000;
+
   private UserData() {}
 
   /** Rows read from one file, before the class names are known. */
@@ -79,10 +85,29 @@ public final class UserData {
     return new DataSplits(trainSet, new Dataset(format, va.times(), va.labels(), names), testSet);
   }
 
+  /**
+   * Every path {@link #load} may open for one split's {@code file}: the file itself, and for
+   * {@code npy} also its stem pair, whether they exist or not.
+   */
+  public static List<Path> candidates(String format, Path file) {
+    if (!format.equals("npy")) {
+      return List.of(file);
+    }
+    return List.of(file, samplesOf(file), labelsOf(file));
+  }
+
+  private static Path samplesOf(Path stem) {
+    return stem.resolveSibling(stem.getFileName() + "_samples.npy");
+  }
+
+  private static Path labelsOf(Path stem) {
+    return stem.resolveSibling(stem.getFileName() + "_labels.npy");
+  }
+
   private static Table read(String format, Path file) {
     if (format.equals("npy") && !Files.isRegularFile(file)) {
-      Path samples = file.resolveSibling(file.getFileName() + "_samples.npy");
-      Path labels = file.resolveSibling(file.getFileName() + "_labels.npy");
+      Path samples = samplesOf(file);
+      Path labels = labelsOf(file);
       if (Files.isRegularFile(samples) && Files.isRegularFile(labels)) {
         return readNpyPair(samples, labels);
       }
@@ -261,8 +286,9 @@ public final class UserData {
     try {
       v = parseNumber(s);
     } catch (NumberFormatException e) {
-      throw new DataException(where + ", column " + (column + 1) + ": '" + s
-          + "' is not a spike time (a number, or inf / Infinity for no spike)");
+      // the field itself is not quoted: error messages never repeat a file's content
+      throw new DataException(where + ", column " + (column + 1)
+          + ": not a spike time (a number, or inf / Infinity for no spike)");
     }
     return checkTime(v, where, column);
   }
@@ -280,16 +306,18 @@ public final class UserData {
     try {
       v = parseNumber(s);
     } catch (NumberFormatException e) {
-      throw new DataException(where + ", last column: label '" + s
-          + "' is not an integer class index >= 0");
+      throw new DataException(where + ", last column: the label is not a number; labels are"
+          + " whole class indices 0.." + MAX_LABEL);
     }
     return checkLabel(v, where);
   }
 
   private static int checkLabel(double v, String where) {
-    if (!(v >= 0) || v != Math.rint(v) || v > 1_000_000) {
-      throw new DataException(where + ", last column: label " + v
-          + " is not an integer class index >= 0");
+    String problem = Double.isNaN(v) ? "NaN" : v < 0 ? "negative" : v != Math.rint(v) ? "not a whole number"
+        : v > MAX_LABEL ? "over " + MAX_LABEL : null;
+    if (problem != null) {
+      throw new DataException(where + ", last column: the label is " + problem + "; labels are whole"
+          + " class indices 0.." + MAX_LABEL);
     }
     return (int) v;
   }

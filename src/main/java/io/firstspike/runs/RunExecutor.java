@@ -57,15 +57,28 @@ public final class RunExecutor implements RunEngine {
    */
   public static RunFolder prepare(
       RunStore store, String configName, String yamlText, Overrides overrides) {
+    return prepare(store, configName, yamlText, overrides, DataFolders.unrestricted());
+  }
+
+  /**
+   * As {@link #prepare(RunStore, String, String, Overrides)}, refusing a config whose data lies
+   * outside {@code data} (the server's rule for configs sent to it).
+   *
+   * @throws io.firstspike.train.config.ConfigException for an invalid config or data outside
+   *     the allowed folders; nothing is created
+   */
+  public static RunFolder prepare(
+      RunStore store, String configName, String yamlText, Overrides overrides, DataFolders data) {
     ExperimentConfig cfg = applyOverrides(ConfigLoader.parse(yamlText, configName), overrides);
     MemoryEstimate.requireFitsThisJvm(cfg, Runtime.getRuntime().availableProcessors());
-    RunFolder run = store.create(stripYaml(configName));
-    RunFolder.writeAtomically(run.configFile(), ConfigWriter.toYaml(cfg));
-    String now = Instant.now().toString();
-    run.writeStatus(
-        new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.trainingParams().epochNumber(), -1,
-            node()));
-    return run;
+    data.check(cfg, configName);
+    return store.create(stripYaml(configName), run -> {
+      RunFolder.writeAtomically(run.configFile(), ConfigWriter.toYaml(cfg));
+      String now = Instant.now().toString();
+      run.writeStatus(
+          new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.trainingParams().epochNumber(), -1,
+              node()));
+    });
   }
 
   /** The config with the given overrides applied. */

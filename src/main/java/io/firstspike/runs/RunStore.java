@@ -110,6 +110,27 @@ public final class RunStore {
     }
   }
 
+  /**
+   * Creates a run folder as {@link #create(String)} and fills it with {@code fill} (config,
+   * status). If filling fails (a full disk, a config that cannot be written) the folder is
+   * removed again before the failure is passed on: a failed create leaves nothing behind, and
+   * no half-written folder shows up as a damaged run.
+   */
+  public RunFolder create(String configName, java.util.function.Consumer<RunFolder> fill) {
+    RunFolder run = create(configName);
+    try {
+      fill.accept(run);
+      return run;
+    } catch (RuntimeException | Error e) {
+      try {
+        SnapshotStore.deleteTree(run.dir());
+      } catch (IOException | RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
   /** The run with this id: its folder, if the id is valid and the folder exists. */
   public Optional<RunFolder> find(String id) {
     if (!isValidId(id)) {

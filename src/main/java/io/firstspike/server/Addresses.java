@@ -102,6 +102,11 @@ public final class Addresses {
     public static final String THREADS = "threads";
     public static final String TOKEN = "token";
     public static final String ALLOWED_ORIGINS = "allowedOrigins";
+    public static final String ALLOWED_HOSTS = "allowedHosts";
+    /** Folders a config sent over the network may read data from (absolute paths). */
+    public static final String DATA_DIRS = "dataDirs";
+    public static final String TLS_CERT = "tlsCert";
+    public static final String TLS_KEY = "tlsKey";
 
     /** Upper bound of batch messages per second and run sent to browsers. */
     public static final String BATCH_RATE = "batchMessagesPerSecond";

@@ -1,7 +1,12 @@
 package io.firstspike.server;
 
+import io.firstspike.runs.DataFolders;
+import io.firstspike.runs.Overrides;
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunExecutor;
+import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunStore;
+import io.firstspike.train.config.ConfigLoader;
 
 /** The production engine and preparer: the one executor the CLI uses too. */
 final class DefaultEngine {
@@ -16,6 +21,17 @@ final class DefaultEngine {
   }
 
   static RunPreparer preparer() {
-    return RunExecutor::prepare;
+    return new RunPreparer() {
+      @Override
+      public RunFolder prepare(RunStore store, String configName, String yamlText, Overrides overrides,
+          DataFolders data) {
+        return RunExecutor.prepare(store, configName, yamlText, overrides, data);
+      }
+
+      @Override
+      public void checkData(RunFolder run, DataFolders data) {
+        data.check(ConfigLoader.load(run.configFile()), run.configFile().toString());
+      }
+    };
   }
 }

@@ -2,21 +2,47 @@ package io.firstspike.server;
 
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** The one error body of the API: {@code {"status": <code>, "error": "<what is wrong>"}}. */
 final class HttpErrors {
+  static final int QUOTE_MAX = 100;
+
   private HttpErrors() {}
 
   static void send(RoutingContext ctx, int status, String message) {
-    if (ctx.response().ended()) {
+    send(ctx.response(), status, message);
+  }
+
+  static void send(HttpServerResponse response, int status, String message) {
+    if (response.ended()) {
       return;
     }
-    ctx.response()
+    response
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .end(new JsonObject().put("status", status).put("error", message).encode());
+  }
+
+  /**
+   * A client-supplied value for an error message: in single quotes, control and non-ASCII
+   * characters as '?', cut to {@value #QUOTE_MAX} characters, so a request cannot make the
+   * answer (or a log line) large or multi-line.
+   */
+  static String quote(String value) {
+    return value == null ? "none" : "'" + printable(value, QUOTE_MAX) + "'";
+  }
+
+  /** Control and non-ASCII characters as '?', cut to {@code max} characters ("..." then). */
+  static String printable(String value, int max) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < value.length() && i < max; i++) {
+      char c = value.charAt(i);
+      b.append(c < 0x20 || c > 0x7e ? '?' : c);
+    }
+    return value.length() > max ? b.append("...").toString() : b.toString();
   }
 
   /**

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -58,12 +59,17 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    QuietLogs.install();
     JsonObject c = config();
     String host = c.getString(Addresses.Keys.HOST, Addresses.Keys.DEFAULT_HOST);
     int port = c.getInteger(Addresses.Keys.PORT, Addresses.Keys.DEFAULT_PORT);
     List<String> origins = c.getJsonArray(Addresses.Keys.ALLOWED_ORIGINS, new JsonArray()).stream()
         .map(Object::toString).toList();
-    security = new ApiSecurity(c.getString(Addresses.Keys.TOKEN), ApiSecurity.isLoopbackName(host), origins);
+    List<String> allowedHosts = c.getJsonArray(Addresses.Keys.ALLOWED_HOSTS, new JsonArray()).stream()
+        .map(Object::toString).toList();
+    String tlsCert = c.getString(Addresses.Keys.TLS_CERT);
+    security = new ApiSecurity(c.getString(Addresses.Keys.TOKEN), hostRule(host, allowedHosts), origins,
+        tlsCert != null, new TokenThrottle());
     configs = new ConfigLibrary(Path.of(c.getString(Addresses.Keys.CONFIGS_DIR, Addresses.Keys.DEFAULT_CONFIGS_DIR)));
     runsDir = Path.of(c.getString(Addresses.Keys.RUNS_DIR, Addresses.Keys.DEFAULT_RUNS_DIR)).toAbsolutePath().normalize();
 
@@ -76,7 +82,6 @@ public final class HttpVerticle extends VerticleBase {
         PING_TIMEOUT_MILLIS));
 
     Router router = Router.router(vertx);
-    router.route().handler(security::checkHost);
     router.get("/api/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
         .put("tokenRequired", security.tokenRequired()).put("droppedFrames", hub.droppedFrames())
         .put("stream", hub.stats())));
@@ -108,12 +113,17 @@ public final class HttpVerticle extends VerticleBase {
 
     // Inbound WebSocket frames are small commands. No compression: it would deflate every frame
     // once per socket, undoing the single encoding of the hub.
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
         .setMaxWebSocketFrameSize(StreamHub.MAX_INBOUND_BYTES)
         .setMaxWebSocketMessageSize(StreamHub.MAX_INBOUND_BYTES)
         .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false));
-    return server.requestHandler(router).listen();
+        .setPerFrameWebSocketCompressionSupported(false);
+    if (tlsCert != null) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tlsCert)
+          .setKeyPath(c.getString(Addresses.Keys.TLS_KEY)));
+    }
+    server = vertx.createHttpServer(options);
+    return server.requestHandler(req -> security.screen(req, router)).listen();
   }
 
   @Override
@@ -122,6 +132,27 @@ public final class HttpVerticle extends VerticleBase {
       hub.close();
     }
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /**
+   * The Host header rule: on when bound to a loopback literal or when host names are allowed
+   * explicitly; then loopback literals, the bind address (unless 0.0.0.0 or ::) and the allowed
+   * names pass. Off (null) for a public address without allowed names, where the token guards.
+   */
+  static HostRule hostRule(String bindHost, List<String> allowedHosts) {
+    if (!HostRule.isLoopbackLiteral(bindHost) && allowedHosts.isEmpty()) {
+      return null;
+    }
+    List<String> names = new java.util.ArrayList<>(allowedHosts);
+    try {
+      String bind = HostRule.canonicalName(bindHost);
+      if (!bind.equals("0.0.0.0") && !bind.equals("[0:0:0:0:0:0:0:0]")) {
+        names.add(bindHost);
+      }
+    } catch (IllegalArgumentException e) {
+      // not a host name (the bind itself will fail): only the other names pass
+    }
+    return new HostRule(names);
   }
 
   private void createRunHandler(RoutingContext ctx) {

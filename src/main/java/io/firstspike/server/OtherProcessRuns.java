@@ -56,7 +56,7 @@ final class OtherProcessRuns {
    * writes left in the folders nobody else writes ({@link RunFolder#removeLeftoverTempFiles}).
    * Damaged folders are left as they are. Returns how many runs were marked.
    */
-  static int markInterrupted(RunStore store) {
+  static int markInterrupted(RunStore store, StatusFiles statusFiles) {
     int n = 0;
     for (RunFolder run : store.list()) {
       try {
@@ -81,7 +81,7 @@ final class OtherProcessRuns {
         if (s.state() == RunState.RUNNING || s.state() == RunState.QUEUED
             || s.state() == RunState.STOPPING) {
           Optional<Long> dead = RunOwner.deadOwner(run);
-          StatusFiles.write(run, RunState.INTERRUPTED, dead.isPresent()
+          statusFiles.write(run, RunState.INTERRUPTED, dead.isPresent()
               ? RunOwner.endedReason(dead.get(), s.lastSnapshot())
               : "the server stopped while the run was " + s.state().wire() + "; resume continues from "
                   + RunMessages.snapshotText(s.lastSnapshot()));

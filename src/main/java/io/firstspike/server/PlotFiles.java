@@ -4,12 +4,17 @@ import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunStore;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /** The route that serves a run's rendered plots: {@code GET /api/runs/:id/plots/:file}. */
 final class PlotFiles {
   private static final Pattern PLOT_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.(png|svg|json)");
+
+  private enum Found { NO_RUN, NO_FILE, FILE }
 
   private final Vertx vertx;
   private final Path runsDir;
@@ -23,7 +28,9 @@ final class PlotFiles {
   /**
    * Serves {@code <runs>/<id>/plots/<file>} from disk. Both names are validated first (no
    * separators, no {@code ..}), and the resolved path must still lie in the run's plots folder.
-   * An unknown run or a file not rendered (yet) is 404.
+   * An unknown run or a file not rendered (yet) is 404; so is a file that is a symbolic link, or
+   * reached through one (the plots folder or the run folder a link): only files the evaluator
+   * wrote are served, never what a link points to.
    */
   void handle(RoutingContext ctx) {
     String id = ctx.pathParam("id");
@@ -43,22 +50,36 @@ final class PlotFiles {
       HttpErrors.send(ctx, 400, "invalid plot file name '" + file + "'");
       return;
     }
-    vertx.fileSystem().exists(runDir.resolve(RunFolder.STATUS).toString())
-        .compose(runExists -> vertx.fileSystem().exists(path.toString()).map(fileExists -> {
-          if (!runExists) {
-            HttpErrors.send(ctx, 404, "no run '" + id + "' in the folder of runs; GET /api/runs lists them");
-          } else if (!fileExists) {
-            HttpErrors.send(ctx, 404, "run " + id + " has no plot '" + file + "'; GET /api/runs/" + id
-                + "/plots lists them, POST /api/runs/" + id + "/evaluate renders them");
-          } else {
-            String type = file.endsWith(".png") ? "image/png"
-                : file.endsWith(".svg") ? "image/svg+xml" : "application/json";
-            ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "no-cache");
-            ctx.response().sendFile(path.toString()).onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
-          }
-          return null;
-        }))
-        .onFailure(e -> HttpErrors.send(ctx, 500, "cannot read " + id + "/" + PlotFolder.PLOTS + "/" + file
-            + ": " + e.getClass().getSimpleName()));
+    vertx.executeBlocking(() -> lookUp(runDir, path), false).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpErrors.send(ctx, 500, "cannot read " + id + "/" + PlotFolder.PLOTS + "/" + file
+            + ": " + ar.cause().getClass().getSimpleName());
+      } else if (ar.result() == Found.NO_RUN) {
+        HttpErrors.send(ctx, 404, "no run '" + id + "' in the folder of runs; GET /api/runs lists them");
+      } else if (ar.result() == Found.NO_FILE) {
+        HttpErrors.send(ctx, 404, "run " + id + " has no plot '" + file + "'; GET /api/runs/" + id
+            + "/plots lists them, POST /api/runs/" + id + "/evaluate renders them");
+      } else {
+        String type = file.endsWith(".png") ? "image/png"
+            : file.endsWith(".svg") ? "image/svg+xml" : "application/json";
+        ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "no-cache");
+        ctx.response().sendFile(path.toString()).onFailure(e -> HttpErrors.send(ctx, 500, e.getMessage()));
+      }
+    });
+  }
+
+  /**
+   * Blocking: whether the run exists and {@code file} is a regular file whose real path is the
+   * one the names give (no link on the way below the runs folder).
+   */
+  private Found lookUp(Path runDir, Path file) throws IOException {
+    if (!Files.isRegularFile(runDir.resolve(RunFolder.STATUS))) {
+      return Found.NO_RUN;
+    }
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Found.NO_FILE;
+    }
+    Path expected = runsDir.toRealPath().resolve(runsDir.relativize(file));
+    return file.toRealPath().equals(expected) ? Found.FILE : Found.NO_FILE;
   }
 }

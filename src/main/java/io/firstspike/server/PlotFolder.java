@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -47,14 +48,15 @@ final class PlotFolder {
   }
 
   /**
-   * {@code {"plots": [{"file", "bytes", "modified"}], "notes": [...]}}: the PNG files sorted by
-   * name ({@code modified} is ISO-8601) and the notes of the last evaluation (empty if none).
+   * {@code {"plots": [{"file", "bytes", "modified"}], "notes": [...]}}: the PNG files (not
+   * symbolic links) sorted by name ({@code modified} is ISO-8601) and the notes of the last evaluation (empty if none).
    */
   JsonObject listing() throws IOException {
     JsonArray plots = new JsonArray();
     if (Files.isDirectory(dir)) {
       try (Stream<Path> s = Files.list(dir)) {
         for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".png"))
+            .filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) // links are not served
             .sorted(Comparator.comparing(f -> f.getFileName().toString())).toList()) {
           plots.add(new JsonObject().put("file", p.getFileName().toString()).put("bytes", Files.size(p))
               .put("modified", Files.getLastModifiedTime(p).toInstant().toString()));
@@ -63,11 +65,12 @@ final class PlotFolder {
     }
     JsonArray notes = new JsonArray();
     Path notesFile = dir.resolve(NOTES_FILE);
-    if (Files.isRegularFile(notesFile)) {
+    if (Files.isRegularFile(notesFile, LinkOption.NOFOLLOW_LINKS)) {
       try {
         notes = new JsonObject(Files.readString(notesFile)).getJsonArray("notes", new JsonArray());
       } catch (RuntimeException e) {
-        notes.add(notesFile + " is unreadable (" + e.getMessage() + "); evaluate again to rewrite it");
+        // the parser's message would quote the file: name the problem only
+        notes.add(notesFile + " is not a JSON object with a \"notes\" list; evaluate again to rewrite it");
       }
     }
     return new JsonObject().put("plots", plots).put("notes", notes);

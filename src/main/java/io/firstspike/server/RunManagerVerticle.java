@@ -1,18 +1,22 @@
 package io.firstspike.server;
 
 import io.firstspike.runs.DamagedRunException;
+import io.firstspike.runs.DataFolders;
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOwner;
 import io.firstspike.runs.RunStore;
 import io.firstspike.train.RunState;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,6 +37,13 @@ import java.util.logging.Logger;
  * {@code maxConcurrent} runs train at once, one {@link TrainingVerticle} (a worker) each; the rest
  * wait in a FIFO queue. All state below lives on this verticle's event loop: no locks.
  *
+ * <p>A status.json that cannot be written (a full disk) does not leave a run shown as queued or
+ * running for ever: the run is then failed here, in memory, with the write's error as reason
+ * ("cannot write .../status.json: No space left on device"), published on its state stream and
+ * shown by list and get in place of the stale file, until a later write of its status succeeds
+ * (a resume once there is space again). These failures are the one thing this verticle knows
+ * better than the folder.
+ *
  * <p>Request/reply addresses ({@link Addresses}): create, list, get, metrics, stop, resume,
  * shutdown. Failures are {@code message.fail(httpStatus, text)} so the HTTP layer maps them 1:1.
  */
@@ -41,11 +52,16 @@ public final class RunManagerVerticle extends VerticleBase {
 
   private final RunEngine engine;
   private final RunPreparer preparer;
+  private final StatusFiles statusFiles;
+  /** Runs failed in memory because their status could not be written: id to reason. */
+  private final Map<String, String> unrecorded = new HashMap<>();
   private RunStore store;
   private ConfigLibrary configs;
   private int maxConcurrent;
   private int threads;
   private int batchRate;
+  /** Where configs sent to this server may read data from. */
+  private DataFolders dataFolders;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   /** Active run id to the deployment id of its TrainingVerticle (null while deploying). */
   private final Map<String, String> active = new HashMap<>();
@@ -54,8 +70,14 @@ public final class RunManagerVerticle extends VerticleBase {
   private boolean closing;
 
   public RunManagerVerticle(RunEngine engine, RunPreparer preparer) {
+    this(engine, preparer, StatusFiles.DISK);
+  }
+
+  /** @param statusFiles how this verticle and its trainings write status.json (tests: a full disk) */
+  RunManagerVerticle(RunEngine engine, RunPreparer preparer, StatusFiles statusFiles) {
     this.engine = engine;
     this.preparer = preparer;
+    this.statusFiles = statusFiles;
   }
 
   @Override
@@ -66,10 +88,18 @@ public final class RunManagerVerticle extends VerticleBase {
     maxConcurrent = c.getInteger(Addresses.Keys.MAX_CONCURRENT, Addresses.Keys.DEFAULT_MAX_CONCURRENT);
     threads = c.getInteger(Addresses.Keys.THREADS, Runtime.getRuntime().availableProcessors());
     batchRate = c.getInteger(Addresses.Keys.BATCH_RATE, Addresses.Keys.DEFAULT_BATCH_RATE);
-    return vertx.executeBlocking(() -> OtherProcessRuns.markInterrupted(store)).compose(n -> {
+    dataFolders = DataFolders.within(c.getJsonArray(Addresses.Keys.DATA_DIRS, new JsonArray()).stream()
+        .map(d -> Path.of(d.toString())).toList());
+    return vertx.executeBlocking(() -> OtherProcessRuns.markInterrupted(store, statusFiles)).compose(n -> {
       register(Addresses.CMD_CREATE, this::createHandler);
-      register(Addresses.CMD_LIST, m -> reply(m, () -> RunSummaries.list(store, run -> summary(run, false)), false));
-      register(Addresses.CMD_GET, m -> RunMessages.withListedFolder(vertx, store, m, run -> reply(m, () -> summary(run, true), false)));
+      register(Addresses.CMD_LIST, m -> {
+        View view = view();
+        reply(m, () -> RunSummaries.list(store, run -> view.summary(run, false)), false);
+      });
+      register(Addresses.CMD_GET, m -> RunMessages.withListedFolder(vertx, store, m, run -> {
+        View view = view();
+        reply(m, () -> view.summary(run, true), false);
+      }));
       register(Addresses.CMD_METRICS, this::metricsHandler);
       register(Addresses.CMD_STOP, this::stopHandler);
       register(Addresses.CMD_RESUME, this::resumeHandler);
@@ -92,7 +122,7 @@ public final class RunManagerVerticle extends VerticleBase {
       m.fail(400, e.getMessage());
       return;
     }
-    vertx.executeBlocking(() -> preparer.prepare(store, req.fileName(), req.text(configs), req.overrides()))
+    vertx.executeBlocking(() -> preparer.prepare(store, req.fileName(), req.text(configs), req.overrides(), dataFolders))
         .onComplete(ar -> {
           if (ar.failed()) {
             RunMessages.failWith(m, ar.cause());
@@ -115,17 +145,24 @@ public final class RunManagerVerticle extends VerticleBase {
     RunMessages.withRun(vertx, store, m, run -> {
       String id = run.id();
       if (queue.remove(id)) {
-        vertx.executeBlocking(() -> StatusFiles.write(run, RunState.STOPPED, "stopped before it started"))
-            .onComplete(ar -> {
-              publishState(id, RunState.STOPPED, "stopped before it started");
-              m.reply(new JsonObject().put("id", id).put("state", RunState.STOPPED.wire()));
-            });
+        String why = "stopped before it started";
+        vertx.executeBlocking(() -> statusFiles.write(run, RunState.STOPPED, why)).onComplete(ar -> {
+          // stopped either way: it left the queue; only where that is recorded differs
+          if (recorded(id, ar, RunState.STOPPED, why)) {
+            m.reply(new JsonObject().put("id", id).put("state", RunState.STOPPED.wire()));
+          } else {
+            m.reply(new JsonObject().put("id", id).put("state", RunState.FAILED.wire()).put("reason", unrecorded.get(id)));
+          }
+        });
       } else if (active.containsKey(id)) {
         stopPending.add(id);
         if (active.get(id) != null) {
           vertx.eventBus().request(Addresses.stopCommand(id), new JsonObject().put("reason", "stopped by user"));
         } // else: sent when its deployment completes
         m.reply(new JsonObject().put("id", id).put("state", RunState.STOPPING.wire()));
+      } else if (unrecorded.containsKey(id)) {
+        m.fail(409, "run " + id + " is failed (" + unrecorded.get(id) + "): nothing to stop; POST /api/runs/"
+            + id + "/resume queues it again once its status can be written");
       } else {
         reply(m, () -> {
           long pid = OtherProcessRuns.requestStop(run);
@@ -147,13 +184,15 @@ public final class RunManagerVerticle extends VerticleBase {
         m.fail(409, "run " + id + " is already " + (queue.contains(id) ? "queued" : "running"));
         return;
       }
+      boolean failedHere = unrecorded.containsKey(id);
       vertx.executeBlocking(() -> {
         String only = "only stopped, interrupted or failed runs can be resumed";
         if (run.damage().isPresent()) {
           throw RunMessages.conflict(run, only);
         }
         // a run whose training process was killed still says running: it is interrupted
-        RunState s = RunOwner.effective(run, run.requireStatus()).state();
+        RunState s = failedHere ? RunState.FAILED
+            : RunOwner.effective(run, run.requireStatus()).state();
         if (s != RunState.STOPPED && s != RunState.INTERRUPTED && s != RunState.FAILED) {
           throw RunMessages.conflict(run, only);
         }
@@ -163,13 +202,24 @@ public final class RunManagerVerticle extends VerticleBase {
           throw new HttpStatusException(409, "run " + id + " cannot be resumed: "
               + e.getMessage().replace("\n", "; "));
         }
+        preparer.checkData(run, dataFolders);
         RunOwner.clearIfDead(run); // queued here now, not the dead process's
-        return StatusFiles.write(run, RunState.QUEUED, "resumed");
+        try {
+          return statusFiles.write(run, RunState.QUEUED, "resumed");
+        } catch (UncheckedIOException e) {
+          throw new StatusWriteException(e);
+        }
       }).onComplete(ar -> {
         if (ar.failed()) {
-          RunMessages.failWith(m, ar.cause());
+          if (ar.cause() instanceof StatusWriteException w) {
+            fail(id, w.getMessage());
+            m.fail(500, "run " + id + " cannot be queued: " + w.getMessage());
+          } else {
+            RunMessages.failWith(m, ar.cause());
+          }
           return;
         }
+        unrecorded.remove(id);
         enqueue(id);
         m.reply(new JsonObject().put("id", id).put("state", RunState.QUEUED.wire()));
       });
@@ -178,6 +228,11 @@ public final class RunManagerVerticle extends VerticleBase {
 
   private void runEndedHandler(Message<JsonObject> m) {
     String id = m.body().getString("id");
+    if (m.body().getBoolean("recorded", true)) {
+      unrecorded.remove(id);
+    } else {
+      unrecorded.put(id, m.body().getString("reason", "its status could not be written"));
+    }
     String deployment = active.remove(id);
     stopPending.remove(id);
     if (deployment != null) {
@@ -199,7 +254,7 @@ public final class RunManagerVerticle extends VerticleBase {
       RunFolder run = new RunFolder(store.root().resolve(id));
       active.put(id, null);
       DeploymentOptions opts = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-      vertx.deployVerticle(new TrainingVerticle(engine, run, threads, batchRate), opts)
+      vertx.deployVerticle(new TrainingVerticle(engine, run, threads, batchRate, statusFiles), opts)
           .onSuccess(dep -> {
             active.put(id, dep);
             if (stopPending.contains(id)) {
@@ -210,8 +265,8 @@ public final class RunManagerVerticle extends VerticleBase {
             LOG.log(Level.WARNING, "cannot start the training of " + id, e);
             active.remove(id);
             String reason = "could not start: " + e.getMessage();
-            vertx.executeBlocking(() -> StatusFiles.write(run, RunState.FAILED, reason))
-                .onComplete(ar -> publishState(id, RunState.FAILED, reason));
+            vertx.executeBlocking(() -> statusFiles.write(run, RunState.FAILED, reason))
+                .onComplete(ar -> recorded(id, ar, RunState.FAILED, reason));
             pump();
           });
     }
@@ -233,17 +288,57 @@ public final class RunManagerVerticle extends VerticleBase {
     List<String> waiting = new ArrayList<>(queue);
     queue.clear();
     return Future.join(undeploys).eventually(() -> vertx.executeBlocking(() -> {
-      StatusFiles.interrupt(store, waiting, "server shut down before the run started");
+      statusFiles.interrupt(store, waiting, "server shut down before the run started");
       return null;
     }));
   }
 
-  private JsonObject summary(RunFolder run, boolean withConfig) {
-    JsonObject s = RunSummaries.summary(run, withConfig, stopPending.contains(run.id()));
-    if (queue.contains(run.id())) {
-      s.put("queuePosition", new ArrayList<>(queue).indexOf(run.id()));
+  /**
+   * After a status write of this verticle: publishes {@code state} if it was written; else fails
+   * the run in memory with the write's error. Returns whether it was written.
+   */
+  private boolean recorded(String id, AsyncResult<?> write, RunState state, String reason) {
+    if (write.succeeded()) {
+      unrecorded.remove(id);
+      publishState(id, state, reason);
+      return true;
     }
-    return s;
+    fail(id, write.cause() instanceof UncheckedIOException ? write.cause().getMessage()
+        : "cannot write its status: " + write.cause());
+    return false;
+  }
+
+  /** The run failed because its status could not be written: kept here, published. */
+  private void fail(String id, String reason) {
+    LOG.warning("run " + id + " failed: " + reason);
+    unrecorded.put(id, reason);
+    publishState(id, RunState.FAILED, reason);
+  }
+
+  /** What the summaries need from this verticle's state, copied on its event loop. */
+  private View view() {
+    return new View(List.copyOf(queue), Set.copyOf(stopPending), Map.copyOf(unrecorded));
+  }
+
+  /** A copy of the queue, pending stops and in-memory failures, safe to read on a worker. */
+  private record View(List<String> queue, Set<String> stopPending, Map<String, String> unrecorded) {
+    JsonObject summary(RunFolder run, boolean withConfig) {
+      JsonObject s = RunSummaries.summary(run, withConfig, stopPending.contains(run.id()));
+      String failure = unrecorded.get(run.id());
+      if (failure != null) {
+        s.put("state", RunState.FAILED.wire()).put("reason", failure).put("etaSeconds", (Object) null);
+      } else if (queue.contains(run.id())) {
+        s.put("queuePosition", queue.indexOf(run.id()));
+      }
+      return s;
+    }
+  }
+
+  /** A status write that failed during a request; its message is the write's error. */
+  private static final class StatusWriteException extends RuntimeException {
+    StatusWriteException(UncheckedIOException cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   /** Runs blocking work off the event loop and replies with its result (or its failure). */

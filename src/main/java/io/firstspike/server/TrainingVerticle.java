@@ -19,6 +19,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rxjava3.core.RxHelper;
+import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,12 +46,15 @@ public final class TrainingVerticle extends VerticleBase {
   private final RunFolder run;
   private final int threads;
   private final int batchRate;
+  private final StatusFiles statusFiles;
   private final StopFlag stopFlag = new StopFlag();
   private final Promise<RunOutcome> done = Promise.promise();
   private final Subject<TrainingEvent.Batch> batches = PublishSubject.<TrainingEvent.Batch>create();
   private volatile boolean shuttingDown;
   private volatile RunState lastPublished = RunState.QUEUED;
   private volatile boolean conversionFailureLogged;
+  /** The end could not be written to status.json (set on the event loop in trainingEnded). */
+  private boolean unrecordedEnd;
   private Disposable sampling;
   private WorkerExecutor executor;
   private MessageConsumer<JsonObject> stopConsumer;
@@ -59,10 +63,15 @@ public final class TrainingVerticle extends VerticleBase {
    * @param batchRate upper bound of batch messages per second
    */
   public TrainingVerticle(RunEngine engine, RunFolder run, int threads, int batchRate) {
+    this(engine, run, threads, batchRate, StatusFiles.DISK);
+  }
+
+  TrainingVerticle(RunEngine engine, RunFolder run, int threads, int batchRate, StatusFiles statusFiles) {
     this.engine = engine;
     this.run = run;
     this.threads = threads;
     this.batchRate = batchRate;
+    this.statusFiles = statusFiles;
   }
 
   /** Completes with the outcome when the engine returns (or fails). */
@@ -133,40 +142,88 @@ public final class TrainingVerticle extends VerticleBase {
     // Snapshot events: the folder records snapshots; no stream needs them.
   }
 
+  /**
+   * Records how the run ended: the engine's outcome, or FAILED when it threw (a status or log
+   * write on a full disk throws out of the executor). If status.json does not say so already,
+   * it is written here; when that fails too, the run ends FAILED with the write's error and
+   * {@code recorded: false} tells the run manager to keep that state in memory.
+   */
   private void trainingEnded(AsyncResult<RunOutcome> ar) {
     RunOutcome outcome;
     if (ar.succeeded()) {
       outcome = ar.result();
+    } else if (ar.cause() instanceof UncheckedIOException io) {
+      LOG.warning("training of " + run.id() + " ended: " + io.getMessage());
+      outcome = failed(io.getMessage());
     } else {
       // The engine broke its contract (it should return FAILED): record it, keep the server up.
       LOG.log(Level.WARNING, "training of " + run.id() + " threw", ar.cause());
-      String reason = "internal error: " + ar.cause();
-      int done = run.status().map(s -> s.epochsDone()).orElse(0);
-      int snap = run.status().map(s -> s.lastSnapshot()).orElse(-1);
-      outcome = new RunOutcome(RunState.FAILED, reason, done, snap);
-      writeStatusQuietly(RunState.FAILED, reason);
+      outcome = failed("internal error: " + ar.cause());
     }
     if (shuttingDown && (outcome.state() == RunState.STOPPED || outcome.state() == RunState.INTERRUPTED)) {
       String reason =
           "server shut down during training; resume continues from "
               + (outcome.lastSnapshot() >= 0 ? "the snapshot of epoch " + outcome.lastSnapshot() : "the start");
-      writeStatusQuietly(RunState.INTERRUPTED, reason);
       outcome = new RunOutcome(RunState.INTERRUPTED, reason, outcome.epochsDone(), outcome.lastSnapshot());
+      String error = writeStatus(outcome.state(), reason);
+      if (error != null) {
+        outcome = unrecorded(outcome, error);
+      }
+    } else {
+      String error = onDisk(outcome.state()) ? null : writeStatus(outcome.state(), outcome.reason());
+      if (error != null) {
+        outcome = unrecorded(outcome, error);
+      }
     }
-    if (lastPublished != outcome.state()) {
+    boolean recorded = !unrecordedEnd;
+    if (lastPublished != outcome.state() || !recorded) {
       publishState(outcome.state(), outcome.reason());
     }
     vertx.eventBus()
         .send(Addresses.RUN_ENDED,
-            new JsonObject().put("id", run.id()).put("state", outcome.state().wire()));
+            new JsonObject().put("id", run.id()).put("state", outcome.state().wire())
+                .put("reason", outcome.reason()).put("recorded", recorded));
     done.complete(outcome);
   }
 
-  private void writeStatusQuietly(RunState state, String reason) {
+  private RunOutcome failed(String reason) {
+    int done = 0;
+    int snap = -1;
     try {
-      StatusFiles.write(run, state, reason);
+      done = run.status().map(s -> s.epochsDone()).orElse(0);
+      snap = run.status().map(s -> s.lastSnapshot()).orElse(-1);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "cannot write the status of " + run.id(), e);
+      // an unreadable status: the counters stay unknown
+    }
+    return new RunOutcome(RunState.FAILED, reason, done, snap);
+  }
+
+  /** The end that status.json could not take: FAILED, with the write's error first. */
+  private RunOutcome unrecorded(RunOutcome outcome, String error) {
+    unrecordedEnd = true;
+    String reason = outcome.state() == RunState.FAILED && outcome.reason().equals(error) ? error
+        : error + " (the run " + (outcome.state() == RunState.FAILED ? "failed: " + outcome.reason()
+            : "ended " + outcome.state().wire()) + ")";
+    return new RunOutcome(RunState.FAILED, reason, outcome.epochsDone(), outcome.lastSnapshot());
+  }
+
+  /** True if status.json already holds {@code state} (the engine wrote its end). */
+  private boolean onDisk(RunState state) {
+    try {
+      return run.status().map(s -> s.state() == state).orElse(false);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Writes the status; returns null, or the error when it cannot be written. */
+  private String writeStatus(RunState state, String reason) {
+    try {
+      statusFiles.write(run, state, reason);
+      return null;
+    } catch (RuntimeException e) {
+      LOG.warning("cannot write the status of " + run.id() + ": " + e.getMessage());
+      return e instanceof UncheckedIOException ? e.getMessage() : "cannot write its status: " + e;
     }
   }
 

@@ -6,8 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
@@ -28,9 +26,11 @@ public final class Workbench {
   private final String host;
   private final int port;
   private final String token;
+  private final boolean tls;
 
   private Workbench(Vertx vertx, String runManagerId, String evaluationId, String httpId, String host, int port,
-      String token) {
+      String token, boolean tls) {
+    this.tls = tls;
     this.vertx = vertx;
     this.runManagerId = runManagerId;
     this.evaluationId = evaluationId;
@@ -41,13 +41,24 @@ public final class Workbench {
   }
 
   /**
-   * Deploys the workbench on {@code vertx}. When the host is not loopback and no token is given, a
-   * random token is generated and printed once on standard output.
+   * Deploys the workbench on {@code vertx}. When the host is not a loopback literal and no token is
+   * given, a random token is generated and printed once on standard output.
    */
   public static Future<Workbench> start(Vertx vertx, WorkbenchOptions o) {
+    return start(vertx, o, StatusFiles.DISK);
+  }
+
+  /** As {@link #start(Vertx, WorkbenchOptions)}, with the server's status writes given (tests). */
+  static Future<Workbench> start(Vertx vertx, WorkbenchOptions o, StatusFiles statusFiles) {
     if (o.engine() == null || o.preparer() == null) {
       return Future.failedFuture(new IllegalStateException(
           "no training engine: WorkbenchOptions.engine/preparer are null (the run executor is not built in)"));
+    }
+    for (java.nio.file.Path d : o.access().dataDirs()) {
+      if (!java.nio.file.Files.isDirectory(d)) {
+        return Future.failedFuture(new IllegalArgumentException(
+            "--data-dir " + d + ": no such folder (give folders that hold the data configs may name)"));
+      }
     }
     String token = o.token();
     if (token == null && !isLoopback(o.host())) {
@@ -60,7 +71,9 @@ public final class Workbench {
         .put(Addresses.Keys.CONFIGS_DIR, o.configsDir().toString())
         .put(Addresses.Keys.MAX_CONCURRENT, o.maxConcurrent())
         .put(Addresses.Keys.THREADS, o.threads())
-        .put(Addresses.Keys.BATCH_RATE, o.batchMessagesPerSecond());
+        .put(Addresses.Keys.BATCH_RATE, o.batchMessagesPerSecond())
+        .put(Addresses.Keys.DATA_DIRS, new JsonArray(o.access().dataDirs().stream()
+            .map(d -> d.toAbsolutePath().toString()).toList()));
     JsonObject httpConfig = new JsonObject()
         .put(Addresses.Keys.HOST, o.host())
         .put(Addresses.Keys.PORT, o.port())
@@ -68,12 +81,17 @@ public final class Workbench {
         .put(Addresses.Keys.RUNS_DIR, o.runsDir().toString())
         .put(Addresses.Keys.CONFIGS_DIR, o.configsDir().toString())
         .put(Addresses.Keys.ALLOWED_ORIGINS, new JsonArray(o.allowedOrigins()))
-        .put(Addresses.Keys.MAX_CLIENTS, o.maxClients());
+        .put(Addresses.Keys.MAX_CLIENTS, o.maxClients())
+        .put(Addresses.Keys.ALLOWED_HOSTS, new JsonArray(o.access().allowedHosts()));
+    if (o.access().tls()) {
+      httpConfig.put(Addresses.Keys.TLS_CERT, o.access().tlsCert().toAbsolutePath().toString())
+          .put(Addresses.Keys.TLS_KEY, o.access().tlsKey().toAbsolutePath().toString());
+    }
     JsonObject evalConfig = new JsonObject()
         .put(Addresses.Keys.RUNS_DIR, o.runsDir().toString())
         .put(Addresses.Keys.THREADS, o.threads());
     HttpVerticle http = new HttpVerticle();
-    return vertx.deployVerticle(new RunManagerVerticle(o.engine(), o.preparer()),
+    return vertx.deployVerticle(new RunManagerVerticle(o.engine(), o.preparer(), statusFiles),
             new DeploymentOptions().setConfig(managerConfig))
         .compose(manager -> vertx.deployVerticle(new EvaluationVerticle(),
                 new DeploymentOptions().setConfig(evalConfig))
@@ -81,7 +99,8 @@ public final class Workbench {
             .compose(eval -> vertx.deployVerticle(http, new DeploymentOptions().setConfig(httpConfig))
                 .recover(e -> vertx.undeploy(eval).transform(x -> vertx.undeploy(manager))
                     .transform(x -> Future.failedFuture(e)))
-                .map(h -> new Workbench(vertx, manager, eval, h, o.host(), http.actualPort(), tok))));
+                .map(h -> new Workbench(vertx, manager, eval, h, o.host(), http.actualPort(), tok,
+                    o.access().tls()))));
   }
 
   /**
@@ -112,7 +131,7 @@ public final class Workbench {
   /** The page's address. */
   public String url() {
     String h = host.contains(":") ? "[" + host + "]" : host;
-    return "http://" + h + ":" + port + "/";
+    return (tls ? "https://" : "http://") + h + ":" + port + "/";
   }
 
   /**
@@ -126,6 +145,9 @@ public final class Workbench {
       wb = start(vertx, o).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       vertx.close();
+      if (e.getCause() instanceof IllegalArgumentException bad) {
+        throw new IllegalArgumentException(bad.getMessage(), bad);
+      }
       throw new IllegalStateException("cannot start the workbench on " + o.host() + ":" + o.port()
           + ": " + e.getCause().getMessage(), e.getCause());
     }
@@ -145,15 +167,13 @@ public final class Workbench {
     stopped.await();
   }
 
+  /**
+   * True if {@code host} is a loopback literal ({@link HostRule#isLoopbackLiteral}: localhost,
+   * 127.a.b.c, ::1). Names are not looked up: one that resolves to 127.0.0.1 today may not
+   * tomorrow, so binding to it requires a token like any other address.
+   */
   static boolean isLoopback(String host) {
-    if (ApiSecurity.isLoopbackName(host)) {
-      return true;
-    }
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
+    return HostRule.isLoopbackLiteral(host);
   }
 
   static String newToken() {

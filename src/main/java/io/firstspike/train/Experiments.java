@@ -25,17 +25,7 @@ public final class Experiments {
   public static DataSplits loadData(ExperimentConfig config) {
     DatasetConfig d = config.dataset();
     NetworkLayout layout = config.networkLayout();
-    DataSpec spec =
-        d.files() == null
-            ? new DataSpec(d.name(), d.dataDir(), widthPixel(layout), null, null, null)
-            : new DataSpec(
-                d.files().type().yamlName(),
-                d.dataDir(),
-                widthPixel(layout),
-                resolve(d.dataDir(), d.files().train()),
-                resolve(d.dataDir(), d.files().validation()),
-                resolve(d.dataDir(), d.files().test()));
-    DataSplits splits = DatasetFactory.load(spec);
+    DataSplits splits = DatasetFactory.load(dataSpec(config));
     int nIn = splits.train().nInputs();
     if (nIn != layout.nInputs()) {
       throw new IllegalArgumentException(
@@ -51,6 +41,21 @@ public final class Experiments {
               + classes);
     }
     return splits;
+  }
+
+  /** What {@link #loadData} loads: the config's data set, its folder and files. */
+  public static DataSpec dataSpec(ExperimentConfig config) {
+    DatasetConfig d = config.dataset();
+    NetworkLayout layout = config.networkLayout();
+    return d.files() == null
+        ? new DataSpec(d.name(), d.dataDir(), widthPixel(layout), null, null, null)
+        : new DataSpec(
+            d.files().type().yamlName(),
+            d.dataDir(),
+            widthPixel(layout),
+            resolve(d.dataDir(), d.files().train()),
+            resolve(d.dataDir(), d.files().validation()),
+            resolve(d.dataDir(), d.files().test()));
   }
 
   private static int widthPixel(NetworkLayout layout) {

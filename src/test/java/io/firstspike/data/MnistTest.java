@@ -133,14 +133,14 @@ class MnistTest {
   }
 
   @Test
-  @DisplayName("a file with the wrong magic number is refused with both numbers named")
+  @DisplayName("a file with the wrong magic number is refused naming the expected one, not the bytes found")
   void wrongMagic(@TempDir Path dir) throws IOException {
     Path f = dir.resolve("train-images-idx3-ubyte");
     Files.write(f, new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
     assertThatThrownBy(() -> Idx.readImages(f))
         .hasMessageContaining(f.toString())
-        .hasMessageContaining("0x00000801")
-        .hasMessageContaining("0x00000803");
+        .hasMessageContaining("0x00000803")
+        .hasMessageNotContaining("0x00000801");
     Path g = dir.resolve("labels");
     Files.write(g, new byte[] {0, 0, 8, 1, 0, 0, 0, 5, 1, 2});
     assertThatThrownBy(() -> Idx.readLabels(g)).hasMessageContaining("truncated");

@@ -25,6 +25,21 @@ class RunStoreTest {
   }
 
   @Test
+  @DisplayName("a create whose filling fails (a full disk) removes its folder again and passes the failure on")
+  void failedCreateLeavesNothing() {
+    RunStore store = new RunStore(tmp);
+    java.io.UncheckedIOException full =
+        new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.create("cfg", run -> {
+      RunFolder.writeAtomically(run.configFile(), "epochs: 1\n");
+      throw full;
+    })).isSameAs(full);
+    assertThat(store.list()).isEmpty();
+    RunFolder ok = store.create("cfg", run -> RunFolder.writeAtomically(run.configFile(), "x: 1\n"));
+    assertThat(Files.exists(ok.configFile())).isTrue();
+  }
+
+  @Test
   @DisplayName("ids that could leave the store are rejected")
   void rejectsTraversal() {
     RunStore store = new RunStore(tmp);

@@ -3,6 +3,7 @@ package io.firstspike.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.firstspike.runs.DataFolders;
 import io.firstspike.runs.Json;
 import io.firstspike.runs.Overrides;
 import io.firstspike.runs.RunEngine;
@@ -35,11 +36,42 @@ final class FakeEngine implements RunEngine {
   final AtomicInteger running = new AtomicInteger();
   final AtomicInteger maxRunning = new AtomicInteger();
   final AtomicInteger executions = new AtomicInteger();
+  /** Where this engine's writes (and the server's status writes in ServerTestSupport) go. */
+  final FakeDisk disk = new FakeDisk();
 
-  /** The preparer matching this engine: validates the config keys and writes the folder. */
-  static final RunPreparer PREPARER = FakeEngine::prepare;
+  /**
+   * The preparer matching this engine: validates the config keys and writes the folder. Its
+   * configs name no data, so there is nothing to confine.
+   */
+  static final RunPreparer PREPARER = new RunPreparer() {
+    @Override
+    public RunFolder prepare(RunStore store, String name, String yaml, Overrides o, DataFolders data) {
+      return FakeEngine.prepare(store, name, yaml, o);
+    }
+
+    @Override
+    public void checkData(RunFolder run, DataFolders data) {}
+  };
 
   static RunFolder prepare(RunStore store, String name, String yaml, Overrides o) {
+    return prepare(store, name, yaml, o, new FakeDisk());
+  }
+
+  /** The preparer writing the new run's status through this engine's disk. */
+  RunPreparer preparer() {
+    FakeDisk d = disk;
+    return new RunPreparer() {
+      @Override
+      public RunFolder prepare(RunStore store, String name, String yaml, Overrides o, DataFolders data) {
+        return FakeEngine.prepare(store, name, yaml, o, d);
+      }
+
+      @Override
+      public void checkData(RunFolder run, DataFolders data) {}
+    };
+  }
+
+  static RunFolder prepare(RunStore store, String name, String yaml, Overrides o, FakeDisk disk) {
     JsonNode c;
     try {
       c = YAML.readTree(yaml);
@@ -54,15 +86,16 @@ final class FakeEngine implements RunEngine {
     if (o.epochs() != null) {
       cfg.put("epochs", o.epochs());
     }
-    RunFolder run = store.create(name.replaceFirst("\\.yaml$", ""));
-    try {
-      Files.writeString(run.configFile(), YAML.writeValueAsString(cfg));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String now = Instant.now().toString();
-    run.writeStatus(new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.get("epochs").asInt(), -1, "test"));
-    return run;
+    // as the real preparer: a failed write removes the folder again
+    return store.create(name.replaceFirst("\\.yaml$", ""), run -> {
+      try {
+        Files.writeString(run.configFile(), YAML.writeValueAsString(cfg));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      String now = Instant.now().toString();
+      disk.write(run, new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.get("epochs").asInt(), -1, "test"));
+    });
   }
 
   @Override
@@ -94,6 +127,7 @@ final class FakeEngine implements RunEngine {
     status(run, s0, RunState.RUNNING, "", first - 1, first - 2);
     listener.onEvent(new TrainingEvent.StateChange(RunState.RUNNING, ""));
     Random rng = new Random(run.id().hashCode());
+    FakeDisk disk = this.disk;
     long t0 = System.nanoTime();
     for (int e = first; e <= epochs; e++) {
       for (int b = 0; b < batches; b++) {
@@ -114,6 +148,7 @@ final class FakeEngine implements RunEngine {
         TrainingEvent.Batch ev = new TrainingEvent.Batch(e, b, batches, step, loss, 0.5, 0.5, 0.01, -1,
             times, times, new double[] {0.0, 0.5}, new int[][] {{1, 2}, {3, 4}}, 3.0,
             new double[][] {{0.1, 0.2}, {1.0, Double.POSITIVE_INFINITY}, {2.0}}, 1);
+        disk.check(new FakeDisk.Write(run, RunFolder.BATCHES, null, step));
         run.appendBatch(Json.MAPPER.createObjectNode().put("step", step).put("epoch", e).put("batch", b)
             .put("loss", loss).put("accuracy", 0.5));
         listener.onEvent(ev);
@@ -122,6 +157,7 @@ final class FakeEngine implements RunEngine {
       double secs = (System.nanoTime() - t0) / 1e9;
       EpochMetrics m = new EpochMetrics(e, epochs, (long) e * batches - 1, 0.5, 0.6, 0.4, 0.5 + 0.1 * e / epochs,
           0.01, 0, new double[][] {{1, 2}}, new double[][] {{0.1, Double.NaN}}, 100, secs, 1.0, 0);
+      disk.check(new FakeDisk.Write(run, RunFolder.METRICS, null, -1));
       run.appendMetrics(m);
       listener.onEvent(new TrainingEvent.Epoch(m, new int[][] {{1, 2, 3}}, new double[][] {{0, 1, 2, 3}},
           List.of(new double[] {0.1, 0.2, 1, 1})));
@@ -138,8 +174,8 @@ final class FakeEngine implements RunEngine {
     return new RunOutcome(RunState.FINISHED, "", epochs, epochs);
   }
 
-  private static void status(RunFolder run, RunStatus s0, RunState st, String why, int done, int snap) {
-    run.writeStatus(new RunStatus(st, why, s0.createdAt(), Instant.now().toString(), Math.max(0, done),
+  private void status(RunFolder run, RunStatus s0, RunState st, String why, int done, int snap) {
+    disk.write(run, new RunStatus(st, why, s0.createdAt(), Instant.now().toString(), Math.max(0, done),
         s0.epochs(), Math.max(-1, snap), s0.node()));
   }
 

@@ -48,8 +48,9 @@ final class ServerTestSupport implements AutoCloseable {
     this.configsDir = configsDir;
     FakeEngine e = reuse != null ? reuse : engine;
     WorkbenchOptions o = WorkbenchOptions.defaults().withPort(0).withRunsDir(runsDir).withConfigsDir(configsDir)
-        .withThreads(1).withEngine(e, FakeEngine.PREPARER);
-    this.workbench = await(Workbench.start(vertx, tweak.apply(o)));
+        .withThreads(1).withEngine(e, e.preparer());
+    // the server's own status writes go through the fake engine's disk too, so tests can fill it
+    this.workbench = await(Workbench.start(vertx, tweak.apply(o), new StatusFiles(e.disk)));
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(workbench.port()));
   }

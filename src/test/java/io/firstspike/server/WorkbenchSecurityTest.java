@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -79,6 +81,51 @@ class WorkbenchSecurityTest {
           .putHeader("Host", "evil.example:" + port).send());
       assertThat(rebinding.statusCode()).isEqualTo(403);
     }
+  }
+
+  @Test
+  @DisplayName("Wrong tokens from one address are answered 429 with Retry-After after five, even a right one then; the API's bearer tokens count too")
+  void wrongTokensBackOff(Vertx vertx, @TempDir Path tmp) throws Exception {
+    try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o.withToken(TOKEN))) {
+      List<Integer> codes = new ArrayList<>();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 200; i++) {
+        codes.add(s.post("/api/login", new JsonObject().put("token", "guess-" + i)).statusCode());
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertThat(codes.subList(0, TokenThrottle.FREE_FAILURES + 1)).as("answered at once").containsOnly(401);
+      assertThat(codes.get(TokenThrottle.FREE_FAILURES + 1)).isEqualTo(429);
+      // after the first block (1 s) one more guess is checked, then blocks of 2, 4, 8 s follow
+      long checked = codes.stream().filter(c -> c == 401).count();
+      assertThat(checked).as("guesses checked among 200 in %.2f s", seconds)
+          .isLessThanOrEqualTo(TokenThrottle.FREE_FAILURES + 1 + (long) Math.ceil(Math.log(seconds + 1) / Math.log(2)));
+      assertThat(codes).containsOnly(401, 429);
+      HttpResponse<Buffer> blocked = s.post("/api/login", new JsonObject().put("token", TOKEN));
+      assertThat(blocked.statusCode()).as("the right token is not even looked at").isEqualTo(429);
+      int retryAfter = Integer.parseInt(blocked.getHeader("Retry-After"));
+      assertThat(retryAfter).isBetween(1, 60);
+      s.bearer = TOKEN;
+      assertThat(s.get("/api/runs").statusCode()).as("same address, API call").isEqualTo(429);
+      Thread.sleep(retryAfter * 1000L + 100);
+      assertThat(s.get("/api/runs").statusCode()).as("after the delay").isEqualTo(200);
+      s.bearer = "wrong-bearer-token";
+      assertThat(s.get("/api/runs").statusCode()).isEqualTo(401);
+      for (int i = 0; i < TokenThrottle.FREE_FAILURES; i++) {
+        s.get("/api/runs");
+      }
+      assertThat(s.get("/api/runs").statusCode()).as("bearer guesses are throttled too").isEqualTo(429);
+    }
+  }
+
+  @Test
+  @DisplayName("Tokens shorter than 16 characters are refused, naming the option")
+  void shortToken() {
+    assertThatThrownBy(() -> WorkbenchOptions.defaults().withToken("a"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--token")
+        .hasMessageContaining("16").hasMessageContaining("got 1");
+    assertThatThrownBy(() -> WorkbenchOptions.defaults().withToken("0123456789abcde"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(WorkbenchOptions.defaults().withToken("0123456789abcdef").token()).hasSize(16);
   }
 
   @Test
