@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.firstspike.core.layer.Layer;
 import io.firstspike.core.layer.LayerNetwork;
 import io.firstspike.core.layer.NeuronLayer;
+import io.firstspike.core.layer.NeuronPassKind;
 import io.firstspike.core.layer.Parameter;
 import io.firstspike.core.loss.DelgradLoss;
 import io.firstspike.core.loss.DelgradObjective;
@@ -38,6 +39,11 @@ public final class DelgradGoldenNetwork {
   public final List<ParameterGroup> groups;
 
   public DelgradGoldenNetwork(JsonNode entry) {
+    this(entry, LayerNetwork.DEFAULT_PASSES);
+  }
+
+  /** The entry's network with neuron layers that use {@code passes}. */
+  public DelgradGoldenNetwork(JsonNode entry, NeuronPassKind passes) {
     this.entry = entry;
     JsonNode config = entry.get("config");
     JsonNode layout = config.get("network_layout");
@@ -53,7 +59,8 @@ public final class DelgradGoldenNetwork {
     double p = rounding == null || rounding.isNull() || rounding.isBoolean() ? 0
         : rounding.asDouble();
     this.network = LayerNetwork.withParameters(layout.get("n_inputs").asInt(),
-        DelgradLayers.fromConfig(layout, config.get("default_neuron_params")), p, params);
+        DelgradLayers.fromConfig(layout, config.get("default_neuron_params")), p, params,
+        passes);
     List<Double> own = new ArrayList<>();
     for (JsonNode layer : layers) {
       own.add(layer.has("learning_rate") ? layer.get("learning_rate").asDouble() : null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstspike.core.layer.DelgradTrainingStep.Result;
+import io.firstspike.core.network.ParallelRanges;
 import io.firstspike.core.optim.GroupedOptimizer;
 import io.firstspike.core.optim.RangeRunner;
 import io.firstspike.testsupport.DelgradGoldenNetwork;
@@ -28,7 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * mixed entries cover Biases, Multiplex, dendritic delays, shift and clip positivity,
  * early_output with l2_delay, SGD with momentum, rounding, weight clipping and a bumping
  * sequence. Tolerance: {@link GoldenAssert}'s; the value counts below are the fixture's, so no
- * field escapes the comparison.
+ * field escapes the comparison. Each section runs with the default (fast) neuron pass on one and
+ * two threads, and with the reference pass on two.
  */
 class DelgradTrainingStepGoldenTest {
 
@@ -39,24 +41,47 @@ class DelgradTrainingStepGoldenTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      // section, entries, batches, bumped, effective_delays_initial, hidden_times, label_times,
-      // loss, gradients, parameters_after, effective_delays_after, optimizer state
-      "network_steps, 2, 4, 0, 244, 18000, 1800, 4, 1504, 1504, 664, 1328",
-      "mixed_network_steps, 3, 14, 6, 78, 2800, 1200, 8, 689, 1109, 339, 430"})
-  @DisplayName("every batch of the section matches HEAD end to end")
-  void section(String section, int entries, int batches, int bumped, long delaysInitial,
-      long hidden, long label, long losses, long gradients, long paramsAfter, long delaysAfter,
-      long optimizerState, TestReporter reporter) {
+      // section, neuron passes, threads, entries, batches, bumped, effective_delays_initial,
+      // hidden_times, label_times, loss, gradients, parameters_after, effective_delays_after,
+      // optimizer state
+      "network_steps, FAST, 1, 2, 4, 0, 244, 18000, 1800, 4, 1504, 1504, 664, 1328",
+      "network_steps, FAST, 2, 2, 4, 0, 244, 18000, 1800, 4, 1504, 1504, 664, 1328",
+      "network_steps, REFERENCE, 2, 2, 4, 0, 244, 18000, 1800, 4, 1504, 1504, 664, 1328",
+      "mixed_network_steps, FAST, 1, 3, 14, 6, 78, 2800, 1200, 8, 689, 1109, 339, 430",
+      "mixed_network_steps, FAST, 2, 3, 14, 6, 78, 2800, 1200, 8, 689, 1109, 339, 430",
+      "mixed_network_steps, REFERENCE, 2, 3, 14, 6, 78, 2800, 1200, 8, 689, 1109, 339, 430"})
+  @DisplayName("every batch of the section matches HEAD end to end, with each kind of neuron pass"
+      + " and on one and two threads")
+  void section(String section, NeuronPassKind passes, int threads, int entries, int batches,
+      int bumped, long delaysInitial, long hidden, long label, long losses, long gradients,
+      long paramsAfter, long delaysAfter, long optimizerState, TestReporter reporter) {
     Map<String, GoldenAssert> checks = new LinkedHashMap<>();
     for (String k : List.of("effective_delays_initial", "hidden_times", "label_times", "loss",
         "gradients", "parameters_after", "effective_delays_after", "optimizer_state")) {
-      checks.put(k, new GoldenAssert(section + " " + k));
+      checks.put(k, new GoldenAssert(section + " " + k + " (" + passes + ", " + threads
+          + " thread(s))"));
     }
+    try (ParallelRanges ranges = new ParallelRanges(threads)) {
+      run(section, passes, threads == 1 ? RangeRunner.SERIAL : ranges, checks, entries, batches,
+          bumped);
+    }
+    long[] expected = {delaysInitial, hidden, label, losses, gradients, paramsAfter, delaysAfter,
+        optimizerState};
+    int k = 0;
+    for (GoldenAssert a : checks.values()) {
+      assertThat(a.compared()).as(a.summary()).isEqualTo(expected[k++]);
+      reporter.publishEntry("golden", a.summary());
+      a.report();
+    }
+  }
+
+  private static void run(String section, NeuronPassKind passes, RangeRunner threads,
+      Map<String, GoldenAssert> checks, int entries, int batches, int bumped) {
     int seenEntries = 0;
     int seenBatches = 0;
     int seenBumps = 0;
     for (JsonNode e : GoldenJson.delgradSection(section)) {
-      DelgradGoldenNetwork g = new DelgradGoldenNetwork(e);
+      DelgradGoldenNetwork g = new DelgradGoldenNetwork(e, passes);
       checkDelays(checks.get("effective_delays_initial"), g.name() + " initial", g.network,
           e.get("effective_delays_initial"));
       GroupedOptimizer opt = g.optimizer();
@@ -68,7 +93,7 @@ class DelgradTrainingStepGoldenTest {
         String where = g.name() + " batch " + b++;
         int[] labels = GoldenJson.ints(batch.get("labels"));
         Result r = step.train(GoldenJson.matrix(batch.get("input_times")), labels, NO_DRAWS,
-            RangeRunner.SERIAL);
+            threads);
         batch.get("hidden_times").fields().forEachRemaining(h -> checks.get("hidden_times")
             .check(where + " layer " + h.getKey(),
                 r.pass().hiddenTimes(Integer.parseInt(h.getKey())),
@@ -113,14 +138,6 @@ class DelgradTrainingStepGoldenTest {
     assertThat(seenEntries).isEqualTo(entries);
     assertThat(seenBatches).isEqualTo(batches);
     assertThat(seenBumps).isEqualTo(bumped);
-    long[] expected = {delaysInitial, hidden, label, losses, gradients, paramsAfter, delaysAfter,
-        optimizerState};
-    int k = 0;
-    for (GoldenAssert a : checks.values()) {
-      assertThat(a.compared()).as(a.summary()).isEqualTo(expected[k++]);
-      reporter.publishEntry("golden", a.summary());
-      a.report();
-    }
   }
 
   /** The {@code effective_delays_*} dict (by layer index) against the network's E''. */
