@@ -54,8 +54,11 @@ class ReferenceNeuronPassGoldenTest {
     assertThat(cases).isEqualTo(6);
     assertThat(times.compared() + weights.compared() + inputs.compared()).isEqualTo(expected);
     reporter.publishEntry("golden", times.summary());
+    times.report();
     reporter.publishEntry("golden", weights.summary());
+    weights.report();
     reporter.publishEntry("golden", inputs.summary());
+    inputs.report();
   }
 
   @Test
@@ -92,8 +95,11 @@ class ReferenceNeuronPassGoldenTest {
     assertThat(cases).isEqualTo(14);
     assertThat(noisy).isEqualTo(1);
     reporter.publishEntry("golden", times.summary());
+    times.report();
     reporter.publishEntry("golden", weights.summary());
+    weights.report();
     reporter.publishEntry("golden", inputs.summary());
+    inputs.report();
   }
 
   static NeuronParams params(JsonNode p) {

@@ -105,6 +105,7 @@ class GroupedOptimizerGoldenTest {
       + " fixtures bit for bit over 301 epochs, also after a restore")
   void lrSchedules() {
     int checked = 0;
+    GoldenAssert golden = new GoldenAssert("lr_schedules");
     for (JsonNode c : GoldenJson.delgradSection("lr_schedules")) {
       double[] initial = GoldenJson.vector(c.get("initial_lrs"));
       double[][] during = GoldenJson.matrix(c.get("lr_during_epoch"));
@@ -113,6 +114,7 @@ class GroupedOptimizerGoldenTest {
       for (int e = 0; e < during.length; e++) {
         for (int g = 0; g < initial.length; g++) {
           assertThat(opt.learningRate(g)).as("epoch %d group %d", e, g).isEqualTo(during[e][g]);
+          golden.check("epoch " + e + " group " + g, opt.learningRate(g), during[e][g]);
           checked++;
         }
         sched.step();
@@ -125,6 +127,8 @@ class GroupedOptimizerGoldenTest {
       }
     }
     assertThat(checked).isEqualTo(301 * 4);
+    assertThat(golden.identical()).isEqualTo(checked);
+    golden.report();
   }
 
   static List<ParameterGroup> groupsWithRates(double... lrs) {
