@@ -184,6 +184,73 @@ class NeuronPassContractTest {
         backwardMessages.get(0)).allMatch(msg -> msg.contains("neuron 1, input 0"));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kindsForReuse")
+  @DisplayName("one pass instance serves batches of changing size and a forward call of another"
+      + " batch between a forward call and its backward call, with the reference's bits")
+  void reusedAcrossBatches(NeuronPassKind kind) {
+    // DT with one time per synapse (the memo for both exps), and a layer above the dense limit
+    NeuronSettings dt = NeuronSettings.of(new NeuronParams(0.5, 0.0, 1.0, 1.0, 2.0), Variant.DT,
+        EpsRule.DELGRAD, 0.2);
+    for (int n : new int[] {4, 30}) {
+      int m = 5;
+      Random rnd = new Random(7 + n);
+      double[] w = new double[n * m];
+      for (int k = 0; k < w.length; k++) {
+        w[k] = 2.0 / Math.sqrt(n) * (0.5 + 1.5 * rnd.nextGaussian());
+      }
+      NeuronLayerPass pass = kind.create(dt, m);
+      try (ParallelRanges two = new ParallelRanges(2)) {
+        // training-like sizes, the last one short, then a larger (validation-like) one
+        for (int batch : new int[] {21, 7, 30, 7, 21}) {
+          BatchTensor in = inputs(rnd, batch, n, m, 0.1, 0.2);
+          BatchTensor other = inputs(rnd, batch - 3, n, m, 0.1, 0.2);
+          BatchTensor[] expected = reference(dt, m, in, w, delta(rnd, batch, m));
+          BatchTensor out = BatchTensor.zeros(batch, m, 1);
+          pass.forward(in, w, BatchTensor.filled(batch, m, 1, 1.0), null, out, two);
+          assertThat(bits(out.values())).as("n %d batch %d output times", n, batch)
+              .containsExactly(bits(expected[0].values()));
+          if (batch == 30) {
+            // a smaller batch's forward call in between overwrites the reused exp memo:
+            // backward must see that the memo is not its forward call's
+            pass.forward(other, w, BatchTensor.filled(batch - 3, m, 1, 1.0), null,
+                BatchTensor.zeros(batch - 3, m, 1), two);
+          }
+          BatchTensor timeGrad = BatchTensor.filled(batch, n, m, Double.NaN);
+          double[] weightGrad = pass.backward(in, w, out, expected[3], timeGrad, two);
+          assertThat(bits(weightGrad)).as("n %d batch %d weight gradient", n, batch)
+              .containsExactly(bits(expected[1].values()));
+          assertThat(bits(timeGrad.values())).as("n %d batch %d input-time gradient", n, batch)
+              .containsExactly(bits(expected[2].values()));
+        }
+      }
+    }
+  }
+
+  static NeuronPassKind[] kindsForReuse() {
+    return NeuronPassKind.values();
+  }
+
+  static BatchTensor delta(Random rnd, int batch, int m) {
+    double[] dL = new double[batch * m];
+    for (int k = 0; k < dL.length; k++) {
+      dL[k] = rnd.nextGaussian();
+    }
+    return new BatchTensor(batch, m, 1, dL);
+  }
+
+  /** Output times, weight gradient (as a [1][N*m] tensor), input-time gradient, and delta. */
+  static BatchTensor[] reference(NeuronSettings s, int m, BatchTensor in, double[] w,
+      BatchTensor delta) {
+    NeuronLayerPass fresh = NeuronPassKind.REFERENCE.create(s, m);
+    BatchTensor out = BatchTensor.zeros(in.batch(), m, 1);
+    fresh.forward(in, w, BatchTensor.filled(in.batch(), m, 1, 1.0), null, out,
+        RangeRunner.SERIAL);
+    BatchTensor timeGrad = BatchTensor.zeros(in.batch(), in.rows(), in.width());
+    double[] g = fresh.backward(in, w, out, delta, timeGrad, RangeRunner.SERIAL);
+    return new BatchTensor[] {out, new BatchTensor(1, g.length, 1, g), timeGrad, delta};
+  }
+
   /** Times in [0, 3), a share +Infinity, a share tied at 1.5. */
   static BatchTensor inputs(Random rnd, int batch, int n, int width, double silent,
       double ties) {
