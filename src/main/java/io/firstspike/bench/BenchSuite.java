@@ -4,6 +4,7 @@ import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.Dataset;
+import io.firstspike.data.YinYang;
 import io.firstspike.train.EvaluationPass;
 import io.firstspike.train.Experiments;
 import io.firstspike.train.config.ExperimentConfig;
@@ -23,7 +24,14 @@ import java.util.function.Consumer;
 public final class BenchSuite {
   /** Keys of the measurements, in report order. */
   public static final List<String> KEYS = List.of("yin_yang_epoch_seconds",
-      "mnist16_train_samples_per_s", "mnist16_inference_images_per_s", "mnist784_epoch_seconds");
+      "mnist16_train_samples_per_s", "mnist16_inference_images_per_s", "mnist784_epoch_seconds",
+      "delgrad_yin_yang_H30_WS_epoch_seconds");
+
+  /** The original's newest version per {@code yin_yang_H30_WS} epoch on 2 cores (issue 19). */
+  static final double ORIGINAL_DELGRAD_EPOCH_SECONDS = 2.4;
+
+  /** Seed of the DelGrad benchmark's untrained network and shuffling (without --seed). */
+  static final long DELGRAD_SEED = 2000;
 
   /** The full MNIST epoch the figure is scaled to: 50,000 training + 10,000 validation images. */
   static final int MNIST_TRAIN = 50_000;
@@ -83,7 +91,8 @@ public final class BenchSuite {
           case "yin_yang_epoch_seconds" -> yinYang();
           case "mnist16_train_samples_per_s" -> mnist16Train();
           case "mnist16_inference_images_per_s" -> mnist16Inference();
-          default -> mnist784();
+          case "mnist784_epoch_seconds" -> mnist784();
+          default -> delgradYinYang();
         };
         results.add(m);
         peaks.add(new double[] {KEYS.indexOf(key), Machine.peakRssMb()});
@@ -223,6 +232,40 @@ public final class BenchSuite {
             + nVal + " validation samples x " + MNIST_VAL + "/" + nVal) + ", " + reps
             + " epochs after " + warm + " warm-up" + jitNote(jit) + "; data: " + bd.description(),
         check);
+  }
+
+  /**
+   * DelGrad's {@code yin_yang_H30_WS} (4 -> synaptic delays -> 30 -> synaptic delays -> 3, batch
+   * 150): 10 warm-up epochs, median of 10, each 5000 training + 1000 validation samples, through
+   * the core's {@code DelgradTrainingStep} in the measurement harness {@link DelgradEpochRun}
+   * (the Trainer has no DelGrad path yet). The original needs about 2.4 s per epoch on 2 cores
+   * (issue 19's figure; not measured here: there is no PyTorch on this machine).
+   */
+  private Measurement delgradYinYang() {
+    DataSplits data = YinYang.splits();
+    long s = seed == null ? DELGRAD_SEED : seed;
+    int warm = 10;
+    int reps = 10;
+    long t0 = System.nanoTime();
+    int jit = 0;
+    do {
+      DelgradEpochRun.run(data, threads, warm + reps, s);
+      jit++;
+    } while (Timing.since(t0) < JIT_WARM_UP_SECONDS);
+    DelgradEpochRun run = DelgradEpochRun.run(data, threads, warm + reps, s);
+    double epoch = run.medianEpochSeconds(warm);
+    String check = DelgradCheck.verify(run.network(), data.validation().inputTimes(), 50) + "; "
+        + ForwardCheck.requireAccuracy("validation", run.finalValAccuracy(), 0.5);
+    return new Measurement("delgrad_yin_yang_H30_WS_epoch_seconds", epoch, "s", threads,
+        String.format(java.util.Locale.ROOT, "DelgradTrainingStep in the harness DelgradEpochRun"
+            + " (not the Trainer, which has no DelGrad path yet), yin_yang_H30_WS's layer list and"
+            + " settings (DelgradH30Ws), untrained network drawn from seed %d (not the original's"
+            + " .pt), %d training samples in shuffled batches of %d + %d validation samples in"
+            + " batches of %d per epoch, median of %d epochs after %d warm-up epochs%s; the"
+            + " original's %.1f s per epoch on 2 cores (issue 19's figure, not measured here) is"
+            + " %.0fx this", s, data.train().size(), DelgradH30Ws.BATCH_SIZE,
+            data.validation().size(), DelgradH30Ws.BATCH_SIZE_EVAL, reps, warm, jitNote(jit),
+            ORIGINAL_DELGRAD_EPOCH_SECONDS, ORIGINAL_DELGRAD_EPOCH_SECONDS / epoch), check);
   }
 
   /**

@@ -36,7 +36,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--only", paramLabel = "KEY",
       description = "Run one benchmark: yin_yang_epoch_seconds, mnist16_train_samples_per_s,"
-          + " mnist16_inference_images_per_s or mnist784_epoch_seconds.")
+          + " mnist16_inference_images_per_s, mnist784_epoch_seconds or"
+          + " delgrad_yin_yang_H30_WS_epoch_seconds.")
   String only;
 
   @Option(names = "--threads", description = "Worker threads (default: all cores).")

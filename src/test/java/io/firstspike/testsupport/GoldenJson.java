@@ -27,6 +27,19 @@ public final class GoldenJson {
     return delgrad;
   }
 
+  /**
+   * A top-level section of {@link #delgrad()}, e.g. {@code loss_cases}.
+   *
+   * @throws IllegalStateException if the file has no such section
+   */
+  public static JsonNode delgradSection(String name) {
+    JsonNode n = delgrad().get(name);
+    if (n == null) {
+      throw new IllegalStateException("delgrad-golden.json has no section '" + name + "'");
+    }
+    return n;
+  }
+
   /** {@code ../shared/reference/golden/ttfs-golden.json} (the 2021 release). */
   public static JsonNode ttfs() {
     return read(Shared.file("reference/golden/ttfs-golden.json"));

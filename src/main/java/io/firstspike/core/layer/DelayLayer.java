@@ -150,55 +150,126 @@ public final class DelayLayer implements Layer {
       }
     }
     double[] out = new double[batch * n * m];
-    for (int b = 0; b < batch; b++) {
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < m; j++) {
-          out[(b * n + i) * m + j] = in.get(b, i, j) + delays[i * m + j];
+    double[] draws = null;
+    if (jitter != 0) {
+      draws = new double[out.length];
+      noise.fill(Kind.DELAY_JITTER, index, jitter, draws); // on the calling thread, in order
+    }
+    double[] x = in.values();
+    double[] jitterDraws = draws;
+    SampleChunks.run(batch, threads, (chunk, from, to) -> {
+      for (int b = from; b < to; b++) {
+        for (int i = 0; i < n; i++) {
+          int row = (b * n + i) * m;
+          if (in.shared()) {
+            double xi = x[b * n + i];
+            for (int j = 0; j < m; j++) {
+              out[row + j] = xi + delays[i * m + j];
+            }
+          } else {
+            for (int j = 0; j < m; j++) {
+              out[row + j] = x[row + j] + delays[i * m + j];
+            }
+          }
+          if (jitterDraws != null) {
+            for (int j = 0; j < m; j++) {
+              out[row + j] += jitterDraws[row + j];
+            }
+          }
         }
       }
-    }
-    if (jitter != 0) {
-      double[] draws = new double[out.length];
-      noise.fill(Kind.DELAY_JITTER, index, jitter, draws);
-      for (int k = 0; k < out.length; k++) {
-        out[k] += draws[k];
-      }
-    }
+    });
     return new BatchTensor(batch, n, m, out);
   }
 
   @Override
   public BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
       RangeRunner threads, Map<String, double[]> grads) {
+    return backwardWithPenalty(in, gradOut, null, null, threads, grads);
+  }
+
+  /**
+   * The backward pass with the gradient of a penalty on the delays themselves (the loss's
+   * {@code l2_delay}), which enters the raw gradient besides the per-synapse errors:
+   *
+   * <pre>
+   *   dL/draw[p][q] = positivity'(raw[p][q]) * sum over (i, j) sharing [p][q] of
+   *                   (sum_b dL/dt_bij + dR/dE''_ij)   +   dR/draw[p][q]
+   * </pre>
+   *
+   * where dR/dE'' is given on the tiled effective delays E'' ({@link #effectiveDelays()}: a
+   * synapse (i, j) of an axonal layer uses E''_i0, of a dendritic layer E''_0j), so the chain
+   * through the tiling and the positivity is this layer's business.
+   *
+   * @param effectivePenalty dR/dE'' flattened row-major like {@link #effectiveDelays()}, or null
+   * @param rawPenalty dR/draw, shaped like the raw parameters, or null
+   */
+  public BatchTensor backwardWithPenalty(BatchTensor in, BatchTensor gradOut,
+      double[] effectivePenalty, double[] rawPenalty, RangeRunner threads,
+      Map<String, double[]> grads) {
     if (gradOut.width() != m || gradOut.rows() != n) {
       throw new IllegalArgumentException("layer " + index + ": gradient " + gradOut
           + " does not match the output [" + n + "][" + m + "]");
     }
+    int tiled = type.tiledRows(n) * type.tiledCols(m);
+    if (effectivePenalty != null && effectivePenalty.length != tiled) {
+      throw new IllegalArgumentException("layer " + index + ": the delay penalty's gradient has "
+          + effectivePenalty.length + " values; the effective delays have " + tiled);
+    }
+    if (rawPenalty != null && rawPenalty.length != raw.length) {
+      throw new IllegalArgumentException("layer " + index + ": the raw delay penalty's gradient "
+          + "has " + rawPenalty.length + " values; the raw delays have " + raw.length);
+    }
     if (trainable) {
-      grads.put(Parameter.delaysName(index), rawGradient(gradOut));
+      grads.put(Parameter.delaysName(index),
+          rawGradient(gradOut, effectivePenalty, rawPenalty, threads));
     }
     if (!in.shared()) {
       return gradOut;
     }
     BatchTensor g = BatchTensor.zeros(in.batch(), n, 1);
-    for (int b = 0; b < in.batch(); b++) {
-      for (int i = 0; i < n; i++) {
-        double sum = 0;
-        for (int j = 0; j < m; j++) {
-          sum += gradOut.get(b, i, j);
+    double[] go = gradOut.values();
+    SampleChunks.run(in.batch(), threads, (chunk, from, to) -> {
+      for (int b = from; b < to; b++) {
+        for (int i = 0; i < n; i++) {
+          double sum = 0;
+          int row = (b * n + i) * m;
+          for (int j = 0; j < m; j++) {
+            sum += go[row + j];
+          }
+          g.values()[b * n + i] = sum;
         }
-        g.values()[b * n + i] = sum;
       }
-    }
+    });
     return g;
   }
 
-  /** dL/draw: over the batch, then over the synapses sharing each raw entry, then the chain. */
-  private double[] rawGradient(BatchTensor gradOut) {
-    double[] perSynapse = new double[n * m];
-    for (int b = 0; b < gradOut.batch(); b++) {
-      for (int k = 0; k < n * m; k++) {
-        perSynapse[k] += gradOut.values()[b * n * m + k];
+  /** Parts of the per-synapse sum over the batch: each sums its synapses over every sample. */
+  private static final int SYNAPSE_PARTS = 8;
+
+  /**
+   * dL/draw: over the batch, then the penalty on E'' (at the first synapse that uses each E''
+   * entry), over the synapses sharing each raw entry, the positivity's chain, the raw penalty.
+   */
+  private double[] rawGradient(BatchTensor gradOut, double[] effectivePenalty,
+      double[] rawPenalty, RangeRunner threads) {
+    int size = n * m;
+    double[] perSynapse = new double[size];
+    double[] go = gradOut.values();
+    // each synapse's sum runs over b = 0, 1, ... whatever the parts: the same bits on any threads
+    threads.run(SYNAPSE_PARTS, part -> {
+      int from = RangeRunner.from(size, part, SYNAPSE_PARTS);
+      int to = RangeRunner.from(size, part + 1, SYNAPSE_PARTS);
+      for (int b = 0; b < gradOut.batch(); b++) {
+        for (int k = from; k < to; k++) {
+          perSynapse[k] += go[b * size + k];
+        }
+      }
+    });
+    if (effectivePenalty != null) {
+      int cols = type.tiledCols(m);
+      for (int k = 0; k < effectivePenalty.length; k++) {
+        perSynapse[(k / cols) * m + k % cols] += effectivePenalty[k];
       }
     }
     double[] g = new double[raw.length];
@@ -209,6 +280,9 @@ public final class DelayLayer implements Layer {
     }
     for (int k = 0; k < g.length; k++) {
       g[k] *= positivity.derivative(raw[k]);
+      if (rawPenalty != null) {
+        g[k] += rawPenalty[k];
+      }
     }
     return g;
   }

@@ -39,7 +39,8 @@ public sealed interface Layer
    * @param out the forward call's output
    * @param gradOut dL/d(out), shaped like {@code out}
    * @param grads receives dL/d(parameter) by {@link Parameter#name()}, trainable ones only
-   * @return dL/d(in), shaped like {@code in}
+   * @return dL/d(in), shaped like {@code in}; a neuron layer returns a buffer that its next
+   *     backward call overwrites, so use or copy it before then (as the network does)
    */
   BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut, RangeRunner threads,
       Map<String, double[]> grads);

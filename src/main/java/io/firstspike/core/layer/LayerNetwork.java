@@ -1,5 +1,7 @@
 package io.firstspike.core.layer;
 
+import io.firstspike.core.optim.ParameterGroup;
+import io.firstspike.core.optim.ParameterTensor;
 import io.firstspike.core.optim.RangeRunner;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +37,12 @@ import java.util.TreeSet;
  * passes themselves run sample chunks on the given {@link RangeRunner}.
  */
 public final class LayerNetwork {
+  /**
+   * The neuron layers' pass when the builder is not told otherwise: the one place that decides
+   * it. Every kind gives the same bits ({@code NeuronPassContractTest}).
+   */
+  public static final NeuronPassKind DEFAULT_PASSES = NeuronPassKind.FAST;
+
   private final int nInputs;
   private final List<LayerSpec> specs;
   private final List<Layer> layers;
@@ -65,8 +73,17 @@ public final class LayerNetwork {
    */
   public static LayerNetwork withParameters(int nInputs, List<LayerSpec> specs,
       double roundingPrecision, Map<String, double[]> parameters) {
+    return withParameters(nInputs, specs, roundingPrecision, parameters, DEFAULT_PASSES);
+  }
+
+  /**
+   * {@link #withParameters(int, List, double, Map)} whose neuron layers use the {@code passes}
+   * named here.
+   */
+  public static LayerNetwork withParameters(int nInputs, List<LayerSpec> specs,
+      double roundingPrecision, Map<String, double[]> parameters, NeuronPassKind passes) {
     Set<String> unused = new TreeSet<>(parameters.keySet());
-    LayerNetwork net = build(nInputs, specs, roundingPrecision, (name, size, init) -> {
+    LayerNetwork net = build(nInputs, specs, roundingPrecision, passes, (name, size, init) -> {
       double[] v = parameters.get(name);
       unused.remove(name);
       if (v == null) {
@@ -100,7 +117,13 @@ public final class LayerNetwork {
    */
   public static LayerNetwork initialise(int nInputs, List<LayerSpec> specs,
       double roundingPrecision, SeededNoise source) {
-    LayerNetwork net = build(nInputs, specs, roundingPrecision, (name, size, init) -> {
+    return initialise(nInputs, specs, roundingPrecision, source, DEFAULT_PASSES);
+  }
+
+  /** {@link #initialise(int, List, double, SeededNoise)} with the {@code passes} named here. */
+  public static LayerNetwork initialise(int nInputs, List<LayerSpec> specs,
+      double roundingPrecision, SeededNoise source, NeuronPassKind passes) {
+    LayerNetwork net = build(nInputs, specs, roundingPrecision, passes, (name, size, init) -> {
       double[] v = new double[size];
       for (int k = 0; k < size; k++) {
         v[k] = init.mean() + init.std() * source.next();
@@ -112,7 +135,7 @@ public final class LayerNetwork {
   }
 
   private static LayerNetwork build(int nInputs, List<LayerSpec> specs, double rounding,
-      Values values) {
+      NeuronPassKind passes, Values values) {
     if (nInputs < 1) {
       throw new IllegalArgumentException("network_layout.n_inputs must be >= 1, got " + nInputs);
     }
@@ -123,7 +146,7 @@ public final class LayerNetwork {
     LayerShape shape = new LayerShape(nInputs, 1);
     for (int l = 0; l < specs.size(); l++) {
       LayerSpec spec = specs.get(l);
-      Layer layer = create(l, spec, shape, nextNeuronSize(specs, l), rounding, values);
+      Layer layer = create(l, spec, shape, nextNeuronSize(specs, l), rounding, passes, values);
       layers.add(layer);
       shape = layer.outputShape();
     }
@@ -132,7 +155,7 @@ public final class LayerNetwork {
 
   /** The layer for one spec, given its input shape and M_next. */
   private static Layer create(int l, LayerSpec spec, LayerShape shape, int next, double rounding,
-      Values values) {
+      NeuronPassKind passes, Values values) {
     if (spec instanceof LayerSpec.Broadcast) {
       return new BroadcastLayer(l, shape, new LayerShape(shape.rows(), next));
     }
@@ -164,7 +187,7 @@ public final class LayerNetwork {
     NeuronSettings.Noise noise = nl.neuron().noise();
     double[] fp = values.get(Parameter.thresholdOffsetsName(l), nl.size(),
         new LayerSpec.Normal(noise.fpMean(), noise.fpStd()));
-    return new NeuronLayer(l, nl, shape, w, fp, rounding);
+    return new NeuronLayer(l, nl, shape, w, fp, rounding, passes);
   }
 
   /** A size that must fit in an int (a Java array); the layer list decides it, so it is checked. */
@@ -232,6 +255,100 @@ public final class LayerNetwork {
         + parameters().stream().map(Parameter::name).toList());
   }
 
+  /**
+   * HEAD's parameter groups (DELGRAD-MODEL.md section 6): one per layer entry, in layer order,
+   * with that layer's trainable tensors (a delay layer's raw delays, a neuron layer's weights;
+   * none for the others, an empty group), named {@code layers.<i>}.
+   *
+   * @param layerLearningRates per layer entry its own {@code learning_rate}, null where the layer
+   *     has none
+   * @param globalLearningRate {@code training_params.learning_rate}, for layers without their own
+   * @throws IllegalArgumentException unless there is one entry per layer
+   */
+  public List<ParameterGroup> parameterGroups(List<Double> layerLearningRates,
+      double globalLearningRate) {
+    if (layerLearningRates.size() != layers.size()) {
+      throw new IllegalArgumentException("parameter groups: " + layerLearningRates.size()
+          + " learning rates given for " + layers.size() + " layers");
+    }
+    List<ParameterGroup> groups = new ArrayList<>();
+    for (Layer layer : layers) {
+      List<ParameterTensor> tensors = new ArrayList<>();
+      for (Parameter p : layer.parameters()) {
+        if (p.trainable()) {
+          tensors.add(new ParameterTensor(p.name(), p.values()));
+        }
+      }
+      groups.add(ParameterGroup.ofLayer("layers." + layer.index(), tensors,
+          layerLearningRates.get(layer.index()), globalLearningRate));
+    }
+    return groups;
+  }
+
+  /** The delay layers, in layer order. */
+  public List<DelayLayer> delayLayers() {
+    List<DelayLayer> out = new ArrayList<>();
+    for (Layer layer : layers) {
+      if (layer instanceof DelayLayer d) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  /** The neuron layers, in layer order (the last is the label layer). */
+  public List<NeuronLayer> neuronLayers() {
+    List<NeuronLayer> out = new ArrayList<>();
+    for (Layer layer : layers) {
+      if (layer instanceof NeuronLayer nl) {
+        out.add(nl);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each delay layer's tiled effective delays E'' ({@link DelayLayer#effectiveDelays()}),
+   * flattened row-major, in layer order: what the loss's {@code l2_delay} with
+   * {@code use_effective_delays} penalises.
+   */
+  public List<double[]> effectiveDelayVectors() {
+    List<double[]> out = new ArrayList<>();
+    for (DelayLayer d : delayLayers()) {
+      double[][] e = d.effectiveDelays();
+      int cols = e[0].length;
+      double[] flat = new double[e.length * cols];
+      for (int i = 0; i < e.length; i++) {
+        System.arraycopy(e[i], 0, flat, i * cols, cols);
+      }
+      out.add(flat);
+    }
+    return out;
+  }
+
+  /** Copies of each delay layer's raw parameters, in layer order. */
+  public List<double[]> rawDelayVectors() {
+    List<double[]> out = new ArrayList<>();
+    for (DelayLayer d : delayLayers()) {
+      out.add(d.raw().clone());
+    }
+    return out;
+  }
+
+  /**
+   * The gradient of a loss term on the delays themselves (the loss's {@code l2_delay}), one array
+   * per delay layer in layer order, or an empty list: dR/dE'' on the tiled effective delays
+   * (shaped like {@link #effectiveDelayVectors()}) and dR/draw on the raw parameters.
+   */
+  public record DelayPenalty(List<double[]> effective, List<double[]> raw) {
+    public static final DelayPenalty NONE = new DelayPenalty(List.of(), List.of());
+
+    public DelayPenalty {
+      effective = List.copyOf(effective);
+      raw = List.copyOf(raw);
+    }
+  }
+
   /** Rectifies every delay layer's raw parameters (after each optimizer step). */
   public void rectifyDelays() {
     for (Layer layer : layers) {
@@ -283,6 +400,26 @@ public final class LayerNetwork {
    */
   public NetworkGradients backward(NetworkPass pass, double[][] labelTimeGradient,
       RangeRunner threads) {
+    return backward(pass, labelTimeGradient, DelayPenalty.NONE, threads);
+  }
+
+  /**
+   * The backward pass with the gradient of a penalty on the delays added to the delay layers'
+   * raw gradients through their tiling and positivity ({@link DelayLayer#backwardWithPenalty}).
+   *
+   * @param labelTimeGradient [B][n_outputs]; NaN counts as 0
+   * @param penalty dR/d(delays), {@link DelayPenalty#NONE} for none
+   * @throws ArithmeticException if a gradient is not finite (a bug, never a result)
+   */
+  public NetworkGradients backward(NetworkPass pass, double[][] labelTimeGradient,
+      DelayPenalty penalty, RangeRunner threads) {
+    int delays = delayLayers().size();
+    for (List<double[]> list : List.of(penalty.effective(), penalty.raw())) {
+      if (!list.isEmpty() && list.size() != delays) {
+        throw new IllegalArgumentException("delay penalty: " + list.size() + " gradients for "
+            + delays + " delay layers");
+      }
+    }
     if (pass.network() != this) {
       throw new IllegalArgumentException("this pass was computed by another network");
     }
@@ -298,8 +435,17 @@ public final class LayerNetwork {
     }
     Map<String, double[]> byName = new HashMap<>();
     BatchTensor grad = BatchTensor.perInput(labelTimeGradient);
+    int delay = delays;
     for (int l = layers.size() - 1; l >= 0; l--) {
-      grad = layers.get(l).backward(pass.input(l), pass.output(l), grad, threads, byName);
+      Layer layer = layers.get(l);
+      if (layer instanceof DelayLayer d) {
+        delay--;
+        grad = d.backwardWithPenalty(pass.input(l), grad,
+            penalty.effective().isEmpty() ? null : penalty.effective().get(delay),
+            penalty.raw().isEmpty() ? null : penalty.raw().get(delay), threads, byName);
+      } else {
+        grad = layer.backward(pass.input(l), pass.output(l), grad, threads, byName);
+      }
     }
     Map<String, double[]> ordered = new LinkedHashMap<>();
     for (Parameter p : parameters()) {

@@ -9,6 +9,11 @@ package io.firstspike.core.layer;
  * nonzero), then, with {@code jitter} != 0, its output jitter {@code [B][M]}. Every entry is std
  * times a standard normal draw. {@link SeededNoise} draws them from one seeded stream in that
  * order; a test can replay the draws a fixture recorded.
+ *
+ * <p>A training step with {@code training_noise} asks before its forward pass for the input
+ * noise ({@link Kind#INPUT_NOISE}, {@code [B][n_inputs]} standard normals, std 1; layer -1), so
+ * one seeded stream gives all of a run's noise and the run is reproducible (the original draws
+ * the hardware-aware noise from an unseeded generator, DELGRAD-MODEL.md section 8).
  */
 @FunctionalInterface
 public interface NoiseSource {
@@ -22,7 +27,12 @@ public interface NoiseSource {
     /** A neuron layer's threshold noise per neuron, shared by the batch, {@code [M]}. */
     THRESHOLD_B2B,
     /** A neuron layer's output jitter, added to every output time, {@code [B][M]}. */
-    OUTPUT_JITTER
+    OUTPUT_JITTER,
+    /**
+     * A training step's input noise ({@code training_noise}), standard normals {@code [B][N]}
+     * asked with std 1 and layer -1, before the forward pass.
+     */
+    INPUT_NOISE
   }
 
   /**

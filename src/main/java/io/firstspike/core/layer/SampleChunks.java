@@ -26,4 +26,21 @@ final class SampleChunks {
   static void run(int batch, RangeRunner threads, Body body) {
     threads.run(count(batch), c -> body.run(c, c * SIZE, Math.min(batch, (c + 1) * SIZE)));
   }
+
+  /** The chunks' sums added in chunk order, element by element (0 + g_0 + g_1 + ...). */
+  static double[] sum(double[][] chunkSums, int size) {
+    double[] sum = new double[size];
+    for (double[] g : chunkSums) {
+      for (int k = 0; k < size; k++) {
+        sum[k] += g[k];
+      }
+    }
+    return sum;
+  }
+
+  /** Sets sample b's part of a {@code [B][rows][width]} tensor to +0. */
+  static void clearSample(BatchTensor t, int b) {
+    int per = t.rows() * t.width();
+    java.util.Arrays.fill(t.values(), b * per, (b + 1) * per, 0.0);
+  }
 }

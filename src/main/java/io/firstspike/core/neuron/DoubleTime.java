@@ -50,14 +50,28 @@ public final class DoubleTime {
    * T = 2 tau_s ln(f) if D >= 0 and f > 0, +Infinity otherwise.
    */
   public static double crossingTime(double a1, double a2, double c, double tauSyn) {
-    double disc = a2 * a2 - 4.0 * a1 * c;
-    if (!(disc >= 0)) {
-      return Double.POSITIVE_INFINITY;
-    }
-    double f = 2.0 * a1 / (a2 + Math.sqrt(disc));
+    double f = crossingFactor(a1, a2, c);
     if (!(f > 0)) {
       return Double.POSITIVE_INFINITY;
     }
+    return timeOfFactor(f, tauSyn);
+  }
+
+  /**
+   * f = 2 a1 / (a2 + sqrt(D)), D = a2^2 - 4 a1 c, of {@link #crossingTime}; NaN when D is
+   * negative or NaN. There is a crossing iff f > 0, at {@link #timeOfFactor}(f): a caller that
+   * can rule the time out from f alone saves the logarithm.
+   */
+  public static double crossingFactor(double a1, double a2, double c) {
+    double disc = a2 * a2 - 4.0 * a1 * c;
+    if (!(disc >= 0)) {
+      return Double.NaN;
+    }
+    return 2.0 * a1 / (a2 + Math.sqrt(disc));
+  }
+
+  /** T = 2 tau_s ln(f) for a crossing factor f > 0 ({@link #crossingFactor}). */
+  public static double timeOfFactor(double f, double tauSyn) {
     return 2.0 * tauSyn * Math.log(f);
   }
 
@@ -99,11 +113,26 @@ public final class DoubleTime {
    * @param expM exp(t_i / tau_m)
    */
   public static double dTdw(double k1, double s, double expS, double expM, double tauMem) {
-    return tauMem * (k1 * expS - expM / s);
+    return dTdwOfRatio(k1, expS, memOverRoot(expM, s), tauMem);
   }
 
   /** dT_j/dt_i = w_ij ((1 + c E / S) / a1 2 exp(t_i / tau_s) - exp(t_i / tau_m) / S). */
   public static double dTdt(double k1, double s, double wij, double expS, double expM) {
-    return wij * (k1 * 2.0 * expS - expM / s);
+    return dTdtOfRatio(k1, wij, expS, memOverRoot(expM, s));
+  }
+
+  /** exp(t_i / tau_m) / S, the term both derivatives subtract (one division for both). */
+  public static double memOverRoot(double expM, double s) {
+    return expM / s;
+  }
+
+  /** {@link #dTdw} given {@link #memOverRoot}: tau_m (k1 exp(t_i / tau_s) - expM / S). */
+  public static double dTdwOfRatio(double k1, double expS, double memOverRoot, double tauMem) {
+    return tauMem * (k1 * expS - memOverRoot);
+  }
+
+  /** {@link #dTdt} given {@link #memOverRoot}: w_ij (k1 2 exp(t_i / tau_s) - expM / S). */
+  public static double dTdtOfRatio(double k1, double wij, double expS, double memOverRoot) {
+    return wij * (k1 * 2.0 * expS - memOverRoot);
   }
 }

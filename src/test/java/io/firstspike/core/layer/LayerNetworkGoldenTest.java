@@ -104,6 +104,7 @@ class LayerNetworkGoldenTest {
     for (GoldenAssert a : sections.values()) {
       assertThat(a.compared()).isPositive();
       reporter.publishEntry("golden", a.summary());
+      a.report();
     }
   }
 
@@ -133,7 +134,10 @@ class LayerNetworkGoldenTest {
       n++;
     }
     assertThat(n).isEqualTo(3);
+    // clip and shift 5 x 3 each, sigmoid 4 x 3: every value of the fixture was compared
+    assertThat(err.compared()).isEqualTo(15 + 15 + 12);
     reporter.publishEntry("golden", err.summary());
+    err.report();
   }
 
   static Stream<String> inferenceCases() {
@@ -201,6 +205,7 @@ class LayerNetworkGoldenTest {
     long correct = IntStream.range(0, 1000).filter(s -> selected[s] == test.labels()[s]).count();
     assertThat(correct / 1000.0).isEqualTo(c.get("test_accuracy_1000").asDouble());
     reporter.publishEntry("golden", err.summary() + "; test accuracy " + correct / 1000.0);
+    err.report();
   }
 
   /** shift-invariant MSE with delta_t > 0 (all inference configs): argmin_k |t_k|, -1 if Inf. */

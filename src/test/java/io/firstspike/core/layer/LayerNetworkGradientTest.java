@@ -147,6 +147,69 @@ class LayerNetworkGradientTest {
         nonZero, kinks, worst));
   }
 
+  static List<Arguments> delayKinds() {
+    List<Arguments> all = new ArrayList<>();
+    for (DelayType type : DelayType.values()) {
+      for (Positivity.Kind kind : Positivity.Kind.values()) {
+        all.add(Arguments.of(type, kind));
+      }
+    }
+    return all;
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("delayKinds")
+  @DisplayName("a penalty on the delays (l2_delay's hook) enters the raw gradients through the"
+      + " tiling, the sharing and the positivity: R = 0.5 sum E''^2 + 0.25 sum raw^2 against"
+      + " central finite differences")
+  void delayPenaltyChainsThroughTilingAndPositivity(DelayType type, Positivity.Kind kind) {
+    LayerNetwork net = network(type, kind, Variant.DT, 1.0, 77);
+    double[][] x = {{0.1, 0.5, 0.9, 0.3}, {0.7, 0.2, 0.4, 1.1}};
+    // zero upstream error: the gradient is the penalty's alone
+    NetworkPass pass = net.forward(x, NoiseSource.ZERO);
+    List<double[]> dRdE = net.effectiveDelayVectors();
+    List<double[]> dRdRaw = new ArrayList<>();
+    for (double[] r : net.rawDelayVectors()) {
+      double[] g = new double[r.length];
+      for (int k = 0; k < r.length; k++) {
+        g[k] = 0.5 * r[k];
+      }
+      dRdRaw.add(g);
+    }
+    NetworkGradients g = net.backward(pass, new double[2][3],
+        new LayerNetwork.DelayPenalty(dRdE, dRdRaw), io.firstspike.core.optim.RangeRunner.SERIAL);
+    int compared = 0;
+    for (DelayLayer d : net.delayLayers()) {
+      double[] raw = d.raw();
+      double[] analytic = g.get(Parameter.delaysName(d.index()));
+      for (int k = 0; k < raw.length; k++) {
+        int index = k;
+        double original = raw[k];
+        double fd = central(original, v -> {
+          raw[index] = v;
+          double r = 0;
+          for (double[] e : net.effectiveDelayVectors()) {
+            for (double ek : e) {
+              r += 0.5 * ek * ek;
+            }
+          }
+          for (double[] rr : net.rawDelayVectors()) {
+            for (double rk : rr) {
+              r += 0.25 * rk * rk;
+            }
+          }
+          raw[index] = original;
+          return r;
+        });
+        assertThat(analytic[k]).as("%s[%d]", d.index(), k)
+            .isCloseTo(fd, org.assertj.core.data.Offset.offset(TOL * Math.max(1, Math.abs(fd))));
+        assertThat(analytic[k]).isNotZero();
+        compared++;
+      }
+    }
+    assertThat(compared).isGreaterThanOrEqualTo(2);
+  }
+
   static LayerNetwork network(DelayType type, Positivity.Kind kind, Variant variant,
       double tauSyn, long seed) {
     NeuronParams params = variant == Variant.ET ? NeuronParams.equalTime(1.0, 0.0, 1.0, tauSyn)

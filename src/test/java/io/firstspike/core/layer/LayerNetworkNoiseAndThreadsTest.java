@@ -23,7 +23,11 @@ class LayerNetworkNoiseAndThreadsTest {
 
   /** Every delay type, sharing, Biases and Multiplex, noise everywhere. */
   static LayerNetwork network() {
-    List<LayerSpec> specs = List.of(new LayerSpec.Multiplex(2),
+    return LayerNetwork.initialise(4, specs(), 0, new SeededNoise(11));
+  }
+
+  static List<LayerSpec> specs() {
+    return List.of(new LayerSpec.Multiplex(2),
         new LayerSpec.Delay(DelayType.SYNAPTIC, Positivity.sigmoid(0.1, 1.0), 2, 1, 0.01, true,
             new LayerSpec.Normal(0, 1)),
         new LayerSpec.Biases(new double[] {0.2}),
@@ -34,7 +38,6 @@ class LayerNetworkNoiseAndThreadsTest {
         new LayerSpec.Delay(DelayType.DENDRITIC, Positivity.clip(), 1, 2, 0.01, true,
             new LayerSpec.Normal(0.3, 0.2)),
         new LayerSpec.Neuron(4, NOISY, true, new LayerSpec.Normal(0.9, 0.4)));
-    return LayerNetwork.initialise(4, specs, 0, new SeededNoise(11));
   }
 
   static double[][] inputs(int batch) {

@@ -7,6 +7,7 @@ import io.firstspike.core.loss.Loss;
 import io.firstspike.core.loss.MseLoss;
 import io.firstspike.core.loss.TtfsLoss;
 import io.firstspike.core.neuron.NeuronParams;
+import io.firstspike.core.optim.GroupedAdam;
 import io.firstspike.testsupport.GoldenAssert;
 import io.firstspike.testsupport.GoldenJson;
 import io.firstspike.testsupport.GoldenNetworkSteps;
@@ -22,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The 2021 paper's Yin-Yang network written as a layer list (Biases, Broadcast, NeuronLayer 120,
  * Biases, Broadcast, NeuronLayer 3; {@link EpsRule#RELEASE_2021}) against the training step of
  * ttfs-golden.json: hidden and label times and the clipped weight gradients given the loss's
- * dL/dT. The fixture's three 0.0 hidden times stand for "no spike" (see GoldenNetworkStepTest).
+ * dL/dT, the loss and selected classes, and the weights after the original's Adam step taken on
+ * these gradients. The fixture's three 0.0 hidden times stand for "no spike" (see
+ * GoldenNetworkStepTest).
  */
 class LayerNetworkRelease2021Test {
 
@@ -63,12 +66,24 @@ class LayerNetworkRelease2021Test {
     err.check("hidden_times", pass.hiddenTimes(2), expectedHidden);
     err.check("label_times", pass.labelTimes(), step.labelTimes());
     double[][] dLdT = new double[inputs.length][widths[1]];
-    loss(step).compute(pass.labelTimes(), step.labels(), dLdT);
+    Loss loss = loss(step);
+    err.check("loss", loss.compute(pass.labelTimes(), step.labels(), dLdT), step.loss());
+    assertThat(loss.selectAll(pass.labelTimes())).as("selected_classes")
+        .containsExactly(step.selectedClasses());
     NetworkGradients g = net.backward(pass, dLdT);
     err.check("weight_gradients[0]", g.get("layers.2.weights"), step.weightGradients()[0]);
     err.check("weight_gradients[1]", g.get("layers.5.weights"), step.weightGradients()[1]);
-    assertThat(err.compared()).isEqualTo(150L * (120 + 3) + 5 * 120 + 121 * 3);
+    // the original's Adam step (one group, its learning rate) on this code's own gradients
+    List<Double> noOwnRates = java.util.Collections.nCopies(specs.size(), null);
+    new GroupedAdam(net.parameterGroups(noOwnRates, step.learningRate()))
+        .step(g.parameters());
+    err.check("weights_after_adam_step[0]", net.parameter("layers.2.weights").values(),
+        step.weightsAfterAdamStep()[0]);
+    err.check("weights_after_adam_step[1]", net.parameter("layers.5.weights").values(),
+        step.weightsAfterAdamStep()[1]);
+    assertThat(err.compared()).isEqualTo(150L * (120 + 3) + 1 + 2 * (5 * 120 + 121 * 3));
     reporter.publishEntry("golden", err.summary());
+    err.report();
   }
 
   private static Loss loss(Step step) {

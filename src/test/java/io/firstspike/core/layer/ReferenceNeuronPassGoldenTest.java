@@ -20,13 +20,15 @@ import org.junit.jupiter.api.TestReporter;
  * gives). The delay layers themselves are checked in the network tests.
  */
 class ReferenceNeuronPassGoldenTest {
+  /** Tells these sections from the network's and the other passes' in the golden report. */
+  static final String ALONE = " (ReferenceNeuronPass alone)";
 
   @Test
   @DisplayName("every 2021 layer case matches the original with the 2021 EPS rule")
   void release2021LayerCases(TestReporter reporter) {
-    GoldenAssert times = new GoldenAssert("ttfs layer_cases output_times");
-    GoldenAssert weights = new GoldenAssert("ttfs layer_cases weight_gradient");
-    GoldenAssert inputs = new GoldenAssert("ttfs layer_cases input_time_gradient");
+    GoldenAssert times = new GoldenAssert("ttfs layer_cases output_times" + ALONE);
+    GoldenAssert weights = new GoldenAssert("ttfs layer_cases weight_gradient" + ALONE);
+    GoldenAssert inputs = new GoldenAssert("ttfs layer_cases input_time_gradient" + ALONE);
     long expected = 0;
     int cases = 0;
     for (JsonNode c : GoldenJson.ttfs().get("layer_cases")) {
@@ -54,16 +56,20 @@ class ReferenceNeuronPassGoldenTest {
     assertThat(cases).isEqualTo(6);
     assertThat(times.compared() + weights.compared() + inputs.compared()).isEqualTo(expected);
     reporter.publishEntry("golden", times.summary());
+    times.report();
     reporter.publishEntry("golden", weights.summary());
+    weights.report();
     reporter.publishEntry("golden", inputs.summary());
+    inputs.report();
   }
 
   @Test
   @DisplayName("every DelGrad layer case matches HEAD on its delayed input times, noise included")
   void delgradLayerCases(TestReporter reporter) {
-    GoldenAssert times = new GoldenAssert("delgrad layer_cases output_times");
-    GoldenAssert weights = new GoldenAssert("delgrad layer_cases weight_gradient");
-    GoldenAssert inputs = new GoldenAssert("delgrad layer_cases delayed_input_time_gradient");
+    GoldenAssert times = new GoldenAssert("delgrad layer_cases output_times" + ALONE);
+    GoldenAssert weights = new GoldenAssert("delgrad layer_cases weight_gradient" + ALONE);
+    GoldenAssert inputs = new GoldenAssert(
+        "delgrad layer_cases delayed_input_time_gradient" + ALONE);
     int cases = 0;
     int noisy = 0;
     for (JsonNode c : GoldenJson.delgrad().get("layer_cases")) {
@@ -92,8 +98,11 @@ class ReferenceNeuronPassGoldenTest {
     assertThat(cases).isEqualTo(14);
     assertThat(noisy).isEqualTo(1);
     reporter.publishEntry("golden", times.summary());
+    times.report();
     reporter.publishEntry("golden", weights.summary());
+    weights.report();
     reporter.publishEntry("golden", inputs.summary());
+    inputs.report();
   }
 
   static NeuronParams params(JsonNode p) {

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstspike.core.loss.DelgradLoss.DelayVectors;
 import io.firstspike.core.loss.DelgradLoss.Result;
-import io.firstspike.testsupport.DelgradGoldenAssert;
-import io.firstspike.testsupport.DelgradGoldenJson;
+import io.firstspike.testsupport.DelgradGoldenNetwork;
+import io.firstspike.testsupport.GoldenAssert;
+import io.firstspike.testsupport.GoldenJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,57 +23,27 @@ import org.junit.jupiter.api.Test;
  */
 class DelgradLossGoldenTest {
 
-  /** The config-to-core mapping of a fixture's {@code loss} dict (train's job in the product). */
-  static DelgradLoss lossOf(JsonNode p, double tauSyn) {
-    DelgradObjective objective =
-        switch (p.get("type").asText()) {
-          case "shift_invariant_MSE" ->
-              new DelgradObjective.ShiftInvariantMse(p.get("delta_t").asDouble(), tauSyn);
-          case "MSE" ->
-              new DelgradObjective.Mse(
-                  p.get("t_correct").asDouble(), p.get("t_wrong").asDouble(), tauSyn);
-          case "TTFS" -> new DelgradObjective.Ttfs(p.get("xi").asDouble(), tauSyn);
-          default -> throw new IllegalStateException("loss type " + p.get("type"));
-        };
-    List<DelgradRegulariser> regs = new ArrayList<>();
-    if (p.has("regulariser")) {
-      for (JsonNode r : p.get("regulariser")) {
-        regs.add(
-            switch (r.get("type").asText()) {
-              case "early_output" ->
-                  new DelgradRegulariser.EarlyOutput(
-                      r.get("alpha").asDouble(), r.get("beta").asDouble(), tauSyn);
-              case "l2_delay" ->
-                  new DelgradRegulariser.L2Delay(
-                      r.get("alpha").asDouble(), r.get("use_effective_delays").asBoolean());
-              default -> throw new IllegalStateException("regulariser " + r.get("type"));
-            });
-      }
-    }
-    return new DelgradLoss(objective, regs);
-  }
-
   @Test
   @DisplayName("every loss_cases entry: loss, raw gradient (NaN where HEAD has NaN), effective"
       + " gradient and selected classes")
   void lossCases() {
-    JsonNode cases = DelgradGoldenJson.section("loss_cases");
-    DelgradGoldenAssert loss = new DelgradGoldenAssert("loss_cases.loss");
-    DelgradGoldenAssert raw = new DelgradGoldenAssert("loss_cases.grad_label_times_raw");
-    DelgradGoldenAssert effective = new DelgradGoldenAssert("loss_cases.grad_label_times_effective");
+    JsonNode cases = GoldenJson.delgradSection("loss_cases");
+    GoldenAssert loss = new GoldenAssert("loss_cases.loss");
+    GoldenAssert raw = new GoldenAssert("loss_cases.grad_label_times_raw");
+    GoldenAssert effective = new GoldenAssert("loss_cases.grad_label_times_effective");
     int nanEntries = 0;
     for (int i = 0; i < cases.size(); i++) {
       JsonNode c = cases.get(i);
       String name = "loss_cases[" + i + "] " + c.get("loss_params");
-      DelgradLoss l = lossOf(c.get("loss_params"), c.get("tau_syn").asDouble());
-      double[][] t = DelgradGoldenJson.matrix(c.get("label_times"));
-      int[] labels = DelgradGoldenJson.ints(c.get("labels"));
+      DelgradLoss l = DelgradGoldenNetwork.loss(c.get("loss_params"), c.get("tau_syn").asDouble());
+      double[][] t = GoldenJson.matrix(c.get("label_times"));
+      int[] labels = GoldenJson.ints(c.get("labels"));
       Result r = l.compute(t, labels);
       loss.check(name, r.loss(), c.get("loss").asDouble());
-      double[][] expectedRaw = DelgradGoldenJson.matrix(c.get("grad_label_times_raw"));
+      double[][] expectedRaw = GoldenJson.matrix(c.get("grad_label_times_raw"));
       raw.check(name, r.rawGradient(), expectedRaw, true);
-      effective.check(name, r.gradient(), DelgradGoldenJson.matrix(c.get("grad_label_times_effective")));
-      assertThat(l.selectAll(t)).as(name).containsExactly(DelgradGoldenJson.ints(c.get("selected_classes")));
+      effective.check(name, r.gradient(), GoldenJson.matrix(c.get("grad_label_times_effective")));
+      assertThat(l.selectAll(t)).as(name).containsExactly(GoldenJson.ints(c.get("selected_classes")));
       for (double[] row : expectedRaw) {
         for (double v : row) {
           nanEntries += Double.isNaN(v) ? 1 : 0;
@@ -83,8 +54,8 @@ class DelgradLossGoldenTest {
     // and the fixture's NaN entries were really compared as NaN.
     assertThat(cases.size()).isEqualTo(6);
     assertThat(nanEntries).isGreaterThan(10);
-    assertThat(loss.count()).isEqualTo(6);
-    assertThat(raw.count()).isEqualTo(effective.count()).isEqualTo(6 * 12 * 3);
+    assertThat(loss.compared()).isEqualTo(6);
+    assertThat(raw.compared()).isEqualTo(effective.compared()).isEqualTo(6 * 12 * 3);
     loss.report();
     raw.report();
     effective.report();
@@ -94,22 +65,22 @@ class DelgradLossGoldenTest {
   @DisplayName("the loss and selection of every golden network batch follow from its label times"
       + " (incl. l2_delay on the effective delays before the step)")
   void networkBatches() {
-    DelgradGoldenAssert loss = new DelgradGoldenAssert("network batches.loss");
+    GoldenAssert loss = new GoldenAssert("network batches.loss");
     int batches = 0;
     int withL2 = 0;
     for (String section : List.of("network_steps", "mixed_network_steps")) {
-      for (JsonNode c : DelgradGoldenJson.section(section)) {
+      for (JsonNode c : GoldenJson.delgradSection(section)) {
         JsonNode config = c.get("config");
         DelgradLoss l =
-            lossOf(config.get("training_params").get("loss"),
+            DelgradGoldenNetwork.loss(config.get("training_params").get("loss"),
                 config.get("default_neuron_params").get("tau_syn").asDouble());
         JsonNode delaysBefore = c.get("effective_delays_initial");
         for (JsonNode b : c.get("batches")) {
           String name = c.get("name").asText() + " batch " + batches;
-          double[][] t = DelgradGoldenJson.matrix(b.get("label_times"));
-          int[] labels = DelgradGoldenJson.ints(b.get("labels"));
+          double[][] t = GoldenJson.matrix(b.get("label_times"));
+          int[] labels = GoldenJson.ints(b.get("labels"));
           assertThat(l.selectAll(t)).as(name)
-              .containsExactly(DelgradGoldenJson.ints(b.get("selected_classes")));
+              .containsExactly(GoldenJson.ints(b.get("selected_classes")));
           if (b.has("loss")) {
             DelayVectors d = DelayVectors.effective(inLayerOrder(delaysBefore));
             loss.check(name, l.compute(t, labels, d).loss(), b.get("loss").asDouble());
@@ -121,7 +92,7 @@ class DelgradLossGoldenTest {
       }
     }
     assertThat(batches).isEqualTo(3 + 1 + 3 + 3 + 8);
-    assertThat(loss.count()).isEqualTo(3 + 1 + 3 + 3 + 2);
+    assertThat(loss.compared()).isEqualTo(3 + 1 + 3 + 3 + 2);
     assertThat(withL2).isEqualTo(3);
     loss.report();
   }
@@ -130,7 +101,7 @@ class DelgradLossGoldenTest {
   static List<double[]> inLayerOrder(JsonNode byLayer) {
     Map<Integer, double[]> sorted = new TreeMap<>();
     byLayer.fields().forEachRemaining(e ->
-        sorted.put(Integer.parseInt(e.getKey()), DelgradGoldenJson.flat(e.getValue())));
+        sorted.put(Integer.parseInt(e.getKey()), GoldenJson.flat(e.getValue())));
     return new ArrayList<>(sorted.values());
   }
 }

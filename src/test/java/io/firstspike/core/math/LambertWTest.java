@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstspike.core.network.GoldenFixture;
+import io.firstspike.testsupport.GoldenAssert;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Random;
@@ -17,15 +18,18 @@ class LambertWTest {
   static final double INVERSE_ULPS = 4;
 
   @Test
-  @DisplayName("matches SciPy's principal branch at every fixture point to a few ulps")
+  @DisplayName("matches SciPy's principal branch at every fixture point to a few ulps (and"
+      + " within the golden tolerance)")
   void matchesFixture() {
     JsonNode points = GoldenFixture.root().get("lambertw0");
     assertThat(points.size()).isGreaterThan(10);
     double worst = 0;
+    GoldenAssert golden = new GoldenAssert("ttfs lambertw0");
     for (JsonNode p : points) {
       double z = p.get("z").asDouble();
       double expected = p.get("w").asDouble();
       double w = LambertW.w0(z);
+      golden.check("W0(" + z + ")", w, expected);
       double ulps = expected == 0 ? Math.abs(w) / Double.MIN_NORMAL : Math.abs(w - expected) / Math.ulp(expected);
       // SciPy itself loses accuracy near the branch point (its W0(-0.367) is 11 ulps from the
       // 50-digit value, ours 1): allow the fixture's error to grow like the condition 1/(1+W).
@@ -34,6 +38,8 @@ class LambertWTest {
       assertThat(ulps).as("W0(%s) = %s, SciPy %s", z, w, expected).isLessThanOrEqualTo(allowed);
     }
     assertThat(worst).isLessThanOrEqualTo(1.0);
+    assertThat(golden.compared()).isEqualTo(points.size());
+    golden.report();
   }
 
   /** {z, W0(z)} from mpmath.lambertw at 50 significant digits, rounded to double. */

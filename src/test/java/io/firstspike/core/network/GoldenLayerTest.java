@@ -55,5 +55,6 @@ class GoldenLayerTest {
     err.check("weight_gradient", grad, lc.weightGradient());
     assertThat(err.compared()).isEqualTo(batch * (lc.nOut() + lc.nIn()) + lc.nIn() * lc.nOut());
     reporter.publishEntry("golden", err.summary());
+    err.report();
   }
 }

@@ -72,6 +72,7 @@ class GoldenNetworkStepTest {
         err.check("weight_gradients[" + layer + "]", grads[layer], step.weightGradients()[layer]);
       }
       reporter.publishEntry("golden", err.summary());
+      err.report();
     }
   }
 

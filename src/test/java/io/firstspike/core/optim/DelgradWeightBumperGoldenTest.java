@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstspike.core.optim.DelgradWeightBumper.Decision;
 import io.firstspike.core.optim.DelgradWeightBumper.LayerTimes;
-import io.firstspike.testsupport.DelgradGoldenAssert;
-import io.firstspike.testsupport.DelgradGoldenJson;
+import io.firstspike.testsupport.DelgradGoldenNetwork;
+import io.firstspike.testsupport.GoldenAssert;
+import io.firstspike.testsupport.GoldenJson;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -20,22 +21,16 @@ import org.junit.jupiter.api.Test;
  */
 class DelgradWeightBumperGoldenTest {
 
-  static DelgradWeightBumper bumperOf(DelgradGoldenNetwork n) {
-    JsonNode tp = n.trainingParams;
-    return new DelgradWeightBumper(tp.get("weight_bumping_value").asDouble(),
-        tp.get("weight_bumping_exp").asBoolean(), tp.get("weight_bumping_targeted").asBoolean());
-  }
-
   /** One batch's check from the fixture's times (hidden NeuronLayers, then the label layer). */
   static Decision check(DelgradGoldenNetwork n, DelgradWeightBumper bumper, JsonNode batch) {
     List<Integer> neuron = n.neuronLayers();
     List<LayerTimes> hidden = new ArrayList<>();
     for (int i : neuron.subList(0, neuron.size() - 1)) {
-      hidden.add(new LayerTimes(i, DelgradGoldenJson.matrix(batch.get("hidden_times").get("" + i)),
+      hidden.add(new LayerTimes(i, GoldenJson.matrix(batch.get("hidden_times").get("" + i)),
           n.layers.get(i).get("max_num_missing_spikes").asDouble()));
     }
     int last = neuron.get(neuron.size() - 1);
-    LayerTimes label = new LayerTimes(last, DelgradGoldenJson.matrix(batch.get("label_times")),
+    LayerTimes label = new LayerTimes(last, GoldenJson.matrix(batch.get("label_times")),
         n.layers.get(last).get("max_num_missing_spikes").asDouble());
     return bumper.check(hidden, label);
   }
@@ -45,7 +40,7 @@ class DelgradWeightBumperGoldenTest {
   void decisions() {
     List<Integer> codes = new ArrayList<>();
     for (DelgradGoldenNetwork n : DelgradGoldenNetwork.all()) {
-      DelgradWeightBumper bumper = bumperOf(n);
+      DelgradWeightBumper bumper = n.bumper();
       for (JsonNode batch : n.entry.get("batches")) {
         Decision d = check(n, bumper, batch);
         assertThat(d.code()).as(n.name()).isEqualTo(batch.get("weights_bumped").asInt());
@@ -62,18 +57,17 @@ class DelgradWeightBumperGoldenTest {
   @DisplayName("mixC: bumped weights (targeted, doubled on repeats, reset on a new code), then"
       + " two Adam steps, match HEAD's parameters after every batch")
   void bumpingSequence() {
-    DelgradGoldenNetwork n = DelgradGoldenNetwork.all().stream()
-        .filter(x -> x.name().equals("mixC_weight_bumping")).findFirst().orElseThrow();
-    DelgradWeightBumper bumper = bumperOf(n);
+    DelgradGoldenNetwork n = DelgradGoldenNetwork.named("mixC_weight_bumping");
+    DelgradWeightBumper bumper = n.bumper();
     GroupedOptimizer opt = n.optimizer();
-    DelgradGoldenAssert after = new DelgradGoldenAssert("mixC.parameters_after");
+    GoldenAssert after = new GoldenAssert("mixC.parameters_after");
     int b = 0;
     int changedByBump = 0;
     for (JsonNode batch : n.entry.get("batches")) {
       String where = "mixC batch " + b++;
       Decision d = check(n, bumper, batch);
       if (d.bumped()) {
-        double[] w = n.params.get("layers." + d.layerIndex() + ".weights");
+        double[] w = n.param("layers." + d.layerIndex() + ".weights");
         double[] before = w.clone();
         bumper.bump(d, w);
         for (int i = 0; i < w.length; i++) {
@@ -81,12 +75,12 @@ class DelgradWeightBumperGoldenTest {
         }
       } else {
         opt.step(DelgradGoldenNetwork.gradients(batch));
-        n.rectifyDelays();
+        n.network.rectifyDelays();
       }
       n.clipWeights();
       batch.get("parameters_after").fields().forEachRemaining(e ->
-          after.check(where + " " + e.getKey(), n.params.get(e.getKey()),
-              DelgradGoldenJson.flat(e.getValue())));
+          after.check(where + " " + e.getKey(), n.param(e.getKey()),
+              GoldenJson.flat(e.getValue())));
     }
     assertThat(b).isEqualTo(8);
     assertThat(changedByBump).isGreaterThan(6);

@@ -3,8 +3,9 @@ package io.firstspike.core.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.firstspike.testsupport.DelgradGoldenAssert;
-import io.firstspike.testsupport.DelgradGoldenJson;
+import io.firstspike.testsupport.DelgradGoldenNetwork;
+import io.firstspike.testsupport.GoldenAssert;
+import io.firstspike.testsupport.GoldenJson;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Parameter groups, Adam and SGD with momentum, and StepLR against {@code delgrad-golden.json}
  * (the original's HEAD). The gradients of every batch are in the fixture, so the optimizer step
- * is tested alone: parameters after a batch = rectify(clip(step(parameters before, gradients))).
+ * is tested alone: parameters after a batch = clip(rectify(step(parameters before, gradients))),
+ * with the network's own rectification and the config's clipping plan.
  */
 class GroupedOptimizerGoldenTest {
 
@@ -22,7 +24,7 @@ class GroupedOptimizerGoldenTest {
   void groupsAndLearningRates() {
     int cases = 0;
     for (DelgradGoldenNetwork n : DelgradGoldenNetwork.all()) {
-      double[] expected = DelgradGoldenJson.vector(n.entry.get("param_group_lrs"));
+      double[] expected = GoldenJson.vector(n.entry.get("param_group_lrs"));
       assertThat(n.groups).as(n.name()).hasSize(expected.length);
       GroupedOptimizer opt = n.optimizer();
       for (int g = 0; g < expected.length; g++) {
@@ -44,8 +46,8 @@ class GroupedOptimizerGoldenTest {
       + " gradients (Adam and SGD with momentum, per-group learning rates, rectify, clip), and"
       + " the final Adam moments, step counts and momentum buffers")
   void stepsAndFinalState() {
-    DelgradGoldenAssert after = new DelgradGoldenAssert("network batches.parameters_after");
-    DelgradGoldenAssert moments = new DelgradGoldenAssert("network steps.adam_state_after");
+    GoldenAssert after = new GoldenAssert("network batches.parameters_after");
+    GoldenAssert moments = new GoldenAssert("network steps.adam_state_after");
     int steps = 0;
     int bumped = 0;
     boolean sawSgd = false;
@@ -64,55 +66,30 @@ class GroupedOptimizerGoldenTest {
           bumped++;
           continue;
         }
-        Map<String, double[]> before = copy(n.params);
+        Map<String, double[]> before = new java.util.LinkedHashMap<>();
+        batch.get("parameters_after").fieldNames()
+            .forEachRemaining(k -> before.put(k, n.param(k).clone()));
         opt.step(DelgradGoldenNetwork.gradients(batch));
-        n.rectifyDelays();
+        n.network.rectifyDelays();
         n.clipWeights();
         batch.get("parameters_after").fields().forEachRemaining(e -> {
-          double[] expected = DelgradGoldenJson.flat(e.getValue());
-          after.check(where + " " + e.getKey(), n.params.get(e.getKey()), expected);
+          double[] expected = GoldenJson.flat(e.getValue());
+          after.check(where + " " + e.getKey(), n.param(e.getKey()), expected);
           // The step moved the parameters by far more than the tolerance.
           assertThat(maxRelativeChange(before.get(e.getKey()), expected)).as(where + " " + e.getKey())
               .isGreaterThan(1e-6);
         });
         steps++;
       }
-      checkFinalState(n, opt, moments);
+      n.checkOptimizerState(opt, moments);
     }
     assertThat(steps).isEqualTo(3 + 1 + 3 + 3 + 2);
     assertThat(bumped).isEqualTo(6);
     assertThat(sawSgd).isTrue();
     assertThat(sawClip).isTrue();
-    assertThat(moments.count()).isGreaterThan(1000);
+    assertThat(moments.compared()).isGreaterThan(1000);
     after.report();
     moments.report();
-  }
-
-  private static void checkFinalState(
-      DelgradGoldenNetwork n, GroupedOptimizer opt, DelgradGoldenAssert moments) {
-    GroupedOptimizerState state = opt.state();
-    JsonNode expected = n.entry.get("adam_state_after");
-    assertThat(state.tensors()).hasSize(expected.size());
-    for (GroupedOptimizerState.TensorState ts : state.tensors()) {
-      JsonNode e = expected.get(ts.name());
-      String where = n.name() + " " + ts.name();
-      if (e.get("exp_avg").isNull()) {
-        assertThat(ts.buffers()).as(where).hasSize(1);
-        moments.check(where + " momentum_buffer", ts.buffers().get(0),
-            DelgradGoldenJson.flat(e.get("momentum_buffer")));
-      } else {
-        assertThat(ts.step()).as(where).isEqualTo(e.get("step").asLong());
-        moments.check(where + " exp_avg", ts.buffers().get(0), DelgradGoldenJson.flat(e.get("exp_avg")));
-        moments.check(where + " exp_avg_sq", ts.buffers().get(1),
-            DelgradGoldenJson.flat(e.get("exp_avg_sq")));
-      }
-    }
-  }
-
-  private static Map<String, double[]> copy(Map<String, double[]> in) {
-    Map<String, double[]> out = new java.util.LinkedHashMap<>();
-    in.forEach((k, v) -> out.put(k, v.clone()));
-    return out;
   }
 
   private static double maxRelativeChange(double[] a, double[] b) {
@@ -128,14 +105,16 @@ class GroupedOptimizerGoldenTest {
       + " fixtures bit for bit over 301 epochs, also after a restore")
   void lrSchedules() {
     int checked = 0;
-    for (JsonNode c : DelgradGoldenJson.section("lr_schedules")) {
-      double[] initial = DelgradGoldenJson.vector(c.get("initial_lrs"));
-      double[][] during = DelgradGoldenJson.matrix(c.get("lr_during_epoch"));
+    GoldenAssert golden = new GoldenAssert("lr_schedules");
+    for (JsonNode c : GoldenJson.delgradSection("lr_schedules")) {
+      double[] initial = GoldenJson.vector(c.get("initial_lrs"));
+      double[][] during = GoldenJson.matrix(c.get("lr_during_epoch"));
       GroupedAdam opt = new GroupedAdam(groupsWithRates(initial));
       StepLR sched = new StepLR(opt, c.get("step_size").asInt(), c.get("gamma").asDouble());
       for (int e = 0; e < during.length; e++) {
         for (int g = 0; g < initial.length; g++) {
           assertThat(opt.learningRate(g)).as("epoch %d group %d", e, g).isEqualTo(during[e][g]);
+          golden.check("epoch " + e + " group " + g, opt.learningRate(g), during[e][g]);
           checked++;
         }
         sched.step();
@@ -148,6 +127,8 @@ class GroupedOptimizerGoldenTest {
       }
     }
     assertThat(checked).isEqualTo(301 * 4);
+    assertThat(golden.identical()).isEqualTo(checked);
+    golden.report();
   }
 
   static List<ParameterGroup> groupsWithRates(double... lrs) {
