@@ -48,14 +48,14 @@ public final class Experiments {
     DatasetConfig d = config.dataset();
     NetworkLayout layout = config.networkLayout();
     return d.files() == null
-        ? new DataSpec(d.name(), d.dataDir(), widthPixel(layout), null, null, null)
+        ? new DataSpec(d.name(), config.dataDir(), widthPixel(layout), null, null, null)
         : new DataSpec(
             d.files().type().yamlName(),
-            d.dataDir(),
+            config.dataDir(),
             widthPixel(layout),
-            resolve(d.dataDir(), d.files().train()),
-            resolve(d.dataDir(), d.files().validation()),
-            resolve(d.dataDir(), d.files().test()));
+            resolve(config.dataDir(), d.files().train()),
+            resolve(config.dataDir(), d.files().validation()),
+            resolve(config.dataDir(), d.files().test()));
   }
 
   private static int widthPixel(NetworkLayout layout) {

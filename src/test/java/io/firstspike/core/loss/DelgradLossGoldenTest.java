@@ -1,5 +1,9 @@
 package io.firstspike.core.loss;
 
+import io.firstspike.train.config.ConfigLoader;
+import io.firstspike.train.config.DelgradExperiment;
+import io.firstspike.train.config.LossConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,34 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class DelgradLossGoldenTest {
 
-  /** The config-to-core mapping of a fixture's {@code loss} dict (train's job in the product). */
+  /**
+   * A fixture's {@code loss} dict through the production mapping: bound onto {@link LossConfig}
+   * by the config loader, mapped by {@link DelgradExperiment#lossOf}.
+   */
   static DelgradLoss lossOf(JsonNode p, double tauSyn) {
-    DelgradObjective objective =
-        switch (p.get("type").asText()) {
-          case "shift_invariant_MSE" ->
-              new DelgradObjective.ShiftInvariantMse(p.get("delta_t").asDouble(), tauSyn);
-          case "MSE" ->
-              new DelgradObjective.Mse(
-                  p.get("t_correct").asDouble(), p.get("t_wrong").asDouble(), tauSyn);
-          case "TTFS" -> new DelgradObjective.Ttfs(p.get("xi").asDouble(), tauSyn);
-          default -> throw new IllegalStateException("loss type " + p.get("type"));
-        };
-    List<DelgradRegulariser> regs = new ArrayList<>();
-    if (p.has("regulariser")) {
-      for (JsonNode r : p.get("regulariser")) {
-        regs.add(
-            switch (r.get("type").asText()) {
-              case "early_output" ->
-                  new DelgradRegulariser.EarlyOutput(
-                      r.get("alpha").asDouble(), r.get("beta").asDouble(), tauSyn);
-              case "l2_delay" ->
-                  new DelgradRegulariser.L2Delay(
-                      r.get("alpha").asDouble(), r.get("use_effective_delays").asBoolean());
-              default -> throw new IllegalStateException("regulariser " + r.get("type"));
-            });
-      }
-    }
-    return new DelgradLoss(objective, regs);
+    return DelgradExperiment.lossOf(
+        ConfigLoader.section(p, LossConfig.class, "delgrad-golden.json"), tauSyn);
   }
 
   @Test

@@ -2,6 +2,9 @@ package io.firstspike.core.optim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstspike.testsupport.DelgradGoldenJson;
+import io.firstspike.train.config.ConfigLoader;
+import io.firstspike.train.config.DelgradLayout;
+import io.firstspike.train.config.NeuronKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +24,10 @@ final class DelgradGoldenNetwork {
   /** Live parameter arrays by state-dict name, in layer order. */
   final Map<String, double[]> params = new LinkedHashMap<>();
   final List<ParameterGroup> groups = new ArrayList<>();
+  /** The config's layout and neuron defaults, bound by the production loader. */
+  final DelgradLayout layout;
+  final NeuronKeys defaults;
+  private static final String SOURCE = "delgrad-golden.json";
 
   DelgradGoldenNetwork(JsonNode entry) {
     this.entry = entry;
@@ -28,17 +35,20 @@ final class DelgradGoldenNetwork {
     this.trainingParams = entry.get("config").get("training_params");
     entry.get("parameters_initial").fields().forEachRemaining(
         e -> params.put(e.getKey(), DelgradGoldenJson.flat(e.getValue())));
+    layout = ConfigLoader.section(entry.get("config").get("network_layout"), DelgradLayout.class,
+        SOURCE);
+    defaults = ConfigLoader.section(entry.get("config").get("default_neuron_params"),
+        NeuronKeys.class, SOURCE);
     double global = trainingParams.get("learning_rate").asDouble();
     for (int i = 0; i < layers.size(); i++) {
-      JsonNode layer = layers.get(i);
       List<ParameterTensor> tensors = new ArrayList<>();
       for (String key : List.of("layers." + i + "._delay_parameters", "layers." + i + ".weights")) {
         if (params.containsKey(key)) {
           tensors.add(new ParameterTensor(key, params.get(key)));
         }
       }
-      Double own = layer.has("learning_rate") ? layer.get("learning_rate").asDouble() : null;
-      groups.add(ParameterGroup.ofLayer("layers." + i, tensors, own, global));
+      // the production mapping of HEAD's rule: the layer's learning_rate, else the global one
+      groups.add(new ParameterGroup("layers." + i, tensors, layout.learningRate(i, global)));
     }
   }
 
@@ -122,25 +132,14 @@ final class DelgradGoldenNetwork {
     return out;
   }
 
-  /** The clipping plan of the config (global and per-layer {@code clip_weights_max}). */
+  /**
+   * The clipping plan of the config (global and per-layer {@code clip_weights_max}), by the
+   * production mapping ({@link DelgradLayout#clipping}).
+   */
   WeightClipping.Plan clipping() {
-    List<WeightClipping.Setting> own = new ArrayList<>();
-    for (int i : neuronLayers()) {
-      JsonNode np = layers.get(i).get("neuron_params");
-      own.add(np == null || !np.has("clip_weights_max")
-          ? WeightClipping.Setting.ABSENT : setting(np.get("clip_weights_max")));
-    }
-    return WeightClipping.resolve(setting(trainingParams.get("clip_weights_max")), own);
-  }
-
-  private static WeightClipping.Setting setting(JsonNode n) {
-    if (n == null || n.isNull()) {
-      return WeightClipping.Setting.ABSENT;
-    }
-    if (n.isBoolean()) {
-      return new WeightClipping.Setting.Flag(n.asBoolean());
-    }
-    return new WeightClipping.Setting.Bound(n.asDouble());
+    JsonNode global = trainingParams.get("clip_weights_max");
+    return layout.clipping(global == null ? null
+        : ConfigLoader.section(global, WeightClipping.Setting.class, SOURCE), defaults);
   }
 
   /** Clips every NeuronLayer's weights with the config's plan (section 7.1 step 5). */
