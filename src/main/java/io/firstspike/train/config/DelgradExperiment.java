@@ -52,11 +52,11 @@ public record DelgradExperiment(
       } catch (ConfigException e) {
         throw e.under("default_neuron_params");
       }
-      checkTraining(trainingParams, networkLayout);
+      checkData(datasetParams, networkLayout);
       for (int i : networkLayout.neuronLayers()) {
         checkNeuronLayer(networkLayout, i, defaultNeuronParams);
       }
-      checkData(datasetParams, networkLayout);
+      checkTraining(trainingParams, networkLayout);
     } catch (ConfigException e) {
       throw e.inFile(source);
     }

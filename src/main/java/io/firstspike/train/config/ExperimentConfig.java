@@ -56,7 +56,7 @@ public record ExperimentConfig(
   /** The training keys this schema reads, and the loss it knows. */
   private static void check2021Training(TrainingParams t) {
     String p = "training_params.";
-    Schemas.refuseKey(p + "substrate", t.substrate(), "the new schema's");
+    Schemas.refuseKey(p + "substrate", t.substrate(), "the new (DelGrad)");
     if (t.clipWeightsMax() instanceof WeightClipping.Setting.Flag f && f.value()) {
       throw ConfigException.at(p + "clip_weights_max", "is true, which names no bound: give the"
           + " largest absolute weight (a number), or false for no clipping");

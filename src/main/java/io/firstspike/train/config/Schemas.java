@@ -195,6 +195,15 @@ final class Schemas {
     if (!t.has("max_dw_norm")) {
       t.put("max_dw_norm", false);
     }
+    for (String key : List.of("max_num_missing_spikes", "xi", "alpha", "beta")) {
+      if (t.has(key)) {
+        throw ConfigException.at("training_params." + key, "is a key of the 2021 schema; the new"
+            + " schema has " + (key.equals("max_num_missing_spikes")
+                ? "max_num_missing_spikes per NeuronLayer in network_layout.layers"
+                : "the loss in training_params.loss ({type: TTFS, xi} plus regulariser"
+                    + " [{type: early_output, alpha, beta}])"));
+      }
+    }
   }
 
   /** Refuses a key of the other schema that {@code value} says is set. */
