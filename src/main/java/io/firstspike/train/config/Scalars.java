@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -81,52 +82,73 @@ final class Scalars {
           @Override
           public JsonDeserializer<?> findEnumDeserializer(Class<?> type,
               DeserializationConfig config, BeanDescription beanDesc) {
-            return ConfigName.class.isAssignableFrom(type) ? new Names(type, null) : null;
+            return ConfigName.class.isAssignableFrom(type) ? names(type) : null;
           }
         });
       }
     };
-    m.addDeserializer(int.class, new Ints(true, null));
-    m.addDeserializer(Integer.class, new Ints(false, null));
-    m.addDeserializer(long.class, new Longs(true, null));
-    m.addDeserializer(Long.class, new Longs(false, null));
-    m.addDeserializer(double.class, new Doubles(true, null));
-    m.addDeserializer(Double.class, new Doubles(false, null));
-    m.addDeserializer(boolean.class, new Booleans(true, null));
-    m.addDeserializer(Boolean.class, new Booleans(false, null));
-    m.addDeserializer(String.class, new Strings(null));
-    m.addDeserializer(Path.class, new Paths(null));
-    m.addDeserializer(WeightClipping.Setting.class, new ClipSettings(null));
-    m.addSerializer(Path.class, new ToStringWriter<>(Path.class));
-    m.addSerializer(ConfigName.class, new NameWriter());
-    m.addSerializer(WeightClipping.Setting.class, new ClipSettingWriter());
+    both(m, int.class, Integer.class, "an integer", Scalars::readInt, Integer::valueOf);
+    both(m, long.class, Long.class, "an integer seed", Scalars::readLong, Long::valueOf);
+    both(m, double.class, Double.class, "a number", Scalars::readDouble, Double::valueOf);
+    both(m, boolean.class, Boolean.class, "true or false", Scalars::readBoolean, Boolean::valueOf);
+    m.addDeserializer(String.class, new Strict<>(false, "a string", Scalars::readString, t -> t, null));
+    m.addDeserializer(Path.class, new Strict<>(false, "a path (string)", Scalars::readPath, Path::of, null));
+    m.addDeserializer(WeightClipping.Setting.class, new Strict<>(false,
+        "a weight bound (a number >= 0) or false", Scalars::readClip, null, null));
+    m.addSerializer(Path.class, writer(Path.class, (v, g) -> g.writeString(v.toString())));
+    m.addSerializer(ConfigName.class, writer(ConfigName.class, (v, g) -> g.writeString(v.yamlName())));
+    m.addSerializer(WeightClipping.Setting.class, writer(WeightClipping.Setting.class, (v, g) -> {
+      if (v instanceof WeightClipping.Setting.Flag f) {
+        g.writeBoolean(f.value());
+      } else if (v instanceof WeightClipping.Setting.Bound b) {
+        g.writeNumber(b.value());
+      } else {
+        g.writeNull();
+      }
+    }));
     return m;
   }
 
+  private static <T> void both(SimpleModule m, Class<T> primitive, Class<T> boxed,
+      String expected, Reader<T> reader, Function<String, T> parse) {
+    m.addDeserializer(primitive, new Strict<>(true, expected, reader, parse, null));
+    m.addDeserializer(boxed, new Strict<>(false, expected, reader, parse, null));
+  }
+
+  /** How a token becomes a value, or a {@link Refusal} ({@code self} describes the key). */
+  interface Reader<T> {
+    T read(JsonParser p, DeserializationContext ctxt, Strict<T> self) throws IOException;
+  }
+
   /**
-   * The reader of one scalar type at one key. Subclasses say how a token becomes a value, how the
-   * declared default is parsed and what they expect; this class handles absence and null.
+   * The reader of one scalar type at one key: the token by {@code reader}; absence and null as
+   * the class comment says.
    */
-  abstract static class Strict<T> extends JsonDeserializer<T> implements ContextualDeserializer {
+  static class Strict<T> extends JsonDeserializer<T> implements ContextualDeserializer {
     final boolean primitive;
+    final String expected;
+    final Reader<T> reader;
+    final Function<String, T> parse;
     final BeanProperty property;
 
-    Strict(boolean primitive, BeanProperty property) {
+    /**
+     * @param primitive a primitive component must be required or have a default
+     * @param expected what a valid value looks like, for messages: "an integer"
+     * @param parse {@code @JsonProperty(defaultValue)} as a value
+     */
+    Strict(boolean primitive, String expected, Reader<T> reader, Function<String, T> parse,
+        BeanProperty property) {
       this.primitive = primitive;
+      this.expected = expected;
+      this.reader = reader;
+      this.parse = parse;
       this.property = property;
     }
 
-    /** The same reader at {@code property}. */
-    abstract Strict<T> at(BeanProperty property);
-
-    /** The value of the current token, or a {@link Refusal}. */
-    abstract T read(JsonParser p, DeserializationContext ctxt) throws IOException;
-
-    /** {@code @JsonProperty(defaultValue)} as a value. */
-    abstract T parse(String text);
-
-    /** What a valid value looks like, for messages: "an integer". */
-    abstract String expected();
+    /** The same reader at {@code p}. */
+    Strict<T> at(BeanProperty p) {
+      return new Strict<>(primitive, expected, reader, parse, p);
+    }
 
     @Override
     public JsonDeserializer<?> createContextual(DeserializationContext ctxt, BeanProperty p) {
@@ -135,7 +157,7 @@ final class Scalars {
 
     @Override
     public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      return read(p, ctxt);
+      return reader.read(p, ctxt, this);
     }
 
     /** True when this reads the entries of a list (the property is the list). */
@@ -145,9 +167,9 @@ final class Scalars {
 
     @Override
     public Object getAbsentValue(DeserializationContext ctxt) throws JsonMappingException {
-      String text = inList() ? null : property == null ? null : property.getMetadata().getDefaultValue();
+      String text = inList() || property == null ? null : property.getMetadata().getDefaultValue();
       if (text != null && !text.isEmpty()) {
-        return parse(text);
+        return parse.apply(text);
       }
       if (primitive) {
         throw new IllegalStateException("config schema: key '" + (property == null ? "?"
@@ -159,7 +181,7 @@ final class Scalars {
     @Override
     public T getNullValue(DeserializationContext ctxt) throws JsonMappingException {
       if (inList()) {
-        throw new Refusal("expected " + expected() + ", got null");
+        throw new Refusal("expected " + expected + ", got null");
       }
       if (property != null && property.isRequired()) {
         throw new Refusal("is required but missing (null)");
@@ -170,266 +192,133 @@ final class Scalars {
     }
 
     Refusal wrongType(JsonParser p, DeserializationContext ctxt) throws IOException {
-      return new Refusal("expected " + expected() + ", got " + describe(p, ctxt));
+      return new Refusal("expected " + expected + ", got " + describe(p, ctxt));
     }
   }
 
-  static final class Ints extends Strict<Integer> {
-    Ints(boolean primitive, BeanProperty property) {
-      super(primitive, property);
-    }
+  private static boolean primitive(BeanProperty p) {
+    return p != null && p.getType().isPrimitive();
+  }
 
-    @Override
-    Ints at(BeanProperty p) {
-      return new Ints(primitive, p);
+  private static Integer readInt(JsonParser p, DeserializationContext ctxt, Strict<Integer> self)
+      throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+      throw self.wrongType(p, ctxt);
     }
-
-    @Override
-    Integer read(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-        if (p.getNumberType() == JsonParser.NumberType.INT) {
-          return p.getIntValue();
-        }
-        throw new Refusal(p.getText() + " is out of range: expected an integer from "
-            + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
-      }
-      throw wrongType(p, ctxt);
+    if (p.getNumberType() != JsonParser.NumberType.INT) {
+      throw new Refusal(p.getText() + " is out of range: expected an integer from "
+          + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
     }
-
-    @Override
-    Integer parse(String text) {
-      return Integer.valueOf(text);
-    }
-
-    @Override
-    String expected() {
-      return "an integer";
-    }
+    return p.getIntValue();
   }
 
   /** Longs: only the seeds are longs, hence the wording. */
-  static final class Longs extends Strict<Long> {
-    Longs(boolean primitive, BeanProperty property) {
-      super(primitive, property);
+  private static Long readLong(JsonParser p, DeserializationContext ctxt, Strict<Long> self)
+      throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+      throw self.wrongType(p, ctxt);
     }
-
-    @Override
-    Longs at(BeanProperty p) {
-      return new Longs(primitive, p);
+    JsonParser.NumberType t = p.getNumberType();
+    if (t != JsonParser.NumberType.INT && t != JsonParser.NumberType.LONG) {
+      throw new Refusal(p.getText() + " is out of range: expected an integer seed from "
+          + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
     }
-
-    @Override
-    Long read(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-        JsonParser.NumberType t = p.getNumberType();
-        if (t == JsonParser.NumberType.INT || t == JsonParser.NumberType.LONG) {
-          return p.getLongValue();
-        }
-        throw new Refusal(p.getText() + " is out of range: expected an integer seed from "
-            + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
-      }
-      throw wrongType(p, ctxt);
-    }
-
-    @Override
-    Long parse(String text) {
-      return Long.valueOf(text);
-    }
-
-    @Override
-    String expected() {
-      return "an integer seed";
-    }
+    return p.getLongValue();
   }
 
-  static class Doubles extends Strict<Double> {
-    Doubles(boolean primitive, BeanProperty property) {
-      super(primitive, property);
+  /**
+   * A finite double. YAML's .nan and .inf never get here ({@link YamlTree} refuses them with
+   * their key); a literal beyond the double range, which Java reads as infinity, is refused here.
+   */
+  private static Double readDouble(JsonParser p, DeserializationContext ctxt,
+      Strict<Double> self) throws IOException {
+    JsonToken t = p.currentToken();
+    double d;
+    String text;
+    if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+      d = p.getDoubleValue();
+      text = p.getText();
+    } else if (t == JsonToken.VALUE_STRING && NUMBER.matcher(p.getText().trim()).matches()) {
+      text = p.getText().trim();
+      d = Double.parseDouble(text);
+    } else {
+      throw self.wrongType(p, ctxt);
     }
-
-    @Override
-    Doubles at(BeanProperty p) {
-      return new Doubles(primitive, p);
+    if (Double.isInfinite(d)) {
+      throw new Refusal(beyondDoubleRange(text));
     }
-
-    /**
-     * A finite double. YAML's .nan and .inf never get here ({@link YamlTree} refuses them with
-     * their key); a literal beyond the double range, which Java reads as infinity, is refused here.
-     */
-    @Override
-    Double read(JsonParser p, DeserializationContext ctxt) throws IOException {
-      JsonToken t = p.currentToken();
-      double d;
-      String text;
-      if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-        d = p.getDoubleValue();
-        text = p.getText();
-      } else if (t == JsonToken.VALUE_STRING && NUMBER.matcher(p.getText().trim()).matches()) {
-        text = p.getText().trim();
-        d = Double.parseDouble(text);
-      } else {
-        throw wrongType(p, ctxt);
-      }
-      if (Double.isInfinite(d)) {
-        throw new Refusal(beyondDoubleRange(text));
-      }
-      return d;
-    }
-
-    @Override
-    Double parse(String text) {
-      return Double.valueOf(text);
-    }
-
-    @Override
-    String expected() {
-      return "a number";
-    }
+    return d;
   }
 
-  static final class Booleans extends Strict<Boolean> {
-    Booleans(boolean primitive, BeanProperty property) {
-      super(primitive, property);
+  private static Boolean readBoolean(JsonParser p, DeserializationContext ctxt,
+      Strict<Boolean> self) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_TRUE && p.currentToken() != JsonToken.VALUE_FALSE) {
+      throw self.wrongType(p, ctxt);
     }
-
-    @Override
-    Booleans at(BeanProperty p) {
-      return new Booleans(primitive, p);
-    }
-
-    @Override
-    Boolean read(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() == JsonToken.VALUE_TRUE || p.currentToken() == JsonToken.VALUE_FALSE) {
-        return p.getBooleanValue();
-      }
-      throw wrongType(p, ctxt);
-    }
-
-    @Override
-    Boolean parse(String text) {
-      return Boolean.valueOf(text);
-    }
-
-    @Override
-    String expected() {
-      return "true or false";
-    }
+    return p.getBooleanValue();
   }
 
-  static final class Strings extends Strict<String> {
-    Strings(BeanProperty property) {
-      super(false, property);
+  private static String readString(JsonParser p, DeserializationContext ctxt, Strict<String> self)
+      throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw self.wrongType(p, ctxt);
     }
-
-    @Override
-    Strings at(BeanProperty p) {
-      return new Strings(p);
-    }
-
-    @Override
-    String read(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() == JsonToken.VALUE_STRING) {
-        return p.getText();
-      }
-      throw wrongType(p, ctxt);
-    }
-
-    @Override
-    String parse(String text) {
-      return text;
-    }
-
-    @Override
-    String expected() {
-      return "a string";
-    }
+    return p.getText();
   }
 
-  static final class Paths extends Strict<Path> {
-    Paths(BeanProperty property) {
-      super(false, property);
+  private static Path readPath(JsonParser p, DeserializationContext ctxt, Strict<Path> self)
+      throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw self.wrongType(p, ctxt);
     }
-
-    @Override
-    Paths at(BeanProperty p) {
-      return new Paths(p);
-    }
-
-    @Override
-    Path read(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() != JsonToken.VALUE_STRING) {
-        throw wrongType(p, ctxt);
-      }
-      String text = p.getText();
-      try {
-        return Path.of(text);
-      } catch (InvalidPathException e) {
-        throw new Refusal("'" + Checks.shown(text) + "' is not a valid path on this system: "
-            + e.getReason());
-      }
-    }
-
-    @Override
-    Path parse(String text) {
+    String text = p.getText();
+    try {
       return Path.of(text);
-    }
-
-    @Override
-    String expected() {
-      return "a path (string)";
+    } catch (InvalidPathException e) {
+      throw new Refusal("'" + Checks.shown(text) + "' is not a valid path on this system: "
+          + e.getReason());
     }
   }
 
-  /** The {@link ConfigName} enums, by their spelling. */
-  static final class Names extends Strict<Object> {
-    private final Class<?> type;
-
-    Names(Class<?> type, BeanProperty property) {
-      super(false, property);
-      this.type = type;
+  /**
+   * {@code clip_weights_max}: a bound >= 0, or true / false (DELGRAD-MODEL.md section 7.3);
+   * absent or null: no setting (Java null).
+   */
+  private static WeightClipping.Setting readClip(JsonParser p, DeserializationContext ctxt,
+      Strict<WeightClipping.Setting> self) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+      return new WeightClipping.Setting.Flag(p.getBooleanValue());
     }
-
-    @Override
-    Names at(BeanProperty p) {
-      return new Names(type, p);
+    if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+      throw self.wrongType(p, ctxt);
     }
+    double v = p.getDoubleValue();
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new Refusal("must be a finite number >= 0 (the weight bound), or false, got "
+          + p.getText());
+    }
+    return new WeightClipping.Setting.Bound(v);
+  }
 
-    @Override
-    Object read(JsonParser p, DeserializationContext ctxt) throws IOException {
+  /** The {@link ConfigName} enum {@code type}, by its spellings. */
+  private static Strict<Object> names(Class<?> type) {
+    List<String> spellings = Arrays.stream(type.getEnumConstants())
+        .map(c -> ((ConfigName) c).yamlName()).toList();
+    Function<String, Object> find = text -> Arrays.stream(type.getEnumConstants())
+        .filter(c -> ((ConfigName) c).yamlName().equals(text)).findFirst().orElse(null);
+    return new Strict<>(false, "one of " + String.join(", ", spellings), (p, ctxt, self) -> {
       if (p.currentToken() != JsonToken.VALUE_STRING) {
-        throw wrongType(p, ctxt);
+        throw self.wrongType(p, ctxt);
       }
-      String text = p.getText();
-      Object found = find(text);
+      Object found = find.apply(p.getText());
       if (found == null) {
-        throw new Refusal("unknown " + noun(type) + " '" + Checks.shown(text) + "'"
-            + Suggest.didYouMean(text, spellings()) + "; valid are " + String.join(", ", spellings()));
+        throw new Refusal("unknown " + noun(type) + " '" + Checks.shown(p.getText()) + "'"
+            + Suggest.didYouMean(p.getText(), spellings) + "; valid are "
+            + String.join(", ", spellings));
       }
       return found;
-    }
-
-    private Object find(String text) {
-      for (Object c : type.getEnumConstants()) {
-        if (((ConfigName) c).yamlName().equals(text)) {
-          return c;
-        }
-      }
-      return null;
-    }
-
-    private List<String> spellings() {
-      return Arrays.stream(type.getEnumConstants()).map(c -> ((ConfigName) c).yamlName()).toList();
-    }
-
-    @Override
-    Object parse(String text) {
-      return find(text);
-    }
-
-    @Override
-    String expected() {
-      return "one of " + String.join(", ", spellings());
-    }
+    }, find, null);
   }
 
   /** The noun of a config type for messages, from its {@code @JsonClassDescription}. */
@@ -442,31 +331,20 @@ final class Scalars {
    * A number, or {@code false} / {@code null} for "not set": then the key's default applies as if
    * it were absent (or null when it has none, e.g. {@code rounding_precision}: no rounding).
    */
-  static final class NumberOrFalse extends Doubles {
+  static final class NumberOrFalse extends Strict<Double> {
     NumberOrFalse() {
-      this(false, null);
+      this(null);
     }
 
-    NumberOrFalse(boolean primitive, BeanProperty property) {
-      super(primitive, property);
+    private NumberOrFalse(BeanProperty p) {
+      super(primitive(p), "a number, or false for none", (q, ctxt, self) ->
+          q.currentToken() == JsonToken.VALUE_FALSE ? (Double) self.getAbsentValue(ctxt)
+              : readDouble(q, ctxt, self), Double::valueOf, p);
     }
 
     @Override
     NumberOrFalse at(BeanProperty p) {
-      return new NumberOrFalse(p != null && p.getType().isPrimitive(), p);
-    }
-
-    @Override
-    Double read(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() == JsonToken.VALUE_FALSE) {
-        return (Double) getAbsentValue(ctxt);
-      }
-      return super.read(p, ctxt);
-    }
-
-    @Override
-    String expected() {
-      return "a number, or false for none";
+      return new NumberOrFalse(p);
     }
   }
 
@@ -474,36 +352,25 @@ final class Scalars {
    * A bound, or {@code false} / {@code null} for "no bound", held as +Infinity (so that an absent
    * key, which takes the default, and an explicit "off" stay apart); written back as {@code null}.
    */
-  static final class LimitOrOff extends Doubles {
+  static final class LimitOrOff extends Strict<Double> {
     LimitOrOff() {
-      this(false, null);
+      this(null);
     }
 
-    LimitOrOff(boolean primitive, BeanProperty property) {
-      super(primitive, property);
+    private LimitOrOff(BeanProperty p) {
+      super(primitive(p), "a number, or null (or false) for no limit", (q, ctxt, self) ->
+          q.currentToken() == JsonToken.VALUE_FALSE ? Double.POSITIVE_INFINITY
+              : readDouble(q, ctxt, self), Double::valueOf, p);
     }
 
     @Override
     LimitOrOff at(BeanProperty p) {
-      return new LimitOrOff(p != null && p.getType().isPrimitive(), p);
-    }
-
-    @Override
-    Double read(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() == JsonToken.VALUE_FALSE) {
-        return Double.POSITIVE_INFINITY;
-      }
-      return super.read(p, ctxt);
+      return new LimitOrOff(p);
     }
 
     @Override
     public Double getNullValue(DeserializationContext ctxt) {
       return Double.POSITIVE_INFINITY;
-    }
-
-    @Override
-    String expected() {
-      return "a number, or null (or false) for no limit";
     }
 
     /** +Infinity as {@code null}. */
@@ -553,6 +420,33 @@ final class Scalars {
     }
   }
 
+  /** Writes {@code false} where the value is null ({@code training_noise: false}). */
+  static final class FalseWriter extends JsonSerializer<Object> {
+    @Override
+    public void serialize(Object v, JsonGenerator g, SerializerProvider s) throws IOException {
+      g.writeBoolean(false);
+    }
+  }
+
+  /** How one type is written. */
+  interface Write<T> {
+    void write(T value, JsonGenerator g) throws IOException;
+  }
+
+  private static <T> JsonSerializer<T> writer(Class<T> type, Write<T> write) {
+    return new JsonSerializer<>() {
+      @Override
+      public void serialize(T v, JsonGenerator g, SerializerProvider s) throws IOException {
+        write.write(v, g);
+      }
+
+      @Override
+      public Class<T> handledType() {
+        return type;
+      }
+    };
+  }
+
   /** "{mean, std_dev}": the keys of a record type, for messages. */
   static String keysOf(Class<?> record) {
     PropertyNamingStrategies.SnakeCaseStrategy snake = new PropertyNamingStrategies.SnakeCaseStrategy();
@@ -563,105 +457,6 @@ final class Scalars {
       }
     }
     return "{" + String.join(", ", keys) + "}";
-  }
-
-  /**
-   * {@code clip_weights_max}: a bound >= 0, or true / false (DELGRAD-MODEL.md section 7.3);
-   * absent or null: no setting (Java null).
-   */
-  static final class ClipSettings extends Strict<WeightClipping.Setting> {
-    ClipSettings(BeanProperty property) {
-      super(false, property);
-    }
-
-    @Override
-    ClipSettings at(BeanProperty p) {
-      return new ClipSettings(p);
-    }
-
-    @Override
-    WeightClipping.Setting read(JsonParser p, DeserializationContext ctxt) throws IOException {
-      JsonToken t = p.currentToken();
-      if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
-        return new WeightClipping.Setting.Flag(p.getBooleanValue());
-      }
-      if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-        double v = p.getDoubleValue();
-        if (!(v >= 0) || Double.isInfinite(v)) {
-          throw new Refusal("must be a finite number >= 0 (the weight bound), or false, got "
-              + p.getText());
-        }
-        return new WeightClipping.Setting.Bound(v);
-      }
-      throw wrongType(p, ctxt);
-    }
-
-    @Override
-    WeightClipping.Setting parse(String text) {
-      throw new IllegalStateException("clip_weights_max has no default");
-    }
-
-    @Override
-    String expected() {
-      return "a weight bound (a number >= 0) or false";
-    }
-  }
-
-  static final class ClipSettingWriter extends JsonSerializer<WeightClipping.Setting> {
-    @Override
-    public void serialize(WeightClipping.Setting v, JsonGenerator g, SerializerProvider s)
-        throws IOException {
-      if (v instanceof WeightClipping.Setting.Flag f) {
-        g.writeBoolean(f.value());
-      } else if (v instanceof WeightClipping.Setting.Bound b) {
-        g.writeNumber(b.value());
-      } else {
-        g.writeNull();
-      }
-    }
-
-    @Override
-    public Class<WeightClipping.Setting> handledType() {
-      return WeightClipping.Setting.class;
-    }
-  }
-
-  /** Writes {@code false} where the value is null ({@code training_noise: false}). */
-  static final class FalseWriter extends JsonSerializer<Object> {
-    @Override
-    public void serialize(Object v, JsonGenerator g, SerializerProvider s) throws IOException {
-      g.writeBoolean(false);
-    }
-  }
-
-  static final class NameWriter extends JsonSerializer<ConfigName> {
-    @Override
-    public void serialize(ConfigName v, JsonGenerator g, SerializerProvider s) throws IOException {
-      g.writeString(v.yamlName());
-    }
-
-    @Override
-    public Class<ConfigName> handledType() {
-      return ConfigName.class;
-    }
-  }
-
-  static final class ToStringWriter<T> extends JsonSerializer<T> {
-    private final Class<T> type;
-
-    ToStringWriter(Class<T> type) {
-      this.type = type;
-    }
-
-    @Override
-    public void serialize(T v, JsonGenerator g, SerializerProvider s) throws IOException {
-      g.writeString(v.toString());
-    }
-
-    @Override
-    public Class<T> handledType() {
-      return type;
-    }
   }
 
   /** "string 'abc'", "list [1, 2]", ... for the value at the parser (which it consumes). */
