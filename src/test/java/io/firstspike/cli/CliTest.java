@@ -187,8 +187,16 @@ class CliTest {
     bad.put("training new-schema (DelGrad) configs is not available yet", bytes(delgrad));
     bad.put("network_layout.layers[1].size: must be a positive integer",
         bytes(delgrad.replace("size: 30 ", "size: 0  ")));
-    bad.put("training_params.substrate: is hx, the BrainScaleS-2 chip",
-        bytes(delgrad.replace("substrate: sim", "substrate: hx ")));
+    bad.put("network_layout.layers[0].trainabel: unknown key 'trainabel' (did you mean"
+        + " 'trainable'?)", bytes(delgrad.replace("trainable: true           # false keeps the"
+        + " delays", "trainabel: true           # false keeps the delays")));
+    // the chip first, before any other check
+    bad.put("training_params.substrate: is hx, the BrainScaleS-2 chip", bytes(delgrad
+        .replace("substrate: sim", "substrate: hx ").replace("learning_rate: 0.005",
+            "learning_rate: .nan  ").replace("size: 30 ", "size: 0  ")));
+    bad.put("training_params.use_hicannx: is true, but the BrainScaleS-2 chip", bytes(ok
+        .replace("use_hicannx: false", "use_hicannx: true").replace("learning_rate: 0.005",
+            "learning_rate: *rate")));
     bad.put("mixes the two config schemas", bytes(ok.replace("n_layers: 2",
         "n_layers: 2\n  layers: []")));
     return bad;

@@ -1,5 +1,6 @@
 package io.firstspike.train.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -18,9 +19,10 @@ import java.nio.file.Path;
  * what would be valid. Unknown keys are errors (a typo must not silently become a default).
  * Before the keys are read, {@link YamlTree} refuses text no config can be: over
  * {@link #MAX_CONFIG_BYTES}, not UTF-8, control characters, a second document, aliases, nesting
- * beyond {@link #MAX_NESTING_DEPTH}, {@code .nan} and {@code .inf}. Then, in this order: a config
- * that asks for the BrainScaleS-2 chip is refused, a config mixing the schemas is refused, the
- * keys are bound ({@link ConfigMapper}). Whether a valid config fits in this JVM's memory is
+ * beyond {@link #MAX_NESTING_DEPTH}, {@code .nan} and {@code .inf}; but a config that asks for
+ * the BrainScaleS-2 chip is refused before all of these except the size and the characters
+ * ({@link Schemas#refuseChip}). Then a config mixing the schemas is refused, and the keys are
+ * bound ({@link ConfigMapper}). Whether a valid config fits in this JVM's memory is
  * decided per machine by the training package, before a run starts.
  */
 public final class ConfigLoader {
@@ -75,7 +77,8 @@ public final class ConfigLoader {
 
   /** Parses and validates YAML text of either schema. */
   public static AnyConfig parseAny(String yaml, String sourceName) {
-    return anyFromTree(YamlTree.read(yaml, sourceName), sourceName);
+    refuseChip(YamlTree.tokens(yaml, sourceName), sourceName);
+    return bind(YamlTree.read(yaml, sourceName), sourceName);
   }
 
   /**
@@ -88,6 +91,22 @@ public final class ConfigLoader {
 
   /** Validates a config of either schema given as a tree. */
   public static AnyConfig anyFromTree(JsonNode root, String sourceName) {
+    if (root != null) {
+      refuseChip(root.traverse(), sourceName);
+    }
+    return bind(root, sourceName);
+  }
+
+  private static void refuseChip(JsonParser tokens, String sourceName) {
+    try {
+      Schemas.refuseChip(tokens);
+    } catch (ConfigException e) {
+      throw e.inFile(sourceName);
+    }
+  }
+
+  /** A tree whose chip keys were looked at, bound onto its schema's record. */
+  private static AnyConfig bind(JsonNode root, String sourceName) {
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new ConfigException(sourceName, "", "the file is empty; expected the sections"
           + " dataset, neuron_params, network_layout and training_params (2021 schema) or"
@@ -99,7 +118,6 @@ public final class ConfigLoader {
     }
     ObjectNode tree = root.deepCopy();
     try {
-      Schemas.refuseChip(tree);
       if (tree.has("source")) {
         throw ConfigException.at("source", "unknown key 'source': a config's source is the file"
             + " it was read from");

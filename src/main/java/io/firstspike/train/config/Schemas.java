@@ -1,9 +1,12 @@
 package io.firstspike.train.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,29 +38,54 @@ final class Schemas {
   private Schemas() {}
 
   /**
-   * Refuses {@code training_params.use_hicannx: true} (2021) and {@code substrate: hx|hx_pynn}
-   * (new schema): the chip cannot be reached from here, whatever else the config says.
+   * Refuses a config that asks for the BrainScaleS-2 chip, whatever else it says: {@code
+   * training_params.use_hicannx: true} (either schema) or {@code training_params.substrate: hx}
+   * or {@code hx_pynn} (new schema). It reads {@code tokens} as a stream, before the tree is
+   * built, so that the chip is named before any value is checked (.nan, aliases, duplicate keys,
+   * nesting, the schema, the keys); a text unreadable before {@code training_params} is left to
+   * those checks. use_hicannx is reported first when both ask.
    */
-  static void refuseChip(JsonNode root) {
-    JsonNode t = root.get("training_params");
-    if (t == null || !t.isObject()) {
-      return;
+  static void refuseChip(JsonParser tokens) {
+    boolean hicannx = false;
+    String substrate = null;
+    try (tokens) {
+      if (tokens.nextToken() == JsonToken.START_OBJECT) {
+        while (tokens.nextToken() == JsonToken.FIELD_NAME) {
+          boolean training = tokens.currentName().equals("training_params");
+          if (tokens.nextToken() == JsonToken.START_OBJECT && training) {
+            while (tokens.nextToken() == JsonToken.FIELD_NAME) {
+              String key = tokens.currentName();
+              JsonToken value = tokens.nextToken();
+              hicannx |= key.equals("use_hicannx") && value == JsonToken.VALUE_TRUE;
+              if (key.equals("substrate") && value == JsonToken.VALUE_STRING
+                  && CHIPS.contains(tokens.getText())) {
+                substrate = tokens.getText();
+              }
+              tokens.skipChildren();
+            }
+          } else {
+            tokens.skipChildren();
+          }
+        }
+      }
+    } catch (IOException unreadable) {
+      // reported by the strict reading; what was read so far still counts
     }
-    JsonNode hicannx = t.get("use_hicannx");
-    if (hicannx != null && hicannx.isBoolean() && hicannx.booleanValue()) {
-      throw ConfigException.at("training_params.use_hicannx", "is true, but the BrainScaleS-2 chip"
-          + " (HICANN-X) cannot be used from FirstSpike: set use_hicannx: false (or remove it)"
-          + " to train the simulated network");
+    if (hicannx) {
+      throw ConfigException.at("training_params.use_hicannx", "is true, but the BrainScaleS-2"
+          + " chip (HICANN-X) cannot be used from FirstSpike: set use_hicannx: false (or remove"
+          + " it) to train the simulated network");
     }
-    JsonNode substrate = t.get("substrate");
-    if (substrate != null && substrate.isTextual()
-        && (substrate.textValue().equals(Substrate.HX.yamlName())
-            || substrate.textValue().equals(Substrate.HX_PYNN.yamlName()))) {
-      throw ConfigException.at("training_params.substrate", "is " + substrate.textValue()
-          + ", the BrainScaleS-2 chip, which FirstSpike cannot use: set substrate: sim to train"
-          + " the simulated network");
+    if (substrate != null) {
+      throw ConfigException.at("training_params.substrate", "is " + substrate + ", the"
+          + " BrainScaleS-2 chip, which FirstSpike cannot use: set substrate: sim to train the"
+          + " simulated network");
     }
   }
+
+  /** The substrates that are the chip. */
+  private static final List<String> CHIPS =
+      List.of(Substrate.HX.yamlName(), Substrate.HX_PYNN.yamlName());
 
   /**
    * The schema of a config: new when it has {@code dataset_params}, {@code

@@ -92,11 +92,7 @@ final class YamlTree {
    * @throws ConfigException naming {@code source} for any refusal or YAML syntax error
    */
   static JsonNode read(String text, String source) {
-    long bytes = utf8Length(text);
-    if (bytes > ConfigLoader.MAX_CONFIG_BYTES) {
-      throw tooLarge(source, bytes);
-    }
-    requirePrintable(text, source);
+    requireText(text, source);
     try (JsonParser p = new Guard((YAMLParser) ConfigMapper.MAPPER.createParser(text), source)) {
       JsonNode root = ConfigMapper.MAPPER.readTree(p);
       if (p.nextToken() != null) {
@@ -110,6 +106,29 @@ final class YamlTree {
     } catch (IOException e) {
       throw new ConfigException(source, "", "cannot read the config text: " + e, e);
     }
+  }
+
+  /**
+   * The raw tokens of {@code text}, without the checks of {@link #read} but its size and
+   * characters (duplicate keys pass too): for a look at a few keys before anything else is
+   * refused.
+   */
+  static JsonParser tokens(String text, String source) {
+    requireText(text, source);
+    try {
+      return ConfigMapper.MAPPER.createParser(text)
+          .disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    } catch (IOException e) {
+      throw new ConfigException(source, "", "cannot read the config text: " + e, e);
+    }
+  }
+
+  private static void requireText(String text, String source) {
+    long bytes = utf8Length(text);
+    if (bytes > ConfigLoader.MAX_CONFIG_BYTES) {
+      throw tooLarge(source, bytes);
+    }
+    requirePrintable(text, source);
   }
 
   /**

@@ -253,6 +253,36 @@ class DelgradConfigsTest {
   }
 
   @Test
+  @DisplayName("the chip is refused before the values are read: .nan, aliases, duplicate keys, deep nesting, a syntax error after it")
+  void chipBeforeValueChecks() {
+    String hx = base("substrate: sim", "substrate: hx");
+    String chip = "is hx, the BrainScaleS-2 chip";
+    error(hx.replace("learning_rate: 0.005", "learning_rate: .nan"), "training_params.substrate", chip);
+    error(hx.replace("epoch_number: 3", "epoch_number: &n 3\n  batch_size_eval: *n"),
+        "training_params.substrate", chip);
+    error(hx.replace("epoch_number: 3", "epoch_number: 3\n  epoch_number: 4"),
+        "training_params.substrate", chip);
+    error(hx.replace("{name: yin_yang}", "{name: " + "[".repeat(40) + "]".repeat(40) + "}"),
+        "training_params.substrate", chip);
+    error(hx + "extra: [unclosed\n", "training_params.substrate", chip);
+    error(hx.replace("dataset_params:", "dataset: yin_yang\ndataset_params:"),
+        "training_params.substrate", chip);
+    String ttfs = base("dataset_params: {name: yin_yang}", "dataset: yin_yang")
+        .replace("learning_rate: 0.005", "learning_rate: .inf\n  use_hicannx: true");
+    error(ttfs, "training_params.use_hicannx", "BrainScaleS-2", "set use_hicannx: false");
+    // what cannot be read as far as training_params is left to the other checks
+    error("dataset_params: [unclosed\n" + hx, "", "not valid YAML");
+    error(hx.replace("dataset_params:", "# \u0007\ndataset_params:"), "", "control character U+0007");
+    // a tree (the dashboard's JSON body) is looked at in the same way
+    var tree = ConfigMapper.MAPPER.createObjectNode();
+    tree.putObject("training_params").put("use_hicannx", true).put("batch_size", "many");
+    tree.put("bogus", 1);
+    assertThat(catchThrowableOfType(ConfigException.class,
+        () -> ConfigLoader.anyFromTree(tree, FILE)).getMessage())
+        .startsWith(FILE + ": training_params.use_hicannx: is true, but the BrainScaleS-2 chip");
+  }
+
+  @Test
   @DisplayName("the base config maps to the core: specs, global learning rate, no clipping")
   void baseMapping() {
     DelgradExperiment c = parse(BASE);
