@@ -2,7 +2,9 @@ package io.firstspike.train.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.firstspike.core.layer.LayerNetwork;
 import io.firstspike.core.layer.LayerSpec;
+import io.firstspike.core.layer.SeededNoise;
 import io.firstspike.core.loss.DelgradLoss;
 import io.firstspike.core.loss.DelgradObjective;
 import io.firstspike.core.loss.DelgradRegulariser;
@@ -11,11 +13,13 @@ import io.firstspike.core.optim.WeightClipping;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A complete, validated experiment in the new (DelGrad) schema of the original's HEAD
  * (DELGRAD-MODEL.md sections 0 to 11), plus our {@code data_dir}; and its mapping to the core's
- * DelGrad types: {@link #toLayerSpecs}, {@link #loss}, {@link #learningRate}, {@link #clipping},
+ * DelGrad types: {@link #toLayerSpecs} and the network built from them ({@link #newNetwork},
+ * {@link #network}), {@link #loss}, {@link #learningRate}, {@link #clipping},
  * {@link #roundingPrecision}, {@link #weightBumper}.
  *
  * <p>Checked here, besides what each section checks itself: the keys HEAD requires in {@code
@@ -140,6 +144,26 @@ public record DelgradExperiment(
   /** The core's layer specs of {@code network_layout.layers} (see {@link DelgradLayout}). */
   public List<LayerSpec> toLayerSpecs() {
     return networkLayout.toLayerSpecs(defaultNeuronParams);
+  }
+
+  /**
+   * A new network of this config: its layer specs, parameters drawn from {@code source} in layer
+   * order (DELGRAD-MODEL.md section 9), the forward pass's weight rounding.
+   */
+  public LayerNetwork newNetwork(SeededNoise source) {
+    return LayerNetwork.initialise(networkLayout.nInputs(), toLayerSpecs(), roundingPrecision(),
+        source);
+  }
+
+  /**
+   * This config's network with saved parameters by name ({@code layers.<i>.weights}, {@code
+   * layers.<i>._delay_parameters}, {@code layers.<i>.threshold_noise_fp}).
+   *
+   * @throws IllegalArgumentException when a parameter is missing, misshapen or unknown
+   */
+  public LayerNetwork network(Map<String, double[]> parameters) {
+    return LayerNetwork.withParameters(networkLayout.nInputs(), toLayerSpecs(),
+        roundingPrecision(), parameters);
   }
 
   /**
