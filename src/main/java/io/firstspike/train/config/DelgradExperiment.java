@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.firstspike.core.layer.LayerNetwork;
 import io.firstspike.core.layer.LayerSpec;
+import io.firstspike.core.layer.LayerTraining;
 import io.firstspike.core.layer.SeededNoise;
 import io.firstspike.core.loss.DelgradLoss;
 import io.firstspike.core.loss.DelgradObjective;
@@ -19,7 +20,7 @@ import java.util.Map;
  * A complete, validated experiment in the new (DelGrad) schema of the original's HEAD
  * (DELGRAD-MODEL.md sections 0 to 11), plus our {@code data_dir}; and its mapping to the core's
  * DelGrad types: {@link #toLayerSpecs} and the network built from them ({@link #newNetwork},
- * {@link #network}), {@link #loss}, {@link #learningRate}, {@link #clipping},
+ * {@link #network}), {@link #toLayerTraining}, {@link #loss}, {@link #learningRate}, {@link #clipping},
  * {@link #roundingPrecision}, {@link #weightBumper}.
  *
  * <p>Checked here, besides what each section checks itself: the keys HEAD requires in {@code
@@ -144,6 +145,11 @@ public record DelgradExperiment(
   /** The core's layer specs of {@code network_layout.layers} (see {@link DelgradLayout}). */
   public List<LayerSpec> toLayerSpecs() {
     return networkLayout.toLayerSpecs(defaultNeuronParams);
+  }
+
+  /** How each entry of {@code network_layout.layers} is trained (see {@link DelgradLayout}). */
+  public List<LayerTraining> toLayerTraining() {
+    return networkLayout.toLayerTraining(defaultNeuronParams);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.firstspike.train.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.firstspike.core.layer.LayerSpec;
+import io.firstspike.core.layer.LayerTraining;
 import io.firstspike.core.layer.NeuronSettings;
 import io.firstspike.core.optim.WeightClipping;
 import java.util.ArrayList;
@@ -153,6 +154,30 @@ public record DelgradLayout(
       }
     }
     return specs;
+  }
+
+  /**
+   * How each entry is trained (DELGRAD-MODEL.md sections 6 and 7): its own learning rate,
+   * monitor flag, a NeuronLayer's max_num_missing_spikes and its merged clip_weights_max; {@link
+   * LayerTraining#NONE} for the layers without parameters.
+   *
+   * @param defaults {@code default_neuron_params}
+   */
+  public List<LayerTraining> toLayerTraining(NeuronKeys defaults) {
+    List<LayerTraining> out = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      if (l instanceof Layer.Delay d) {
+        out.add(new LayerTraining(d.learningRate(), d.monitor(), null,
+            WeightClipping.Setting.ABSENT));
+      } else if (l instanceof Layer.Neuron n) {
+        out.add(new LayerTraining(n.learningRate(), n.monitor(), n.maxNumMissingSpikes(),
+            neuronKeys(i, defaults).clipping()));
+      } else {
+        out.add(LayerTraining.NONE);
+      }
+    }
+    return out;
   }
 
   /**

@@ -13,15 +13,22 @@ import io.firstspike.core.layer.MultiplexLayer;
 import io.firstspike.core.layer.NetworkPass;
 import io.firstspike.core.layer.NeuronLayer;
 import io.firstspike.core.layer.NoiseSource;
+import io.firstspike.core.layer.LayerTraining;
 import io.firstspike.core.layer.Parameter;
 import io.firstspike.core.layer.SeededNoise;
+import io.firstspike.core.optim.WeightClipping;
+import io.firstspike.io.ImportedLayerNetwork;
+import io.firstspike.io.PtImporter;
 import io.firstspike.testsupport.Shared;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * From a loaded new-schema config to the core's {@link LayerNetwork}: the layer types, their
@@ -93,6 +100,55 @@ class DelgradNetworkTest {
         {0.15, 2.0, 2.0, 0.15}}, NoiseSource.ZERO);
     assertThat(pass.labelTimes()).hasDimensions(2, 3);
     assertThat(pass.hiddenTimes(1)).hasDimensions(2, 30);
+  }
+
+  @Test
+  @DisplayName("configs/yin_yang_H30_WS.yaml trains its delays at 0.003, its weights at 0.01, monitors all, no clipping")
+  void h30wsTraining() {
+    DelgradExperiment c = load(Path.of("configs/yin_yang_H30_WS.yaml"));
+    WeightClipping.Setting absent = WeightClipping.Setting.ABSENT;
+    assertThat(c.toLayerTraining()).containsExactly(
+        new LayerTraining(0.003, true, null, absent),
+        new LayerTraining(0.01, true, 0.3, absent),
+        new LayerTraining(0.003, true, null, absent),
+        new LayerTraining(0.01, true, 0.0, absent));
+    List<LayerTraining> hw = load(Path.of("configs/yin_yang_hwAware.yaml")).toLayerTraining();
+    assertThat(hw.get(0)).isEqualTo(LayerTraining.NONE);
+    assertThat(hw.get(2).clipWeightsMax()).as("2.1 is training_params' global bound")
+        .isEqualTo(absent);
+    assertThat(hw.get(2).learningRate()).as("none of its own").isNull();
+    String text = ConfigLoader.readText(Path.of("configs/yin_yang_H30_WS.yaml"));
+    assertThat(text).contains("  max_dw_norm: 0.2 ");
+    DelgradExperiment clipped = (DelgradExperiment) ConfigLoader.parseAny(
+        text.replace("  max_dw_norm: 0.2 ", "  clip_weights_max: 1.5\n  max_dw_norm: 0.2 "), "c.yaml");
+    assertThat(clipped.toLayerTraining()).extracting(LayerTraining::clipWeightsMax).as("merged")
+        .containsExactly(absent, new WeightClipping.Setting.Bound(1.5), absent,
+            new WeightClipping.Setting.Bound(1.5));
+  }
+
+  /** HEAD's six pretrained runs. */
+  static Stream<String> pretrainedRuns() {
+    return Stream.of("yin_yang_H30_W", "yin_yang_H30_WA", "yin_yang_H30_WS", "yin_yang_H5_WS",
+        "yin_yang_hwAware_W", "yin_yang_hwAware_WA");
+  }
+
+  @ParameterizedTest
+  @MethodSource("pretrainedRuns")
+  @DisplayName("a pretrained run's config.yaml gives the layer list, training options and rounding that its .pt holds")
+  void configMatchesImportedNetwork(String run) throws Exception {
+    Path dir = Shared.file("reference/delgrad/pretrained/" + run);
+    DelgradExperiment c = load(dir.resolve("config.yaml"));
+    ImportedLayerNetwork pt = PtImporter.readLayerNetwork(dir.resolve("epoch_300/yin_yang_network.pt"));
+    assertThat(c.toLayerSpecs()).isEqualTo(pt.network().specs());
+    assertThat(c.toLayerTraining()).isEqualTo(pt.training());
+    assertThat(c.roundingPrecision()).isEqualTo(pt.network().roundingPrecision());
+    Map<String, double[]> saved = new LinkedHashMap<>();
+    for (Parameter p : pt.network().parameters()) {
+      saved.put(p.name(), p.values());
+    }
+    double[][] x = {{0.3, 1.2, 1.85, 0.95}, {0.9, 0.4, 1.25, 1.75}};
+    assertThat(c.network(saved).forward(x, NoiseSource.ZERO).labelTimes())
+        .isEqualTo(pt.network().forward(x, NoiseSource.ZERO).labelTimes());
   }
 
   @Test
