@@ -50,7 +50,9 @@ class ArchitectureTest {
       Map.entry("eval", List.of("core", "data", "io", "train", "runs")),
       Map.entry("bench", List.of("core", "data", "io", "train")),
       Map.entry("server", List.of("core", "data", "io", "train", "runs", "eval")),
-      Map.entry("cli", List.of("core", "data", "io", "train", "runs", "eval", "server", "bench")));
+      Map.entry("sweep", List.of("core", "data", "io", "train", "runs", "eval")),
+      Map.entry("cli",
+          List.of("core", "data", "io", "train", "runs", "eval", "server", "bench", "sweep")));
 
   @Test
   @DisplayName("the core imports only java.*")

@@ -1,6 +1,7 @@
 package io.firstspike.cli;
 
 import io.firstspike.data.DataException;
+import io.firstspike.sweep.SweepException;
 import io.firstspike.train.config.ConfigException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code java -jar firstspike.jar <command>}: the original's CLI (train, inference, eval,
- * continue) plus serve and bench. Exit codes: 0 success, 1 a run that failed or diverged,
+ * continue) plus serve, bench and sweep. Exit codes: 0 success, 1 a run that failed or diverged,
  * 2 bad input (config, data, folder, arguments).
  */
 @Command(
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
       ContinueCommand.class,
       ServeCommand.class,
       BenchCommand.class,
+      SweepCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -53,6 +55,7 @@ public final class Main implements Runnable {
         (ex, cmd, parsed) -> {
           PrintWriter err = cmd.getErr();
           if (ex instanceof UserError
+              || ex instanceof SweepException
               || ex instanceof ConfigException
               || ex instanceof DataException
               || ex instanceof IllegalArgumentException
