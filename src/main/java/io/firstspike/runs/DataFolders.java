@@ -79,7 +79,7 @@ public final class DataFolders {
       return;
     }
     DatasetConfig d = cfg.dataset();
-    if (d.files() == null && d.dataDir() == null) {
+    if (d.files() == null && cfg.dataDir() == null) {
       return; // a built-in data set from its default folder (or generated)
     }
     DataSpec spec = Experiments.dataSpec(cfg);
@@ -90,7 +90,7 @@ public final class DataFolders {
           case "train" -> d.files().train();
           case "validation" -> d.files().validation();
           case "test" -> d.files().test();
-          default -> d.dataDir();
+          default -> cfg.dataDir();
         };
         throw new ConfigException(source, key, "'" + written + "' is not inside a data folder of"
             + " this server: configs sent to it may read only the built-in data sets and files in the"

@@ -48,10 +48,10 @@ public final class Experiments {
     DatasetConfig d = config.dataset();
     NetworkLayout layout = config.networkLayout();
     return d.files() == null
-        ? new DataSpec(d.name(), d.dataDir(), widthPixel(layout), null, null, null)
+        ? new DataSpec(d.name(), config.dataDir(), widthPixel(layout), null, null, null)
         : new DataSpec(
             d.files().type().yamlName(),
-            d.dataDir(),
+            config.dataDir(),
             widthPixel(layout),
             d.files().train(), // as written: DatasetFactory resolves them against data_dir, once
             d.files().validation(),

@@ -77,7 +77,7 @@ record Setup(
   /** Clipping, integrator and rounding options of the engine. */
   static EngineOptions engineOptions(TrainingParams p) {
     return new EngineOptions(
-        p.maxDwNorm() == null ? Double.POSITIVE_INFINITY : p.maxDwNorm(),
+        p.maxDwNorm(),
         p.useForwardIntegrator(),
         p.simTime(),
         p.resolution(),

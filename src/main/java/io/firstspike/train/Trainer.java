@@ -9,6 +9,7 @@ import io.firstspike.core.optim.WeightBumper;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.Dataset;
 import io.firstspike.data.NumpyRandom;
+import io.firstspike.core.optim.WeightClipping;
 import io.firstspike.train.config.ExperimentConfig;
 import io.firstspike.train.config.TrainingParams;
 import java.util.ArrayList;
@@ -218,6 +219,7 @@ public final class Trainer implements AutoCloseable {
       int bumped = bumper.apply(net, layerTimes);
       double batchLoss = Double.NaN;
       if (bumped >= 0) {
+        clipWeights(weights);
         checkWeights(epoch, b, "after weight bumping added " + bumper.state().value()
             + " to layer " + bumped);
         run.bumps++;
@@ -234,6 +236,7 @@ public final class Trainer implements AutoCloseable {
           throw new TrainingDivergedException(epoch, b, e.getMessage());
         }
         opt.step(weights, grads);
+        clipWeights(weights);
         checkWeights(epoch, b, "after the optimizer step (learning rate " + opt.learningRate()
             + ")");
         run.lossSum += batchLoss;
@@ -249,6 +252,20 @@ public final class Trainer implements AutoCloseable {
       engine.recycle(fwd); // its times were copied above; the next batch reuses its buffers
     }
     return run;
+  }
+
+  /**
+   * {@code clip_weights_max} (2021): after every batch, bumped or not, every weight of every
+   * layer, bias rows included, is clamped to [-c, c], as the original does before writing the
+   * weights to the chip (and in the simulation too).
+   */
+  private void clipWeights(double[][] weights) {
+    double bound = params.weightBound();
+    if (bound != Double.POSITIVE_INFINITY) {
+      for (double[] w : weights) {
+        WeightClipping.clamp(w, bound);
+      }
+    }
   }
 
   private TrainingEvent.Batch batchEvent(

@@ -182,7 +182,32 @@ class CliTest {
     bad.put("training_params.batch_size: 2147483648 is out of range",
         bytes(ok.replace("batch_size: 150", "batch_size: 2147483648")));
     bad.put("at most 1048576 (1 MiB)", bytes(ok + ("#" + "x".repeat(99) + "\n").repeat(20_000)));
+    // the new (DelGrad) schema validates, but cannot train yet; invalid ones name their key
+    String delgrad = read(Path.of("configs/yin_yang_H30_WS.yaml"));
+    bad.put("training new-schema (DelGrad) configs is not available yet", bytes(delgrad));
+    bad.put("network_layout.layers[1].size: must be a positive integer",
+        bytes(delgrad.replace("size: 30 ", "size: 0  ")));
+    bad.put("network_layout.layers[0].trainabel: unknown key 'trainabel' (did you mean"
+        + " 'trainable'?)", bytes(delgrad.replace("trainable: true           # false keeps the"
+        + " delays", "trainabel: true           # false keeps the delays")));
+    // the chip first, before any other check
+    bad.put("training_params.substrate: is hx, the BrainScaleS-2 chip", bytes(delgrad
+        .replace("substrate: sim", "substrate: hx ").replace("learning_rate: 0.005",
+            "learning_rate: .nan  ").replace("size: 30 ", "size: 0  ")));
+    bad.put("training_params.use_hicannx: is true, but the BrainScaleS-2 chip", bytes(ok
+        .replace("use_hicannx: false", "use_hicannx: true").replace("learning_rate: 0.005",
+            "learning_rate: *rate")));
+    bad.put("mixes the two config schemas", bytes(ok.replace("n_layers: 2",
+        "n_layers: 2\n  layers: []")));
     return bad;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static byte[] bytes(String text) {

@@ -190,6 +190,10 @@ class WorkbenchRealExecutorTest {
     bad.put("contains the control character U+0000", ok.replace("epoch_number: 2", "epoch_number: 2\u0000"));
     bad.put("*means is a YAML alias", ok.replace("weight_means: [1.5, 0.5]", "weight_means: &means [1.5, 0.5]")
         .replace("weight_stdevs: [0.8, 0.8]", "weight_stdevs: *means"));
+    String delgrad = java.nio.file.Files.readString(Path.of("configs/yin_yang_H30_WA.yaml"));
+    bad.put("training new-schema (DelGrad) configs is not available yet", delgrad);
+    bad.put("network_layout.layers[0].name: unknown layer type 'DelayAxonall'",
+        delgrad.replace("name: DelayAxonal ", "name: DelayAxonall"));
     try (ServerTestSupport s = realServer(vertx, tmp)) {
       for (var c : bad.entrySet()) {
         ConfigException expected = catchThrowableOfType(ConfigException.class,

@@ -9,8 +9,6 @@ import io.firstspike.core.layer.NeuronLayer;
 import io.firstspike.core.layer.NeuronPassKind;
 import io.firstspike.core.layer.Parameter;
 import io.firstspike.core.loss.DelgradLoss;
-import io.firstspike.core.loss.DelgradObjective;
-import io.firstspike.core.loss.DelgradRegulariser;
 import io.firstspike.core.optim.DelgradWeightBumper;
 import io.firstspike.core.optim.GroupedAdam;
 import io.firstspike.core.optim.GroupedOptimizer;
@@ -18,6 +16,11 @@ import io.firstspike.core.optim.GroupedOptimizerState;
 import io.firstspike.core.optim.GroupedSgd;
 import io.firstspike.core.optim.ParameterGroup;
 import io.firstspike.core.optim.WeightClipping;
+import io.firstspike.train.config.ConfigLoader;
+import io.firstspike.train.config.DelgradExperiment;
+import io.firstspike.train.config.DelgradLayout;
+import io.firstspike.train.config.LossConfig;
+import io.firstspike.train.config.NeuronKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +31,7 @@ import java.util.Map;
  * the core's objects: the {@link LayerNetwork} with the entry's {@code parameters_initial} and
  * {@code threshold_noise_fp}, its parameter groups (one per layer entry; DELGRAD-MODEL.md section
  * 6), and the config-to-core mapping of the loss, the optimizer, the weight bumper and the
- * clipping plan, as a training loop would do it (the product's new-schema config loader comes in
- * a later issue). Rectification and clipping are the network's and {@link WeightClipping}'s own.
+ * clipping plan, as a training loop would do it. Rectification and clipping are the network's and {@link WeightClipping}'s own.
  */
 public final class DelgradGoldenNetwork {
   public final JsonNode entry;
@@ -37,6 +39,10 @@ public final class DelgradGoldenNetwork {
   public final JsonNode trainingParams;
   public final LayerNetwork network;
   public final List<ParameterGroup> groups;
+  /** The config's layout and neuron defaults, bound by the production loader. */
+  private final DelgradLayout bound;
+  private final NeuronKeys defaults;
+  private static final String SOURCE = "delgrad-golden.json";
 
   public DelgradGoldenNetwork(JsonNode entry) {
     this(entry, LayerNetwork.DEFAULT_PASSES);
@@ -61,11 +67,15 @@ public final class DelgradGoldenNetwork {
     this.network = LayerNetwork.withParameters(layout.get("n_inputs").asInt(),
         DelgradLayers.fromConfig(layout, config.get("default_neuron_params")), p, params,
         passes);
+    this.bound = ConfigLoader.section(layout, DelgradLayout.class, SOURCE);
+    this.defaults = ConfigLoader.section(config.get("default_neuron_params"), NeuronKeys.class, SOURCE);
+    // the production mapping of HEAD's rule: the layer's learning_rate, else the global one
+    double global = trainingParams.get("learning_rate").asDouble();
     List<Double> own = new ArrayList<>();
-    for (JsonNode layer : layers) {
-      own.add(layer.has("learning_rate") ? layer.get("learning_rate").asDouble() : null);
+    for (int i = 0; i < layers.size(); i++) {
+      own.add(bound.learningRate(i, global));
     }
-    this.groups = network.parameterGroups(own, trainingParams.get("learning_rate").asDouble());
+    this.groups = network.parameterGroups(own, global);
   }
 
   /** Every entry of {@code network_steps}, then of {@code mixed_network_steps}. */
@@ -137,25 +147,14 @@ public final class DelgradGoldenNetwork {
         .mapToDouble(i -> layers.get(i).get("max_num_missing_spikes").asDouble()).toArray();
   }
 
-  /** The clipping plan of the config (global and per-layer {@code clip_weights_max}). */
+  /**
+   * The clipping plan of the config (global and per-layer {@code clip_weights_max}), by the
+   * production mapping ({@link DelgradLayout#clipping}).
+   */
   public WeightClipping.Plan clipping() {
-    List<WeightClipping.Setting> own = new ArrayList<>();
-    for (int i : neuronLayers()) {
-      JsonNode np = layers.get(i).get("neuron_params");
-      own.add(np == null || !np.has("clip_weights_max")
-          ? WeightClipping.Setting.ABSENT : setting(np.get("clip_weights_max")));
-    }
-    return WeightClipping.resolve(setting(trainingParams.get("clip_weights_max")), own);
-  }
-
-  private static WeightClipping.Setting setting(JsonNode n) {
-    if (n == null || n.isNull()) {
-      return WeightClipping.Setting.ABSENT;
-    }
-    if (n.isBoolean()) {
-      return new WeightClipping.Setting.Flag(n.asBoolean());
-    }
-    return new WeightClipping.Setting.Bound(n.asDouble());
+    JsonNode global = trainingParams.get("clip_weights_max");
+    return bound.clipping(global == null ? null
+        : ConfigLoader.section(global, WeightClipping.Setting.class, SOURCE), defaults);
   }
 
   /** Clips every NeuronLayer's weights with the config's plan (section 7.1 step 5). */
@@ -180,29 +179,12 @@ public final class DelgradGoldenNetwork {
         entry.get("config").get("default_neuron_params").get("tau_syn").asDouble());
   }
 
-  /** The config-to-core mapping of a {@code loss} dict. */
+  /**
+   * A {@code loss} dict through the production mapping: bound onto {@link LossConfig} by the
+   * config loader, mapped by {@link DelgradExperiment#lossOf}.
+   */
   public static DelgradLoss loss(JsonNode p, double tauSyn) {
-    DelgradObjective objective = switch (p.get("type").asText()) {
-      case "shift_invariant_MSE" ->
-          new DelgradObjective.ShiftInvariantMse(p.get("delta_t").asDouble(), tauSyn);
-      case "MSE" -> new DelgradObjective.Mse(
-          p.get("t_correct").asDouble(), p.get("t_wrong").asDouble(), tauSyn);
-      case "TTFS" -> new DelgradObjective.Ttfs(p.get("xi").asDouble(), tauSyn);
-      default -> throw new IllegalStateException("loss type " + p.get("type"));
-    };
-    List<DelgradRegulariser> regs = new ArrayList<>();
-    if (p.has("regulariser")) {
-      for (JsonNode r : p.get("regulariser")) {
-        regs.add(switch (r.get("type").asText()) {
-          case "early_output" -> new DelgradRegulariser.EarlyOutput(
-              r.get("alpha").asDouble(), r.get("beta").asDouble(), tauSyn);
-          case "l2_delay" -> new DelgradRegulariser.L2Delay(
-              r.get("alpha").asDouble(), r.get("use_effective_delays").asBoolean());
-          default -> throw new IllegalStateException("regulariser " + r.get("type"));
-        });
-      }
-    }
-    return new DelgradLoss(objective, regs);
+    return DelgradExperiment.lossOf(ConfigLoader.section(p, LossConfig.class, SOURCE), tauSyn);
   }
 
   /**

@@ -89,6 +89,32 @@ class TrainerTest {
   }
 
   @Test
+  @DisplayName("clip_weights_max (read by the 2021 original) clamps every weight after every batch")
+  void clipWeightsMax() {
+    String plain = yinYang(1, 0.01, "[1]");
+    String yaml = plain.replace("use_forward_integrator: false",
+        "use_forward_integrator: false\n  clip_weights_max: 2.0");
+    ExperimentConfig cfg = ConfigLoader.parse(yaml, "clip.yaml");
+    assertThat(cfg.trainingParams().weightBound()).isEqualTo(2.0);
+    TrainingResult r = train(cfg, 2, new ArrayList<>());
+    assertThat(r.state()).as(r.reason()).isEqualTo(RunState.FINISHED);
+    assertThat(largestWeight()).isLessThanOrEqualTo(2.0);
+    // without the key the same run ends with weights beyond the bound (Normal(1.5, 0.8) at start)
+    train(ConfigLoader.parse(plain, "plain.yaml"), 2, new ArrayList<>());
+    assertThat(largestWeight()).isGreaterThan(2.0);
+  }
+
+  private double largestWeight() {
+    double largest = 0;
+    for (int l = 0; l < lastState.network.nLayers(); l++) {
+      for (double w : lastState.network.weights(l)) {
+        largest = Math.max(largest, Math.abs(w));
+      }
+    }
+    return largest;
+  }
+
+  @Test
   @DisplayName("with the Euler forward pass a run trains to the end and reports the skipped spikes")
   void eulerForwardTrains() {
     String yaml = yinYang(8, 0.005, "[8]").replace("use_forward_integrator: false",

@@ -7,6 +7,8 @@ package io.firstspike.train.config;
  * valid>}, so that a user can go straight to the offending line. {@link #keyPath()} uses dots for
  * sections and brackets for list entries, e.g. {@code training_params.lr_scheduler.gamma} or
  * {@code network_layout.layer_sizes[1]}; it is empty for errors about the whole file (YAML syntax).
+ * A record's own validation names keys relative to the record ({@code batch_size}); the loader
+ * adds the section ({@link #under}).
  */
 public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -32,6 +34,21 @@ public final class ConfigException extends RuntimeException {
   /** An error found by a record's own validation, before the file name is known. */
   static ConfigException at(String keyPath, String detail) {
     return new ConfigException(null, keyPath, detail);
+  }
+
+  /**
+   * The same error found in a section at {@code prefix}: a record validates with key paths
+   * relative to itself ("batch_size", "" for the record as a whole), the mapper knows where the
+   * record sits ("training_params").
+   */
+  ConfigException under(String prefix) {
+    if (prefix == null || prefix.isEmpty()) {
+      return this;
+    }
+    ConfigException e = new ConfigException(file.equals(UNKNOWN_FILE) ? null : file,
+        ConfigMapper.join(prefix, keyPath), detail, getCause());
+    e.setStackTrace(getStackTrace());
+    return e;
   }
 
   /** The same error, now naming the file it came from (used by the loader). */

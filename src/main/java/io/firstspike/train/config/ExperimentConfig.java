@@ -1,31 +1,41 @@
 package io.firstspike.train.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.firstspike.core.neuron.NeuronParams;
 import io.firstspike.core.neuron.Variant;
+import io.firstspike.core.optim.WeightClipping;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 
 /**
- * A complete, validated experiment: the four sections of the original's {@code config.yaml}.
+ * A complete, validated experiment in the 2021 schema: the four sections of the original's
+ * {@code config.yaml} (TTFS-MODEL.md), plus our {@code data_dir}.
  *
  * <p>Built by {@link ConfigLoader}, written back by {@link ConfigWriter}. Cross-section rules are
- * checked here: {@code max_num_missing_spikes} has one entry per layer, and the neuron parameters
+ * checked here: {@code max_num_missing_spikes} has one entry per layer, the neuron parameters
  * have a supported tau ratio (et: tau_mem = tau_syn; dt: tau_mem = 2 tau_syn with g_leak =
- * tau_syn / tau_mem).
+ * tau_syn / tau_mem), buffers fit in arrays, and the training parameters use only the keys of
+ * this schema.
  *
- * @param dataset the {@code dataset} key and optional {@code data_dir}
- * @param neuronParams the {@code neuron_params} section ({@code tau_mem} defaults to tau_syn)
+ * @param dataDir {@code data_dir}: folder holding the data files (MNIST IDX files, relative user
+ *     files); null when the config does not set it, and the loader's default applies
+ * @param dataset the {@code dataset} key
  * @param networkLayout the {@code network_layout} section
+ * @param neuronParams the {@code neuron_params} section ({@code tau_mem} defaults to tau_syn)
  * @param trainingParams the {@code training_params} section
  * @param source where the config came from (file path or a name given to the loader), for
  *     messages and provenance; may be null
  */
 public record ExperimentConfig(
-    DatasetConfig dataset,
-    NeuronParams neuronParams,
-    NetworkLayout networkLayout,
-    TrainingParams trainingParams,
-    String source) {
+    Path dataDir,
+    @JsonProperty(required = true) DatasetConfig dataset,
+    @JsonProperty(required = true) NetworkLayout networkLayout,
+    @JsonProperty(required = true) @JsonDeserialize(converter = NeuronKeys.Read2021.class)
+        @JsonSerialize(converter = NeuronKeys.Write2021.class) NeuronParams neuronParams,
+    @JsonProperty(required = true) TrainingParams trainingParams,
+    @JsonIgnore String source) implements AnyConfig {
 
   public ExperimentConfig {
     try {
@@ -33,12 +43,47 @@ public record ExperimentConfig(
       Checks.required("neuron_params", neuronParams);
       Checks.required("network_layout", networkLayout);
       Checks.required("training_params", trainingParams);
+      check2021Training(trainingParams);
       Checks.perLayer("training_params.max_num_missing_spikes",
           trainingParams.maxNumMissingSpikes(), networkLayout.nLayers());
       variantOf(neuronParams);
       checkBufferSizes(networkLayout, trainingParams);
     } catch (ConfigException e) {
       throw e.inFile(source);
+    }
+  }
+
+  /** The training keys this schema reads, and the loss it knows. */
+  private static void check2021Training(TrainingParams t) {
+    String p = "training_params.";
+    Schemas.refuseKey(p + "substrate", t.substrate(), "the new (DelGrad)");
+    if (t.clipWeightsMax() instanceof WeightClipping.Setting.Flag f && f.value()) {
+      throw ConfigException.at(p + "clip_weights_max", "is true, which names no bound: give the"
+          + " largest absolute weight (a number), or false for no clipping");
+    }
+    Checks.required(p + "optimizer", t.optimizer());
+    if (t.loss() == null) {
+      throw ConfigException.at(p + "loss", "is required but missing: give top-level xi, alpha"
+          + " and beta (the TTFS loss), or loss: {type: TTFS, xi, alpha, beta} or {type: MSE,"
+          + " t_correct, t_wrong}");
+    }
+    check2021Loss(t.loss());
+  }
+
+  /** The 2021 losses: TTFS with xi, alpha and beta; MSE; no regularisers. */
+  static void check2021Loss(LossConfig loss) {
+    String p = "training_params.loss.";
+    if (loss instanceof LossConfig.ShiftInvariantMse) {
+      throw ConfigException.at(p + "type", "shift_invariant_MSE is a loss of the new schema;"
+          + " the 2021 schema has TTFS (xi, alpha, beta) and MSE (t_correct, t_wrong)");
+    }
+    if (!loss.regulariser().isEmpty()) {
+      throw ConfigException.at(p + "regulariser", "is a key of the new schema; the 2021 TTFS"
+          + " loss has its alpha term built in: remove it");
+    }
+    if (loss instanceof LossConfig.Ttfs t) {
+      Checks.required(p + "alpha", t.alpha());
+      Checks.required(p + "beta", t.beta());
     }
   }
 
@@ -79,7 +124,7 @@ public record ExperimentConfig(
 
   /** The same experiment trained for {@code epochs} epochs (snapshots as listed). */
   public ExperimentConfig withEpochs(int epochs) {
-    return withTraining(() -> trainingParams.withEpochNumber(epochs));
+    return ConfigMapper.copy(this, "training_params.epoch_number", epochs, source).withSource(source);
   }
 
   /**
@@ -89,27 +134,19 @@ public record ExperimentConfig(
    * seeds.
    */
   public ExperimentConfig withSeed(long seed) {
-    return withTraining(() -> trainingParams.withSeeds(seed, seed));
+    return ConfigMapper.copy(ConfigMapper.copy(this, "training_params.numpy_seed", seed, source),
+        "training_params.torch_seed", seed, source).withSource(source);
   }
 
   /** The same experiment reading its data from {@code dir} ({@code data_dir}). */
   public ExperimentConfig withDataDir(Path dir) {
-    return new ExperimentConfig(dataset.withDataDir(dir), neuronParams, networkLayout,
-        trainingParams, source);
+    return new ExperimentConfig(dir, dataset, networkLayout, neuronParams, trainingParams, source);
   }
 
   /** The same experiment with another source name (the records are otherwise equal). */
   public ExperimentConfig withSource(String newSource) {
-    return new ExperimentConfig(dataset, neuronParams, networkLayout, trainingParams, newSource);
-  }
-
-  /** Builds changed training parameters; a rejected value is reported against our source. */
-  private ExperimentConfig withTraining(Supplier<TrainingParams> change) {
-    try {
-      return new ExperimentConfig(dataset, neuronParams, networkLayout, change.get(), source);
-    } catch (ConfigException e) {
-      throw e.inFile(source);
-    }
+    return new ExperimentConfig(dataDir, dataset, networkLayout, neuronParams, trainingParams,
+        newSource);
   }
 
   private static Variant variantOf(NeuronParams p) {

@@ -1,6 +1,8 @@
 package io.firstspike.train.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -16,60 +18,61 @@ import java.util.List;
  * @param nLayers {@code n_layers}: number of weight layers (hidden layers + label layer), >= 1
  * @param layerSizes {@code layer_sizes}: neurons per layer, the last one is the label layer
  * @param nBiases {@code n_biases}: bias inputs per layer, >= 0 each
- * @param biasTimes {@code bias_times}, normalised to one list per layer with n_biases[l] entries
- *     (the file may give [] for no biases, one list for all layers, or one list per layer)
+ * @param biasTimes {@code bias_times}, one list per layer with n_biases[l] entries (the file may
+ *     give [] or nothing for no biases, one list for all layers, or one list per layer: {@link
+ *     Schemas} expands the shared list before binding and folds it again when writing)
  * @param weightMeans {@code weight_means}: mean of the initial weights per layer
  * @param weightStdevs {@code weight_stdevs}: standard deviation of the initial weights per layer
  * @param widthPixel {@code width_pixel} (optional, null when absent): image width for the 16x16
  *     MNIST variant
  */
 public record NetworkLayout(
-    int nInputs,
-    int nLayers,
-    List<Integer> layerSizes,
-    List<Integer> nBiases,
+    @JsonProperty(required = true) int nInputs,
+    @JsonProperty(required = true) int nLayers,
+    @JsonProperty(required = true) List<Integer> layerSizes,
+    @JsonProperty(required = true) List<Integer> nBiases,
     List<List<Double>> biasTimes,
-    List<Double> weightMeans,
-    List<Double> weightStdevs,
+    @JsonProperty(required = true) List<Double> weightMeans,
+    @JsonProperty(required = true) List<Double> weightStdevs,
     Integer widthPixel) {
 
-  private static final String P = "network_layout.";
-
   public NetworkLayout {
-    Checks.positive(P + "n_inputs", nInputs);
-    Checks.positive(P + "n_layers", nLayers);
-    Checks.perLayer(P + "layer_sizes", layerSizes, nLayers);
-    Checks.perLayer(P + "n_biases", nBiases, nLayers);
-    Checks.perLayer(P + "bias_times", biasTimes, nLayers);
-    Checks.perLayer(P + "weight_means", weightMeans, nLayers);
-    Checks.perLayer(P + "weight_stdevs", weightStdevs, nLayers);
+    Checks.positive("n_inputs", nInputs);
+    Checks.positive("n_layers", nLayers);
+    Checks.perLayer("layer_sizes", layerSizes, nLayers);
+    Checks.perLayer("n_biases", nBiases, nLayers);
+    biasTimes = biasTimes == null || biasTimes.isEmpty()
+        ? noBiases(nBiases, nLayers, biasTimes == null) : biasTimes;
+    Checks.perLayer("bias_times", biasTimes, nLayers);
+    Checks.perLayer("weight_means", weightMeans, nLayers);
+    Checks.perLayer("weight_stdevs", weightStdevs, nLayers);
     for (int l = 0; l < nLayers; l++) {
-      Checks.positive(P + "layer_sizes[" + l + "]", layerSizes.get(l));
-      Checks.nonNegative(P + "n_biases[" + l + "]", nBiases.get(l));
-      Checks.finite(P + "weight_means[" + l + "]", weightMeans.get(l));
-      Checks.nonNegative(P + "weight_stdevs[" + l + "]", weightStdevs.get(l));
-      List<Double> times = Checks.required(P + "bias_times[" + l + "]", biasTimes.get(l));
+      Checks.positive("layer_sizes[" + l + "]", layerSizes.get(l));
+      Checks.nonNegative("n_biases[" + l + "]", nBiases.get(l));
+      Checks.finite("weight_means[" + l + "]", weightMeans.get(l));
+      Checks.nonNegative("weight_stdevs[" + l + "]", weightStdevs.get(l));
+      List<Double> times = Checks.required("bias_times[" + l + "]", biasTimes.get(l));
       if (times.size() != nBiases.get(l)) {
-        throw ConfigException.at(P + "bias_times",
+        throw ConfigException.at("bias_times",
             "layer " + l + " has n_biases[" + l + "] = " + nBiases.get(l) + " but " + times.size()
                 + " bias time(s) " + Checks.shown(times) + "; give exactly n_biases[" + l + "]"
                 + " times for every layer (one list for all layers, or one list per layer: " + describe(nBiases) + ")");
       }
       for (int k = 0; k < times.size(); k++) {
-        Checks.nonNegative(P + "bias_times[" + l + "][" + k + "]", times.get(k));
+        Checks.nonNegative("bias_times[" + l + "][" + k + "]", times.get(k));
       }
     }
     for (int l = 0; l < nLayers; l++) {
       long rows = (l == 0 ? nInputs : (long) layerSizes.get(l - 1)) + nBiases.get(l);
       long weights = rows * layerSizes.get(l);
       if (weights > Checks.MAX_ARRAY_LENGTH) {
-        throw ConfigException.at(P + "layer_sizes[" + l + "]", "layer " + l + " would have "
+        throw ConfigException.at("layer_sizes[" + l + "]", "layer " + l + " would have "
             + rows + " x " + layerSizes.get(l) + " = " + weights + " weights; at most "
             + Checks.MAX_ARRAY_LENGTH + " fit in one array");
       }
     }
     if (widthPixel != null) {
-      Checks.positive(P + "width_pixel", widthPixel);
+      Checks.positive("width_pixel", widthPixel);
     }
     layerSizes = List.copyOf(layerSizes);
     nBiases = List.copyOf(nBiases);
@@ -80,6 +83,15 @@ public record NetworkLayout(
     biasTimes = List.copyOf(copy);
     weightMeans = List.copyOf(weightMeans);
     weightStdevs = List.copyOf(weightStdevs);
+  }
+
+  /** [] per layer; absent is only allowed when no layer has bias inputs. */
+  private static List<List<Double>> noBiases(List<Integer> nBiases, int nLayers, boolean absent) {
+    if (absent && !nBiases.stream().allMatch(n -> n == 0)) {
+      throw ConfigException.at("bias_times", "is required because n_biases = " + nBiases
+          + "; give one list of times for all layers or one list per layer");
+    }
+    return Collections.nCopies(nLayers, List.of());
   }
 
   /** Number of inputs of layer l, bias inputs included: the row count of its weight matrix. */

@@ -6,7 +6,10 @@ import java.util.Collection;
 final class Suggest {
   private Suggest() {}
 
-  /** {@code " (did you mean 'x'?)"} for the closest candidate if it is plausibly a typo, else "". */
+  /**
+   * {@code " (did you mean 'x'?)"} for the closest candidate if it is plausibly a typo, or for a
+   * candidate that is the wrong name with a {@code _suffix} added or removed; else "".
+   */
   static String didYouMean(String wrong, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
@@ -18,7 +21,15 @@ final class Suggest {
       }
     }
     int allowed = Math.max(2, wrong.length() / 3);
-    return best != null && bestDistance <= allowed ? " (did you mean '" + best + "'?)" : "";
+    if (best != null && bestDistance <= allowed) {
+      return " (did you mean '" + best + "'?)";
+    }
+    for (String c : candidates) {
+      if (wrong.startsWith(c + "_") || c.startsWith(wrong + "_")) {
+        return " (did you mean '" + c + "'?)"; // std_dev for std, delay for delay_mean
+      }
+    }
+    return "";
   }
 
   /** Edit distance with insertions, deletions and substitutions of single characters. */

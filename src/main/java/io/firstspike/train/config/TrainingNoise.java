@@ -1,5 +1,7 @@
 package io.firstspike.train.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * The {@code training_params.training_noise} section: during training every input time gets
  * Normal(mean, std_dev) added and negative times are mirrored, t -> |t| (TTFS-MODEL.md section 5).
@@ -8,9 +10,10 @@ package io.firstspike.train.config;
  * @param mean {@code mean} of the added noise
  * @param stdDev {@code std_dev} of the added noise, >= 0
  */
-public record TrainingNoise(double mean, double stdDev) {
+public record TrainingNoise(@JsonProperty(required = true) double mean,
+    @JsonProperty(required = true) double stdDev) {
   public TrainingNoise {
-    Checks.finite("training_params.training_noise.mean", mean);
-    Checks.nonNegative("training_params.training_noise.std_dev", stdDev);
+    Checks.finite("mean", mean);
+    Checks.nonNegative("std_dev", stdDev);
   }
 }

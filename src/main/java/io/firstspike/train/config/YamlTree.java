@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,18 +41,7 @@ final class YamlTree {
   private static final Pattern NON_FINITE =
       Pattern.compile("[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
 
-  private static final YAMLMapper MAPPER = new YAMLMapper(YAMLFactory.builder()
-      .loaderOptions(loaderOptions())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build());
-
   private YamlTree() {}
-
-  private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
-    org.yaml.snakeyaml.LoaderOptions o = new org.yaml.snakeyaml.LoaderOptions();
-    o.setCodePointLimit(ConfigLoader.MAX_CONFIG_BYTES);
-    return o;
-  }
 
   /**
    * The text of a config file: its size is checked before it is read, and its bytes must be
@@ -106,13 +92,9 @@ final class YamlTree {
    * @throws ConfigException naming {@code source} for any refusal or YAML syntax error
    */
   static JsonNode read(String text, String source) {
-    long bytes = utf8Length(text);
-    if (bytes > ConfigLoader.MAX_CONFIG_BYTES) {
-      throw tooLarge(source, bytes);
-    }
-    requirePrintable(text, source);
-    try (JsonParser p = new Guard((YAMLParser) MAPPER.createParser(text), source)) {
-      JsonNode root = MAPPER.readTree(p);
+    requireText(text, source);
+    try (JsonParser p = new Guard((YAMLParser) ConfigMapper.MAPPER.createParser(text), source)) {
+      JsonNode root = ConfigMapper.MAPPER.readTree(p);
       if (p.nextToken() != null) {
         throw new ConfigException(source, "", "a second YAML document starts at line "
             + documentStart(text, p.currentTokenLocation().getLineNr()) + "; a config is one"
@@ -124,6 +106,29 @@ final class YamlTree {
     } catch (IOException e) {
       throw new ConfigException(source, "", "cannot read the config text: " + e, e);
     }
+  }
+
+  /**
+   * The raw tokens of {@code text}, without the checks of {@link #read} but its size and
+   * characters (duplicate keys pass too): for a look at a few keys before anything else is
+   * refused.
+   */
+  static JsonParser tokens(String text, String source) {
+    requireText(text, source);
+    try {
+      return ConfigMapper.MAPPER.createParser(text)
+          .disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    } catch (IOException e) {
+      throw new ConfigException(source, "", "cannot read the config text: " + e, e);
+    }
+  }
+
+  private static void requireText(String text, String source) {
+    long bytes = utf8Length(text);
+    if (bytes > ConfigLoader.MAX_CONFIG_BYTES) {
+      throw tooLarge(source, bytes);
+    }
+    requirePrintable(text, source);
   }
 
   /**
@@ -244,7 +249,7 @@ final class YamlTree {
               + "; expected a finite number");
         }
         if (Double.isInfinite(yaml.getDoubleValue())) {
-          throw refuse(here, YamlSection.beyondDoubleRange(text));
+          throw refuse(here, Scalars.beyondDoubleRange(text));
         }
       }
       return t;
@@ -255,8 +260,11 @@ final class YamlTree {
     }
   }
 
-  /** Deepest nesting the schema uses: root, network_layout, bias_times, one layer's times. */
-  static final int SCHEMA_DEPTH = 4;
+  /**
+   * Deepest nesting the schemas use: root, training_params, loss, regulariser, one regulariser
+   * (the 2021 schema needs 4: root, network_layout, bias_times, one layer's times).
+   */
+  static final int SCHEMA_DEPTH = 5;
 
   /** "training_params.loss.xi", "network_layout.bias_times[1][0]": where {@code at} reads. */
   static String keyPath(JsonStreamContext at) {

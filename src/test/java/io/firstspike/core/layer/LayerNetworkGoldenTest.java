@@ -3,6 +3,7 @@ package io.firstspike.core.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.core.layer.NoiseSource.Kind;
 import io.firstspike.core.optim.RangeRunner;
 import io.firstspike.data.Dataset;
@@ -10,6 +11,8 @@ import io.firstspike.data.YinYang;
 import io.firstspike.testsupport.DelgradLayers;
 import io.firstspike.testsupport.GoldenAssert;
 import io.firstspike.testsupport.GoldenJson;
+import io.firstspike.train.config.ConfigLoader;
+import io.firstspike.train.config.DelgradExperiment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -156,10 +159,14 @@ class LayerNetworkGoldenTest {
         c = k;
       }
     }
-    JsonNode config = c.get("config");
+    // HEAD's per-epoch config of the run, through the production loader and mapping (the
+    // fixture leaves out dataset_params: Yin-Yang, as the run's own config.yaml says)
+    ObjectNode config = ((ObjectNode) c.get("config")).deepCopy();
+    config.putObject("dataset_params").put("name", "yin_yang");
+    DelgradExperiment experiment =
+        (DelgradExperiment) ConfigLoader.anyFromTree(config, name + " config");
+    List<LayerSpec> specs = experiment.toLayerSpecs();
     JsonNode layout = config.get("network_layout");
-    List<LayerSpec> specs = DelgradLayers.fromConfig(layout,
-        config.get("default_neuron_params"));
     Map<String, double[]> params = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = c.get("parameters").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -172,8 +179,9 @@ class LayerNetworkGoldenTest {
           GoldenJson.vector(e.getValue()));
     }
     JsonNode rounding = c.get("rounding_precision");
-    LayerNetwork net = LayerNetwork.withParameters(layout.get("n_inputs").asInt(), specs,
-        rounding.isNull() ? 0 : rounding.asDouble(), params);
+    assertThat(experiment.roundingPrecision()).isEqualTo(rounding.isNull() ? 0 : rounding.asDouble());
+    LayerNetwork net = LayerNetwork.withParameters(experiment.networkLayout().nInputs(), specs,
+        experiment.roundingPrecision(), params);
     GoldenAssert err = new GoldenAssert(name);
     for (Iterator<Map.Entry<String, JsonNode>> it = c.get("effective_delays").fields();
         it.hasNext(); ) {

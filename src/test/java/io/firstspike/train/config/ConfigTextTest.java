@@ -139,7 +139,7 @@ class ConfigTextTest {
         + "[".repeat(100_000) + "]".repeat(100_000)));
     assertThat(e.keyPath()).isEqualTo("training_params.deep" + "[0]".repeat(ConfigLoader.MAX_NESTING_DEPTH - 2));
     assertThat(e.detail()).isEqualTo("nested deeper than " + ConfigLoader.MAX_NESTING_DEPTH
-        + " levels; a config needs at most 4");
+        + " levels; a config needs at most 5");
   }
 
   @Test

@@ -50,7 +50,7 @@ class ExperimentConfigTest {
   @Test
   void withDataDir() {
     ExperimentConfig c = BASE.withDataDir(Path.of("/data/mnist"));
-    assertThat(c.dataset().dataDir()).isEqualTo(Path.of("/data/mnist"));
+    assertThat(c.dataDir()).isEqualTo(Path.of("/data/mnist"));
     assertThat(c.dataset().name()).isEqualTo("yin_yang");
     assertThat(ConfigLoader.parse(ConfigWriter.toYaml(c), "base.yaml")).isEqualTo(c);
   }
@@ -60,38 +60,47 @@ class ExperimentConfigTest {
   void defaults() {
     TrainingParams t = BASE.trainingParams();
     assertThat(t.batchSizeEval()).isEqualTo(t.batchSize());
-    assertThat(t.maxDwNorm()).isEqualTo(ConfigLoader.DEFAULT_MAX_DW_NORM);
+    assertThat(t.maxDwNorm()).isEqualTo(0.2);
     assertThat(t.epochSnapshots()).isEmpty();
     assertThat(t.trainingNoise()).isNull();
     assertThat(t.roundingPrecision()).isNull();
-    assertThat(t.numpySeed()).isEqualTo(ConfigLoader.DEFAULT_NUMPY_SEED);
-    assertThat(t.weightBumpingValue()).isEqualTo(ConfigLoader.DEFAULT_WEIGHT_BUMPING_VALUE);
+    assertThat(t.numpySeed()).isEqualTo(12345L);
+    assertThat(t.torchSeed()).isEqualTo(2000L);
+    assertThat(t.weightBumpingValue()).isEqualTo(0.0005);
+    assertThat(t.weightBumpingExp()).isTrue();
+    assertThat(t.weightBumpingTargeted()).isTrue();
+    assertThat(t.momentum()).isEqualTo(0.0);
+    assertThat(t.resolution()).isEqualTo(0.01);
+    assertThat(t.simTime()).isEqualTo(4.0);
+    assertThat(t.printStepPercent()).isEqualTo(5.0);
+    assertThat(t.clipWeightsMax()).isNull();
+    assertThat(t.weightBound()).isInfinite();
     assertThat(BASE.neuronParams().tauMem()).isEqualTo(BASE.neuronParams().tauSyn());
   }
 
   @Test
-  @DisplayName("records validate on their own: the file is then named <config>")
+  @DisplayName("records validate on their own, naming keys relative to themselves, the file <config>")
   void recordValidation() {
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> new NetworkLayout(4, 2,
         List.of(5, 3), List.of(1, 1), List.of(List.of(0.9)), List.of(1.0, 1.0), List.of(1.0, 1.0), null));
     assertThat(e.file()).isEqualTo(ConfigException.UNKNOWN_FILE);
-    assertThat(e.keyPath()).isEqualTo("network_layout.bias_times");
+    assertThat(e.keyPath()).isEqualTo("bias_times");
     assertThat(e.getMessage()).contains("got 1");
 
     ConfigException ratio = catchThrowableOfType(ConfigException.class, () -> new ExperimentConfig(
-        BASE.dataset(), new NeuronParams(1, 0, 1, 1, 1.5), BASE.networkLayout(),
+        null, BASE.dataset(), BASE.networkLayout(), new NeuronParams(1, 0, 1, 1, 1.5),
         BASE.trainingParams(), "r.yaml"));
     assertThat(ratio.getMessage()).startsWith("r.yaml: neuron_params.tau_mem: unsupported ratio");
 
     ConfigException sched = catchThrowableOfType(ConfigException.class,
         () -> LrScheduler.multiStepLr(List.of(5, 5), 0.5));
-    assertThat(sched.keyPath()).isEqualTo("training_params.lr_scheduler.milestones");
+    assertThat(sched.keyPath()).isEqualTo("milestones");
     assertThat(sched.getMessage()).contains("strictly increasing", "[5, 5]");
 
     ConfigException both = catchThrowableOfType(ConfigException.class,
         () -> new DatasetConfig("mnist", new DatasetConfig.UserFiles(DatasetConfig.Format.CSV,
-            Path.of("a"), Path.of("b"), Path.of("c")), null));
-    assertThat(both.keyPath()).isEqualTo("dataset");
+            Path.of("a"), Path.of("b"), Path.of("c"))));
+    assertThat(both.keyPath()).isEmpty();
     assertThat(both.getMessage()).contains("not both or neither");
   }
 }

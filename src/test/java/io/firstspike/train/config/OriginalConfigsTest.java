@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstspike.core.neuron.NeuronParams;
 import io.firstspike.core.neuron.Variant;
+import io.firstspike.core.optim.WeightClipping;
 import io.firstspike.testsupport.Shared;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -13,6 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The three config.yaml files shipped with the original's pretrained networks load unchanged;
  * expected values are read off those files by eye (the files are in ../shared, not copied here).
+ * So do the keys the 2021 original reads beyond them (TTFS-MODEL.md section 6; its code reads
+ * rounding_precision, clip_weights_max, resolution, sim_time, use_hicannx and max_dw_norm with a
+ * default of false).
  */
 class OriginalConfigsTest {
 
@@ -96,6 +101,64 @@ class OriginalConfigsTest {
     assertThat(t.trainingNoise()).isEqualTo(new TrainingNoise(0.0, 0.3));
     assertThat(t.useForwardIntegrator()).isFalse();
     assertThat(t.loss()).isEqualTo(new LossConfig.Ttfs(0.2, 0.005, 1.0));
+  }
+
+  @Test
+  @DisplayName("keys the 2021 original reads with training_params.get(key, False) load: false means"
+      + " none (rounding_precision, resolution, sim_time), clip_weights_max bounds the weights")
+  void falseMeansNone() throws Exception {
+    Path file = Shared.file("reference/fastanddeep/yinyang_et_300epochs/config.yaml");
+    String text = Files.readString(file);
+    ExperimentConfig plain = ConfigLoader.parse(text, "o.yaml");
+    ExperimentConfig off = ConfigLoader.parse(text.replace("  resolution: 0.01\n",
+        "  clip_weights_max: false\n  resolution: false\n  rounding_precision: false\n")
+        .replace("  sim_time: 4.0\n", "  sim_time: false\n"), "o.yaml");
+    TrainingParams t = off.trainingParams();
+    assertThat(t.roundingPrecision()).isNull();
+    assertThat(t.resolution()).isEqualTo(0.01);
+    assertThat(t.simTime()).as("false: the default").isEqualTo(4.0);
+    assertThat(t.weightBound()).isInfinite();
+    assertThat(t.clipWeightsMax()).isEqualTo(new WeightClipping.Setting.Flag(false));
+    assertThat(off.networkLayout()).isEqualTo(plain.networkLayout());
+    assertThat(ConfigLoader.parse(ConfigWriter.toYaml(off), "o.yaml")).isEqualTo(off);
+
+    ExperimentConfig on = ConfigLoader.parse(text.replace("  resolution: 0.01\n",
+        "  clip_weights_max: 2.1\n  resolution: 0.01\n  rounding_precision: 0.0625\n"), "o.yaml");
+    assertThat(on.trainingParams().weightBound()).isEqualTo(2.1);
+    assertThat(on.trainingParams().roundingPrecision()).isEqualTo(0.0625);
+    assertThat(ConfigWriter.toYaml(on)).contains("clip_weights_max: 2.1");
+    assertThat(ConfigLoader.parse(ConfigWriter.toYaml(on), "o.yaml")).isEqualTo(on);
+
+    ExperimentConfig noClip = ConfigLoader.parse(text.replace("max_dw_norm: 0.2",
+        "max_dw_norm: false"), "o.yaml");
+    assertThat(noClip.trainingParams().maxDwNorm()).as("false: no gradient clipping").isInfinite();
+  }
+
+  @Test
+  @DisplayName("keys and losses of the new schema are refused in a 2021 config, each naming itself")
+  void newSchemaKeysRefused() throws Exception {
+    String text = Files.readString(Shared.file("reference/fastanddeep/yinyang_et_300epochs/config.yaml"));
+    String[][] cases = {
+        {"  use_hicannx: false\n", "  use_hicannx: false\n  substrate: sim\n",
+            "training_params.substrate", "is a key of the new (DelGrad) schema, not of this one"},
+        {"  use_hicannx: false\n", "  use_hicannx: false\n  clip_weights_max: true\n",
+            "training_params.clip_weights_max", "names no bound"},
+        {"  xi: 0.2\n", "  xi: 0.2\n  loss: {type: shift_invariant_MSE, delta_t: 0.2}\n",
+            "training_params.loss.type", "shift_invariant_MSE is a loss of the new schema"},
+        {"  threshold: 1.0\n", "  threshold: 1.0\n  max_dw_norm: 0.2\n",
+            "neuron_params.max_dw_norm", "is a key of the new schema's neuron parameters"},
+        {"  xi: 0.2\n", "  xi: 0.2\n  loss: {type: TTFS, xi: 0.2, alpha: 0.005, beta: 1.0,"
+            + " regulariser: [{type: early_output, alpha: 0.005, beta: 1.0}]}\n",
+            "training_params.loss.regulariser", "is a key of the new schema"},
+    };
+    for (String[] c : cases) {
+      assertThat(text).contains(c[0]);
+      ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+          ConfigException.class, () -> ConfigLoader.parse(text.replace(c[0], c[1]), "o.yaml"));
+      assertThat(e).as(c[2]).isNotNull();
+      assertThat(e.keyPath()).isEqualTo(c[2]);
+      assertThat(e.detail()).contains(c[3]);
+    }
   }
 
   @Test

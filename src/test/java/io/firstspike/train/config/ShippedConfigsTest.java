@@ -20,8 +20,13 @@ class ShippedConfigsTest {
 
   /** The set the project promises; a missing or extra file is noticed by {@link #allPresent}. */
   static final List<String> EXPECTED = List.of("16x16_mnist.yaml", "bars.yaml", "fashion_mnist.yaml",
-      "mnist.yaml", "xor.yaml", "yin_yang.yaml", "yin_yang_dt.yaml", "yin_yang_small.yaml",
-      "yin_yang_ttfs.yaml");
+      "mnist.yaml", "xor.yaml", "yin_yang.yaml", "yin_yang_H30_W.yaml", "yin_yang_H30_WA.yaml",
+      "yin_yang_H30_WS.yaml", "yin_yang_H5_WS.yaml", "yin_yang_dt.yaml", "yin_yang_hwAware.yaml",
+      "yin_yang_small.yaml", "yin_yang_ttfs.yaml");
+
+  /** Our commented copies of DelGrad's experiments, with the original's file each copies. */
+  static final List<String> DELGRAD = List.of("yin_yang_H30_W", "yin_yang_H30_WA",
+      "yin_yang_H30_WS", "yin_yang_H5_WS", "yin_yang_hwAware");
 
   static Stream<Path> shipped() throws IOException {
     try (Stream<Path> files = Files.list(CONFIGS)) {
@@ -42,14 +47,29 @@ class ShippedConfigsTest {
   @MethodSource("shipped")
   @DisplayName("every shipped config loads, and every key has a comment")
   void loads(Path file) throws IOException {
-    ExperimentConfig c = ConfigLoader.load(file);
+    AnyConfig c = ConfigLoader.loadAny(file);
     assertThat(c.source()).isEqualTo(file.toString());
+    assertThat(c instanceof DelgradExperiment)
+        .isEqualTo(DELGRAD.contains(file.getFileName().toString().replace(".yaml", "")));
     for (String line : Files.readAllLines(file)) {
       boolean keyWithScalar = line.matches("\\s*[a-z_]+: \\S.*");
       if (keyWithScalar && !line.trim().startsWith("#")) {
         assertThat(line).as("comment on key line in %s", file).contains(" # ");
       }
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("delgradCopies")
+  @DisplayName("each commented DelGrad copy loads to exactly the original's experiment config")
+  void delgradCopiesEqualTheOriginals(String name) {
+    AnyConfig ours = ConfigLoader.loadAny(CONFIGS.resolve(name + ".yaml"));
+    AnyConfig head = ConfigLoader.loadAny(Shared.file("reference/delgrad/configs/" + name + ".yaml"));
+    assertThat(((DelgradExperiment) ours).withSource(head.source())).isEqualTo(head);
+  }
+
+  static Stream<String> delgradCopies() {
+    return DELGRAD.stream();
   }
 
   @Test
