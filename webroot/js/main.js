@@ -33,6 +33,8 @@ function askToken(message) {
   const input = dlg.querySelector('input');
   dlg.querySelector('.dialog-error').textContent = message || '';
   input.value = '';
+  // Cancel is a plain button (not a submit button), so Enter in the field submits with Unlock.
+  dlg.querySelector('button[value="cancel"]').onclick = () => dlg.close('cancel');
   return new Promise((resolve) => {
     dlg.onclose = () => resolve(dlg.returnValue === 'ok' && input.value.trim() ? input.value.trim() : null);
     dlg.showModal();
