@@ -199,12 +199,53 @@ final class RunSummaries {
         .toList();
     List<JsonNode> kept = BatchDecimator.decimate(lines, maxPoints);
     n.putArray("batches").addAll(kept);
+    if (since < 0) {
+      n.putArray("silent").addAll(thinSilent(lines, SILENT_POINTS));
+    }
     n.put("totalBatches", lines.size());
     n.put("decimated", kept.size() < lines.size());
     if (withActivity) {
       n.set("activity", run.activity().orElse(NullNode.getInstance()));
     }
     return EventJson.toJsonObject(n);
+  }
+
+  /** The page's bound on its silent-fraction series (store.js MAX_SILENT_POINTS). */
+  static final int SILENT_POINTS = 600;
+
+  /**
+   * The silent fractions of every batch line, thinned by the page's rule (store.js thinByStep):
+   * buckets [k w, (k + 1) w) of the smallest power-of-two width w for which the steps span at most
+   * {@code maxPoints} buckets, each keeping its earliest line, as {@code {step, silent}}. The
+   * whole-run load carries it, so a page opened on a long run holds the series a page that
+   * watched the run holds (the decimated batch lines are too sparse for it).
+   */
+  static List<JsonNode> thinSilent(List<JsonNode> lines, int maxPoints) {
+    List<JsonNode> with = lines.stream()
+        .filter(l -> l.path("step").isIntegralNumber() && l.path("step").asLong() >= 0 && l.path("silent").isArray())
+        .toList();
+    if (with.isEmpty()) {
+      return List.of();
+    }
+    long first = with.get(0).path("step").asLong();
+    long last = with.get(with.size() - 1).path("step").asLong();
+    long w = 1;
+    while (last / w - first / w + 1 > maxPoints) {
+      w *= 2;
+    }
+    List<JsonNode> out = new java.util.ArrayList<>();
+    long bucket = -1;
+    for (JsonNode l : with) {
+      long step = l.path("step").asLong();
+      if (step / w != bucket) {
+        bucket = step / w;
+        ObjectNode p = Json.MAPPER.createObjectNode();
+        p.put("step", step);
+        p.set("silent", l.get("silent"));
+        out.add(p);
+      }
+    }
+    return out;
   }
 
   private static void putNumber(ObjectNode n, String key, double v) {
