@@ -136,6 +136,8 @@ export class RunData {
     this.silent = []; // {step, fractions[]} from live messages and the batch lines on disk
     this.silentWidth = 1; // the bucket width of the silent series (only grows)
     this.epochs = []; // EpochMetrics sorted by epoch
+    this.diskEpochStep = null; // step of the newest epoch a /metrics answer brought (from disk)
+    this.filledTo = -1; // newest batch step a /metrics answer brought: every line up to it is held
     this.latestBatch = null; // the newest live batch message (histograms, raster, class times)
     this.latestEpoch = null; // the newest epoch with its payloads (weight histograms, predictions)
     // Weight histograms of the earliest epoch seen, for contrast; kept across resets (a resumed
@@ -154,14 +156,15 @@ export class RunData {
   }
 
   /**
-   * The step to ask /metrics?since= for after a gap: the last batch of the last complete epoch
-   * held, so missed epoch messages come back too; what overlaps is deduplicated. An epoch's
-   * {@code step} counts the batches done, so its last batch is step - 1; the server returns
-   * batches and epochs whose step is greater than since.
+   * The step to ask /metrics?since= for next: the last batch of the newest epoch that an answer
+   * from disk brought (never a live message: the stream samples batches, so what it delivered
+   * still needs the lines between). The answer then repeats that epoch (so an epoch whose line was
+   * written after the server read metrics.jsonl is not skipped) and brings everything newer; an
+   * epoch's {@code step} counts the batches done, so its last batch is step - 1, and the server
+   * returns batches and epochs whose step is greater than since. -1 (everything) before any.
    */
   backfillSince() {
-    if (!this.epochs.length) return -1;
-    const s = this.epochs[this.epochs.length - 1].step;
+    const s = this.diskEpochStep;
     return Number.isFinite(s) ? Math.max(-1, s - 1) : -1;
   }
 
@@ -260,9 +263,12 @@ export class RunData {
   merge(metrics) {
     for (const e of metrics.epochs || []) {
       this.addEpoch(e);
+      if (e && Number.isFinite(e.step)) this.diskEpochStep = Math.max(this.diskEpochStep ?? -1, e.step);
       this.received.backfillEpochs++;
     }
-    for (const b of metrics.batches || []) {
+    const lines = metrics.batches || [];
+    if (lines.length) this.filledTo = Math.max(this.filledTo, Number(lines[lines.length - 1].step) || -1);
+    for (const b of lines) {
       this.addBatch(batchPoint(b));
       this.addSilent(Number(b.step), b.silent);
       this.received.backfillBatches++;

@@ -174,7 +174,8 @@ final class RunSummaries {
   }
 
   /**
-   * {@code {id, epochs: [EpochMetrics with step > since], warnings: [unreadable lines skipped],
+   * {@code {id, epochs: [EpochMetrics with step > since], warnings: [unreadable lines skipped;
+   * with since >= 0 those after since only],
    * batches: [decimated lines with step > since], totalBatches, decimated}}; {@code since} = -1
    * returns everything. With
    * {@code withActivity} also {@code activity}: the run folder's activity.json (the newest epoch
@@ -184,13 +185,14 @@ final class RunSummaries {
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("id", run.id());
     ArrayNode epochs = n.putArray("epochs");
-    JsonLines.Read<EpochMetrics> metricsLog = run.metricsLog();
+    // A backfill (since >= 0) reads the files from their ends: its cost follows the new lines.
+    JsonLines.Read<EpochMetrics> metricsLog = since < 0 ? run.metricsLog() : run.metricsLogAfter(since);
     for (EpochMetrics m : metricsLog.values()) {
       if (since < 0 || m.step() > since) {
         epochs.add(Json.MAPPER.valueToTree(m));
       }
     }
-    JsonLines.Read<JsonNode> batchesLog = run.batchesLog();
+    JsonLines.Read<JsonNode> batchesLog = since < 0 ? run.batchesLog() : run.batchesLogAfter(since);
     ArrayNode warnings = n.putArray("warnings");
     metricsLog.warning(RunFolder.METRICS).ifPresent(warnings::add);
     batchesLog.warning(RunFolder.BATCHES).ifPresent(warnings::add);
