@@ -12,7 +12,7 @@ import { api } from '../api.js';
 import { LiveCharts } from '../live-charts.js';
 import { SingleFlight } from '../single-flight.js';
 import { RunData } from '../store.js';
-import { datasetOf, dateTime, duration, h, isNum, num, pct, secondsBetween, stateBadge, throttle } from '../util.js';
+import { datasetOf, dateTime, duration, h, isNum, num, pct, secondsBetween, stateBadge, throttle, trainingSeconds } from '../util.js';
 
 const ACTIVE = new Set(['queued', 'running', 'stopping']);
 /** Fast runs finish several epochs a second: fetch after them at most this often. */
@@ -71,8 +71,7 @@ export function liveView(ctx, id) {
     stopBtn.disabled = !ACTIVE.has(state) || state === 'stopping';
     resumeBtn.disabled = !RESUMABLE.has(state);
     if (s) {
-      sub.textContent = `${datasetOf(s.config)} · started ${dateTime(s.createdAt)} · ${ACTIVE.has(state) ? 'running for' : 'took'} `
-        + `${duration(secondsBetween(s.createdAt, ACTIVE.has(state) ? null : s.updatedAt))}`;
+      sub.textContent = `${datasetOf(s.config)} · created ${dateTime(s.createdAt)} · ${trainedText(state)}`;
       reason.hidden = !s.reason || state === 'running' || state === 'queued';
       reason.textContent = s.reason || '';
       reason.className = `reason state-${state}`;
@@ -108,6 +107,20 @@ export function liveView(ctx, id) {
       ...stat('learning rate', num(b?.learningRate ?? lastEpoch?.learningRate, 5)),
       ...stat('samples / s', isNum(lastEpoch?.samplesPerSecond) && lastEpoch.samplesPerSecond > 0 ? Math.round(lastEpoch.samplesPerSecond).toLocaleString() : '–'),
     );
+  }
+
+  /**
+   * How long the run has trained: the sessions' elapsed seconds from its epoch records, plus,
+   * while it trains, the time since the newest epoch (or since its first batch of this session);
+   * time spent queued is not training (issue 22, bug 9).
+   */
+  function trainedText(state) {
+    if (state === 'queued') return `queued for ${duration(secondsBetween(summary?.createdAt, null))}`;
+    let t = trainingSeconds(data.epochs);
+    const live = state === 'running' || state === 'stopping';
+    if (live && epochMsgAt) t = (isNum(t) ? t : 0) + (Date.now() - epochMsgAt) / 1000;
+    else if (live && rateStart) t = (isNum(t) ? t : 0) + (Date.now() - rateStart.t) / 1000;
+    return `${live ? 'training for' : 'trained for'} ${duration(t)}`;
   }
 
   async function loadSummary() {

@@ -101,6 +101,7 @@ final class RunSummaries {
     boolean live = state == RunState.RUNNING || state == RunState.STOPPING;
     putNumber(n, "etaSeconds", last != null && live ? last.etaSeconds() : Double.NaN);
     putNumber(n, "samplesPerSecond", last != null ? last.samplesPerSecond() : Double.NaN);
+    putNumber(n, "trainingSeconds", trainingSeconds(metrics));
     putNumber(n, "bestValAccuracy", best != null ? best.valAccuracy() : Double.NaN);
     if (best != null) {
       n.put("bestEpoch", best.epoch());
@@ -140,8 +141,8 @@ final class RunSummaries {
     n.put("lastSnapshot", -1);
     n.putNull("node");
     n.put("otherProcess", false);
-    for (String k : List.of("progress", "etaSeconds", "samplesPerSecond", "bestValAccuracy", "bestEpoch",
-        "lastValAccuracy", "lastValLoss", "lastTrainAccuracy", "lastTrainLoss")) {
+    for (String k : List.of("progress", "etaSeconds", "samplesPerSecond", "trainingSeconds",
+        "bestValAccuracy", "bestEpoch", "lastValAccuracy", "lastValLoss", "lastTrainAccuracy", "lastTrainLoss")) {
       n.putNull(k);
     }
     ArrayNode snaps = n.putArray("snapshots");
@@ -210,6 +211,27 @@ final class RunSummaries {
       n.set("activity", run.activity().orElse(NullNode.getInstance()));
     }
     return EventJson.toJsonObject(n);
+  }
+
+  /**
+   * Seconds spent training: each session (a start or a resume, whose {@code elapsedSeconds}
+   * restart) counts its last epoch's elapsedSeconds; time queued or stopped does not count. NaN
+   * without an epoch.
+   */
+  static double trainingSeconds(List<EpochMetrics> metrics) {
+    double total = 0;
+    double session = Double.NaN;
+    for (EpochMetrics m : metrics) {
+      double t = m.elapsedSeconds();
+      if (!Double.isFinite(t)) {
+        continue;
+      }
+      if (Double.isFinite(session) && t < session) {
+        total += session; // a new session began
+      }
+      session = t;
+    }
+    return Double.isFinite(session) ? total + session : Double.NaN;
   }
 
   /** The page's bound on its silent-fraction series (store.js MAX_SILENT_POINTS). */
