@@ -24,7 +24,10 @@ export function liveView(ctx, id) {
   const data = new RunData(id);
   let summary = null;
   let epochMsgAt = null; // when the newest live epoch message arrived (for the ETA)
-  let rateStart = null; // {t, frac} at the first live batch of this (re)start: ETA before epoch 1 ends
+  let rateStart = null; // {t} at the first live batch of this (re)start
+  // The pace of the current session (this (re)start), from live messages: {epoch, t} of its epoch
+  // messages and {step, t} of its first and newest batch. The ETA follows it (issue 22, bug 7).
+  let pace = { epochs: [], firstBatch: null, lastBatch: null };
   let destroyed = false;
   let loaded = false; // the whole-run load (since = -1) has been merged
   let reloadWanted = false; // a (re)start: the next backfill reloads everything, replacing what is held
@@ -87,15 +90,7 @@ export function liveView(ctx, id) {
     if (ACTIVE.has(state) && b && b.epoch > epochDone) where = `epoch ${b.epoch} of ${total ?? '?'} · batch ${b.batch + 1} of ${b.batchesPerEpoch ?? '?'}`;
     progressText.textContent = `${pct(frac, 0)} · ${where}`;
     let eta = NaN;
-    if (ACTIVE.has(state)) {
-      if (lastEpoch && isNum(lastEpoch.etaSeconds) && lastEpoch.epoch > 0 && epochMsgAt) {
-        eta = lastEpoch.etaSeconds - (Date.now() - epochMsgAt) / 1000;
-      } else if (rateStart && frac - rateStart.frac > 0.005) {
-        eta = ((1 - frac) * (Date.now() - rateStart.t)) / 1000 / (frac - rateStart.frac);
-      } else if (isNum(s?.etaSeconds)) {
-        eta = s.etaSeconds;
-      }
-    }
+    if (ACTIVE.has(state)) eta = sessionEta(total, s);
     etaText.textContent = ACTIVE.has(state) ? `ETA ${isNum(eta) ? duration(Math.max(0, eta)) : '–'}` : '';
     const best = data.epochs.reduce((a, e) => (isNum(e.valAccuracy) && (!a || e.valAccuracy > a.valAccuracy) ? e : a), null);
     const stat = (k, v, cls = '') => [h(`div.stat${cls}`, h('span.k', k), h('span.v', v))];
@@ -107,6 +102,34 @@ export function liveView(ctx, id) {
       ...stat('learning rate', num(b?.learningRate ?? lastEpoch?.learningRate, 5)),
       ...stat('samples / s', isNum(lastEpoch?.samplesPerSecond) && lastEpoch.samplesPerSecond > 0 ? Math.round(lastEpoch.samplesPerSecond).toLocaleString() : '–'),
     );
+  }
+
+  /**
+   * Seconds left at the current session's pace: from its epoch messages once two have come
+   * (epochs per second, validation included), before that from its batches (after 2 s of them).
+   * Not the trainer's etaSeconds: it divides the session's time, start-up included, by the
+   * session's epochs, so after a resume it starts far too high and falls for minutes. A run
+   * another process trains has no live messages: its trainer's estimate is all there is.
+   */
+  function sessionEta(total, s) {
+    const now = Date.now();
+    const e = pace.epochs;
+    if (total && e.length >= 2) {
+      const a = e[0];
+      const b = e[e.length - 1];
+      const perEpoch = (b.t - a.t) / 1000 / (b.epoch - a.epoch);
+      return (total - b.epoch) * perEpoch - (now - b.t) / 1000;
+    }
+    const f = pace.firstBatch;
+    const l = pace.lastBatch;
+    const bpe = data.latestBatch?.batchesPerEpoch;
+    if (total && f && l && l.t - f.t >= 2000 && l.step > f.step && bpe > 0) {
+      const perBatch = (l.t - f.t) / 1000 / (l.step - f.step);
+      const done = l.epoch - 1 + (l.batch + 1) / bpe; // epochs done at the newest batch
+      return (total - done) * bpe * perBatch - (now - l.t) / 1000;
+    }
+    if (s?.otherProcess && isNum(s.etaSeconds)) return s.etaSeconds;
+    return NaN;
   }
 
   /**
@@ -200,13 +223,23 @@ export function liveView(ctx, id) {
   const addr = (kind) => meta.streams[kind].replace('{id}', id);
   unsubs.push(bus.subscribe(addr('batch'), (b) => {
     data.onBatchMessage(b);
-    if (!rateStart) rateStart = { t: Date.now(), frac: data.progress(summary?.epochs) ?? 0 };
+    const now = Date.now();
+    if (!rateStart) rateStart = { t: now };
+    const p = { step: Number(b.step), epoch: b.epoch, batch: b.batch, t: now };
+    if (Number.isFinite(p.step) && (!pace.lastBatch || p.step > pace.lastBatch.step)) {
+      pace.firstBatch ??= p;
+      pace.lastBatch = p;
+    }
     if (summary && summary.state === 'queued') summary.state = 'running';
     redraw();
   }));
   unsubs.push(bus.subscribe(addr('epoch'), (e) => {
     data.onEpochMessage(e);
     epochMsgAt = Date.now();
+    const n = e?.metrics?.epoch;
+    if (Number.isFinite(n) && (!pace.epochs.length || n > pace.epochs[pace.epochs.length - 1].epoch)) {
+      pace.epochs.push({ epoch: n, t: epochMsgAt });
+    }
     backfill(); // the batches of this epoch that the sampled stream skipped
     if (data.needsActivity()) activities.want(); // its weight histograms and validation map
     redraw();
@@ -222,6 +255,7 @@ export function liveView(ctx, id) {
       backfill({ reload: true });
       rateStart = null;
       epochMsgAt = null;
+      pace = { epochs: [], firstBatch: null, lastBatch: null };
     }
     if (!ACTIVE.has(s.state)) {
       backfill();
