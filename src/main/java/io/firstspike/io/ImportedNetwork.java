@@ -26,4 +26,4 @@ public record ImportedNetwork(
     String networkClass,
     List<String> layerClasses,
     Map<String, Object> simParams,
-    Map<String, Object> attributes) {}
+    Map<String, Object> attributes) implements PtNetwork {}

@@ -14,13 +14,27 @@ import java.util.TreeSet;
  */
 final class JsonReader {
   private final Path file;
+  private final String where;
 
   JsonReader(Path file) {
+    this(file, "");
+  }
+
+  private JsonReader(Path file, String where) {
     this.file = file;
+    this.where = where;
+  }
+
+  /**
+   * A reader whose messages start with this reader's place and {@code where}, e.g.
+   * {@code layers[2]: weights: }.
+   */
+  JsonReader at(String where) {
+    return new JsonReader(file, this.where + where + ": ");
   }
 
   FileFormatException bad(String what) {
-    return new FileFormatException(file, what);
+    return new FileFormatException(file, where + what);
   }
 
   private JsonNode require(JsonNode node, String key) throws FileFormatException {
@@ -56,6 +70,20 @@ final class JsonReader {
       throw bad("'" + key + "' must be a number, got " + v);
     }
     return v.doubleValue();
+  }
+
+  boolean bool(JsonNode node, String key) throws FileFormatException {
+    JsonNode v = require(node, key);
+    if (!v.isBoolean()) {
+      throw bad("'" + key + "' must be true or false, got " + v);
+    }
+    return v.booleanValue();
+  }
+
+  /** A number, or null when the key is absent or null. */
+  Double optionalNumber(JsonNode node, String key) throws FileFormatException {
+    JsonNode v = node.get(key);
+    return v == null || v.isNull() ? null : number(node, key);
   }
 
   JsonNode object(JsonNode node, String key) throws FileFormatException {

@@ -145,7 +145,9 @@ public final class NetworkFile {
     }
     String format = r.text(root, "format");
     if (!format.equals(FORMAT)) {
-      throw r.bad("'format' is \"" + format + "\"; expected \"" + FORMAT + "\"");
+      throw r.bad("'format' is \"" + format + "\"; expected \"" + FORMAT + "\""
+          + (format.equals(LayerNetworkFile.FORMAT) ? " (this is a layer network: read it with"
+              + " LayerNetworkFile)" : ""));
     }
     int version = r.integer(root, "version");
     if (version > VERSION || version < 1) {

@@ -20,7 +20,8 @@ import java.util.zip.ZipFile;
 import net.razorvine.pickle.PickleException;
 
 /**
- * Imports a network saved by the original PyTorch program ({@code torch.save(net, path)}).
+ * Imports a network saved by the original PyTorch program ({@code torch.save(net, path)}): a 2021
+ * {@code training.Net} ({@link #read}) or a DelGrad {@code networks.Net} ({@link #readLayerNetwork}).
  *
  * <p>Two containers exist. The <b>legacy</b> one (PyTorch before 1.6, the shipped networks) is five
  * pickles in a row: the magic number {@code 0x1950a86a20f9469cfc6c}, the protocol version 1001, a
@@ -48,13 +49,47 @@ public final class PtImporter {
   static final long MAX_DEFLATE_RATIO = 1032;
 
   /**
-   * Reads a {@code .pt} network file.
+   * Reads a {@code .pt} file holding a 2021 network ({@code training.Net}).
    *
-   * @throws FileFormatException if the file is not a supported network file, is truncated, or
-   *     references a Python global outside the allowlist; the message names the file and the cause
+   * @throws FileFormatException if the file is not a supported network file, is truncated, holds
+   *     a DelGrad network (read it with {@link #readLayerNetwork}), or references a Python global
+   *     outside the allowlist; the message names the file and the cause
    * @throws IOException if it cannot be read
    */
   public static ImportedNetwork read(Path ptFile) throws IOException {
+    Unpickled u = load(ptFile);
+    if (TorchLayerNetMapper.isLayerNet(u.root())) {
+      throw new FileFormatException(ptFile, "holds a DelGrad network (networks.Net, a list of"
+          + " layers), not a 2021 training.Net; read it with PtImporter.readLayerNetwork");
+    }
+    return TorchNetMapper.map(u.root(), ptFile, u.container());
+  }
+
+  /**
+   * Reads a {@code .pt} file holding a DelGrad network ({@code networks.Net} of the original's
+   * HEAD, DELGRAD-MODEL.md section 13), trained or untrained.
+   *
+   * @throws FileFormatException as {@link #read}, and for a 2021 network, a hardware network or
+   *     a layer list that the parameters in the file contradict
+   * @throws IOException if it cannot be read
+   */
+  public static ImportedLayerNetwork readLayerNetwork(Path ptFile) throws IOException {
+    Unpickled u = load(ptFile);
+    return TorchLayerNetMapper.map(u.root(), ptFile, u.container());
+  }
+
+  /** Reads either kind of network, chosen by the pickled class. */
+  public static PtNetwork readAny(Path ptFile) throws IOException {
+    Unpickled u = load(ptFile);
+    return TorchLayerNetMapper.isLayerNet(u.root())
+        ? TorchLayerNetMapper.map(u.root(), ptFile, u.container())
+        : TorchNetMapper.map(u.root(), ptFile, u.container());
+  }
+
+  /** The unpickled network object (storages filled) and the container it came in. */
+  private record Unpickled(Object root, String container) {}
+
+  private static Unpickled load(Path ptFile) throws IOException {
     long fileSize = Files.size(ptFile);
     byte[] start;
     try (InputStream in = Files.newInputStream(ptFile)) {
@@ -62,18 +97,15 @@ public final class PtImporter {
     }
     boolean zip = start.length == 4 && start[0] == 'P' && start[1] == 'K' && start[2] == 3 && start[3] == 4;
     Map<String, TorchStorage> storages = new LinkedHashMap<>();
-    Object root;
     if (zip) {
-      root = readZip(ptFile, fileSize, storages);
-    } else {
-      if (fileSize > Npy.MAX_ARRAY) {
-        throw new FileFormatException(ptFile, "a legacy network file of " + fileSize
-            + " bytes is more than one array holds (" + Npy.MAX_ARRAY + "); network files are far"
-            + " smaller");
-      }
-      root = readLegacy(ptFile, Files.readAllBytes(ptFile), storages);
+      return new Unpickled(readZip(ptFile, fileSize, storages), "zip");
     }
-    return TorchNetMapper.map(root, ptFile, zip ? "zip" : "legacy");
+    if (fileSize > Npy.MAX_ARRAY) {
+      throw new FileFormatException(ptFile, "a legacy network file of " + fileSize
+          + " bytes is more than one array holds (" + Npy.MAX_ARRAY + "); network files are far"
+          + " smaller");
+    }
+    return new Unpickled(readLegacy(ptFile, Files.readAllBytes(ptFile), storages), "legacy");
   }
 
   private static Object readLegacy(Path file, byte[] bytes, Map<String, TorchStorage> storages)

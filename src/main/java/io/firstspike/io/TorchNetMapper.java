@@ -30,9 +30,11 @@ final class TorchNetMapper {
       "n_biases", "bias_times", "biases", "sim_params", "training");
 
   private final Path file;
+  private final PyReader py;
 
   private TorchNetMapper(Path file) {
     this.file = file;
+    this.py = new PyReader(file);
   }
 
   static ImportedNetwork map(Object root, Path file, String container) throws FileFormatException {
@@ -194,58 +196,34 @@ final class TorchNetMapper {
   }
 
   private Object require(Map<String, Object> map, String key) throws FileFormatException {
-    return require(map, key, map instanceof ClassDict c ? c.getClassName() : "dict");
+    return py.require(map, key);
   }
 
   private Object require(Map<String, Object> map, String key, String owner) throws FileFormatException {
-    if (!map.containsKey(key)) {
-      throw bad(owner + " has no '" + key + "' (keys: " + new java.util.TreeSet<>(map.keySet()) + ")");
-    }
-    return map.get(key);
+    return py.require(map, key, owner);
   }
 
-  @SuppressWarnings("unchecked")
   private Map<String, Object> asMap(Object o, String what) throws FileFormatException {
-    if (o instanceof Map<?, ?> m && m.keySet().stream().allMatch(k -> k instanceof String)) {
-      return (Map<String, Object>) m;
-    }
-    throw bad(what + " must be a dict with string keys, got " + PyValues.describe(o));
+    return py.asMap(o, what);
   }
 
   private List<?> items(Object o, String what) throws FileFormatException {
-    try {
-      return PyValues.items(o, what);
-    } catch (RuntimeException e) {
-      throw bad(e.getMessage());
-    }
+    return py.items(o, what);
   }
 
   private int[] ints(Object o, String what) throws FileFormatException {
-    List<?> l = items(o, what);
-    int[] out = new int[l.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = toInt(l.get(i), what + "[" + i + "]");
-    }
-    return out;
+    return py.ints(o, what);
   }
 
   private int toInt(Object o, String what) throws FileFormatException {
-    try {
-      return PyValues.toInt(o, what);
-    } catch (RuntimeException e) {
-      throw bad(e.getMessage());
-    }
+    return py.toInt(o, what);
   }
 
   private double toDouble(Object o, String what) throws FileFormatException {
-    try {
-      return PyValues.toDouble(o, what);
-    } catch (RuntimeException e) {
-      throw bad(e.getMessage());
-    }
+    return py.toDouble(o, what);
   }
 
   private FileFormatException bad(String what) {
-    return new FileFormatException(file, what);
+    return py.bad(what);
   }
 }

@@ -38,12 +38,36 @@ import net.razorvine.pickle.objects.ClassDict;
  * pickle. That is why {@link #load} needs a stream whose {@code available()} is exact (a
  * {@link java.io.ByteArrayInputStream}). Other opcodes carry at most 4 fixed bytes or a line that
  * ends within the data.
+ *
+ * <p>Hashing: dict keys and set items ({@code SETITEM}, {@code SETITEMS}, {@code DICT},
+ * {@code ADDITEMS}, {@code FROZENSET}, {@code set(...)}, {@code OrderedDict(...)}) must be
+ * hashable in Python's sense: never a list, dict or set, which Java would hash by content (see
+ * {@link #requireHashable}).
  */
 final class TorchUnpickler extends Unpickler {
 
-  /** The module classes a network file holds; they become {@link ClassDict}s. */
-  private static final List<String> MODULE_CLASSES =
-      List.of("training.Net", "utils.EqualtimeLayer", "torch.nn.modules.container.ModuleList");
+  /**
+   * The module classes a network file holds; they become {@link ClassDict}s. The 2021 release
+   * saves {@code training.Net} with {@code utils.EqualtimeLayer}s; DelGrad (the original's HEAD)
+   * saves {@code networks.Net} with a list of broadcast, delay, bias, multiplex and neuron layers.
+   */
+  private static final List<String> MODULE_CLASSES = List.of("training.Net", "utils.EqualtimeLayer",
+      "torch.nn.modules.container.ModuleList", "networks.Net", "utils.NeuronLayer",
+      "utils.DelayLayer", "utils.BroadcastLayer", "utils.MultiplexLayer", "utils.BiasesLayer");
+
+  /**
+   * Module-level functions that a DelGrad delay layer stores (not calls) as its rectification:
+   * {@code clip} and {@code shift} positivity. They become {@link PyFunction} markers.
+   */
+  private static final List<String> FUNCTIONS = List.of("utils.clip_negatives",
+      "utils.shift_to_positive");
+
+  /** The one bound method a network file holds: a sigmoid delay layer's {@code _fn_on_delay}. */
+  static final String SIGMOID_METHOD = "scaled_shift_sigmoid";
+
+  /** Classes of the original's hardware networks, refused with a message saying why. */
+  private static final List<String> HARDWARE_CLASSES = List.of("networks.NetOnHX",
+      "networks.NetOnHX_PYNN");
 
   private static final Map<String, IObjectConstructor> ALLOWED = allowed();
 
@@ -82,6 +106,13 @@ final class TorchUnpickler extends Unpickler {
       int dot = c.lastIndexOf('.');
       m.put(c, new ModuleClass(c.substring(0, dot), c.substring(dot + 1)));
     }
+    for (String f : FUNCTIONS) {
+      int dot = f.lastIndexOf('.');
+      m.put(f, new PyFunction(f.substring(0, dot), f.substring(dot + 1)));
+    }
+    // A sigmoid delay layer pickles its _fn_on_delay as getattr(<the layer>, 'scaled_shift_sigmoid').
+    m.put("builtins.getattr", TorchUnpickler::getattr);
+    m.put("__builtin__.getattr", TorchUnpickler::getattr);
     return Map.copyOf(m);
   }
 
@@ -93,11 +124,59 @@ final class TorchUnpickler extends Unpickler {
     }
   }
 
+  /**
+   * A module-level Python function stored as a value (never called): {@code utils.clip_negatives}
+   * or {@code utils.shift_to_positive}.
+   */
+  record PyFunction(String module, String name) implements IObjectConstructor {
+    @Override
+    public Object construct(Object[] args) {
+      throw new PickleException(module + "." + name + " was called; a network file only stores"
+          + " it as a delay layer's rectification function");
+    }
+
+    @Override
+    public String toString() {
+      return module + "." + name;
+    }
+  }
+
+  /**
+   * The result of {@code getattr(obj, name)}: only a delay layer's {@code scaled_shift_sigmoid}
+   * (its sigmoid positivity) is accepted. It keeps the class name, not the object, so the layer
+   * that refers to its own method does not become a cycle.
+   */
+  record BoundMethod(String className, String name) {
+    @Override
+    public String toString() {
+      return className + "." + name;
+    }
+  }
+
+  private static Object getattr(Object[] args) {
+    if (args.length == 2 && args[0] instanceof ClassDict obj
+        && obj.getClassName().equals("utils.DelayLayer") && SIGMOID_METHOD.equals(args[1])) {
+      return new BoundMethod(obj.getClassName(), SIGMOID_METHOD);
+    }
+    String what = args.length == 2
+        ? "getattr(<" + PyValues.typeName(args[0]) + ">, " + (args[1] instanceof String n
+            ? "'" + (n.length() > 40 ? n.substring(0, 37) + "..." : n) + "'"
+            : "<" + PyValues.typeName(args[1]) + ">") + ")"
+        : "getattr with " + args.length + " arguments";
+    throw new PickleException("refused " + what + ": a network file uses getattr only as"
+        + " getattr(<utils.DelayLayer>, '" + SIGMOID_METHOD + "')");
+  }
+
   private static Object orderedDict(Object[] args) {
     Map<Object, Object> m = new LinkedHashMap<>();
     if (args.length > 0) {
       for (Object pair : PyValues.items(args[0], "OrderedDict items")) {
         List<?> kv = PyValues.items(pair, "OrderedDict item");
+        if (kv.size() != 2) {
+          throw new PickleException("an OrderedDict item must be a (key, value) pair, got "
+              + kv.size() + " values");
+        }
+        requireHashable(kv.get(0), "dict key");
         m.put(kv.get(0), kv.get(1));
       }
     }
@@ -105,7 +184,26 @@ final class TorchUnpickler extends Unpickler {
   }
 
   private static Object set(Object[] args) {
-    return args.length == 0 ? new HashSet<>() : new HashSet<>(PyValues.items(args[0], "set items"));
+    if (args.length == 0) {
+      return new HashSet<>();
+    }
+    List<?> items = PyValues.items(args[0], "set items");
+    items.forEach(i -> requireHashable(i, "set item"));
+    return new HashSet<>(items);
+  }
+
+  /**
+   * Refuses a dict key or set item that Python could not hash either: a list, dict or set (a
+   * {@link ClassDict} is a map too). Java hashes those by content, recursively, and a few bytes of
+   * pickle can share one list so that hashing it visits 2^60 values (or recurses deeper than the
+   * stack); network files only use strings and numbers as keys. Tuples are arrays here, hashed by
+   * identity.
+   */
+  private static void requireHashable(Object o, String what) {
+    if (o instanceof java.util.Collection<?> || o instanceof Map<?, ?>) {
+      throw new PickleException("a " + what + " is a " + PyValues.typeName(o) + ", which Python"
+          + " cannot hash; network files use strings and numbers as keys");
+    }
   }
 
   /**
@@ -145,6 +243,24 @@ final class TorchUnpickler extends Unpickler {
         stack.add(resolve(String.valueOf(module), String.valueOf(name)));
         return NO_RETURN_VALUE;
       }
+      case Opcodes.SETITEM -> {
+        Object value = stack.pop();
+        Object k = stack.pop();
+        requireHashable(k, "dict key");
+        stack.add(k);
+        stack.add(value);
+        return super.dispatch(key);
+      }
+      case Opcodes.SETITEMS, Opcodes.DICT, Opcodes.ADDITEMS, Opcodes.FROZENSET -> {
+        List<Object> items = stack.pop_all_since_marker();
+        boolean pairs = key == Opcodes.SETITEMS || key == Opcodes.DICT;
+        for (int i = 0; i < items.size(); i += pairs ? 2 : 1) {
+          requireHashable(items.get(i), pairs ? "dict key" : "set item");
+        }
+        stack.add_mark();
+        items.forEach(stack::add);
+        return super.dispatch(key);
+      }
       case Opcodes.INST, Opcodes.OBJ, Opcodes.EXT1, Opcodes.EXT2, Opcodes.EXT4 ->
           throw new PickleException("refused pickle opcode " + key + " (INST, OBJ and EXT"
               + " instantiate arbitrary classes); PyTorch network files do not use it");
@@ -177,6 +293,11 @@ final class TorchUnpickler extends Unpickler {
 
   private static IObjectConstructor resolve(String module, String name) {
     IObjectConstructor c = ALLOWED.get(module + "." + name);
+    if (c == null && HARDWARE_CLASSES.contains(module + "." + name)) {
+      throw new PickleException("'" + module + "." + name + "' is a network of the BrainScaleS-2"
+          + " chip (substrate hx or hx_pynn), which FirstSpike cannot run; only simulated networks"
+          + " (substrate: sim) import");
+    }
     if (c == null) {
       throw new PickleException("refused the Python global '" + module + "." + name + "': a"
           + " network file may only reference " + String.join(", ", allowedGlobals()));

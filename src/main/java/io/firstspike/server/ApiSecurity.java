@@ -120,6 +120,31 @@ final class ApiSecurity {
     }
   }
 
+  /**
+   * A request with a body must declare it as JSON. The only bodies a page of another origin can
+   * send without a CORS preflight are text/plain, form and multipart ones, so this refuses every
+   * "simple" cross-site write even if a Host or Origin check were ever wrong (defence in depth).
+   */
+  void requireJsonBody(RoutingContext ctx) {
+    HttpServerRequest r = ctx.request();
+    String length = r.getHeader("Content-Length");
+    boolean hasBody = r.getHeader("Transfer-Encoding") != null || (length != null && !length.trim().equals("0"));
+    if (!hasBody || isJson(r.getHeader("Content-Type"))) {
+      ctx.next();
+    } else {
+      HttpErrors.send(ctx, 415, "request bodies must be JSON: send them with Content-Type: application/json");
+    }
+  }
+
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semi = contentType.indexOf(';');
+    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    return type.equalsIgnoreCase("application/json");
+  }
+
   /** Origin check for the event-bus bridge (and mutations). */
   void checkOrigin(RoutingContext ctx) {
     String origin = ctx.request().getHeader("Origin");

@@ -85,8 +85,10 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")
         .put("tokenRequired", security.tokenRequired()).put("droppedFrames", hub.droppedFrames())
         .put("stream", hub.stats())));
+    router.post("/api/login").handler(security::requireJsonBody); // before its body handler
     router.post("/api/login").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(security::login);
-    router.route("/api/*").handler(security::requireToken).handler(security::checkOriginForMutations);
+    router.route("/api/*").handler(security::requireToken).handler(security::checkOriginForMutations)
+        .handler(security::requireJsonBody);
     // A route of its own: Vert.x Web wants body handlers before user handlers within one route.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.get("/api/meta").handler(ctx -> ctx.json(Addresses.meta()));

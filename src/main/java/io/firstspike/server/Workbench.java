@@ -140,6 +140,7 @@ public final class Workbench {
    */
   public static void runServe(WorkbenchOptions o) throws InterruptedException {
     Vertx vertx = Vertx.vertx();
+    FatalErrors.install(vertx, Runtime.getRuntime()::halt);
     Workbench wb;
     try {
       wb = start(vertx, o).toCompletionStage().toCompletableFuture().get();

@@ -21,7 +21,7 @@ package io.firstspike.train;
  * @param etaSeconds estimated seconds to the last epoch
  * @param integratorSkips with {@code use_forward_integrator}: spikes of the epoch's training
  *     batches whose causal set has no closed-form crossing, so they got no gradient (see
- *     {@link io.firstspike.core.network.LayerKernel#integratorSkips}); 0 with the exact forward
+ *     {@link io.firstspike.core.network.LayerScratch#integratorSkips}); 0 with the exact forward
  *     pass, and in files written before this field existed
  */
 public record EpochMetrics(

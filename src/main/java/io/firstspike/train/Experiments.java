@@ -53,20 +53,13 @@ public final class Experiments {
             d.files().type().yamlName(),
             d.dataDir(),
             widthPixel(layout),
-            resolve(d.dataDir(), d.files().train()),
-            resolve(d.dataDir(), d.files().validation()),
-            resolve(d.dataDir(), d.files().test()));
+            d.files().train(), // as written: DatasetFactory resolves them against data_dir, once
+            d.files().validation(),
+            d.files().test());
   }
 
   private static int widthPixel(NetworkLayout layout) {
     return layout.widthPixel() == null ? 16 : layout.widthPixel();
-  }
-
-  private static Path resolve(Path dir, Path p) {
-    if (p == null || dir == null || p.isAbsolute()) {
-      return p;
-    }
-    return dir.resolve(p);
   }
 
   /**

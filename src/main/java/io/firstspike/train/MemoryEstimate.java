@@ -1,6 +1,6 @@
 package io.firstspike.train;
 
-import io.firstspike.core.network.LayerKernel;
+import io.firstspike.core.network.PassPolicy;
 import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.core.neuron.Variant;
 import io.firstspike.train.config.ConfigException;
@@ -119,7 +119,8 @@ public record MemoryEstimate(
     double perThread = maxRows * (2 * INT + 7 * DOUBLE + INT + DOUBLE)
         + maxN * (6 * INT + 16 * DOUBLE + 7 * INT + 7 * DOUBLE)
         + 2 * Math.max(maxRows, maxN) * DOUBLE
-        + (LayerKernel.defersBackward(layout.inputsOfLayer(0), layout.layerSizes().get(0))
+        + (PassPolicy.FASTEST.defersFirstLayer(layout.inputsOfLayer(0),
+            layout.layerSizes().get(0))
             ? Math.min(chunk, t.batchSize()) * (layout.layerSizes().get(0) * (INT + 7 * DOUBLE)
                 + (double) layout.inputsOfLayer(0) * (INT + 3 * DOUBLE)) : 0);
     double charge = t.useForwardIntegrator() ? t.integratorSteps() * maxN * DOUBLE : 0;

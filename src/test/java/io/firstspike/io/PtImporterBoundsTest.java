@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.firstspike.io.CraftedPt.View;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -136,10 +135,12 @@ class PtImporterBoundsTest {
     deepList(deep);
     legacy("deep-nesting", deep.stop(), "nested");
     zip("deep-nesting-attribute", deepAttribute(), small, "nested");
-    // The same deep list as an item of a set: hashing it recurses inside the unpickler.
+    // The same deep list as an item of a set: refused before Java hashes (recurses into) it.
     PickleBuilder set = new PickleBuilder().global("builtins", "set").mark().emptyList();
     deepList(set);
-    legacy("deep-set-item", set.opcode('a', new byte[0]).tuple().reduce().stop(), "nested");
+    legacy("deep-set-item", set.opcode('a', new byte[0]).tuple().reduce().stop(), "cannot hash");
+    // A dict whose key is a list shared so that hashing it would visit 2^60 values (hours of CPU).
+    legacy("expanding-dict-key", expandingKey(), "cannot hash");
     // A list that contains itself, through the memo (BINPUT 0, BINGET 0, APPEND).
     legacy("cycle", new PickleBuilder().emptyList().opcode('q', new byte[] {0})
         .opcode('h', new byte[] {0}).opcode('a', new byte[0]).stop(), "itself");
@@ -162,6 +163,135 @@ class PtImporterBoundsTest {
     }
   }
 
+  /** The crafted DelGrad network of {@link CraftedLayerNet#mixed} with one change. */
+  private void layerNet(String name, java.util.function.Consumer<CraftedLayerNet> change,
+      String phrase) throws IOException {
+    CraftedLayerNet net = CraftedLayerNet.mixed(new java.util.Random(1), new LinkedHashMap<>());
+    change.accept(net);
+    cases.add(new Case(net.write(dir.resolve(name + ".pt")), phrase));
+  }
+
+  /** {@code obj.attributes[key]}, a map. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> attr(CraftedLayerNet.LayerObject obj, String key) {
+    return (Map<String, Object>) obj.attributes.get(key);
+  }
+
+  @Test
+  @DisplayName("lying sizes in DelGrad zip files (int64 storages, layer sizes, views, nesting) give a clean error, never an OutOfMemoryError")
+  void lyingSizesInLayerNetworksAreRefused() throws Exception {
+    // The int64 bias times declare 2^40 elements.
+    layerNet("long-storage-2^40", n -> n.layers.get(2).attributes.put("_times",
+        new CraftedLayerNet.Tensor("1", true, 1L << 40, 0, new long[] {2}, new long[] {1}, false)),
+        "1099511627776");
+    // They declare 2^28 int64 elements (2 GB); the record holds 16 bytes.
+    layerNet("long-record-shorter", n -> n.layers.get(2).attributes.put("_times",
+        new CraftedLayerNet.Tensor("1", true, 1L << 28, 0, new long[] {2}, new long[] {1}, false)),
+        "2147483648");
+    // Multiplex by 2^30: 2^31 inputs, more than an array holds.
+    layerNet("multiplex-2^30", n -> {
+      n.layers.get(0).def.put("factor", 1 << 30);
+      n.layers.get(0).attributes.put("factor", 1 << 30);
+    }, "2147483648");
+    // Multiplex by 2^29 (2^30 inputs): the delay tensor [4][3] stands for [2^30][3].
+    layerNet("multiplex-2^29", n -> {
+      n.layers.get(0).def.put("factor", 1 << 29);
+      n.layers.get(0).attributes.put("factor", 1 << 29);
+      n.layers.get(1).attributes.remove("_output_features");
+      n.layers.get(1).def.remove("feat_in");
+      n.layers.get(1).def.remove("feat_out");
+    }, "1073741824");
+    // A label layer of 2^31 - 1 neurons, consistent everywhere but in its weight tensor.
+    layerNet("huge-layer", n -> {
+      n.layers.get(5).def.put("size", Integer.MAX_VALUE);
+      n.layers.get(5).attributes.put("output_features", Integer.MAX_VALUE);
+      n.layers.get(4).attributes.put("_n_postsyn", Integer.MAX_VALUE);
+    }, "2147483647");
+    // Weights viewed with a row stride of 2^40: far outside their storage.
+    layerNet("view-outside", n -> n.layers.get(3).attributes.put("weights",
+        new CraftedLayerNet.Tensor("2", false, 18, 0, new long[] {6, 3},
+            new long[] {1L << 40, 1}, false)), "reaches");
+    // A broadcast view: 6 x 3 weights from one stored element (stride 0) exceed nothing, but
+    // 65536 x 32768 fp offsets do.
+    layerNet("view-overflow", n -> attr(n.layers.get(5), "neuron_params").put("threshold_noise_fp",
+        new CraftedLayerNet.Tensor("6", false, 2, 0, new long[] {65536, 32768},
+            new long[] {0, 0}, false)), "65536");
+    // layers_def nested 200000 deep, and training_params expanding to 2^60 values.
+    layerNet("deep-layers-def", n -> n.layers.get(3).def.put("deep",
+        new CraftedLayerNet.Raw(deepListOpcodes())), "nested");
+    layerNet("expanding-training-params", n -> n.netAttributes.put("training_params",
+        new CraftedLayerNet.Raw(laughOpcodes())), "1000000");
+    layerNet("expanding-dict-key", n -> n.layers.get(3).attributes.put("neuron_params",
+        new CraftedLayerNet.Raw(opcodesOf(expandingKeyDict()))), "cannot hash");
+    // getattr on a deeply nested first argument: refused without walking it.
+    layerNet("getattr-deep", n -> n.layers.get(1).attributes.put("_fn_on_delay",
+        new CraftedLayerNet.Raw(getattrOnDeepList())), "getattr(<ArrayList>");
+
+    Map<String, String[]> results = runChild();
+    for (Case c : cases) {
+      String[] r = results.get(c.file().toString());
+      assertThat(r).as("no output for %s", c.file()).isNotNull();
+      assertThat(r[1]).as("%s: %s", c.file().getFileName(), r[2])
+          .isEqualTo("FileFormatException");
+      assertThat(r[2]).as(c.file().getFileName().toString())
+          .startsWith(c.file().toString()).contains(c.phrase());
+    }
+    assertThat(cases).hasSize(11);
+  }
+
+  /** Opcodes (no PROTO, no STOP) of one list nested {@link #DEEP} deep. */
+  private static byte[] deepListOpcodes() {
+    PickleBuilder p = new PickleBuilder();
+    deepList(p);
+    return opcodesOf(p);
+  }
+
+  /** The opcodes of {@link #laughs}. */
+  private static byte[] laughOpcodes() {
+    return opcodesOf(laughs(new PickleBuilder()));
+  }
+
+  /**
+   * Pushes one list of 60 levels, each level a list holding the level below twice (memo 10000 +
+   * i; every level but the last is popped once memoized): 2^60 values when expanded.
+   */
+  private static PickleBuilder laughs(PickleBuilder p) {
+    p.emptyList().opcode('r', PickleBuilder.le4(10_000)).opcode('0', new byte[0]);
+    for (int i = 1; i <= 60; i++) {
+      p.mark().opcode('j', PickleBuilder.le4(10_000 + i - 1))
+          .opcode('j', PickleBuilder.le4(10_000 + i - 1)).opcode('l', new byte[0])
+          .opcode('r', PickleBuilder.le4(10_000 + i));
+      if (i < 60) {
+        p.opcode('0', new byte[0]); // POP
+      }
+    }
+    return p;
+  }
+
+  /** {@code {<the 2^60 list>: 1}}. */
+  private static PickleBuilder expandingKeyDict() {
+    PickleBuilder p = new PickleBuilder().emptyDict();
+    laughs(p);
+    return p.integer(1).opcode('s', new byte[0]); // SETITEM
+  }
+
+  private static byte[] expandingKey() {
+    return expandingKeyDict().stop();
+  }
+
+  private static byte[] getattrOnDeepList() {
+    PickleBuilder p = new PickleBuilder().global("__builtin__", "getattr").mark();
+    deepList(p);
+    p.str("scaled_shift_sigmoid").tuple().reduce();
+    return opcodesOf(p);
+  }
+
+  /** The builder's bytes without its PROTO header and STOP. */
+  private static byte[] opcodesOf(PickleBuilder p) {
+    byte[] all = p.stop();
+    return java.util.Arrays.copyOfRange(all, 2, all.length - 1);
+  }
+
   @Test
   @DisplayName("the crafted network itself imports in the small heap (the child JVM works)")
   void intactFileImportsInChild() throws Exception {
@@ -171,6 +301,7 @@ class PtImporterBoundsTest {
     Path legacy = CraftedPt.legacy(dir.resolve("intact-legacy.pt"),
         network(new View("b0", 0, new int[] {1}, new int[] {1}), CraftedPt.counts(small)), small);
     cases.add(new Case(legacy, ""));
+    layerNet("intact-layer-net", n -> { }, "");
     Map<String, String[]> results = runChild();
     for (Case c : cases) {
       assertThat(results.get(c.file().toString())[1]).as(String.join(" ", results.get(c.file().toString())))
@@ -223,12 +354,18 @@ class PtImporterBoundsTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), CHILD_HEAP,
         "-cp", System.getProperty("java.class.path"), PtReadMain.class.getName()));
     cases.forEach(c -> cmd.add(c.file().toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out;
-    try (InputStream in = p.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    // Output to a file, so that a child that never ends (a file that makes the importer spin)
+    // fails the test after the timeout instead of blocking a read forever.
+    Path log = Files.createTempFile(dir, "child", ".txt");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+    boolean ended = p.waitFor(CHILD_TIMEOUT_S, TimeUnit.SECONDS);
+    if (!ended) {
+      p.destroyForcibly().waitFor();
     }
-    assertThat(p.waitFor(CHILD_TIMEOUT_S, TimeUnit.SECONDS)).isTrue();
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(ended).as("the child ended within %d s; it printed:%n%s", CHILD_TIMEOUT_S, out)
+        .isTrue();
     assertThat(p.exitValue()).as(out).isZero();
     Map<String, String[]> results = new LinkedHashMap<>();
     for (String line : out.split("\n")) {

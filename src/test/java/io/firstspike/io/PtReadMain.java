@@ -3,7 +3,7 @@ package io.firstspike.io;
 import java.nio.file.Path;
 
 /**
- * Run in a child JVM with a small heap by {@link PtImporterBoundsTest}: imports each file named
+ * Run in a child JVM with a small heap by {@link PtImporterBoundsTest}: imports each file (either kind of network) named
  * on the command line and prints one line per file, {@code <file>\t<outcome>\t<message>}, where
  * the outcome is {@code OK} or the simple class name of whatever was thrown, errors included.
  */
@@ -15,7 +15,7 @@ public final class PtReadMain {
       String outcome;
       String message;
       try {
-        PtImporter.read(Path.of(f));
+        PtImporter.readAny(Path.of(f));
         outcome = "OK";
         message = "";
       } catch (Throwable t) { // OutOfMemoryError and StackOverflowError are what this looks for

@@ -1,5 +1,8 @@
 package io.firstspike.runs;
 
+import io.firstspike.train.Experiments;
+import io.firstspike.data.DatasetFactory;
+import io.firstspike.data.DataSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -74,6 +77,19 @@ class DataFoldersTest {
     Files.createSymbolicLink(allowed.resolve("alias.csv"), allowed.resolve("train.csv"));
     accepted(csv(allowed.resolve("alias.csv"), allowed.resolve("test.csv")));
     accepted("dataset: mnist\ndata_dir: '" + allowed + "'");
+  }
+
+  @Test
+  @DisplayName("A relative data_dir is resolved once: checked and loaded files are those the config names")
+  void relativeDataDir() throws IOException {
+    Files.writeString(allowed.resolve("train.csv"), "0.1,0\n0.2,1\n0.3,0\n");
+    Path relative = Path.of("").toAbsolutePath().relativize(allowed);
+    ExperimentConfig c = cfg("data_dir: '" + relative + "'\n" + csv("train.csv", "test.csv"));
+    DataSpec spec = Experiments.dataSpec(c);
+    assertThat(DatasetFactory.filesRead(spec)).extracting(f -> f.path().toAbsolutePath().normalize())
+        .containsExactly(allowed.resolve("train.csv"), allowed.resolve("test.csv"));
+    assertThat(DatasetFactory.load(spec).train().size()).isEqualTo(3);
+    assertThatCode(() -> folders.check(c, "mine.yaml")).doesNotThrowAnyException();
   }
 
   @Test

@@ -45,11 +45,16 @@ class RebindingHttpTest {
     return HostMatrix.ROWS.stream();
   }
 
-  /** POST /api/runs the way the issue's exploit does (text/plain, a "simple" CORS request). */
+  /** POST /api/runs as the dashboard does (a JSON body). */
   private static int createRun(List<String> hostHeaders, String origin) throws Exception {
+    return createRun(hostHeaders, origin, "application/json");
+  }
+
+  /** POST /api/runs with the given body type; text/plain is the issue's exploit (a "simple" CORS request). */
+  private static int createRun(List<String> hostHeaders, String origin, String contentType) throws Exception {
     List<String> h = new ArrayList<>(hostHeaders);
     h.add("Origin: " + origin);
-    h.add("Content-Type: text/plain");
+    h.add("Content-Type: " + contentType);
     return RawHttp.status(port, "POST /api/runs HTTP/1.1", h, "{\"config\":\"fast\"}");
   }
 
@@ -102,8 +107,24 @@ class RebindingHttpTest {
   void issueExploit() throws Exception {
     int before = server.get("/api/runs").bodyAsJsonObject().getJsonArray("runs").size();
     String h = "127.attacker.example:" + port;
-    assertThat(createRun(List.of("Host: " + h), "http://" + h)).isEqualTo(403);
+    assertThat(createRun(List.of("Host: " + h), "http://" + h, "text/plain")).isEqualTo(403);
     assertThat(server.get("/api/runs").bodyAsJsonObject().getJsonArray("runs").size()).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName("Bodies a page may send cross-site without a preflight (text/plain, form, multipart) are refused even from an accepted Host and Origin")
+  void simpleRequestBodiesRefused() throws Exception {
+    int before = server.get("/api/runs").bodyAsJsonObject().getJsonArray("runs").size();
+    String host = "127.0.0.1:" + port;
+    List<String> hostHeader = List.of("Host: " + host);
+    for (String type : List.of("text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x", "application/jsonp", "text/json")) {
+      assertThat(createRun(hostHeader, "http://" + host, type)).as(type).isEqualTo(415);
+    }
+    List<String> login = List.of("Host: " + host, "Origin: http://" + host, "Content-Type: text/plain");
+    assertThat(RawHttp.status(port, "POST /api/login HTTP/1.1", login, "{\"token\":\"x\"}")).as("login").isEqualTo(415);
+    assertThat(server.get("/api/runs").bodyAsJsonObject().getJsonArray("runs").size()).isEqualTo(before);
+    assertThat(createRun(hostHeader, "http://" + host, "Application/JSON; charset=utf-8")).as("JSON with parameters").isEqualTo(201);
   }
 
   @Test

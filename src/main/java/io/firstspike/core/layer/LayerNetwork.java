@@ -36,11 +36,14 @@ import java.util.TreeSet;
  */
 public final class LayerNetwork {
   private final int nInputs;
+  private final List<LayerSpec> specs;
   private final List<Layer> layers;
   private final double roundingPrecision;
 
-  private LayerNetwork(int nInputs, List<Layer> layers, double roundingPrecision) {
+  private LayerNetwork(int nInputs, List<LayerSpec> specs, List<Layer> layers,
+      double roundingPrecision) {
     this.nInputs = nInputs;
+    this.specs = List.copyOf(specs);
     this.layers = List.copyOf(layers);
     this.roundingPrecision = roundingPrecision;
   }
@@ -124,7 +127,7 @@ public final class LayerNetwork {
       layers.add(layer);
       shape = layer.outputShape();
     }
-    return new LayerNetwork(nInputs, layers, rounding);
+    return new LayerNetwork(nInputs, specs, layers, rounding);
   }
 
   /** The layer for one spec, given its input shape and M_next. */
@@ -134,25 +137,43 @@ public final class LayerNetwork {
       return new BroadcastLayer(l, shape, new LayerShape(shape.rows(), next));
     }
     if (spec instanceof LayerSpec.Delay d) {
-      int size = d.type().rawRows(shape.rows(), d.presynSharing())
-          * d.type().rawCols(next, d.postsynSharing());
+      if (shape.rows() % d.presynSharing() != 0 || next % d.postsynSharing() != 0) {
+        // Checked before the parameters are fetched: their size is computed from the factors.
+        throw new IllegalArgumentException("layer " + l + " (" + d.type().configName() + "): "
+            + shape.rows() + " inputs and " + next + " neurons must be divisible by"
+            + " presyn_sharing_factor " + d.presynSharing() + " and postsyn_sharing_factor "
+            + d.postsynSharing());
+      }
+      int size = exact(l, (long) d.type().rawRows(shape.rows(), d.presynSharing())
+          * d.type().rawCols(next, d.postsynSharing()));
       return new DelayLayer(l, d, shape, next, values.get(Parameter.delaysName(l), size,
           d.init()));
     }
     if (spec instanceof LayerSpec.Biases b) {
       return new BiasesLayer(l, shape,
-          new LayerShape(shape.rows() + b.times().length, shape.synapses()), b.times());
+          new LayerShape(exact(l, (long) shape.rows() + b.times().length), shape.synapses()),
+          b.times());
     }
     if (spec instanceof LayerSpec.Multiplex x) {
       return new MultiplexLayer(l, shape,
-          new LayerShape(shape.rows() * x.factor(), shape.synapses()), x.factor());
+          new LayerShape(exact(l, (long) shape.rows() * x.factor()), shape.synapses()), x.factor());
     }
     LayerSpec.Neuron nl = (LayerSpec.Neuron) spec;
-    double[] w = values.get(Parameter.weightsName(l), shape.rows() * nl.size(), nl.init());
+    double[] w = values.get(Parameter.weightsName(l), exact(l, (long) shape.rows() * nl.size()),
+        nl.init());
     NeuronSettings.Noise noise = nl.neuron().noise();
     double[] fp = values.get(Parameter.thresholdOffsetsName(l), nl.size(),
         new LayerSpec.Normal(noise.fpMean(), noise.fpStd()));
     return new NeuronLayer(l, nl, shape, w, fp, rounding);
+  }
+
+  /** A size that must fit in an int (a Java array); the layer list decides it, so it is checked. */
+  private static int exact(int l, long size) {
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("layer " + l + " needs " + size + " inputs or"
+          + " parameters; at most " + Integer.MAX_VALUE + " fit in one array");
+    }
+    return (int) size;
   }
 
   /** M_next: the size of the first neuron layer at or after layer l. */
@@ -176,6 +197,11 @@ public final class LayerNetwork {
 
   public List<Layer> layers() {
     return layers;
+  }
+
+  /** The layer list this network was built from (saving it with the parameters rebuilds it). */
+  public List<LayerSpec> specs() {
+    return specs;
   }
 
   public Layer layer(int index) {

@@ -1,5 +1,7 @@
 package io.firstspike.core.layer;
 
+import java.util.Arrays;
+
 /**
  * One entry of a network's layer list ({@code network_layout.layers}, DELGRAD-MODEL.md section 1)
  * before the shapes are known. {@link LayerNetwork} turns a list of them into layers.
@@ -47,6 +49,22 @@ public sealed interface LayerSpec {
     @Override
     public double[] times() {
       return times.clone();
+    }
+
+    /** Equal times (bit for bit), not the same array: a layer list read back equals the original. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Biases b && Arrays.equals(times, b.times);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(times);
+    }
+
+    @Override
+    public String toString() {
+      return "Biases[times=" + Arrays.toString(times) + "]";
     }
   }
 

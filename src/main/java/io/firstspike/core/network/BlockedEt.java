@@ -4,32 +4,22 @@ import io.firstspike.core.math.LambertW;
 import io.firstspike.core.neuron.EqualTime;
 
 /**
- * The blocked et forward pass of {@link LayerKernel} for wide layers ({@value #BLOCK} prefixes per
- * pass over the neurons, one bound for the block), on the kernel's scratch: the sorted inputs and
- * their exp factors, the running sums and the active list. Its own class only for size; it keeps
- * no state of its own, and the sums and decisions are those of the kernel's per-prefix path, bit
- * for bit ({@code LayerKernelBlockTest}).
+ * The blocks of the blocked et forward pass for wide layers ({@link ClosedFormForward#BLOCKED}:
+ * {@value #BLOCK} prefixes per pass over the neurons, one bound for the block), on the thread's
+ * {@link LayerScratch} {@code k}: the sorted inputs and their exp factors, the running sums and
+ * the active list. Functions of the scratch only; the sums and decisions are those of the
+ * per-prefix pass, bit for bit ({@code LayerPassContractTest}, {@code LayerKernelBlockTest}).
  */
 final class BlockedEt {
-  private static final int BLOCK = LayerKernel.BLOCK;
-  private static final int BLOCK_SPARSE_BELOW = LayerKernel.BLOCK_SPARSE_BELOW;
-  private static final double SCREEN_MARGIN = LayerKernel.SCREEN_MARGIN;
-
-  /**
-   * The flags are looked for among the active neurons only (an indexed loop) once fewer than
-   * 1 / this of the neurons are active, else among all (a plain loop): for full MNIST a third are
-   * active in the average block.
-   */
-  static final int SCAN_ACTIVE_BELOW = 2;
+  private static final int BLOCK = PassPolicy.BLOCK;
+  private static final int BLOCK_SPARSE_BELOW = PassPolicy.BLOCK_SPARSE_BELOW;
+  private static final int SCAN_ACTIVE_BELOW = PassPolicy.SCAN_ACTIVE_BELOW;
+  private static final double SCREEN_MARGIN = PrefixSteps.SCREEN_MARGIN;
 
   /** max over d >= 0 of d exp(-d), reached at d = 1: 1/e, rounded up. */
   private static final double MAX_KERNEL = 0.36787944117144245;
 
-  private final LayerKernel k;
-
-  BlockedEt(LayerKernel kernel) {
-    this.k = kernel;
-  }
+  private BlockedEt() {}
 
   /**
    * The {@value #BLOCK} et prefixes k0 .. k0+BLOCK-1 at once (all inner: the next input exists).
@@ -53,7 +43,7 @@ final class BlockedEt {
    *
    * @return the new number of active neurons
    */
-  int blockEt(double[] w, double[][] rows, double[] rowMaxPos, int k0, int nAct,
+  static int blockEt(LayerScratch k, double[] w, double[][] rows, double[] rowMaxPos, int k0, int nAct,
       double[] out, LayerCache cache, int sample, int nOut) {
     int[] order = k.order;
     double[] e1 = k.e1;
@@ -84,6 +74,10 @@ final class BlockedEt {
     double[] sb = k.s2;
     double[] na = k.s1n;
     double[] nb = k.s2n;
+    if (PathCounts.ON) {
+      PathCounts.hit(nAct * BLOCK_SPARSE_BELOW >= nOut ? PathCounts.Path.BLOCK_DENSE
+          : PathCounts.Path.BLOCK_SPARSE);
+    }
     if (nAct * BLOCK_SPARSE_BELOW >= nOut) {
       double[] bnd = bound;
       double[] alv = alive;
@@ -119,7 +113,7 @@ final class BlockedEt {
         System.arraycopy(act, 0, fl, 0, nAct);
         nFlag = nAct;
       }
-      nAct = walkFlagged(rows, nFlag, k0, k1, nAct, out, cache, sample, nOut);
+      nAct = walkFlagged(k, rows, nFlag, k0, k1, nAct, out, cache, sample, nOut);
     } else {
       double e0 = e1[k0];
       double e1v = e1[k0 + 1];
@@ -148,7 +142,7 @@ final class BlockedEt {
         flagged[nFlag] = j;
         nFlag += firstLevel <= 0 || first >= firstLevel ? 1 : 0;
       }
-      nAct = walkFlagged(rows, nFlag, k0, k1, nAct, out, cache, sample, nOut);
+      nAct = walkFlagged(k, rows, nFlag, k0, k1, nAct, out, cache, sample, nOut);
     }
     k.s1 = na;
     k.s2 = nb;
@@ -169,7 +163,7 @@ final class BlockedEt {
    * Walks the flagged neurons (flagged[0..nFlag-1]) through the block's prefixes k0 .. k1-1 from
    * their sums before the block (still in s1, s2): first, per neuron, the first prefix that passes
    * the exact screen of {@link PrefixSteps#screenEt} (prefixes inside a group of equal times are
-   * not screened, see the kernel's class comment); then the closed forms of all those candidates
+   * not screened, see ClosedFormForward's class comment); then the closed forms of all those candidates
    * in one loop, whose iterations are independent, so the latency of one Lambert W (exp, log,
    * sqrt, divisions) overlaps the next; then the validity tests in order. A neuron whose
    * candidate is not valid (rare: the screen passes on an interior peak below c) walks on alone
@@ -177,7 +171,7 @@ final class BlockedEt {
    *
    * @return the new number of active neurons
    */
-  int walkFlagged(double[][] rows, int nFlag, int k0, int k1, int nAct, double[] out,
+  static int walkFlagged(LayerScratch k, double[][] rows, int nFlag, int k0, int k1, int nAct, double[] out,
       LayerCache cache, int sample, int nOut) {
     int[] order = k.order;
     double[] ts = k.ts;
@@ -239,7 +233,7 @@ final class BlockedEt {
     double z2 = xm1[k0 + 2];
     double z3 = xm1[k0 + 3];
     double z4 = xm1[k1];
-    // a prefix inside a group of equal times is not screened (see the kernel's class comment)
+    // a prefix inside a group of equal times is not screened (see ClosedFormForward's class comment)
     boolean g0 = ts[k0 + 1] != ts[k0];
     boolean g1 = ts[k0 + 2] != ts[k0 + 1];
     boolean g2 = ts[k0 + 3] != ts[k0 + 2];
@@ -306,7 +300,7 @@ final class BlockedEt {
       if (t >= ts[p] && t <= ts[p + 1]) {
         k.fire(j, p, t, candA[q], candB[q], candW[q], out, cache, sample, nOut);
         nAct = k.deactivate(j, nAct);
-      } else if (walkFrom(rows, j, p, candA[q], candB[q], k1, out, cache, sample, nOut)) {
+      } else if (walkFrom(k, rows, j, p, candA[q], candB[q], k1, out, cache, sample, nOut)) {
         nAct = k.deactivate(j, nAct);
       }
     }
@@ -319,7 +313,7 @@ final class BlockedEt {
    *
    * @return true if it fired
    */
-  boolean walkFrom(double[][] rows, int j, int p, double a, double b, int k1, double[] out,
+  static boolean walkFrom(LayerScratch k, double[][] rows, int j, int p, double a, double b, int k1, double[] out,
       LayerCache cache, int sample, int nOut) {
     int[] order = k.order;
     double[] ts = k.ts;
@@ -327,12 +321,15 @@ final class BlockedEt {
     double[] e2 = k.e2;
     double screenLevel = k.screenLevel;
     double level = screenLevel;
+    if (PathCounts.ON) {
+      PathCounts.hit(PathCounts.Path.BLOCK_WALK_ON);
+    }
     for (p++; p < k1; p++) {
       double wv = rows[order[p]][j];
       a = a + wv * e1[p];
       b = b + wv * e2[p];
-      if (ts[p + 1] != ts[p] && !k.prefix.screenedEt(a, b, p, level)
-          && k.prefix.candidateEt(j, p, false, a, b, out, cache, sample, nOut)) {
+      if (ts[p + 1] != ts[p] && !PrefixSteps.screenedEt(k, a, b, p, level)
+          && PrefixSteps.candidateEt(k, j, p, false, a, b, out, cache, sample, nOut)) {
         return true;
       }
     }

@@ -37,6 +37,10 @@ final class ClipMax {
   static double et(double f1, double t, double d, double[] ex1, double[] st, int base, int m,
       double tau, double maxDwNorm) {
     double bound = Math.abs(f1 * d) * tau * Math.exp(t / tau - 1.0);
+    if (PathCounts.ON) {
+      PathCounts.hit(bound * BOUND_SLACK < maxDwNorm ? PathCounts.Path.CLIP_BOUND_SKIP
+          : PathCounts.Path.CLIP_SCAN);
+    }
     if (bound * BOUND_SLACK < maxDwNorm) {
       return 0.0;
     }

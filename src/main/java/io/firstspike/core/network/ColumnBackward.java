@@ -11,19 +11,19 @@ import java.util.Arrays;
  * causal inputs (TTFS-MODEL.md section 3): the forward set of the cache plus any inputs at exactly
  * the output time, the weight gradient dT_j/dw_ij delta_j with the original's clipping per sample
  * and neuron ({@code max_dw_norm}), and the propagated error delta_i = sum_j dT_j/dt_i delta_j.
- * Column j of w and grad is read with a stride of out.length doubles, so {@link LayerKernel}
- * takes this path for small layers (both matrices in L1/L2) and {@link RowMajorBackward}, which
- * gives the same bits, for wide ones; the tests compare the two. One per kernel: it owns scratch.
+ * Column j of w and grad is read with a stride of out.length doubles, so {@link PassPolicy}
+ * chooses this path for small layers (both matrices in L1/L2) and {@link RowMajorBackward}, which
+ * gives the same bits, for wide ones; the tests compare the two. One per thread, in its {@link LayerScratch}: it owns buffers.
  */
 final class ColumnBackward {
   private final Variant variant;
   private final double c;
   private final double tauSyn;
-  /** 1 / tau_s when that is exact (see LayerKernel), else NaN. */
+  /** 1 / tau_s when that is exact (see LayerScratch#invTauSyn), else NaN. */
   private final double invTauSyn;
   private final double tauMem;
   private double[] dws = new double[0];
-  /** Euler spikes without a closed-form derivative, skipped (see LayerKernel#integratorSkips). */
+  /** Euler spikes without a closed-form derivative, skipped (see LayerScratch#integratorSkips). */
   long integratorSkips;
 
   ColumnBackward(Variant variant, double c, double tauSyn, double invTauSyn, double tauMem) {
@@ -34,7 +34,7 @@ final class ColumnBackward {
     this.tauMem = tauMem;
   }
 
-  /** See {@link LayerKernel#backward}. */
+  /** Same contract as {@link LayerPass.Backward#backward}, on plain arrays. */
   void backward(double[] in, double[] w, double[] out, double[] delta, LayerCache cache,
       int sample, int layer, double maxDwNorm, double[] grad, double[] deltaIn) {
     int nIn = in.length;
@@ -44,6 +44,9 @@ final class ColumnBackward {
     }
     if (dws.length < nIn) {
       dws = new double[nIn];
+    }
+    if (PathCounts.ON) {
+      PathCounts.hit(PathCounts.Path.COLUMN_WALK);
     }
     int base = sample * nIn;
     int nFin = cache.nFinite[sample];

@@ -5,7 +5,7 @@ import io.firstspike.core.neuron.DoubleTime;
 /**
  * The propagated-error terms of {@link RowMajorBackward}, recomputed one by one in the column
  * walk's order, for its rare paths: a non-finite term, which must be named exactly as
- * {@link LayerKernel#backwardColumns} would name it, and a row whose sum is not finite although
+ * {@link ColumnBackward} would name it, and a row whose sum is not finite although
  * its terms over the causal outputs are. Never on the hot path; its own class only for size.
  * Reads the row walk's per-output arrays (causal set length m_j and the factors f1_j, f2_j), which
  * it is handed with every call because the row walk grows them.
@@ -13,7 +13,7 @@ import io.firstspike.core.neuron.DoubleTime;
 final class ColumnWalkTerms {
   private final boolean et;
   private final double tauSyn;
-  /** 1 / tau_s when multiplying by it is exact (see LayerKernel), else NaN. */
+  /** 1 / tau_s when multiplying by it is exact (see LayerScratch#invTauSyn), else NaN. */
   private final double invTauSyn;
 
   ColumnWalkTerms(boolean et, double tauSyn, double invTauSyn) {

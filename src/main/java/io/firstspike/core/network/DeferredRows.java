@@ -174,7 +174,11 @@ final class DeferredRows {
           System.arraycopy(grad, row, a, 0, nOut);
           any = true;
         }
-        if (dense[s] && c * DENSE_FROM >= nOut) {
+        if (PathCounts.ON) {
+          PathCounts.hit(dense[s] && c * PassPolicy.DEFERRED_DENSE_FROM >= nOut
+              ? PathCounts.Path.DEFERRED_ROW_DENSE : PathCounts.Path.DEFERRED_ROW_LIST);
+        }
+        if (dense[s] && c * PassPolicy.DEFERRED_DENSE_FROM >= nOut) {
           rowEtDense(a, denseF1[s], denseT[s], denseD[s], nOut, e1[s][i], tin[s][i]);
         } else if (et) {
           rowEt(a, outputs[s], f1[s], time[s], delta[s], c, e1[s][i], tin[s][i]);
@@ -198,12 +202,6 @@ final class DeferredRows {
       grad[oj[r]] += f1[r] * e * (t[r] - ti) * d[r];
     }
   }
-
-  /**
-   * A row walks all outputs, in order, once at least 1 / this of them are causal for its input:
-   * a contiguous loop the JIT vectorises, against an indexed gather and scatter per causal output.
-   */
-  private static final int DENSE_FROM = 4;
 
   /**
    * {@link #rowEt} over all nOut outputs in output order: max(T_j - t_i, 0) is T_j - t_i for an

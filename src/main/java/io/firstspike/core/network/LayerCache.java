@@ -10,7 +10,7 @@ import io.firstspike.core.neuron.Variant;
  * tie with the output time (they join the causal set, TTFS-MODEL.md section 3).
  *
  * <p>Flat arrays, sample-major: input slot {@code sample * nIn + k}, neuron slot
- * {@code sample * nOut + j}. Written by {@link LayerKernel} only.
+ * {@code sample * nOut + j}. Written by the closed-form forward passes ({@link ClosedFormForward}, {@link EulerForward}).
  */
 public final class LayerCache {
   final int batch;
@@ -35,7 +35,7 @@ public final class LayerCache {
   /**
    * True when the Euler forward pass filled this cache ({@code use_forward_integrator}): its
    * spike times come from the simulation, so a causal set need not have a closed-form crossing
-   * (see {@link LayerKernel#integratorSkips}).
+   * (see {@link LayerScratch#integratorSkips}).
    */
   boolean integrated;
 

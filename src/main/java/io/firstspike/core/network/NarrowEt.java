@@ -3,8 +3,9 @@ package io.firstspike.core.network;
 import io.firstspike.core.neuron.EqualTime;
 
 /**
- * The et forward pass of {@link LayerKernel} for narrow layers (at most {@value #MAX_WIDTH}
- * neurons, such as the label layers), neuron by neuron: each neuron walks the sorted inputs,
+ * The neuron-by-neuron walk of the narrow et forward pass ({@link ClosedFormForward#NARROW}, for
+ * layers of at most {@link PassPolicy#NARROW_MAX_WIDTH} neurons, such as the label layers), on
+ * the thread's {@link LayerScratch}: each neuron walks the sorted inputs,
  * adding its own weight times the exp factors to its two running sums and testing the exact
  * screen of every prefix (only the last prefix of a group of equal times, as in the kernel's
  * other paths), until its first valid candidate. The sums are added in the same order and the
@@ -14,26 +15,18 @@ import io.firstspike.core.neuron.EqualTime;
  * lanes per prefix, or per block of four with its bound, flag scan and walk).
  */
 final class NarrowEt {
-  /** The widest layer that takes this path. */
-  static final int MAX_WIDTH = 4;
-
-  private final LayerKernel k;
-
-  NarrowEt(LayerKernel kernel) {
-    this.k = kernel;
-  }
+  private NarrowEt() {}
 
   /**
    * Walks every neuron of the layer over the nFin finite sorted inputs, writing out[j] and the
-   * cache (through {@link KernelScratch#fire}) for those that fire.
+   * cache (through {@link LayerScratch#fire}) for those that fire.
    */
-  void forward(double[] w, int nFin, double[] out, LayerCache cache, int sample, int nOut) {
+  static void forward(LayerScratch k, double[] w, int nFin, double[] out, LayerCache cache, int sample, int nOut) {
     int[] order = k.order;
     double[] ts = k.ts;
     double[] e1 = k.e1;
     double[] e2 = k.e2;
     double level = k.screenLevel;
-    PrefixSteps prefix = k.prefix;
     for (int j = 0; j < nOut; j++) {
       double a = 0;
       double b = 0;
@@ -43,11 +36,11 @@ final class NarrowEt {
         b += wv * e2[p];
         boolean last = p + 1 == nFin;
         if (!last && ts[p + 1] == ts[p]) {
-          continue; // inside a group of equal times: see LayerKernel
+          continue; // inside a group of equal times: see ClosedFormForward
         }
-        boolean below = last ? belowAfterLast(a, b, p, level)
-            : prefix.screenedEt(a, b, p, level);
-        if (!below && prefix.candidateEt(j, p, last, a, b, out, cache, sample, nOut)) {
+        boolean below = last ? belowAfterLast(k, a, b, p, level)
+            : PrefixSteps.screenedEt(k, a, b, p, level);
+        if (!below && PrefixSteps.candidateEt(k, j, p, last, a, b, out, cache, sample, nOut)) {
           break;
         }
       }
@@ -59,7 +52,7 @@ final class NarrowEt {
    * PrefixSteps#screenedEt} with exp(-x_(p+1)) = 0 and no upper end for the peak, as the
    * kernel's last-prefix screen computes it.
    */
-  private boolean belowAfterLast(double a, double b, int p, double level) {
+  private static boolean belowAfterLast(LayerScratch k, double a, double b, int p, double level) {
     double bt = b + EqualTime.EPS;
     return k.em[p] * (a * k.xy[p] - bt) < level && 0.0 * (a * 0.0 - bt) < level
         && !(a > 0 && k.xm1[p] * a < bt);

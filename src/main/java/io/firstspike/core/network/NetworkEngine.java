@@ -2,7 +2,6 @@ package io.firstspike.core.network;
 
 import io.firstspike.core.math.WeightRounding;
 import io.firstspike.core.neuron.Variant;
-
 import java.util.Arrays;
 
 /**
@@ -19,6 +18,9 @@ import java.util.Arrays;
  * per-call copy rounded to multiples of p (round half to even), the network keeps the unrounded
  * ones. {@link #backward} uses the weights its {@link ForwardResult} was computed with, so call it
  * before the weights change. Not for concurrent use by several callers (methods synchronize).
+ *
+ * <p>Each layer's forward and backward pass is chosen once, by the options' {@link PassPolicy},
+ * from the layer's {@link LayerSpec}; each thread has its own {@link LayerScratch}.
  */
 public final class NetworkEngine implements AutoCloseable {
   /** Samples per chunk: the unit of work and of the fixed-order gradient reduction. */
@@ -36,10 +38,22 @@ public final class NetworkEngine implements AutoCloseable {
    * @param simTime simulated time of the Euler pass ({@code sim_time})
    * @param resolution Euler step ({@code resolution})
    * @param roundingPrecision p > 0 rounds the weights the passes use to multiples of p; 0 = off
+   * @param passes which layer passes run ({@link PassPolicy#FASTEST} unless checking)
    */
   public record EngineOptions(double maxDwNorm, boolean useForwardIntegrator, double simTime,
-      double resolution, double roundingPrecision) {
+      double resolution, double roundingPrecision, PassPolicy passes) {
+    /** Options with the fastest passes. */
+    public EngineOptions(double maxDwNorm, boolean useForwardIntegrator, double simTime,
+        double resolution, double roundingPrecision) {
+      this(maxDwNorm, useForwardIntegrator, simTime, resolution, roundingPrecision,
+          PassPolicy.FASTEST);
+    }
+
     public EngineOptions {
+      if (passes == null) {
+        throw new IllegalArgumentException("engine options: passes must be a PassPolicy "
+            + "(FASTEST or REFERENCE), got null");
+      }
       if (!(maxDwNorm >= 0)) {
         throw new IllegalArgumentException("max_dw_norm must be >= 0 (Infinity = no clipping), got "
             + maxDwNorm);
@@ -65,25 +79,27 @@ public final class NetworkEngine implements AutoCloseable {
   private final EngineOptions options;
   private final ChunkExecutor<Worker> executor;
   private final Worker[] workers;
-  /**
-   * Per layer, the weights as one array per row and each row's largest positive weight, refilled
-   * by every forward pass (only the forward pass reads them, so one set serves all results; for
-   * full MNIST a fresh copy per batch was 2.2 MB of garbage).
-   */
-  private final double[][][] rowBuffers;
+  /** Per layer, its forward and backward pass (chosen once, by the options' policy). */
+  private final LayerPass.Forward[] forwardPasses;
 
-  private final double[][] rowMaxBuffers;
+  private final LayerPass.Backward[] backwardPasses;
+  /**
+   * Per layer, the weights' column sums and row copies, refilled by every forward pass (only the
+   * forward pass reads them, so one set serves all results; for full MNIST a fresh copy per
+   * batch was 2.2 MB of garbage).
+   */
+  private final PreparedWeights[] prepared;
   /** Per chunk, per layer gradient buffers, grown on demand and reused. */
   private double[][][] chunkGrads = new double[0][][];
 
   /** Scratch of one thread. */
   private static final class Worker {
-    final LayerKernel kernel;
+    final LayerScratch scratch;
     final double[] deltaA;
     final double[] deltaB;
 
     Worker(Network net) {
-      kernel = new LayerKernel(net.params());
+      scratch = new LayerScratch(net.params());
       int max = 0;
       for (int l = 0; l < net.nLayers(); l++) {
         max = Math.max(max, Math.max(net.rowsOf(l), net.layerSize(l)));
@@ -95,7 +111,7 @@ public final class NetworkEngine implements AutoCloseable {
 
   /**
    * @param threads worker threads (1 = run on the calling thread)
-   * @throws IllegalArgumentException for threads < 1 or unsupported neuron parameters
+   * @throws IllegalArgumentException for threads < 1, or a layer no pass of the policy supports
    */
   public NetworkEngine(Network net, EngineOptions options, int threads) {
     if (threads < 1) {
@@ -107,28 +123,54 @@ public final class NetworkEngine implements AutoCloseable {
     for (int t = 0; t < threads; t++) {
       workers[t] = new Worker(net);
     }
-    this.executor = new ChunkExecutor<>(workers);
-    this.rowBuffers = new double[net.nLayers()][][];
-    this.rowMaxBuffers = new double[net.nLayers()][];
-    for (int l = 0; l < net.nLayers(); l++) {
-      int nRows = net.rowsOf(l);
-      int nOut = net.layerSize(l);
-      if (nRows * nOut >= 64) {
-        rowBuffers[l] = new double[nRows][nOut];
-        rowMaxBuffers[l] = new double[nRows];
+    int layers = net.nLayers();
+    this.forwardPasses = new LayerPass.Forward[layers];
+    this.backwardPasses = new LayerPass.Backward[layers];
+    this.prepared = new PreparedWeights[layers];
+    PassPolicy policy = options.passes();
+    for (int l = 0; l < layers; l++) {
+      LayerSpec spec = spec(l);
+      forwardPasses[l] = policy.forward(spec);
+      backwardPasses[l] = policy.backward(spec, l == 0);
+      for (LayerPass p : new LayerPass[] {forwardPasses[l], backwardPasses[l]}) {
+        if (!p.supports(spec)) {
+          throw new IllegalArgumentException("layer " + l + ": " + policy + " chose the pass "
+              + p.name() + ", which does not support " + spec);
+        }
       }
+      prepared[l] = new PreparedWeights(net.rowsOf(l), net.layerSize(l),
+          policy.preparesRows(spec));
     }
+    this.executor = new ChunkExecutor<>(workers);
+  }
+
+  /** What layer l computes. */
+  private LayerSpec spec(int l) {
+    LayerSpec spec = LayerSpec.release2021(net.params(), net.rowsOf(l), net.layerSize(l));
+    return options.useForwardIntegrator()
+        ? spec.withEuler(new LayerSpec.EulerGrid(options.simTime(), options.resolution()))
+        : spec;
+  }
+
+  /** Layer l's prepared weights as the last forward pass left them (for tests). */
+  PreparedWeights prepared(int l) {
+    return prepared[l];
+  }
+
+  /** The names of layer l's forward and backward pass, e.g. "blocked/deferred-rows". */
+  public String passNames(int l) {
+    return forwardPasses[l].name() + "/" + backwardPasses[l].name();
   }
 
   /**
    * Spikes of the Euler forward pass that the backward passes so far skipped because their
-   * causal set has no closed-form crossing (see {@link LayerKernel#integratorSkips}); always 0
+   * causal set has no closed-form crossing (see {@link LayerScratch#integratorSkips}); always 0
    * with the exact forward pass. Read it between calls, not during one.
    */
   public long integratorSkips() {
     long n = 0;
     for (Worker w : workers) {
-      n += w.kernel.integratorSkips();
+      n += w.scratch.integratorSkips();
     }
     return n;
   }
@@ -177,7 +219,7 @@ public final class NetworkEngine implements AutoCloseable {
       throw new IllegalArgumentException("recycle: this ForwardResult was made by another engine");
     }
     r.released = true;
-    spare[r.caches != null ? 1 : 0] = r;
+    spare[r.state.caches != null ? 1 : 0] = r;
   }
 
   /**
@@ -188,42 +230,48 @@ public final class NetworkEngine implements AutoCloseable {
 
   private ForwardResult run(double[][] inputs, boolean withCache) {
     int kind = withCache ? 1 : 0;
-    ForwardResult r = spare[kind] != null && spare[kind].batch == inputs.length ? spare[kind]
-        : new ForwardResult(this, net, inputs, usedWeights(), withCache, rowBuffers,
-            rowMaxBuffers, net.params().variant() == Variant.ET && !options.useForwardIntegrator());
+    ForwardResult r = spare[kind] != null && spare[kind].state.batch == inputs.length
+        ? spare[kind]
+        : new ForwardResult(this, new EngineBatch(net, inputs, usedWeights(), withCache,
+            net.params().variant() == Variant.ET && !options.useForwardIntegrator()));
     if (r == spare[kind]) {
       spare[kind] = null;
-      r.reuse(inputs, usedWeights());
+      r.state.reuse(inputs, usedWeights());
+      r.released = false;
+    }
+    EngineBatch st = r.state;
+    for (int l = 0; l < prepared.length; l++) {
+      prepared[l].load(st.weights[l]);
     }
     // copying and summing the weights in parallel where they are many (full MNIST: 278k)
-    int parts = r.weightCount() >= PARALLEL_REDUCTION_FROM ? REDUCTION_PARTS : 1;
-    executor.run(parts, (w, part) -> r.prepareRows(part, parts));
-    executor.run(parts, (w, part) -> r.sumColumns(part, parts));
+    int parts = st.weightCount() >= PARALLEL_REDUCTION_FROM ? REDUCTION_PARTS : 1;
+    executor.run(parts, (w, part) -> {
+      for (PreparedWeights p : prepared) {
+        p.prepareRows(part, parts);
+      }
+    });
+    executor.run(parts, (w, part) -> {
+      for (PreparedWeights p : prepared) {
+        p.sumColumns(part, parts);
+      }
+    });
+    st.bind(prepared, options.maxDwNorm());
     int b = inputs.length;
     executor.run(chunks(b), (w, chunk) -> {
       for (int s = chunkStart(b, chunk), end = chunkStart(b, chunk + 1); s < end; s++) {
-        forwardSample(w.kernel, r, s);
+        forwardSample(w.scratch, st, s);
       }
     });
     return r;
   }
 
-  private void forwardSample(LayerKernel kernel, ForwardResult r, int s) {
-    for (int l = 0; l < r.layers; l++) {
-      double[] in = r.inputs[l][s];
+  private void forwardSample(LayerScratch scratch, EngineBatch st, int s) {
+    for (int l = 0; l < st.layers; l++) {
+      double[] in = st.inputs[l][s];
       int real = net.inputsOf(l);
-      System.arraycopy(l == 0 ? r.source[s] : r.outputs[l - 1][s], 0, in, 0, real);
-      System.arraycopy(r.biasTimes[l], 0, in, real, r.biasTimes[l].length);
-      LayerCache cache = r.caches == null ? null : r.caches[l];
-      if (options.useForwardIntegrator()) {
-        kernel.forwardEuler(in, r.weights[l], r.outputs[l][s], cache, s, l, options.simTime(),
-            options.resolution());
-      } else {
-        double[][][] exps = r.inputExps;
-        kernel.forward(in, r.weights[l], r.columnSums[l], r.rows[l], r.rowMaxPos[l],
-            r.outputs[l][s], cache, s, l, exps == null || l == 0 ? null : exps[l][s],
-            exps == null || l + 1 == r.layers ? null : exps[l + 1][s]);
-      }
+      System.arraycopy(l == 0 ? st.source[s] : st.outputs[l - 1][s], 0, in, 0, real);
+      System.arraycopy(st.biasTimes[l], 0, in, real, st.biasTimes[l].length);
+      forwardPasses[l].forward(st.layer[l], s, scratch);
     }
   }
 
@@ -237,11 +285,12 @@ public final class NetworkEngine implements AutoCloseable {
    */
   public synchronized double[][] backward(ForwardResult fwd, double[][] labelDelta) {
     fwd.requireLive();
-    if (fwd.caches == null) {
+    EngineBatch st = fwd.state;
+    if (st.caches == null) {
       throw new IllegalStateException("backward needs a ForwardResult from forward(), not from "
           + "forwardTimes()/labelTimes(), which keep no backward caches");
     }
-    int b = fwd.batch;
+    int b = st.batch;
     int k = net.nOutputs();
     if (labelDelta.length != b) {
       throw new IllegalArgumentException("labelDelta has " + labelDelta.length
@@ -257,36 +306,30 @@ public final class NetworkEngine implements AutoCloseable {
     int nChunks = (b + size - 1) / size;
     ensureChunkGrads(nChunks);
     int layers = net.nLayers();
-    double clip = options.maxDwNorm();
-    // a wide first layer adds its weight gradients for the whole chunk in one sweep over its
-    // rows (LayerKernel.deferBackward): the same bits, but each row is loaded once per chunk
-    boolean defer = LayerKernel.defersBackward(net.rowsOf(0), net.layerSize(0));
+    LayerPass.Backward[] passes = backwardPasses;
     executor.run(nChunks, (w, chunk) -> {
       double[][] grads = chunkGrads[chunk];
-      // a deferred first layer's buffer is overwritten by flushBackwardInto, not added to
-      for (int l = defer ? 1 : 0; l < grads.length; l++) {
-        Arrays.fill(grads[l], 0.0);
+      for (int l = 0; l < grads.length; l++) {
+        // a pass that writes the whole buffer at the chunk's end (the deferred first layer)
+        // needs no zeros first
+        if (!passes[l].overwritesGradient()) {
+          Arrays.fill(grads[l], 0.0);
+        }
+        passes[l].beginChunk(w.scratch);
       }
-      w.kernel.discardDeferred();
       for (int s = chunk * size, end = Math.min(b, s + size); s < end; s++) {
         double[] delta = w.deltaA;
         double[] next = w.deltaB;
         System.arraycopy(labelDelta[s], 0, delta, 0, k);
         for (int l = layers - 1; l >= 0; l--) {
-          if (l == 0 && defer) {
-            w.kernel.deferBackward(fwd.inputs[0][s], fwd.weights[0], fwd.outputs[0][s], delta,
-                fwd.caches[0], s, 0, clip);
-            break;
-          }
-          w.kernel.backward(fwd.inputs[l][s], fwd.weights[l], fwd.outputs[l][s], delta,
-              fwd.caches[l], s, l, clip, grads[l], l > 0 ? next : null);
+          passes[l].backward(st.layer[l], s, delta, grads[l], l > 0 ? next : null, w.scratch);
           double[] t = delta;
           delta = next;
           next = t;
         }
       }
-      if (defer) {
-        w.kernel.flushBackwardInto(grads[0]);
+      for (int l = 0; l < grads.length; l++) {
+        passes[l].endChunk(grads[l], w.scratch);
       }
     });
     double[][] result = new double[layers][];

@@ -5,18 +5,18 @@ import io.firstspike.core.neuron.DoubleTime;
 import io.firstspike.core.neuron.EqualTime;
 
 /**
- * The per-prefix steps of {@link LayerKernel}'s forward pass, on the kernel's scratch: the
- * running sums of one more input, the screen of the interval to the next input, and the closed
- * form of the candidates that pass it (et: Lambert W, dt: the root), for both variants. The
- * blocked et path of wide layers ({@link BlockedEt}) uses the screen and candidate of single
- * prefixes from here too. Its own class only for size; it keeps no state of its own.
+ * The per-prefix steps of the closed-form forward passes ({@link ClosedFormForward}), on the
+ * thread's {@link LayerScratch} {@code ks}: the running sums of one more input, the screen of the
+ * interval to the next input, and the closed form of the candidates that pass it (et: Lambert W,
+ * dt: the root), for both variants. The blocked and narrow et passes ({@link BlockedEt},
+ * {@link NarrowEt}) use the screen and candidate of single prefixes from here too. Functions of
+ * the scratch only; no state of their own.
  */
 final class PrefixSteps {
-  private final KernelScratch ks;
+  /** Relative margin of the crossing screen; far above the rounding of the scaled membrane. */
+  static final double SCREEN_MARGIN = 1e-8;
 
-  PrefixSteps(KernelScratch scratch) {
-    this.ks = scratch;
-  }
+  private PrefixSteps() {}
 
   /**
    * One et prefix in the dense regime: the running sums of all neurons and, in the same loop
@@ -37,8 +37,8 @@ final class PrefixSteps {
    *
    * @return the new number of active neurons
    */
-  int sumsAndBoundEt(double[] w, int row, double ek, double fk, int k, int nAct,
-      double[] out, LayerCache cache, int sample, int nOut) {
+  static int sumsAndBoundEt(LayerScratch ks, double[] w, int row, double ek, double fk, int k,
+      int nAct, double[] out, LayerCache cache, int sample, int nOut) {
     double half = 0.5 * ks.em[k];
     double xs = ks.xy[k] + ks.xy[k + 1];
     double dx = ks.xy[k + 1] - ks.xy[k];
@@ -66,14 +66,14 @@ final class PrefixSteps {
         bnd[j] = half * (a * xs + Math.abs(a) * dx - 2.0 * b) * alv[j];
       }
     }
-    double boundLevel = ks.c * (1.0 - 2.0 * LayerKernel.SCREEN_MARGIN);
+    double boundLevel = ks.c * (1.0 - 2.0 * SCREEN_MARGIN);
     int nCand = 0;
     for (int j = 0; j < nOut; j++) {
-      if (ks.bound[j] >= boundLevel && !screenedEt(ks.s1[j], ks.s2[j], k, ks.screenLevel)) {
+      if (ks.bound[j] >= boundLevel && !screenedEt(ks, ks.s1[j], ks.s2[j], k, ks.screenLevel)) {
         ks.flagged[nCand++] = j;
       }
     }
-    return candidatesEt(nCand, k, false, nAct, out, cache, sample, nOut);
+    return candidatesEt(ks, nCand, k, false, nAct, out, cache, sample, nOut);
   }
 
   /**
@@ -83,7 +83,7 @@ final class PrefixSteps {
    *
    * @return the new number of active neurons
    */
-  int candidatesEt(int nCand, int k, boolean last, int nAct, double[] out,
+  static int candidatesEt(LayerScratch ks, int nCand, int k, boolean last, int nAct, double[] out,
       LayerCache cache, int sample, int nOut) {
     for (int q = 0; q < nCand; q++) {
       int j = ks.flagged[q];
@@ -111,12 +111,12 @@ final class PrefixSteps {
    * {@link #sumsAndBoundEt} for few active neurons: the same sums and bound, over the active
    * list only, with the bound tested inline.
    */
-  int sparseSumsAndBoundEt(double[] w, int row, double ek, double fk, int k, int nAct,
-      double[] out, LayerCache cache, int sample, int nOut) {
+  static int sparseSumsAndBoundEt(LayerScratch ks, double[] w, int row, double ek, double fk, int k,
+      int nAct, double[] out, LayerCache cache, int sample, int nOut) {
     double half = 0.5 * ks.em[k];
     double xs = ks.xy[k] + ks.xy[k + 1];
     double dx = ks.xy[k + 1] - ks.xy[k];
-    double boundLevel = ks.c * (1.0 - 2.0 * LayerKernel.SCREEN_MARGIN);
+    double boundLevel = ks.c * (1.0 - 2.0 * SCREEN_MARGIN);
     for (int q = 0; q < nAct; ) {
       int j = ks.act[q];
       double wv = w[row + j];
@@ -124,7 +124,8 @@ final class PrefixSteps {
       double b = ks.s2[j] + wv * fk;
       ks.s1[j] = a;
       ks.s2[j] = b;
-      if (half * (a * xs + Math.abs(a) * dx - 2.0 * b) >= boundLevel && screenAndTestEt(j, k, out,
+      if (half * (a * xs + Math.abs(a) * dx - 2.0 * b) >= boundLevel
+          && screenAndTestEt(ks, j, k, out,
           cache, sample, nOut)) {
         nAct = ks.deactivate(j, nAct); // the last active neuron moved to q: visit q again
       } else {
@@ -139,25 +140,25 @@ final class PrefixSteps {
    * level over [x_p, x_p+1] (both ends below, and no interior peak, which lies at x* = 1 + b / a
    * when a > 0).
    */
-  boolean screenedEt(double a, double b, int p, double level) {
+  static boolean screenedEt(LayerScratch ks, double a, double b, int p, double level) {
     double bt = b + EqualTime.EPS;
     return ks.em[p] * (a * ks.xy[p] - bt) < level && ks.em[p + 1] * (a * ks.xy[p + 1] - bt) < level
         && !(a > 0 && ks.xm1[p] * a < bt && bt < ks.xm1[p + 1] * a);
   }
 
   /** The exact screen of {@link #screenEt} for one neuron at an inner prefix, then the candidate. */
-  boolean screenAndTestEt(int j, int k, double[] out, LayerCache cache, int sample,
-      int nOut) {
-    return !screenedEt(ks.s1[j], ks.s2[j], k, ks.screenLevel)
-        && candidateEt(j, k, false, out, cache, sample, nOut);
+  static boolean screenAndTestEt(LayerScratch ks, int j, int k, double[] out, LayerCache cache,
+      int sample, int nOut) {
+    return !screenedEt(ks, ks.s1[j], ks.s2[j], k, ks.screenLevel)
+        && candidateEt(ks, j, k, false, out, cache, sample, nOut);
   }
 
   /**
    * Runs the et screen over the active neurons at prefix k and tests the candidates that pass;
    * returns the new number of active neurons (fired ones are swapped out of the list).
    */
-  int screenEt(int k, boolean last, int nAct, double[] out, LayerCache cache, int sample,
-      int nOut) {
+  static int screenEt(LayerScratch ks, int k, boolean last, int nAct, double[] out,
+      LayerCache cache, int sample, int nOut) {
     double level = ks.screenLevel;
     double emk = ks.em[k];
     double xk = ks.xy[k];
@@ -165,6 +166,9 @@ final class PrefixSteps {
     double emk1 = last ? 0.0 : ks.em[k + 1];
     double xk1 = last ? 0.0 : ks.xy[k + 1];
     double xm1k1 = last ? Double.POSITIVE_INFINITY : ks.xm1[k + 1];
+    if (PathCounts.ON) {
+      PathCounts.hit(PathCounts.Path.SCREEN_ET);
+    }
     int nCand = 0;
     for (int q = 0; q < nAct; q++) {
       int j = ks.act[q];
@@ -177,15 +181,18 @@ final class PrefixSteps {
         ks.flagged[nCand++] = j;
       }
     }
-    return candidatesEt(nCand, k, last, nAct, out, cache, sample, nOut);
+    return candidatesEt(ks, nCand, k, last, nAct, out, cache, sample, nOut);
   }
 
   /** The dt counterpart of {@link #screenEt}, in y = exp(-t / tau_m). */
-  int screenDt(int k, boolean last, int nAct, double[] out, LayerCache cache, int sample,
-      int nOut) {
+  static int screenDt(LayerScratch ks, int k, boolean last, int nAct, double[] out,
+      LayerCache cache, int sample, int nOut) {
     double level = ks.screenLevel;
     double yk = ks.xy[k];
     double yk1 = last ? 0.0 : ks.xy[k + 1];
+    if (PathCounts.ON) {
+      PathCounts.hit(PathCounts.Path.SCREEN_DT);
+    }
     for (int q = 0; q < nAct; ) {
       int j = ks.act[q];
       double a1t = ks.s1[j] + DoubleTime.EPS;
@@ -194,7 +201,7 @@ final class PrefixSteps {
       if (yk * (a2 - a1t * yk) < level && yk1 * (a2 - a1t * yk1) < level
           && !(a1t > 0 && 2.0 * a1t * yk1 < a2 && a2 < 2.0 * a1t * yk)) {
         q++;
-      } else if (candidateDt(j, k, last, out, cache, sample, nOut)) {
+      } else if (candidateDt(ks, j, k, last, out, cache, sample, nOut)) {
         nAct = ks.deactivate(j, nAct);
       } else {
         q++;
@@ -204,14 +211,14 @@ final class PrefixSteps {
   }
 
   /** Evaluates the et candidate of neuron j for the set of the first k+1 sorted inputs. */
-  boolean candidateEt(
-      int j, int k, boolean last, double[] out, LayerCache cache, int sample, int nOut) {
-    return candidateEt(j, k, last, ks.s1[j], ks.s2[j], out, cache, sample, nOut);
+  static boolean candidateEt(LayerScratch ks, int j, int k, boolean last, double[] out,
+      LayerCache cache, int sample, int nOut) {
+    return candidateEt(ks, j, k, last, ks.s1[j], ks.s2[j], out, cache, sample, nOut);
   }
 
   /** {@link #candidateEt} with the set's sums given. */
-  boolean candidateEt(int j, int k, boolean last, double a, double b, double[] out,
-      LayerCache cache, int sample, int nOut) {
+  static boolean candidateEt(LayerScratch ks, int j, int k, boolean last, double a, double b,
+      double[] out, LayerCache cache, int sample, int nOut) {
     double lw = LambertW.w0(EqualTime.lambertArgument(a, b, ks.c));
     double t = EqualTime.time(a, b, lw, ks.tauSyn);
     if (t >= ks.ts[k] && (last || t <= ks.ts[k + 1])) {
@@ -222,8 +229,8 @@ final class PrefixSteps {
   }
 
   /** Evaluates the dt candidate of neuron j for the set of the first k+1 sorted inputs. */
-  boolean candidateDt(
-      int j, int k, boolean last, double[] out, LayerCache cache, int sample, int nOut) {
+  static boolean candidateDt(LayerScratch ks, int j, int k, boolean last, double[] out,
+      LayerCache cache, int sample, int nOut) {
     double a1 = ks.s1[j];
     double a2 = ks.s2[j];
     double t = DoubleTime.spikeTime(a1, a2, ks.c, ks.tauSyn);

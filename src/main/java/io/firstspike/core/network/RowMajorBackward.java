@@ -10,7 +10,7 @@ import java.util.Arrays;
  * The exact backward pass of one sample through a wide layer (TTFS-MODEL.md section 3), walking
  * the weights and the gradient row by row instead of column by column.
  *
- * <p>Why: the column walk of {@link LayerKernel#backwardColumns} reads {@code w[i * nOut + j]} and
+ * <p>Why: the column walk of {@link ColumnBackward} reads {@code w[i * nOut + j]} and
  * updates {@code grad[i * nOut + j]} for the causal inputs i of one output j, a stride of nOut
  * doubles. For full MNIST (784 x 350, 2.2 MB per matrix, beyond L2) every access is a new cache
  * line, about 20 cycles each. Here input row k (in time order, i = order[k]) is visited once,
@@ -36,30 +36,22 @@ import java.util.Arrays;
  * terms in the same order of j (plus exact zeros), so it is bit-identical too (should a zero
  * coefficient meet a non-finite weight, the row's sum is redone the column walk's way). Errors for
  * non-finite values name the same layer, sample, neuron and input as the column walk would
- * (the first in its order of j, then inputs). Not thread-safe: one per {@link LayerKernel}.
+ * (the first in its order of j, then inputs). Not thread-safe: one per thread, in its {@link LayerScratch}.
  *
  * <p>The first layer (no propagated error) can instead {@link #defer} its rows: the engine then
  * adds a whole chunk of samples in one sweep over the gradient ({@link DeferredRows}).
  */
 final class RowMajorBackward {
-  /**
-   * Layers with at least this many weights take the row-major path. Below, both matrices fit in
-   * L1/L2 and the column walk does as well; the small layers (Yin-Yang 5 x 120 and 121 x 3, the
-   * MNIST label layers 350 x 10 and 128 x 10) keep it. Measured: full MNIST 784 x 350, backward
-   * pass 1.9x faster; 16x16 MNIST 256 x 128 (exactly this size) the same within the noise.
-   */
-  static final int MIN_WEIGHTS = 1 << 15;
-
   private final boolean et;
   private final double c;
   private final double tauSyn;
-  /** 1 / tau_s when multiplying by it is exact (see LayerKernel), else NaN. */
+  /** 1 / tau_s when multiplying by it is exact (see LayerScratch#invTauSyn), else NaN. */
   private final double invTauSyn;
   private final double tauMem;
   /** The column walk's terms, for the rare non-finite paths. */
   private final ColumnWalkTerms terms;
 
-  /** Euler spikes without a closed-form derivative, skipped (see LayerKernel#integratorSkips). */
+  /** Euler spikes without a closed-form derivative, skipped (see LayerScratch#integratorSkips). */
   long integratorSkips;
 
   /** Input times in sorted order (contiguous, for the first pass). */
@@ -98,12 +90,7 @@ final class RowMajorBackward {
     this.terms = new ColumnWalkTerms(et, tauSyn, invTauSyn);
   }
 
-  /** True if a layer of this shape takes the row-major path. */
-  static boolean pays(int nIn, int nOut) {
-    return (long) nIn * nOut >= MIN_WEIGHTS;
-  }
-
-  /** Same contract as {@link LayerKernel#backward}. */
+  /** Same contract as {@link LayerPass.Backward#backward}, on plain arrays. */
   void backward(double[] in, double[] w, double[] out, double[] delta, LayerCache cache,
       int sample, int layer, double maxDwNorm, double[] grad, double[] deltaIn) {
     int nIn = in.length;
@@ -112,6 +99,9 @@ final class RowMajorBackward {
       Arrays.fill(deltaIn, 0, nIn, 0.0);
     }
     int n = collect(in, w, out, delta, cache, sample, layer, maxDwNorm, deltaIn != null);
+    if (PathCounts.ON) {
+      PathCounts.hit(PathCounts.Path.ROW_WALK);
+    }
     if (n == 0) {
       return;
     }
@@ -254,6 +244,9 @@ final class RowMajorBackward {
         dead++;
       }
       if (2 * dead > size) {
+        if (PathCounts.ON) {
+          PathCounts.hit(PathCounts.Path.ROW_COMPACT);
+        }
         size = compact(size, k);
         dead = 0;
       }

@@ -47,6 +47,20 @@ class LayerNetworkTest {
   }
 
   @Test
+  @DisplayName("a layer list whose sizes exceed an int is refused, not wrapped around (5 x 858993460 = 2^32 + 4)")
+  void sizesDoNotWrapAround() {
+    List<LayerSpec> specs = List.of(new LayerSpec.Multiplex(858_993_460),
+        new LayerSpec.Broadcast(), new LayerSpec.Neuron(1, ET, true, W));
+    assertThatThrownBy(() -> LayerNetwork.withParameters(5, specs, 0,
+        Map.of("layers.2.weights", new double[4])))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4294967300");
+    List<LayerSpec> wide = List.of(new LayerSpec.Broadcast(),
+        new LayerSpec.Neuron(1 << 30, ET, true, W));
+    assertThatThrownBy(() -> LayerNetwork.withParameters(4, wide, 0, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4294967296");
+  }
+
+  @Test
   @DisplayName("Multiplex interleaves while sharing tiles: copies of feature 0 get d0 d1 d2 d3 d0")
   void multiplexAndSharing() {
     List<LayerSpec> specs = List.of(new LayerSpec.Multiplex(5), delay(DelayType.AXONAL, 5, 1),
@@ -211,6 +225,12 @@ class LayerNetworkTest {
         List.of(delay(DelayType.SYNAPTIC, 3, 1), new LayerSpec.Neuron(3, ET, true, W)), 0,
         new SeededNoise(1)))
         .hasMessageContaining("DelaySynaptic").hasMessageContaining("presyn_sharing_factor 3");
+    // With given parameters too: the factor is named, not the size it miscomputes (4 / 3 rows).
+    assertThatThrownBy(() -> LayerNetwork.withParameters(4,
+        List.of(delay(DelayType.SYNAPTIC, 3, 1), new LayerSpec.Neuron(3, ET, true, W)), 0,
+        Map.of("layers.0._delay_parameters", new double[12], "layers.1.weights", new double[12])))
+        .hasMessageContaining("layer 0 (DelaySynaptic)")
+        .hasMessageContaining("presyn_sharing_factor 3");
     List<LayerSpec> specs = List.of(new LayerSpec.Broadcast(),
         new LayerSpec.Neuron(3, ET, true, W));
     assertThatThrownBy(() -> LayerNetwork.withParameters(4, specs, 0, Map.of()))

@@ -3,8 +3,13 @@ package io.firstspike.core.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstspike.core.layer.ReferenceNeuronPass.Gradients;
+import io.firstspike.core.network.LayerBatch;
 import io.firstspike.core.network.LayerCache;
-import io.firstspike.core.network.LayerKernel;
+import io.firstspike.core.network.LayerPass;
+import io.firstspike.core.network.LayerScratch;
+import io.firstspike.core.network.LayerSpec;
+import io.firstspike.core.network.PassPolicy;
+import io.firstspike.core.network.PreparedWeights;
 import io.firstspike.core.neuron.NeuronParams;
 import io.firstspike.core.neuron.Variant;
 import io.firstspike.testsupport.GoldenAssert;
@@ -17,10 +22,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A quick cross-check of today's fast {@link LayerKernel} (2021 model) against the reference
+ * A quick cross-check of the engine's fast layer passes ({@link PassPolicy#FASTEST}, 2021 model) against the reference
  * pass with {@link EpsRule#RELEASE_2021} on random layers: narrow and wide, silent inputs, ties
  * (a share of inputs at one common time, like the MNIST background), clipping. Same tolerance
- * as the golden files. The full contract test over every fast variant lives elsewhere.
+ * as the golden files, through the public API only. The full contract test over every
+ * registered pass is {@code io.firstspike.core.network.LayerPassContractTest}.
  */
 class ReferenceVsLayerKernelTest {
 
@@ -64,16 +70,22 @@ class ReferenceVsLayerKernelTest {
     }
     double maxDwNorm = name.contains("clipped") ? clip : ReferenceNeuronPass.NO_CLIPPING;
 
-    LayerKernel kernel = new LayerKernel(params);
+    LayerSpec spec = LayerSpec.release2021(params, n, m);
+    LayerPass.Forward forward = PassPolicy.FASTEST.forward(spec);
+    LayerPass.Backward backward = PassPolicy.FASTEST.backward(spec, false);
+    LayerScratch scratch = new LayerScratch(params);
     LayerCache cache = new LayerCache(batch, n, m, params.variant());
     double[][] out = new double[batch][m];
     double[] grad = new double[n * m];
     double[][] dIn = new double[batch][n];
+    LayerBatch layer = new LayerBatch(0, w,
+        PreparedWeights.of(w, n, m, PassPolicy.FASTEST.preparesRows(spec)), in, out, cache, null,
+        null, maxDwNorm);
     for (int b = 0; b < batch; b++) {
-      kernel.forward(in[b], w, out[b], cache, b, 0);
+      forward.forward(layer, b, scratch);
     }
     for (int b = 0; b < batch; b++) {
-      kernel.backward(in[b], w, out[b], delta[b], cache, b, 0, maxDwNorm, grad, dIn[b]);
+      backward.backward(layer, b, delta[b], grad, dIn[b], scratch);
     }
 
     ReferenceNeuronPass ref = ReferenceNeuronPass.release2021(params);

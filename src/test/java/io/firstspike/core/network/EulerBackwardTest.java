@@ -30,8 +30,8 @@ class EulerBackwardTest {
     NeuronParams p = RandomLayer.ET;
     RandomLayer layer = RandomLayer.of(p, nIn, nOut, batch, mean, sd, 2.0, 0.1, seed);
     double[] w = layer.weights();
-    LayerKernel kernel = new LayerKernel(p);
-    assertThat(RowMajorBackward.pays(nIn, nOut)).isEqualTo(name.startsWith("row"));
+    OneLayer kernel = new OneLayer(p);
+    assertThat(OneLayer.rowMajor(nIn, nOut)).isEqualTo(name.startsWith("row"));
     LayerCache cache = new LayerCache(batch, nIn, nOut, p.variant());
     int skipped = 0;
     int kept = 0;

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every {@code layer_cases} entry of the golden fixture (values from the original) through the
- * fast {@link LayerKernel}, with {@link GoldenAssert}'s tolerance.
+ * fast layer passes ({@link PassPolicy#FASTEST}), with {@link GoldenAssert}'s tolerance.
  */
 class GoldenLayerTest {
   static Stream<LayerCase> cases() {
@@ -36,7 +36,7 @@ class GoldenLayerTest {
   @DisplayName("forward times, weight gradients and input-time gradients match the original")
   void matchesOriginal(LayerCase lc, TestReporter reporter) {
     int batch = lc.inputTimes().length;
-    LayerKernel kernel = new LayerKernel(lc.params());
+    OneLayer kernel = new OneLayer(lc.params());
     LayerCache cache = new LayerCache(batch, lc.nIn(), lc.nOut(), lc.params().variant());
     double clip = lc.maxDwNorm() == null ? Double.POSITIVE_INFINITY : lc.maxDwNorm();
     double[][] out = new double[batch][lc.nOut()];

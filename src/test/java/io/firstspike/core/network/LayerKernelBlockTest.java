@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The blocked et forward pass ({@link LayerKernel#BLOCK} prefixes per pass over the neurons, one
+ * The blocked et forward pass ({@link PassPolicy#BLOCK} prefixes per pass over the neurons, one
  * bound for the block) must decide exactly like evaluating every candidate: same spike times, bit
  * for bit, and the same causal sets, sums and W0 in the cache, on wide layers like 16x16 and full
  * MNIST (distinct noisy times, ties, silent inputs, neurons firing early, late and never), and
@@ -33,7 +33,7 @@ class LayerKernelBlockTest {
     // over the active neurons only (fewer than 1 / BLOCK_SPARSE_BELOW active)
     "784, 200, 0.02, false, 1.0, 8",
     "784, 200, 0.02, true, 1.0, 8",
-    // narrow layers (at most NarrowEt.MAX_WIDTH neurons) take the neuron-by-neuron walk
+    // narrow layers (at most PassPolicy.NARROW_MAX_WIDTH neurons) take the neuron-by-neuron walk
     "121, 3, 0.02, false, 1.0, 0",
     "121, 3, 0.02, true, 1.0, 0",
     "60, 4, 0.1, true, 1.5, 0",
@@ -57,8 +57,8 @@ class LayerKernelBlockTest {
         rowMaxPos[i] = Math.max(rowMaxPos[i], w[i * nOut + j]);
       }
     }
-    LayerKernel blocked = new LayerKernel(p, true);
-    LayerKernel every = new LayerKernel(p, false);
+    OneLayer blocked = new OneLayer(p, true);
+    OneLayer every = new OneLayer(p, false);
     LayerCache cb = new LayerCache(SAMPLES, nIn, nOut, Variant.ET);
     LayerCache ce = new LayerCache(SAMPLES, nIn, nOut, Variant.ET);
     int fired = 0;

@@ -23,7 +23,7 @@ class LayerKernelEdgeCaseTest {
 
   static double[] forward(NeuronParams p, double[] in, double[] w, int nOut) {
     double[] out = new double[nOut];
-    new LayerKernel(p).forward(in, w, out, null, 0, 0);
+    new OneLayer(p).forward(in, w, out, null, 0, 0);
     return out;
   }
 
@@ -34,7 +34,7 @@ class LayerKernelEdgeCaseTest {
     NeuronParams p = params(v);
     double[] in = {INF, INF, INF};
     double[] w = {5, 5, 5, 5, 5, 5};
-    LayerKernel k = new LayerKernel(p);
+    OneLayer k = new OneLayer(p);
     LayerCache cache = new LayerCache(1, 3, 2, v);
     double[] out = new double[2];
     k.forward(in, w, out, cache, 0, 0);
@@ -79,7 +79,7 @@ class LayerKernelEdgeCaseTest {
     double[] a = forward(p, tied, wTied, 1);
     double[] b = forward(p, merged, wMerged, 1);
     assertThat(a[0]).isFinite().isCloseTo(b[0], within(MERGE_TOL));
-    LayerKernel k = new LayerKernel(p);
+    OneLayer k = new OneLayer(p);
     LayerCache cache = new LayerCache(1, 3, 1, v);
     double[] out = new double[1];
     k.forward(tied, wTied, out, cache, 0, 0);
@@ -123,7 +123,7 @@ class LayerKernelEdgeCaseTest {
     NeuronParams p = params(v);
     double[] in = {0.1, 0.3, 0.5};
     double[] w = {2.0, 2.5, 1.5, 2.0, 1.0, 2.2};
-    LayerKernel k = new LayerKernel(p);
+    OneLayer k = new OneLayer(p);
     LayerCache cache = new LayerCache(1, 3, 2, v);
     double[] out = new double[2];
     k.forward(in, w, out, cache, 0, 0);
@@ -151,7 +151,7 @@ class LayerKernelEdgeCaseTest {
   @Test
   @DisplayName("a NaN or -Infinity input time is rejected with layer, sample and input named")
   void rejectsBadInput() {
-    LayerKernel k = new LayerKernel(RandomLayer.ET);
+    OneLayer k = new OneLayer(RandomLayer.ET);
     assertThatThrownBy(() -> k.forward(new double[] {0.1, Double.NaN}, new double[2], new double[1],
         null, 4, 2)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("layer 2").hasMessageContaining("sample 4").hasMessageContaining("input 1");
@@ -165,7 +165,7 @@ class LayerKernelEdgeCaseTest {
     NeuronParams p = RandomLayer.ET;
     double[] in = {0.1, 0.3};
     double[] w = {3.0, 3.0};
-    LayerKernel k = new LayerKernel(p);
+    OneLayer k = new OneLayer(p);
     LayerCache cache = new LayerCache(1, 2, 1, Variant.ET);
     double[] out = new double[1];
     k.forward(in, w, out, cache, 0, 3);
@@ -180,8 +180,8 @@ class LayerKernelEdgeCaseTest {
   @DisplayName("the crossing screen never changes a result: bit-identical to evaluating every candidate")
   void screenChangesNothing(Variant v) {
     NeuronParams p = params(v);
-    LayerKernel screened = new LayerKernel(p, true);
-    LayerKernel full = new LayerKernel(p, false);
+    OneLayer screened = new OneLayer(p, true);
+    OneLayer full = new OneLayer(p, false);
     int fired = 0;
     for (int trial = 0; trial < 40; trial++) {
       double mean = -0.2 + 0.05 * trial;

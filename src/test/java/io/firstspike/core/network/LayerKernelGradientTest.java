@@ -42,7 +42,7 @@ class LayerKernelGradientTest {
   @MethodSource("layers")
   @DisplayName("dT/dw and dT/dt agree with central finite differences")
   void finiteDifferences(String name, RandomLayer layer, TestReporter reporter) {
-    LayerKernel kernel = new LayerKernel(layer.params());
+    OneLayer kernel = new OneLayer(layer.params());
     int nIn = layer.nIn();
     int nOut = layer.nOut();
     int batch = layer.inputs().length;
@@ -111,7 +111,7 @@ class LayerKernelGradientTest {
     return false;
   }
 
-  private static double timeOf(LayerKernel kernel, double[] in, double[] w, int nOut, int j) {
+  private static double timeOf(OneLayer kernel, double[] in, double[] w, int nOut, int j) {
     double[] out = new double[nOut];
     kernel.forward(in, w, out, null, 0, 0);
     return out[j];

@@ -45,7 +45,7 @@ class LayerKernelTieGroupTest {
         rowMaxPos[i] = Math.max(rowMaxPos[i], rows[i][j]);
       }
     }
-    LayerKernel kernel = new LayerKernel(p);
+    OneLayer kernel = new OneLayer(p);
     int finiteBefore = 0;
     int spikes = 0;
     for (int s = 0; s < SAMPLES; s++) {

@@ -60,13 +60,13 @@ class NetworkEngineTest {
 
   @ParameterizedTest
   @EnumSource(Variant.class)
-  @DisplayName("the forward pass equals chaining LayerKernel by hand, bias inputs appended")
+  @DisplayName("the forward pass equals chaining OneLayer by hand, bias inputs appended")
   void forwardEqualsChainedKernels(Variant v) {
     Network net = network(params(v), 1);
     double[][] in = inputs(9, 2);
     try (NetworkEngine engine = new NetworkEngine(net, NO_CLIP, 1)) {
       ForwardResult r = engine.forward(in);
-      LayerKernel k = new LayerKernel(net.params());
+      OneLayer k = new OneLayer(net.params());
       boolean et = v == Variant.ET;
       for (int s = 0; s < in.length; s++) {
         double[] x0 = {in[s][0], in[s][1], in[s][2], in[s][3], 0.9};
@@ -454,14 +454,14 @@ class NetworkEngineTest {
           for (int j = 0; j < nOut; j++) {
             max = Math.max(max, w[l][i * nOut + j]);
             sums[j] += w[l][i * nOut + j];
-            assertThat(r.rows[l][i][j]).isEqualTo(w[l][i * nOut + j]);
+            assertThat(engine.prepared(l).rows[i][j]).isEqualTo(w[l][i * nOut + j]);
           }
-          assertThat(r.rowMaxPos[l][i]).as("layer %d row %d", l, i).isEqualTo(max);
+          assertThat(engine.prepared(l).rowMaxPos[i]).as("layer %d row %d", l, i).isEqualTo(max);
         }
-        assertThat(r.columnSums[l]).as("layer %d column sums", l).containsExactly(sums);
+        assertThat(engine.prepared(l).columnSums).as("layer %d column sums", l).containsExactly(sums);
       }
-      assertThat(r.rowMaxPos[0][3]).isEqualTo(0.0);
-      assertThat(r.rowMaxPos[0][5]).isEqualTo(2.0);
+      assertThat(engine.prepared(0).rowMaxPos[3]).isEqualTo(0.0);
+      assertThat(engine.prepared(0).rowMaxPos[5]).isEqualTo(2.0);
     }
   }
 }

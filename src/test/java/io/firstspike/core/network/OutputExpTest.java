@@ -10,7 +10,7 @@ import org.junit.jupiter.api.TestReporter;
 
 /**
  * The exp factors an et layer writes for the layer above (exp(T / tau_s) = -a W / c, see
- * {@link LayerKernel#forward}) and the reading of given input factors.
+ * {@link ClosedFormForward}) and the reading of given input factors.
  */
 class OutputExpTest {
 
@@ -38,7 +38,7 @@ class OutputExpTest {
             rowMax[i] = Math.max(rowMax[i], w);
           }
         }
-        LayerKernel k = new LayerKernel(p);
+        OneLayer k = new OneLayer(p);
         for (int s = 0; s < 20; s++) {
           double[] out = new double[shape[1]];
           double[] exps = new double[shape[1] + 2]; // longer than the layer: the rest untouched
@@ -72,7 +72,7 @@ class OutputExpTest {
   void givenFactorsAreRead() {
     NeuronParams p = PARAMS[1];
     RandomLayer layer = RandomLayer.of(p, 30, 3, 10, 0.2, 0.6, 2.0, 0.15, 3);
-    LayerKernel k = new LayerKernel(p);
+    OneLayer k = new OneLayer(p);
     for (int s = 0; s < 10; s++) {
       double[] in = layer.inputs()[s];
       double[] e = new double[in.length];
@@ -96,7 +96,7 @@ class OutputExpTest {
   @DisplayName("dt has no Lambert W, so asking it for output factors is an error")
   void dtRefuses() {
     RandomLayer layer = RandomLayer.of(RandomLayer.DT, 5, 4, 1, 0.5, 0.5, 2.0, 0.0, 1);
-    assertThatThrownBy(() -> new LayerKernel(RandomLayer.DT).forward(layer.inputs()[0],
+    assertThatThrownBy(() -> new OneLayer(RandomLayer.DT).forward(layer.inputs()[0],
         layer.weights(), null, null, null, new double[4], null, 0, 2, null, new double[4]))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("layer 2")
         .hasMessageContaining("et");

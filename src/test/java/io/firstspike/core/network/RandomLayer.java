@@ -32,7 +32,7 @@ record RandomLayer(NeuronParams params, int nIn, int nOut, double[] weights, dou
   /** Output times of sample s. */
   double[] forward(int s) {
     double[] out = new double[nOut];
-    new LayerKernel(params).forward(inputs[s], weights, out, null, 0, 0);
+    new OneLayer(params).forward(inputs[s], weights, out, null, 0, 0);
     return out;
   }
 }

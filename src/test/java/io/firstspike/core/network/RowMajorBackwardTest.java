@@ -19,12 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The row-major backward pass of wide layers ({@link RowMajorBackward}, taken by
- * {@link LayerKernel#backward}) against the column walk ({@link LayerKernel#backwardColumns}):
+ * {@link ExactBackward#ROWS}) against the column walk ({@link ExactBackward#COLUMNS}):
  * it must give the same bits, weight gradients and propagated errors, in every case the column
  * walk handles specially.
  */
 class RowMajorBackwardTest {
-  /** Wide enough for the row-major path (nIn * nOut >= RowMajorBackward.MIN_WEIGHTS). */
+  /** Wide enough for the row-major path (nIn * nOut >= PassPolicy.ROW_MAJOR_MIN_WEIGHTS). */
   private static final int N_IN = 300;
 
   private static final int N_OUT = 120;
@@ -51,11 +51,11 @@ class RowMajorBackwardTest {
   @DisplayName("wide layer with ties, silent inputs and outputs, clipping: same bits as the column walk")
   void sameBitsAsColumnWalk(String name, NeuronParams p, double mean, double sd, long seed,
       boolean euler, TestReporter reporter) {
-    assertThat(RowMajorBackward.pays(N_IN, N_OUT)).as("the test layer takes the row path").isTrue();
+    assertThat(OneLayer.rowMajor(N_IN, N_OUT)).as("the test layer takes the row path").isTrue();
     Random rnd = new Random(seed);
     RandomLayer layer = RandomLayer.of(p, N_IN, N_OUT, BATCH, mean, sd, 2.0, 0.1, seed);
     double[] w = layer.weights();
-    LayerKernel kernel = new LayerKernel(p);
+    OneLayer kernel = new OneLayer(p);
     LayerCache cache = new LayerCache(BATCH, N_IN, N_OUT, p.variant());
     double[] gradRows = new double[w.length];
     double[] gradCols = new double[w.length];
@@ -151,7 +151,7 @@ class RowMajorBackwardTest {
     RandomLayer layer = RandomLayer.of(p, N_IN, N_OUT, 1, 0.012, 0.06, 2.0, 0.1, 41);
     double[] in = layer.inputs()[0];
     double[] w = layer.weights();
-    LayerKernel kernel = new LayerKernel(p);
+    OneLayer kernel = new OneLayer(p);
     LayerCache cache = new LayerCache(1, N_IN, N_OUT, p.variant());
     double[] out = new double[N_OUT];
     kernel.forward(in, w, out, cache, 0, 5);
@@ -176,7 +176,7 @@ class RowMajorBackwardTest {
     NeuronParams p = RandomLayer.ET;
     RandomLayer layer = RandomLayer.of(p, N_IN, N_OUT, 1, 0.012, 0.06, 2.0, 0.1, 42);
     double[] in = layer.inputs()[0];
-    LayerKernel kernel = new LayerKernel(p);
+    OneLayer kernel = new OneLayer(p);
     LayerCache cache = new LayerCache(1, N_IN, N_OUT, p.variant());
     double[] out = new double[N_OUT];
     kernel.forward(in, layer.weights(), out, cache, 0, 2);
@@ -254,13 +254,13 @@ class RowMajorBackwardTest {
       assertSameBits(again[1], engineGrads[1], "label layer, second backward on reused buffers");
     }
     // by hand: column walks per sample, summed per chunk, chunks summed in order
-    LayerKernel k = new LayerKernel(p);
+    OneLayer k = new OneLayer(p);
     LayerCache c0 = new LayerCache(batch, N_IN, nHidden, v);
     LayerCache c1 = new LayerCache(batch, nHidden, nLabel, v);
     double[][] hidden = new double[batch][nHidden];
     double[][] label = new double[batch][nLabel];
     for (int s = 0; s < batch; s++) {
-      // et: the engine hands the hidden spikes' exp factors to the label layer (LayerKernel)
+      // et: the engine hands the hidden spikes' exp factors to the label layer (ClosedFormForward)
       double[] exps = v == Variant.ET ? new double[nHidden] : null;
       k.forward(first.inputs()[s], first.weights(), null, null, null, hidden[s], c0, s, 0, null,
           exps);
@@ -287,7 +287,7 @@ class RowMajorBackwardTest {
         sum1[q] += g1[q];
       }
     }
-    assertThat(LayerKernel.defersBackward(N_IN, nHidden)).isTrue();
+    assertThat(OneLayer.defersBackward(N_IN, nHidden)).isTrue();
     assertThat(clippedOrKept).as("nonzero first-layer gradients").isGreaterThan(N_IN * 10);
     assertSameBits(engineGrads[0], sum0, "first layer");
     assertSameBits(engineGrads[1], sum1, "label layer");
@@ -298,7 +298,7 @@ class RowMajorBackwardTest {
   void flushIntoReplaces() {
     RandomLayer layer = RandomLayer.of(RandomLayer.ET, N_IN, N_OUT, BATCH, 0.012, 0.06, 2.0, 0.1,
         61L);
-    LayerKernel kernel = new LayerKernel(RandomLayer.ET);
+    OneLayer kernel = new OneLayer(RandomLayer.ET);
     LayerCache cache = new LayerCache(BATCH, N_IN, N_OUT, Variant.ET);
     Random rnd = new Random(62);
     double[][] out = new double[BATCH][N_OUT];
@@ -344,10 +344,10 @@ class RowMajorBackwardTest {
   @Test
   @DisplayName("small layers (Yin-Yang, the MNIST label layer) keep the column walk")
   void smallLayersKeepColumnWalk() {
-    assertThat(RowMajorBackward.pays(6, 120)).isFalse();
-    assertThat(RowMajorBackward.pays(121, 3)).isFalse();
-    assertThat(RowMajorBackward.pays(350, 10)).isFalse();
-    assertThat(RowMajorBackward.pays(784, 350)).isTrue();
+    assertThat(OneLayer.rowMajor(6, 120)).isFalse();
+    assertThat(OneLayer.rowMajor(121, 3)).isFalse();
+    assertThat(OneLayer.rowMajor(350, 10)).isFalse();
+    assertThat(OneLayer.rowMajor(784, 350)).isTrue();
   }
 
   /**
@@ -355,7 +355,7 @@ class RowMajorBackwardTest {
    * the forward pass still fires j at T_j (the set before the moved input is unchanged and its
    * crossing is no later than the moved input), and the backward pass must add it to the set.
    */
-  private static double[] withTies(double[] original, LayerKernel kernel, double[] w, Random rnd) {
+  private static double[] withTies(double[] original, OneLayer kernel, double[] w, Random rnd) {
     double[] in = original.clone();
     double[] out = new double[N_OUT];
     kernel.forward(in, w, out, null, 0, 0);

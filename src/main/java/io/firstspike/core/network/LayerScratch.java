@@ -6,15 +6,17 @@ import io.firstspike.core.neuron.Variant;
 import java.util.Arrays;
 
 /**
- * The per-thread state of a {@link LayerKernel} and the steps on it that do not depend on the
- * neuron variant's closed form: the sorted inputs with their exp factors, the running sums, the
- * active list, the candidates' buffers; the sort and preparation of a sample's inputs, the
- * shortcut for a final group of equal input times, and the bookkeeping of a spike. A base class
- * only to keep {@link LayerKernel} readable: the kernel and {@link BlockedEt} read these fields
- * directly, as before the split, so the JIT sees the same accesses. The buffers grow to the
- * largest layer and are reused; nothing here allocates per sample.
+ * The working state of the fast layer passes on one thread, for one neuron model: the model's
+ * constants that the hot loops read beside the buffers, the buffers of the forward passes (the
+ * sorted inputs with their exp factors, the running sums, the active list, the candidates), the
+ * Euler pass's charge, and the backward walkers with their own buffers; plus the bookkeeping on
+ * these buffers that every forward pass shares (the sort and preparation of a sample's inputs,
+ * the shortcut for a final group of equal input times, a spike's record). Passed to every
+ * {@link LayerPass} call; the engine owns one per thread. The buffers grow to the largest layer
+ * and are reused; nothing here allocates per sample. Not thread-safe.
  */
-abstract class KernelScratch {
+public final class LayerScratch {
+  final NeuronParams params;
   final Variant variant;
   final double c;
   final double tauSyn;
@@ -24,8 +26,13 @@ abstract class KernelScratch {
    */
   final double invTauSyn;
   final double tauMem;
-  /** The screen rejects an interval whose membrane maximum is below this; -Infinity = no screen. */
-  final double screenLevel;
+  /** c (1 - {@link PrefixSteps#SCREEN_MARGIN}), the screen's level when the pass screens. */
+  final double screenOn;
+  /**
+   * The screen rejects an interval whose membrane maximum is below this; -Infinity = no screen.
+   * Set by each closed-form forward pass for its sample ({@link ClosedFormForward}).
+   */
+  double screenLevel;
 
   // Per sorted position k (finite inputs first, ascending, then the silent ones):
   /** The input index at position k. */
@@ -61,7 +68,7 @@ abstract class KernelScratch {
   double[] alive = new double[0];
   /** Upper bound of each neuron's scaled membrane over the current interval. */
   double[] bound = new double[0];
-  /** Where the current pass writes its spikes' exp factors, or null (LayerKernel#forward). */
+  /** Where the current pass writes its spikes' exp factors, or null (ClosedFormForward). */
   double[] outExp;
   /** Weight sums of the final group of equal times. */
   private double[] gsum = new double[0];
@@ -76,7 +83,17 @@ abstract class KernelScratch {
   double[] candW = new double[0];
   double[] candT = new double[0];
 
-  KernelScratch(NeuronParams params, double screenLevel) {
+  /** The Euler pass's charge buffer, reused. */
+  double[] charge = new double[0];
+
+  /** The backward walkers of this thread, made on first use (they own their buffers). */
+  private ColumnBackward columnWalk;
+  private RowMajorBackward rowWalk;
+  private DeferredRows deferred;
+
+  /** Scratch for layers of neurons with these parameters. */
+  public LayerScratch(NeuronParams params) {
+    this.params = params;
     this.variant = params.variant();
     this.c = params.c();
     this.tauSyn = params.tauSyn();
@@ -85,7 +102,48 @@ abstract class KernelScratch {
         && tau == Math.scalb(1.0, Math.getExponent(tau)) && Math.getExponent(tau) > -1000;
     this.invTauSyn = powerOfTwo ? 1.0 / tau : Double.NaN;
     this.tauMem = params.tauMem();
-    this.screenLevel = screenLevel;
+    this.screenOn = params.c() > 0 ? params.c() * (1.0 - PrefixSteps.SCREEN_MARGIN)
+        : Double.NEGATIVE_INFINITY;
+    this.screenLevel = screenOn;
+  }
+
+  /** The column-walk backward pass of this thread (see {@link ExactBackward#COLUMNS}). */
+  ColumnBackward columnWalk() {
+    if (columnWalk == null) {
+      columnWalk = new ColumnBackward(variant, c, tauSyn, invTauSyn, tauMem);
+    }
+    return columnWalk;
+  }
+
+  /** The row-major backward pass of this thread (see {@link ExactBackward#ROWS}). */
+  RowMajorBackward rowWalk() {
+    if (rowWalk == null) {
+      rowWalk = new RowMajorBackward(variant, c, tauSyn, invTauSyn, tauMem);
+    }
+    return rowWalk;
+  }
+
+  /** First-layer samples whose weight gradients wait (see {@link ExactBackward#DEFERRED_ROWS}). */
+  DeferredRows deferred() {
+    if (deferred == null) {
+      deferred = new DeferredRows(variant == Variant.ET, tauMem);
+    }
+    return deferred;
+  }
+
+  /**
+   * How many spikes of an Euler forward pass ({@code use_forward_integrator}) this thread's
+   * backward passes have skipped, since it was made. The exact backward pass evaluates the closed
+   * form's derivative at the simulated spike time (TTFS-MODEL.md section 6); where the simulation
+   * crossed the threshold but the exact membrane of the same causal set does not (Lambert W's
+   * argument below -1/e, or the dt root's discriminant negative; the step's overshoot near a
+   * grazing peak), that derivative does not exist. Such a spike gets no weight gradient and
+   * passes no error down, for that sample, as if clipped. With the exact forward pass every
+   * spike is a closed-form crossing, and a non-finite gradient stays an error.
+   */
+  public long integratorSkips() {
+    return (columnWalk == null ? 0 : columnWalk.integratorSkips)
+        + (rowWalk == null ? 0 : rowWalk.integratorSkips);
   }
 
   /**
@@ -96,7 +154,7 @@ abstract class KernelScratch {
       LayerCache cache, int sample, int nOut) {
     out[j] = t;
     if (outExp != null && t < Double.POSITIVE_INFINITY) {
-      outExp[j] = -(a * lw) / c; // exp(t / tau_s): see LayerKernel#forward (+Infinity stays)
+      outExp[j] = -(a * lw) / c; // exp(t / tau_s): see ClosedFormForward (+Infinity stays)
     }
     if (cache != null) {
       int s = sample * nOut + j;
@@ -132,7 +190,7 @@ abstract class KernelScratch {
     while (g > 0 && ts[g - 1] == t) {
       g--;
     }
-    return 2 * (nFin - g) > nIn ? g : nFin;
+    return PassPolicy.FINAL_GROUP_SHARE * (nFin - g) > nIn ? g : nFin;
   }
 
   /**
@@ -146,7 +204,7 @@ abstract class KernelScratch {
       int nIn, int nOut, int nAct) {
     // with row arrays, the vectorised dense loop pays down to few active neurons (full MNIST
     // validation: the gathers of the active-only loop from the flat matrix were a quarter of it)
-    boolean dense = nAct * (rows != null ? LayerKernel.BLOCK_SPARSE_BELOW : LayerKernel.SPARSE_BELOW) >= nOut;
+    boolean dense = nAct * (rows != null ? PassPolicy.BLOCK_SPARSE_BELOW : PassPolicy.SPARSE_BELOW) >= nOut;
     for (int j = 0; j < nOut; j++) {
       gsum[j] = columnSums[j];
     }
@@ -187,12 +245,9 @@ abstract class KernelScratch {
   /**
    * Validates the sample's inputs, sorts them (finite ascending, +Infinity last), fills the
    * per-position scratch and the cache's input part, and returns the number of finite inputs.
+   *
+   * @param inExp exp(in[i] / tau_s) per input i (read for the finite ones), or null to compute
    */
-  int prepare(double[] in, double[] w, int nOut, LayerCache cache, int sample, int layer) {
-    return prepare(in, w, nOut, cache, sample, layer, null);
-  }
-
-  /** {@link #prepare} with exp(in[i] / tau_s) given per input (null: computed here). */
   int prepare(double[] in, double[] w, int nOut, LayerCache cache, int sample, int layer,
       double[] inExp) {
     int nIn = in.length;

@@ -19,8 +19,50 @@ import java.util.Arrays;
  * V starts at E_l and syn at 0. Negative input times (never produced by the data sets) are
  * injected at step 0.
  */
-final class EulerLayer {
-  private EulerLayer() {}
+final class EulerForward implements LayerPass.Forward {
+  private final LayerSpec.EulerGrid grid;
+
+  /** The Euler pass on this grid. */
+  EulerForward(LayerSpec.EulerGrid grid) {
+    this.grid = grid;
+  }
+
+  @Override
+  public String name() {
+    return "euler";
+  }
+
+  @Override
+  public String toString() {
+    return "euler " + grid;
+  }
+
+  /** The 2021 model's layers (et or dt: the scheme uses tau_s only) with this Euler grid. */
+  @Override
+  public boolean supports(LayerSpec spec) {
+    return grid.equals(spec.euler()) && spec.release2021Shared();
+  }
+
+  /**
+   * The cache holds the sorted inputs but no causal sets (count 0), so the backward passes
+   * rebuild them from the output times; it is marked {@code integrated}.
+   */
+  @Override
+  public void forward(LayerBatch layer, int sample, LayerScratch s) {
+    double[] in = layer.in()[sample];
+    double[] out = layer.out()[sample];
+    LayerCache cache = layer.cache();
+    if (layer.outExp() != null) {
+      throw new IllegalArgumentException("layer " + layer.index() + ": output exp factors come "
+          + "from Lambert W, which the Euler pass does not evaluate");
+    }
+    s.prepare(in, layer.weights(), out.length, cache, sample, layer.index(), null);
+    if (cache != null) {
+      cache.integrated = true;
+    }
+    s.charge = simulate(in, layer.weights(), out, grid.simTime(), grid.resolution(), s.tauSyn,
+        s.params.gLeak(), s.params.leak(), s.params.threshold(), s.charge);
+  }
 
   /**
    * Simulates every output neuron of one sample.
