@@ -62,12 +62,14 @@ export function newRunView(ctx, params) {
     const text = textarea.value;
     const loc = locateError(e.message, text, current);
     error = { ...loc, message: e.message };
-    bubble.replaceChildren(h('strong', loc.keyPath || `line ${loc.line}`), ' ', loc.detail);
+    bubble.replaceChildren(h('strong', loc.keyPath || (loc.line ? `line ${loc.line}` : '')), ' ', loc.detail);
     errorBox.hidden = false;
-    errorBox.replaceChildren(
+    // replaceChildren writes a null child as the text "null": leave the button out instead.
+    errorBox.replaceChildren(...[
       h('strong', `The server refused this config (${e.status}).`),
       h('p', e.message),
-      loc.line ? h('button.btn.small', { type: 'button', onclick: () => jumpTo(loc.line) }, `Go to line ${loc.line}`) : null);
+      loc.line ? h('button.btn.small', { type: 'button', onclick: () => jumpTo(loc.line) }, `Go to line ${loc.line}`) : null,
+    ].filter((x) => x != null));
     renderGutter();
     if (loc.line) jumpTo(loc.line, false);
   }
