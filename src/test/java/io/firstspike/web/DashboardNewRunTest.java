@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
  * The New-run page (issue 22): a config the server refuses for its YAML syntax (bug 5; the server
  * says "yin_yang_small.yaml: not valid YAML: ... (line L, column C)") gets line L marked in the
- * gutter and a "Go to line L" button, and a refusal that names no line shows no stray "null".
+ * gutter and a "Go to line L" button, and a refusal that names no line shows no stray "null";
+ * edits are not lost without a question when the page is left (bug 13).
  */
 class DashboardNewRunTest {
   private static final Duration WAIT = Duration.ofSeconds(45);
@@ -77,6 +79,36 @@ class DashboardNewRunTest {
     browser.waiting(WAIT).until(x -> !box.getText().contains("not valid YAML"));
     String text = box.getText();
     assertThat(text).as("the error box of a refusal without a line").doesNotContain("null");
+  }
+
+  @Test
+  @DisplayName("Leaving the New-run page with edited YAML asks first; declining keeps the page and the edits")
+  void editsAreNotLostWithoutAsking() {
+    var d = browser.driver;
+    d.get(server.url() + "#/new");
+    browser.waiting(WAIT).until(x -> x.findElement(By.id("yaml-editor")).getAttribute("value").contains("batch_size"));
+    // Unedited: leaving asks nothing.
+    d.findElement(By.cssSelector("nav.tabs a[data-nav='runs']")).click();
+    browser.waiting(WAIT).until(x -> "runs".equals(browser.js("return window.firstspike.view")));
+    d.findElement(By.cssSelector("nav.tabs a[data-nav='new']")).click();
+    WebElement again = browser.waiting(WAIT).until(x -> {
+      WebElement e = x.findElement(By.id("yaml-editor"));
+      return e.getAttribute("value").contains("batch_size") ? e : null;
+    });
+    String edited = again.getAttribute("value") + "\n# my edit\n";
+    setText(again, edited);
+
+    d.findElement(By.cssSelector("nav.tabs a[data-nav='runs']")).click();
+    var alert = browser.waiting(WAIT).until(ExpectedConditions.alertIsPresent());
+    assertThat(alert.getText()).contains("not saved");
+    alert.dismiss();
+    browser.waiting(WAIT).until(x -> x.getCurrentUrl().contains("#/new"));
+    assertThat(browser.js("return window.firstspike.view")).isEqualTo("new");
+    assertThat(d.findElement(By.id("yaml-editor")).getAttribute("value")).as("the edits are still there").isEqualTo(edited);
+
+    d.findElement(By.cssSelector("nav.tabs a[data-nav='runs']")).click();
+    browser.waiting(WAIT).until(ExpectedConditions.alertIsPresent()).accept();
+    browser.waiting(WAIT).until(x -> "runs".equals(browser.js("return window.firstspike.view")));
   }
 
   private WebElement shownError() {
