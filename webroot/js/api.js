@@ -49,10 +49,10 @@ async function parse(r) {
 
 /**
  * fetch() with JSON in and out. Throws ApiError for any non-2xx answer; the message is the
- * server's "error" text when it sent one.
+ * server's "error" text when it sent one. {@code signal} (an AbortSignal) cancels the request.
  */
-export async function request(method, path, body, retried = false) {
-  const init = { method, headers: {}, credentials: 'same-origin' };
+export async function request(method, path, body, { signal, retried = false } = {}) {
+  const init = { method, headers: {}, credentials: 'same-origin', signal };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -66,7 +66,7 @@ export async function request(method, path, body, retried = false) {
   if (r.status === 401 && !retried && path !== '/api/login') {
     loginPromise ??= login().finally(() => { loginPromise = null; });
     await loginPromise;
-    return request(method, path, body, true);
+    return request(method, path, body, { signal, retried: true });
   }
   const data = await parse(r);
   if (!r.ok) {
@@ -84,9 +84,9 @@ export const api = {
   config: (name) => request('GET', `/api/configs/${enc(name)}`),
   runs: () => request('GET', '/api/runs'),
   run: (id) => request('GET', `/api/runs/${enc(id)}`),
-  metrics: (id, since = -1, points = 2000, activity = since < 0) =>
-    request('GET', `/api/runs/${enc(id)}/metrics?since=${since}&points=${points}&activity=${activity}`),
-  activity: (id) => request('GET', `/api/runs/${enc(id)}/activity`),
+  metrics: (id, since = -1, points = 2000, activity = since < 0, signal = undefined) =>
+    request('GET', `/api/runs/${enc(id)}/metrics?since=${since}&points=${points}&activity=${activity}`, undefined, { signal }),
+  activity: (id, signal = undefined) => request('GET', `/api/runs/${enc(id)}/activity`, undefined, { signal }),
   startRun: (body) => request('POST', '/api/runs', body),
   stop: (id) => request('POST', `/api/runs/${enc(id)}/stop`),
   resume: (id) => request('POST', `/api/runs/${enc(id)}/resume`),

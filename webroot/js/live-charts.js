@@ -224,7 +224,11 @@ export class LiveCharts {
     ds[2].data = pick('trainLoss', true);
     ds[3].data = pick('valLoss', true);
     const radius = d.epochs.length > 60 ? 0 : 2; // markers only while they can be told apart
-    ds.forEach((x) => { x.pointRadius = radius; });
+    if (ds[0].pointRadius !== radius) {
+      // New dataset objects: Chart.js keeps the options it resolved for a dataset object, so
+      // setting pointRadius on the old ones left the markers of the first draw (issue 22, bug 8).
+      this.epochsChart.data.datasets = ds.map((x) => ({ ...x, pointRadius: radius }));
+    }
     this.draw(this.epochsChart);
     this.updateClassTimes(d);
   }

@@ -19,6 +19,8 @@ const main = document.getElementById('view');
 const conn = document.getElementById('conn');
 const toasts = document.getElementById('toasts');
 let current = null;
+let currentHash = null; // the hash the current view was made for
+let restoring = false; // the hashchange of putting currentHash back: not a navigation
 
 function toast(text, kind = 'info') {
   const t = h(`div.toast.${kind}`, { role: kind === 'error' ? 'alert' : 'status' }, text);
@@ -33,6 +35,8 @@ function askToken(message) {
   const input = dlg.querySelector('input');
   dlg.querySelector('.dialog-error').textContent = message || '';
   input.value = '';
+  // Cancel is a plain button (not a submit button), so Enter in the field submits with Unlock.
+  dlg.querySelector('button[value="cancel"]').onclick = () => dlg.close('cancel');
   return new Promise((resolve) => {
     dlg.onclose = () => resolve(dlg.returnValue === 'ok' && input.value.trim() ? input.value.trim() : null);
     dlg.showModal();
@@ -66,6 +70,17 @@ function renderConnection(bus) {
 }
 
 function route(ctx) {
+  if (restoring) {
+    restoring = false;
+    return;
+  }
+  // A view with unsaved edits (the New-run editor) may keep the page: the hash is put back.
+  if (current && current.canLeave && location.hash !== currentHash && !current.canLeave()) {
+    restoring = true;
+    location.hash = currentHash;
+    return;
+  }
+  currentHash = location.hash;
   const hash = location.hash || '#/runs';
   const [path, query] = hash.slice(1).split('?');
   const params = new URLSearchParams(query || '');
@@ -114,6 +129,9 @@ async function boot() {
   renderConnection(bus);
   const ctx = { api, bus, meta, toast };
   window.addEventListener('hashchange', () => route(ctx));
+  window.addEventListener('beforeunload', (e) => {
+    if (current?.edited?.()) e.preventDefault(); // the browser asks before a reload or close loses edits
+  });
   route(ctx);
 }
 

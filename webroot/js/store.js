@@ -11,7 +11,8 @@ export const MAX_BATCH_POINTS = 3000;
 /** Newest points that compaction never touches, so live updates and backfills stay exact. */
 const RAW_TAIL = 600;
 const MAX_BUMPS = 1000;
-const MAX_SILENT_POINTS = 600;
+/** The silent-fraction series keeps between half this and this many points (thinByStep). */
+export const MAX_SILENT_POINTS = 600;
 
 /** A batch point from either a live message (camelCase) or a batches.jsonl line (snake_case). */
 export function batchPoint(b) {
@@ -89,6 +90,39 @@ export function minMaxBuckets(points, buckets) {
   return out;
 }
 
+/**
+ * The bucket width thinByStep uses for steps first..last: the smallest power of two {@code w}
+ * (at least {@code min}) for which the buckets [k w, (k + 1) w) that the range touches are at
+ * most {@code maxPoints}.
+ */
+export function strideFor(first, last, maxPoints, min = 1) {
+  let w = Math.max(1, min);
+  while (Math.floor(last / w) - Math.floor(first / w) + 1 > maxPoints) w *= 2;
+  return w;
+}
+
+/**
+ * The one thinning rule of the silent-fraction series, live and on reload: the steps are cut
+ * into buckets [k w, (k + 1) w) of a power-of-two width w (strideFor) and each bucket keeps its
+ * earliest point. The buckets are fixed on the step axis, so thinning what was thinned before
+ * gives what thinning everything at once gives: a point once dropped never comes back, a point
+ * kept stays until the width doubles, and the gaps are never wider than two buckets.
+ */
+export function thinByStep(points, maxPoints, min = 1) {
+  if (!points.length) return [];
+  const w = strideFor(points[0].step, points[points.length - 1].step, maxPoints, min);
+  const out = [];
+  let bucket = null;
+  for (const p of points) {
+    const k = Math.floor(p.step / w);
+    if (k !== bucket) {
+      out.push(p);
+      bucket = k;
+    }
+  }
+  return out;
+}
+
 export class RunData {
   constructor(id) {
     this.id = id;
@@ -100,7 +134,10 @@ export class RunData {
     this.batches = []; // batch points sorted by step
     this.bumps = []; // {step, layer, err}
     this.silent = []; // {step, fractions[]} from live messages and the batch lines on disk
+    this.silentWidth = 1; // the bucket width of the silent series (only grows)
     this.epochs = []; // EpochMetrics sorted by epoch
+    this.diskEpochStep = null; // step of the newest epoch a /metrics answer brought (from disk)
+    this.filledTo = -1; // newest batch step a /metrics answer brought: every line up to it is held
     this.latestBatch = null; // the newest live batch message (histograms, raster, class times)
     this.latestEpoch = null; // the newest epoch with its payloads (weight histograms, predictions)
     // Weight histograms of the earliest epoch seen, for contrast; kept across resets (a resumed
@@ -119,14 +156,15 @@ export class RunData {
   }
 
   /**
-   * The step to ask /metrics?since= for after a gap: the last batch of the last complete epoch
-   * held, so missed epoch messages come back too; what overlaps is deduplicated. An epoch's
-   * {@code step} counts the batches done, so its last batch is step - 1; the server returns
-   * batches and epochs whose step is greater than since.
+   * The step to ask /metrics?since= for next: the last batch of the newest epoch that an answer
+   * from disk brought (never a live message: the stream samples batches, so what it delivered
+   * still needs the lines between). The answer then repeats that epoch (so an epoch whose line was
+   * written after the server read metrics.jsonl is not skipped) and brings everything newer; an
+   * epoch's {@code step} counts the batches done, so its last batch is step - 1, and the server
+   * returns batches and epochs whose step is greater than since. -1 (everything) before any.
    */
   backfillSince() {
-    if (!this.epochs.length) return -1;
-    const s = this.epochs[this.epochs.length - 1].step;
+    const s = this.diskEpochStep;
     return Number.isFinite(s) ? Math.max(-1, s - 1) : -1;
   }
 
@@ -157,16 +195,30 @@ export class RunData {
     this.received.batch++;
     this.latestBatch = msg;
     this.addBatch(batchPoint(msg));
-    if (Array.isArray(msg.silentFraction)) {
-      upsert(this.silent, { step: Number(msg.step), fractions: msg.silentFraction }, (x) => x.step);
-      this.thinSilent();
-    }
+    this.addSilent(Number(msg.step), msg.silentFraction);
   }
 
-  /** Keeps the silent-fraction series short: every other older point, the newest 100 all. */
-  thinSilent() {
-    if (this.silent.length > MAX_SILENT_POINTS) {
-      this.silent = this.silent.filter((_, i) => i % 2 === 0 || i >= this.silent.length - 100);
+  /**
+   * Adds a silent-fraction point under thinByStep's rule, incrementally: one point per bucket of
+   * the current width (the earliest seen), the width doubling when the steps held span more than
+   * MAX_SILENT_POINTS buckets. The series held is always thinByStep of every point seen.
+   */
+  addSilent(step, fractions) {
+    if (!Number.isFinite(step) || !Array.isArray(fractions)) return;
+    const s = this.silent;
+    const w = this.silentWidth;
+    const k = Math.floor(step / w);
+    const key = (x) => x.step;
+    const i = lowerBound(s, k * w, key); // the point held in this bucket, if any
+    if (i < s.length && Math.floor(s[i].step / w) === k) {
+      if (s[i].step >= step) s[i] = { step, fractions }; // earlier (or the same step again)
+    } else {
+      s.splice(i, 0, { step, fractions });
+    }
+    const wide = strideFor(s[0].step, s[s.length - 1].step, MAX_SILENT_POINTS, w);
+    if (wide !== w) {
+      this.silentWidth = wide;
+      this.silent = thinByStep(s, MAX_SILENT_POINTS, wide);
     }
   }
 
@@ -211,16 +263,19 @@ export class RunData {
   merge(metrics) {
     for (const e of metrics.epochs || []) {
       this.addEpoch(e);
+      if (e && Number.isFinite(e.step)) this.diskEpochStep = Math.max(this.diskEpochStep ?? -1, e.step);
       this.received.backfillEpochs++;
     }
-    for (const b of metrics.batches || []) {
+    const lines = metrics.batches || [];
+    if (lines.length) this.filledTo = Math.max(this.filledTo, Number(lines[lines.length - 1].step) || -1);
+    for (const b of lines) {
       this.addBatch(batchPoint(b));
-      if (Array.isArray(b.silent) && Number.isFinite(Number(b.step))) {
-        upsert(this.silent, { step: Number(b.step), fractions: b.silent }, (x) => x.step);
-      }
+      this.addSilent(Number(b.step), b.silent);
       this.received.backfillBatches++;
     }
-    this.thinSilent();
+    // The whole-run load's silent series, thinned on the server by the same rule (thinByStep over
+    // every batch line): the decimated batch lines alone leave buckets empty on a long run.
+    for (const p of metrics.silent || []) this.addSilent(Number(p.step), p.silent);
     this.mergeActivity(metrics.activity);
     this.version++;
   }

@@ -84,6 +84,23 @@ export function dateTime(iso) {
 }
 
 /** Seconds between two ISO instants (or until now). */
+/**
+ * Seconds spent training, from epoch records (EpochMetrics, sorted by epoch): each session (a
+ * start or a resume) counts its last {@code elapsedSeconds}, which the trainer restarts at every
+ * session; time spent queued or stopped is not counted. NaN without a record.
+ */
+export function trainingSeconds(epochs) {
+  let total = 0;
+  let session = NaN;
+  for (const e of epochs) {
+    const t = e.elapsedSeconds;
+    if (!isNum(t)) continue;
+    if (isNum(session) && t < session) total += session; // a new session began
+    session = t;
+  }
+  return isNum(session) ? total + session : NaN;
+}
+
 export function secondsBetween(fromIso, toIso) {
   const a = Date.parse(fromIso);
   const b = toIso ? Date.parse(toIso) : Date.now();

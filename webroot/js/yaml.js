@@ -173,15 +173,22 @@ export function lineOfKeyPath(text, path) {
 }
 
 /**
- * Where a server validation message points: {line, keyPath, detail}. Syntax errors carry
- * "line N"; validation errors carry a key path after the file name.
+ * Where a server validation message points: {line, keyPath, detail}. The server names the file
+ * as the CLI does ("<name>.yaml: "); syntax errors read "not valid YAML: <what> (line L, column
+ * C)" (older ones "line L, column C: <what>"); validation errors carry a key path after the file
+ * name. line is null when the message names none.
  */
 export function locateError(message, text, fileName) {
   let rest = String(message || '');
-  if (fileName && rest.startsWith(`${fileName}: `)) rest = rest.slice(fileName.length + 2);
-  else rest = rest.replace(/^[^:\s]+: (?=(line \d+|[A-Za-z_][\w.[\]]*: ))/, '');
+  const prefix = fileName ? [`${fileName}.yaml: `, `${fileName}: `].find((p) => rest.startsWith(p)) : null;
+  if (prefix) rest = rest.slice(prefix.length);
+  else rest = rest.replace(/^[^:\s]+\.ya?ml: /, '').replace(/^[^:\s]+: (?=(line \d+|[A-Za-z_][\w.[\]]*: ))/, '');
   const syntax = /^line (\d+)(?:, column (\d+))?: (.*)$/s.exec(rest);
   if (syntax) return { line: Number(syntax[1]), keyPath: '', detail: syntax[3] };
+  if (rest.startsWith('not valid YAML')) {
+    const at = /\(line (\d+)(?:, column \d+)?\)/.exec(rest);
+    return { line: at ? Number(at[1]) : null, keyPath: '', detail: rest };
+  }
   const kp = /^([A-Za-z_][\w]*(?:\[\d+\])*(?:\.[A-Za-z_][\w]*(?:\[\d+\])*)*): (.*)$/s.exec(rest);
   if (kp) return { line: lineOfKeyPath(text, kp[1]), keyPath: kp[1], detail: kp[2] };
   const anyLine = /\bline (\d+)\b/.exec(rest);

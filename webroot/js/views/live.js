@@ -2,19 +2,21 @@
 // after every reconnect (and after epochs, to fill in the batches the 10/s stream sampled out and
 // any epoch message a lagging connection lost), fetches the newest epoch's big payloads (weight
 // histograms, the validation map) which the stream does not carry, and draws the seven charts.
-// Backfills and payload fetches are coalesced: at most one runs, one waits, and each kind at
-// most once per second, however fast epochs arrive. Stop and resume go through the REST API;
-// the state stream confirms them.
+// Backfills and payload fetches are coalesced (SingleFlight): at most one of each kind in flight,
+// each kind at most once per second however fast epochs arrive, each backfill asking from the
+// newest epoch the files have given (never from a step queued earlier), and while the stream is
+// down the request in flight is aborted and none starts. Stop and resume go through the REST
+// API; the state stream confirms them.
 
 import { api } from '../api.js';
 import { LiveCharts } from '../live-charts.js';
+import { SingleFlight } from '../single-flight.js';
 import { RunData } from '../store.js';
-import { datasetOf, dateTime, duration, h, isNum, num, pct, secondsBetween, stateBadge, throttle } from '../util.js';
+import { datasetOf, dateTime, duration, h, isNum, num, pct, secondsBetween, stateBadge, throttle, trainingSeconds } from '../util.js';
 
 const ACTIVE = new Set(['queued', 'running', 'stopping']);
 /** Fast runs finish several epochs a second: fetch after them at most this often. */
 const FETCH_SPACING_MS = 1000;
-const sleep = (ms) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 const RESUMABLE = new Set(['stopped', 'interrupted', 'failed']);
 
 export function liveView(ctx, id) {
@@ -22,14 +24,14 @@ export function liveView(ctx, id) {
   const data = new RunData(id);
   let summary = null;
   let epochMsgAt = null; // when the newest live epoch message arrived (for the ETA)
-  let rateStart = null; // {t, frac} at the first live batch of this (re)start: ETA before epoch 1 ends
+  let rateStart = null; // {t} at the first live batch of this (re)start
+  // The pace of the current session (this (re)start), from live messages: {epoch, t} of its epoch
+  // messages and {step, t} of its first and newest batch. The ETA follows it (issue 22, bug 7).
+  let pace = { epochs: [], firstBatch: null, lastBatch: null };
   let destroyed = false;
-  let chain = Promise.resolve(); // backfills run one after another
-  let wantSince = null; // the smallest since asked for by epochs while a backfill waits
-  let lastBackfillAt = 0;
-  let activityBusy = false;
-  let activityAgain = false;
-  let lastActivityAt = 0;
+  let loaded = false; // the whole-run load (since = -1) has been merged
+  let reloadWanted = false; // a (re)start: the next backfill reloads everything, replacing what is held
+  let activityWanted = false; // the next backfill also brings activity.json
   const unsubs = [];
 
   const title = h('h1.run-title', id);
@@ -72,8 +74,7 @@ export function liveView(ctx, id) {
     stopBtn.disabled = !ACTIVE.has(state) || state === 'stopping';
     resumeBtn.disabled = !RESUMABLE.has(state);
     if (s) {
-      sub.textContent = `${datasetOf(s.config)} · started ${dateTime(s.createdAt)} · ${ACTIVE.has(state) ? 'running for' : 'took'} `
-        + `${duration(secondsBetween(s.createdAt, ACTIVE.has(state) ? null : s.updatedAt))}`;
+      sub.textContent = `${datasetOf(s.config)} · created ${dateTime(s.createdAt)} · ${trainedText(state)}`;
       reason.hidden = !s.reason || state === 'running' || state === 'queued';
       reason.textContent = s.reason || '';
       reason.className = `reason state-${state}`;
@@ -89,15 +90,7 @@ export function liveView(ctx, id) {
     if (ACTIVE.has(state) && b && b.epoch > epochDone) where = `epoch ${b.epoch} of ${total ?? '?'} · batch ${b.batch + 1} of ${b.batchesPerEpoch ?? '?'}`;
     progressText.textContent = `${pct(frac, 0)} · ${where}`;
     let eta = NaN;
-    if (ACTIVE.has(state)) {
-      if (lastEpoch && isNum(lastEpoch.etaSeconds) && lastEpoch.epoch > 0 && epochMsgAt) {
-        eta = lastEpoch.etaSeconds - (Date.now() - epochMsgAt) / 1000;
-      } else if (rateStart && frac - rateStart.frac > 0.005) {
-        eta = ((1 - frac) * (Date.now() - rateStart.t)) / 1000 / (frac - rateStart.frac);
-      } else if (isNum(s?.etaSeconds)) {
-        eta = s.etaSeconds;
-      }
-    }
+    if (ACTIVE.has(state)) eta = sessionEta(total, s);
     etaText.textContent = ACTIVE.has(state) ? `ETA ${isNum(eta) ? duration(Math.max(0, eta)) : '–'}` : '';
     const best = data.epochs.reduce((a, e) => (isNum(e.valAccuracy) && (!a || e.valAccuracy > a.valAccuracy) ? e : a), null);
     const stat = (k, v, cls = '') => [h(`div.stat${cls}`, h('span.k', k), h('span.v', v))];
@@ -109,6 +102,48 @@ export function liveView(ctx, id) {
       ...stat('learning rate', num(b?.learningRate ?? lastEpoch?.learningRate, 5)),
       ...stat('samples / s', isNum(lastEpoch?.samplesPerSecond) && lastEpoch.samplesPerSecond > 0 ? Math.round(lastEpoch.samplesPerSecond).toLocaleString() : '–'),
     );
+  }
+
+  /**
+   * Seconds left at the current session's pace: from its epoch messages once two have come
+   * (epochs per second, validation included), before that from its batches (after 2 s of them).
+   * Not the trainer's etaSeconds: it divides the session's time, start-up included, by the
+   * session's epochs, so after a resume it starts far too high and falls for minutes. A run
+   * another process trains has no live messages: its trainer's estimate is all there is.
+   */
+  function sessionEta(total, s) {
+    const now = Date.now();
+    const e = pace.epochs;
+    if (total && e.length >= 2) {
+      const a = e[0];
+      const b = e[e.length - 1];
+      const perEpoch = (b.t - a.t) / 1000 / (b.epoch - a.epoch);
+      return (total - b.epoch) * perEpoch - (now - b.t) / 1000;
+    }
+    const f = pace.firstBatch;
+    const l = pace.lastBatch;
+    const bpe = data.latestBatch?.batchesPerEpoch;
+    if (total && f && l && l.t - f.t >= 2000 && l.step > f.step && bpe > 0) {
+      const perBatch = (l.t - f.t) / 1000 / (l.step - f.step);
+      const done = l.epoch - 1 + (l.batch + 1) / bpe; // epochs done at the newest batch
+      return (total - done) * bpe * perBatch - (now - l.t) / 1000;
+    }
+    if (s?.otherProcess && isNum(s.etaSeconds)) return s.etaSeconds;
+    return NaN;
+  }
+
+  /**
+   * How long the run has trained: the sessions' elapsed seconds from its epoch records, plus,
+   * while it trains, the time since the newest epoch (or since its first batch of this session);
+   * time spent queued is not training (issue 22, bug 9).
+   */
+  function trainedText(state) {
+    if (state === 'queued') return `queued for ${duration(secondsBetween(summary?.createdAt, null))}`;
+    let t = trainingSeconds(data.epochs);
+    const live = state === 'running' || state === 'stopping';
+    if (live && epochMsgAt) t = (isNum(t) ? t : 0) + (Date.now() - epochMsgAt) / 1000;
+    else if (live && rateStart) t = (isNum(t) ? t : 0) + (Date.now() - rateStart.t) / 1000;
+    return `${live ? 'training for' : 'trained for'} ${duration(t)}`;
   }
 
   async function loadSummary() {
@@ -126,75 +161,51 @@ export function liveView(ctx, id) {
     redraw();
   }
 
-  /**
-   * Fetches /metrics?since= and merges; since = -1 reloads everything after a reset. With
-   * activity, the answer also brings the run folder's newest epoch and batch (raster, histograms).
-   */
-  function backfill(since, reset = false, activity = since < 0) {
-    chain = chain.then(async () => {
-      if (destroyed) return;
-      try {
-        const m = await api.metrics(id, since, 2000, activity);
-        if (reset) data.reset();
-        data.merge(m);
-        redraw();
-      } catch (e) {
-        if (!destroyed && e.status !== 0 && e.status !== 404) toast(`Could not load the curves of ${id}: ${e.message}`, 'error');
-      }
-    });
-    return chain;
-  }
+  const failed = (what) => (e) => {
+    if (!destroyed && e.status !== 0 && e.status !== 404) toast(`Could not load ${what} of ${id}: ${e.message}`, 'error');
+  };
 
   /**
-   * The backfill after an epoch message: requests that arrive while one waits to run are merged
-   * into it (the smallest since wins), and they run at most once per FETCH_SPACING_MS.
+   * One backfill: the whole run until it has been loaded once (and after a (re)start, which
+   * rewinds the logs: then it replaces what is held), else /metrics?since= from the newest epoch
+   * the files have given. Computed when it starts, so a backfill never asks for a range that
+   * one before it already brought.
    */
-  function requestBackfill(since) {
-    const waiting = wantSince != null;
-    wantSince = waiting ? Math.min(wantSince, since) : since;
-    if (waiting) return;
-    chain = chain.then(async () => {
-      await sleep(lastBackfillAt + FETCH_SPACING_MS - Date.now());
-      const s = wantSince;
-      wantSince = null;
-      lastBackfillAt = Date.now();
-      if (destroyed || s == null) return;
-      try {
-        data.merge(await api.metrics(id, s, 2000, false));
-        redraw();
-      } catch (e) {
-        if (!destroyed && e.status !== 0 && e.status !== 404) toast(`Could not load the curves of ${id}: ${e.message}`, 'error');
-      }
-    });
-  }
-
-  /**
-   * Fetches the newest epoch's payloads (activity.json) while the page shows an older one: one
-   * request at a time, at most once per FETCH_SPACING_MS, and one more if epochs came meanwhile.
-   */
-  async function requestActivity() {
-    if (activityBusy) {
-      activityAgain = true;
-      return;
-    }
-    activityBusy = true;
+  async function backfillOnce(signal) {
+    if (destroyed) return;
+    const reload = reloadWanted;
+    const whole = reload || !loaded;
+    const activity = whole || activityWanted;
+    reloadWanted = false;
+    activityWanted = false;
     try {
-      do {
-        activityAgain = false;
-        await sleep(lastActivityAt + FETCH_SPACING_MS - Date.now());
-        if (destroyed) return;
-        lastActivityAt = Date.now();
-        try {
-          data.mergeActivity(await api.activity(id));
-          redraw();
-        } catch (e) {
-          if (!destroyed && e.status !== 0 && e.status !== 404) toast(`Could not load the newest epoch of ${id}: ${e.message}`, 'error');
-        }
-      } while (activityAgain && !destroyed && data.needsActivity());
-    } finally {
-      activityBusy = false;
+      const m = await api.metrics(id, whole ? -1 : data.backfillSince(), 2000, activity, signal);
+      if (destroyed) return;
+      if (reload) data.reset();
+      data.merge(m);
+      loaded = true;
+      redraw();
+    } catch (e) {
+      reloadWanted ||= reload; // asked again by the next want() (after a reconnect, at the latest)
+      activityWanted ||= activity;
+      throw e;
     }
   }
+  const backfills = new SingleFlight(backfillOnce, FETCH_SPACING_MS, failed('the curves'));
+
+  /** Asks for a backfill; {@code reload} for a (re)start, {@code activity} for the newest raster and histograms. */
+  function backfill({ reload = false, activity = false } = {}) {
+    reloadWanted ||= reload;
+    activityWanted ||= activity;
+    backfills.want();
+  }
+
+  /** The newest epoch's payloads (activity.json): fetched while the page shows an older one. */
+  const activities = new SingleFlight(async (signal) => {
+    if (destroyed) return;
+    data.mergeActivity(await api.activity(id, signal));
+    redraw();
+  }, FETCH_SPACING_MS, failed('the newest epoch'));
 
   async function act(what) {
     const btn = what === 'stop' ? stopBtn : resumeBtn;
@@ -212,16 +223,25 @@ export function liveView(ctx, id) {
   const addr = (kind) => meta.streams[kind].replace('{id}', id);
   unsubs.push(bus.subscribe(addr('batch'), (b) => {
     data.onBatchMessage(b);
-    if (!rateStart) rateStart = { t: Date.now(), frac: data.progress(summary?.epochs) ?? 0 };
+    const now = Date.now();
+    if (!rateStart) rateStart = { t: now };
+    const p = { step: Number(b.step), epoch: b.epoch, batch: b.batch, t: now };
+    if (Number.isFinite(p.step) && (!pace.lastBatch || p.step > pace.lastBatch.step)) {
+      pace.firstBatch ??= p;
+      pace.lastBatch = p;
+    }
     if (summary && summary.state === 'queued') summary.state = 'running';
     redraw();
   }));
   unsubs.push(bus.subscribe(addr('epoch'), (e) => {
-    const since = data.backfillSince();
     data.onEpochMessage(e);
     epochMsgAt = Date.now();
-    requestBackfill(since); // the batches of this epoch that the sampled stream skipped
-    if (data.needsActivity()) requestActivity(); // its weight histograms and validation map
+    const n = e?.metrics?.epoch;
+    if (Number.isFinite(n) && (!pace.epochs.length || n > pace.epochs[pace.epochs.length - 1].epoch)) {
+      pace.epochs.push({ epoch: n, t: epochMsgAt });
+    }
+    backfill(); // the batches of this epoch that the sampled stream skipped
+    if (data.needsActivity()) activities.want(); // its weight histograms and validation map
     redraw();
   }));
   unsubs.push(bus.subscribe(addr('state'), (s) => {
@@ -232,25 +252,37 @@ export function liveView(ctx, id) {
     }
     // A (re)start: a resumed run rewinds its logs to the snapshot, so reload them whole.
     if (s.state === 'running') {
-      backfill(-1, true);
+      backfill({ reload: true });
       rateStart = null;
       epochMsgAt = null;
+      pace = { epochs: [], firstBatch: null, lastBatch: null };
     }
     if (!ACTIVE.has(s.state)) {
-      backfill(data.backfillSince());
-      requestActivity(); // the run's last epoch, written before its end was announced
+      backfill();
+      activities.want(); // the run's last epoch, written before its end was announced
     }
     loadSummary();
   }));
   // After a reconnect: the subscriptions are registered again; fetch what the gap lost.
   unsubs.push(bus.onReconnect(() => {
     loadSummary();
-    backfill(data.backfillSince());
-    requestActivity();
+    backfill();
+    activities.want();
+  }));
+  // While the stream is down (the server restarting, the network gone) nothing is fetched and
+  // what was in flight is aborted: the reconnect asks again, from what is held then.
+  unsubs.push(bus.onStatus((st) => {
+    if (st.state === 'reconnecting') {
+      backfills.pause();
+      activities.pause();
+    } else if (st.state === 'connected') {
+      backfills.resume();
+      activities.resume();
+    }
   }));
 
   loadSummary();
-  backfill(-1);
+  backfill();
   const tick = setInterval(renderHead, 1000);
   // A run another process trains (a CLI train in the runs folder) has no live streams: while it
   // is active, read its files every 2 s instead (status first: once it says the run ended, the
@@ -258,7 +290,7 @@ export function liveView(ctx, id) {
   const poll = setInterval(async () => {
     if (destroyed || !summary?.otherProcess || !ACTIVE.has(summary.state)) return;
     await loadSummary();
-    backfill(data.backfillSince(), false, true); // with the newest raster and histograms
+    backfill({ activity: true }); // with the newest raster and histograms
   }, 2000);
 
   return {
@@ -266,6 +298,8 @@ export function liveView(ctx, id) {
     title: id,
     destroy() {
       destroyed = true;
+      backfills.close();
+      activities.close();
       clearInterval(tick);
       clearInterval(poll);
       unsubs.forEach((u) => u());

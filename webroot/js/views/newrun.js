@@ -11,6 +11,9 @@ export function newRunView(ctx, params) {
   let configs = [];
   let current = null; // selected config name
   let error = null; // {line, keyPath, detail, message}
+  let loadedText = null; // the config's text as loaded: the editor differs from it once edited
+  const edited = () => loadedText != null && textarea.value !== loadedText;
+  const LEAVE = 'Your edits to this config are not saved anywhere. Leave and lose them?';
 
   const select = h('select#config-select', { 'aria-label': 'config' });
   const desc = h('p.config-desc', '');
@@ -62,12 +65,14 @@ export function newRunView(ctx, params) {
     const text = textarea.value;
     const loc = locateError(e.message, text, current);
     error = { ...loc, message: e.message };
-    bubble.replaceChildren(h('strong', loc.keyPath || `line ${loc.line}`), ' ', loc.detail);
+    bubble.replaceChildren(h('strong', loc.keyPath || (loc.line ? `line ${loc.line}` : '')), ' ', loc.detail);
     errorBox.hidden = false;
-    errorBox.replaceChildren(
+    // replaceChildren writes a null child as the text "null": leave the button out instead.
+    errorBox.replaceChildren(...[
       h('strong', `The server refused this config (${e.status}).`),
       h('p', e.message),
-      loc.line ? h('button.btn.small', { type: 'button', onclick: () => jumpTo(loc.line) }, `Go to line ${loc.line}`) : null);
+      loc.line ? h('button.btn.small', { type: 'button', onclick: () => jumpTo(loc.line) }, `Go to line ${loc.line}`) : null,
+    ].filter((x) => x != null));
     renderGutter();
     if (loc.line) jumpTo(loc.line, false);
   }
@@ -99,6 +104,7 @@ export function newRunView(ctx, params) {
     try {
       const r = await api.config(name);
       textarea.value = r.yaml;
+      loadedText = r.yaml;
       clearError();
       renderGutter();
     } catch (e) {
@@ -115,6 +121,7 @@ export function newRunView(ctx, params) {
     try {
       const r = await api.startRun({ yaml: textarea.value, name: current || 'custom', overrides });
       toast(`Run ${r.id} queued.`);
+      loadedText = textarea.value; // the run keeps the edits: nothing to lose by leaving
       location.hash = `#/run/${encodeURIComponent(r.id)}`;
     } catch (e) {
       if (e instanceof ApiError && e.status === 400) showError(e);
@@ -127,7 +134,10 @@ export function newRunView(ctx, params) {
 
   textarea.addEventListener('input', () => { clearError(); renderGutter(); });
   textarea.addEventListener('scroll', () => { gutter.scrollTop = textarea.scrollTop; placeBubble(); });
-  select.addEventListener('change', () => load(select.value));
+  select.addEventListener('change', () => {
+    if (edited() && !window.confirm(LEAVE)) select.value = current; // keep the edits
+    else load(select.value);
+  });
 
   (async () => {
     try {
@@ -145,5 +155,12 @@ export function newRunView(ctx, params) {
     }
   })();
 
-  return { el: form, title: 'New run', destroy() {} };
+  return {
+    el: form,
+    title: 'New run',
+    /** Edits not started as a run are asked about before the view is left (issue 22, bug 13). */
+    edited,
+    canLeave: () => !edited() || window.confirm(LEAVE),
+    destroy() {},
+  };
 }

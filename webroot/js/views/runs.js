@@ -2,7 +2,7 @@
 // every two seconds while visible; filter by state; pick runs to compare.
 
 import { api } from '../api.js';
-import { STATES, dateTime, datasetOf, duration, h, pct, secondsBetween, stateBadge } from '../util.js';
+import { STATES, dateTime, datasetOf, duration, h, pct, stateBadge } from '../util.js';
 
 const POLL_MS = 2000;
 const datasets = new Map(); // run id -> data set name (from its config, fetched once)
@@ -46,7 +46,6 @@ export function runsView(ctx, params) {
     renderChips();
     const shown = runs.filter((r) => filter === 'all' || r.state === filter);
     tbody.replaceChildren(...shown.map((r) => {
-      const active = r.state === 'running' || r.state === 'stopping' || r.state === 'queued';
       const damaged = r.state === 'damaged'; // a folder that cannot be opened as a run: only its reason
       const check = h('input', { type: 'checkbox', 'aria-label': `select ${r.id}`, checked: selected.has(r.id), disabled: damaged, onchange: (ev) => {
         if (ev.target.checked) selected.add(r.id); else selected.delete(r.id);
@@ -65,7 +64,8 @@ export function runsView(ctx, params) {
         h('td.num', { 'data-label': 'last val.' }, pct(r.lastValAccuracy)),
         h('td.num', { 'data-label': 'best val.' }, r.bestValAccuracy != null ? [pct(r.bestValAccuracy), h('span.muted', ` @${r.bestEpoch}`)] : '–'),
         h('td', { 'data-label': 'started' }, dateTime(r.createdAt)),
-        h('td.num', { 'data-label': 'duration' }, duration(secondsBetween(r.createdAt, active ? null : r.updatedAt))));
+        // Time spent training (the sessions' elapsed seconds, as of the newest epoch), not queued.
+        h('td.num', { 'data-label': 'duration' }, r.state === 'queued' ? 'queued' : duration(r.trainingSeconds)));
     }));
     empty.hidden = shown.length > 0;
     empty.replaceChildren(runs.length

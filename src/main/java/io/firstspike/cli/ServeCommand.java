@@ -26,7 +26,9 @@ final class ServeCommand implements Callable<Integer> {
   Path runsDir;
 
   @Option(names = "--configs-dir", defaultValue = "configs",
-      description = "Folder of ready experiment configs (default: ${DEFAULT-VALUE}).")
+      description = "Folder of more experiment configs, offered beside the ready ones the jar carries;"
+          + " its file wins over a carried one of the same name; absent: only the carried ones"
+          + " (default: ${DEFAULT-VALUE}).")
   Path configsDir;
 
   @Option(names = "--max-concurrent", defaultValue = "1",

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,9 @@ import java.util.function.Predicate;
 public final class JsonLines {
   /** Suffix of the file that receives the lines a rewrite could not read. */
   public static final String DAMAGED_SUFFIX = ".damaged";
+
+  /** First tail read of {@link #readAfter}; doubled until the stop line is inside. */
+  private static final int TAIL_BLOCK = 64 * 1024;
 
   private JsonLines() {}
 
@@ -76,6 +80,95 @@ public final class JsonLines {
       }
     }
     return new Read<>(values, skipped, first);
+  }
+
+  /**
+   * The lines after the last line of {@code file} that parses and that {@code stop} accepts (all
+   * lines when none does), read from the end: the logs are in the order they were written (by
+   * step), so a backfill of a long run reads what its new lines take, not the whole file. The
+   * tail read starts at 64 KiB and doubles until it holds the stop line. Skipped lines and the
+   * last line without its newline are treated as in {@link #read}; {@code skipped} counts the
+   * lines after the stop line only.
+   */
+  public static <T> Read<T> readAfter(Path file, Parser<T> parser, Predicate<T> stop) {
+    if (!Files.isRegularFile(file)) {
+      return new Read<>(List.of(), 0, 0);
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      for (long want = TAIL_BLOCK; ; want = Math.min(Long.MAX_VALUE / 4, want * 2)) {
+        long from = Math.max(0, size - want);
+        byte[] tail = readRange(ch, from, size);
+        int start = 0;
+        if (from > 0) { // the first line is cut: start after it
+          int nl = 0;
+          while (nl < tail.length && tail[nl] != '\n') {
+            nl++;
+          }
+          if (nl == tail.length) {
+            continue;
+          }
+          start = nl + 1;
+        }
+        List<Line> lines = lines(tail, start);
+        int cut = -1;
+        for (int i = lines.size() - 1; i >= 0; i--) {
+          T v = parse(lines.get(i), parser);
+          if (v != null && stop.test(v)) {
+            cut = i;
+            break;
+          }
+        }
+        if (cut < 0 && from > 0) {
+          continue;
+        }
+        List<T> values = new ArrayList<>();
+        int skipped = 0;
+        int first = 0;
+        for (Line line : lines.subList(cut + 1, lines.size())) {
+          T v = parse(line, parser);
+          if (v != null) {
+            values.add(v);
+          } else if (line.terminated()) {
+            skipped++;
+            first = first == 0 ? line.number() : first;
+          }
+        }
+        if (first > 0 && from + start > 0) {
+          first += countNewlines(ch, from + start);
+        }
+        return new Read<>(values, skipped, first);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] readRange(FileChannel ch, long from, long to) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 16, to - from));
+    while (buf.hasRemaining() && ch.read(buf, from + buf.position()) >= 0) {
+      // read on
+    }
+    return Arrays.copyOf(buf.array(), buf.position());
+  }
+
+  private static int countNewlines(FileChannel ch, long before) throws IOException {
+    int n = 0;
+    ByteBuffer buf = ByteBuffer.allocate(TAIL_BLOCK);
+    for (long at = 0; at < before; ) {
+      buf.clear().limit((int) Math.min(TAIL_BLOCK, before - at));
+      int r = ch.read(buf, at);
+      if (r < 0) {
+        break;
+      }
+      for (int i = 0; i < r; i++) {
+        if (buf.get(i) == '\n') {
+          n++;
+        }
+      }
+      at += r;
+    }
+    return n;
   }
 
   /**
@@ -166,9 +259,13 @@ public final class JsonLines {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
     }
+    return lines(all, 0);
+  }
+
+  /** The non-blank lines of {@code all} from {@code start}, numbered from 1 there. */
+  private static List<Line> lines(byte[] all, int start) {
     List<Line> out = new ArrayList<>();
     int number = 0;
-    int start = 0;
     while (start < all.length) {
       int end = start;
       while (end < all.length && all[end] != '\n') {

@@ -207,6 +207,20 @@ public final class RunFolder {
     return JsonLines.read(dir.resolve(METRICS), METRICS_LINE);
   }
 
+  /**
+   * metrics.jsonl's epochs with a step above {@code since}, read from the end of the file
+   * ({@link JsonLines#readAfter}): what a backfill costs does not grow with the run.
+   */
+  public JsonLines.Read<EpochMetrics> metricsLogAfter(long since) {
+    return JsonLines.readAfter(dir.resolve(METRICS), METRICS_LINE, m -> m.step() <= since);
+  }
+
+  /** batches.jsonl's lines with a step above {@code since}, read from the end of the file. */
+  public JsonLines.Read<JsonNode> batchesLogAfter(long since) {
+    return JsonLines.readAfter(dir.resolve(BATCHES), JsonLines.objects(),
+        l -> l.path("step").isIntegralNumber() && l.path("step").asLong() <= since);
+  }
+
   /** Batch lines logged so far; unreadable lines are skipped ({@link #batchesLog}). */
   public List<JsonNode> batches() {
     return batchesLog().values();

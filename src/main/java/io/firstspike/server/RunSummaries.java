@@ -101,6 +101,7 @@ final class RunSummaries {
     boolean live = state == RunState.RUNNING || state == RunState.STOPPING;
     putNumber(n, "etaSeconds", last != null && live ? last.etaSeconds() : Double.NaN);
     putNumber(n, "samplesPerSecond", last != null ? last.samplesPerSecond() : Double.NaN);
+    putNumber(n, "trainingSeconds", trainingSeconds(metrics));
     putNumber(n, "bestValAccuracy", best != null ? best.valAccuracy() : Double.NaN);
     if (best != null) {
       n.put("bestEpoch", best.epoch());
@@ -140,8 +141,8 @@ final class RunSummaries {
     n.put("lastSnapshot", -1);
     n.putNull("node");
     n.put("otherProcess", false);
-    for (String k : List.of("progress", "etaSeconds", "samplesPerSecond", "bestValAccuracy", "bestEpoch",
-        "lastValAccuracy", "lastValLoss", "lastTrainAccuracy", "lastTrainLoss")) {
+    for (String k : List.of("progress", "etaSeconds", "samplesPerSecond", "trainingSeconds",
+        "bestValAccuracy", "bestEpoch", "lastValAccuracy", "lastValLoss", "lastTrainAccuracy", "lastTrainLoss")) {
       n.putNull(k);
     }
     ArrayNode snaps = n.putArray("snapshots");
@@ -174,7 +175,8 @@ final class RunSummaries {
   }
 
   /**
-   * {@code {id, epochs: [EpochMetrics with step > since], warnings: [unreadable lines skipped],
+   * {@code {id, epochs: [EpochMetrics with step > since], warnings: [unreadable lines skipped;
+   * with since >= 0 those after since only],
    * batches: [decimated lines with step > since], totalBatches, decimated}}; {@code since} = -1
    * returns everything. With
    * {@code withActivity} also {@code activity}: the run folder's activity.json (the newest epoch
@@ -184,13 +186,14 @@ final class RunSummaries {
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("id", run.id());
     ArrayNode epochs = n.putArray("epochs");
-    JsonLines.Read<EpochMetrics> metricsLog = run.metricsLog();
+    // A backfill (since >= 0) reads the files from their ends: its cost follows the new lines.
+    JsonLines.Read<EpochMetrics> metricsLog = since < 0 ? run.metricsLog() : run.metricsLogAfter(since);
     for (EpochMetrics m : metricsLog.values()) {
       if (since < 0 || m.step() > since) {
         epochs.add(Json.MAPPER.valueToTree(m));
       }
     }
-    JsonLines.Read<JsonNode> batchesLog = run.batchesLog();
+    JsonLines.Read<JsonNode> batchesLog = since < 0 ? run.batchesLog() : run.batchesLogAfter(since);
     ArrayNode warnings = n.putArray("warnings");
     metricsLog.warning(RunFolder.METRICS).ifPresent(warnings::add);
     batchesLog.warning(RunFolder.BATCHES).ifPresent(warnings::add);
@@ -199,12 +202,74 @@ final class RunSummaries {
         .toList();
     List<JsonNode> kept = BatchDecimator.decimate(lines, maxPoints);
     n.putArray("batches").addAll(kept);
+    if (since < 0) {
+      n.putArray("silent").addAll(thinSilent(lines, SILENT_POINTS));
+    }
     n.put("totalBatches", lines.size());
     n.put("decimated", kept.size() < lines.size());
     if (withActivity) {
       n.set("activity", run.activity().orElse(NullNode.getInstance()));
     }
     return EventJson.toJsonObject(n);
+  }
+
+  /**
+   * Seconds spent training: each session (a start or a resume, whose {@code elapsedSeconds}
+   * restart) counts its last epoch's elapsedSeconds; time queued or stopped does not count. NaN
+   * without an epoch.
+   */
+  static double trainingSeconds(List<EpochMetrics> metrics) {
+    double total = 0;
+    double session = Double.NaN;
+    for (EpochMetrics m : metrics) {
+      double t = m.elapsedSeconds();
+      if (!Double.isFinite(t)) {
+        continue;
+      }
+      if (Double.isFinite(session) && t < session) {
+        total += session; // a new session began
+      }
+      session = t;
+    }
+    return Double.isFinite(session) ? total + session : Double.NaN;
+  }
+
+  /** The page's bound on its silent-fraction series (store.js MAX_SILENT_POINTS). */
+  static final int SILENT_POINTS = 600;
+
+  /**
+   * The silent fractions of every batch line, thinned by the page's rule (store.js thinByStep):
+   * buckets [k w, (k + 1) w) of the smallest power-of-two width w for which the steps span at most
+   * {@code maxPoints} buckets, each keeping its earliest line, as {@code {step, silent}}. The
+   * whole-run load carries it, so a page opened on a long run holds the series a page that
+   * watched the run holds (the decimated batch lines are too sparse for it).
+   */
+  static List<JsonNode> thinSilent(List<JsonNode> lines, int maxPoints) {
+    List<JsonNode> with = lines.stream()
+        .filter(l -> l.path("step").isIntegralNumber() && l.path("step").asLong() >= 0 && l.path("silent").isArray())
+        .toList();
+    if (with.isEmpty()) {
+      return List.of();
+    }
+    long first = with.get(0).path("step").asLong();
+    long last = with.get(with.size() - 1).path("step").asLong();
+    long w = 1;
+    while (last / w - first / w + 1 > maxPoints) {
+      w *= 2;
+    }
+    List<JsonNode> out = new java.util.ArrayList<>();
+    long bucket = -1;
+    for (JsonNode l : with) {
+      long step = l.path("step").asLong();
+      if (step / w != bucket) {
+        bucket = step / w;
+        ObjectNode p = Json.MAPPER.createObjectNode();
+        p.put("step", step);
+        p.set("silent", l.get("silent"));
+        out.add(p);
+      }
+    }
+    return out;
   }
 
   private static void putNumber(ObjectNode n, String key, double v) {

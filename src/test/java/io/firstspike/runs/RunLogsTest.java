@@ -127,4 +127,28 @@ class RunLogsTest {
     assertThat(run.metrics()).isEmpty();
     assertThat(Files.readString(tmp.resolve("metrics.jsonl.damaged"))).isEqualTo("oops\n");
   }
+
+  @Test
+  @DisplayName("readAfter (the backfill's tail read) gives what the whole read filtered by step gives, across block boundaries, with a damaged line and a torn last line")
+  void tailReadEqualsTheFilteredWholeRead() throws Exception {
+    RunFolder run = new RunFolder(Files.createDirectories(tmp.resolve("tail")));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int e = 1; e <= 2000; e++) { // about 120 kB: two 64 KiB blocks and more
+      for (int b = 0; b < 10; b++) {
+        out.write((e == 1990 && b == 3 ? "not json" : batchLine(e, b)).getBytes(StandardCharsets.UTF_8));
+        out.write(b % 3 == 0 ? new byte[] {'\r', '\n'} : new byte[] {'\n'});
+      }
+    }
+    out.write("{\"epoch\":2001,\"batch\":0,\"step\":20010".getBytes(StandardCharsets.UTF_8)); // torn: skipped, not counted
+    Files.write(run.dir().resolve(RunFolder.BATCHES), out.toByteArray());
+    List<com.fasterxml.jackson.databind.JsonNode> all = run.batchesLog().values();
+    for (long since : new long[] {-1, 0, 15, 10_000, 19_800, 19_893, 19_894, 19_999, 20_009, 20_010}) {
+      JsonLines.Read<com.fasterxml.jackson.databind.JsonNode> tail = run.batchesLogAfter(since);
+      assertThat(tail.values()).as("since %d", since)
+          .containsExactlyElementsOf(all.stream().filter(l -> l.get("step").asLong() > since).toList());
+      boolean damagedAfter = since < 19_904; // the damaged line would be step 19903
+      assertThat(tail.skipped()).as("skipped lines after %d", since).isEqualTo(damagedAfter ? 1 : 0);
+      assertThat(tail.firstSkipped()).as("its line number").isEqualTo(damagedAfter ? 19_894 : 0);
+    }
+  }
 }

@@ -9,6 +9,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -59,7 +60,7 @@ class WorkbenchErrorsTest {
   @Test
   @DisplayName("Unknown configs, missing or doubled config fields and bad overrides are 400")
   void badRunRequests() {
-    assertError(s.post("/api/runs", new JsonObject().put("config", "nope")), 400, "available: [bad, fast, slow]");
+    assertError(s.post("/api/runs", new JsonObject().put("config", "nope")), 400, "available: [16x16_mnist, bad, bars,");
     assertError(s.post("/api/runs", new JsonObject()), 400, "exactly one of");
     assertError(s.post("/api/runs", new JsonObject().put("config", "fast").put("yaml", "epochs: 1")), 400, "exactly one of");
     assertError(s.post("/api/runs", new JsonObject().put("config", "fast").put("overrides", new JsonObject().put("dataDir", "/etc"))),
@@ -217,13 +218,37 @@ class WorkbenchErrorsTest {
   }
 
   @Test
-  @DisplayName("Configs are listed with their first comment line and served as text")
-  void configs() {
+  @DisplayName("Configs are listed with their first comment line and served as text: the jar's ready configs and those of --configs-dir")
+  void configs() throws Exception {
     JsonObject list = s.get("/api/configs").bodyAsJsonObject();
+    List<String> ready;
+    try (var files = Files.list(Path.of("configs"))) {
+      ready = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
+          .map(f -> f.substring(0, f.length() - 5)).toList();
+    }
+    assertThat(ready).as("the clone's configs/").contains("yin_yang", "xor");
+    List<String> expected = new java.util.ArrayList<>(ready);
+    expected.addAll(List.of("bad", "fast", "slow"));
     assertThat(list.getJsonArray("configs").stream().map(c -> ((JsonObject) c).getString("name")))
-        .containsExactly("bad", "fast", "slow");
-    assertThat(list.getJsonArray("configs").getJsonObject(1).getString("description")).isEqualTo("two quick epochs");
+        .as("the configs the jar carries (the clone's configs/) and the --configs-dir folder's, sorted by name")
+        .containsExactlyElementsOf(expected.stream().sorted().toList());
+    JsonObject fast = list.getJsonArray("configs").stream().map(c -> (JsonObject) c)
+        .filter(c -> c.getString("name").equals("fast")).findFirst().orElseThrow();
+    assertThat(fast.getString("description")).isEqualTo("two quick epochs");
     assertThat(s.get("/api/configs/fast").bodyAsJsonObject().getString("yaml")).contains("epochs: 2");
+    // A carried config served although --configs-dir (a temp folder) has no such file ...
+    assertThat(s.get("/api/configs/xor").bodyAsJsonObject().getString("yaml"))
+        .isEqualTo(Files.readString(Path.of("configs", "xor.yaml")));
+    // ... and the folder's file wins over the carried one of the same name.
+    Path mine = s.configsDir.resolve("xor.yaml");
+    Files.writeString(mine, "# my own xor\nepochs: 2\nbatches: 10\ndelayMs: 2\n");
+    try {
+      assertThat(s.get("/api/configs/xor").bodyAsJsonObject().getString("yaml")).startsWith("# my own xor");
+      assertThat(s.get("/api/configs").bodyAsJsonObject().getJsonArray("configs").stream()
+          .filter(c -> ((JsonObject) c).getString("name").equals("xor")).count()).as("listed once").isEqualTo(1);
+    } finally {
+      Files.delete(mine);
+    }
   }
 
   @Test

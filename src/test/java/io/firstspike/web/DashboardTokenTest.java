@@ -10,6 +10,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -69,5 +70,24 @@ class DashboardTokenTest {
     d.findElement(By.cssSelector("nav.tabs a[data-nav='new']")).click();
     browser.waiting(WAIT).until(x -> x.findElements(By.cssSelector("#config-select option")).size() > 1);
     assertThat(dialog.isDisplayed()).as("the token is asked for once per session").isFalse();
+  }
+
+  @Test
+  @DisplayName("Enter in the token field submits the token (Unlock), it does not cancel the dialog")
+  void enterSubmitsTheToken() throws IOException {
+    browser = Browser.start(tmp.resolve("chromium-profile"));
+    server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1)
+        .withToken(TOKEN).start();
+    browser.driver.get(server.url() + "#/runs");
+    WebElement dialog = browser.waiting(WAIT).until(x -> {
+      WebElement e = x.findElement(By.id("token-dialog"));
+      return e.isDisplayed() ? e : null;
+    });
+    dialog.findElement(By.cssSelector("input")).sendKeys(TOKEN + Keys.ENTER);
+    browser.waiting(WAIT).until(x -> !dialog.isDisplayed());
+    browser.waiting(WAIT).until(x -> !x.findElements(By.cssSelector(".runs-view .empty p, .toast.error, .notice.error")).isEmpty());
+    assertThat(browser.driver.findElements(By.cssSelector(".toast.error, .notice.error")))
+        .as("no error (before the fix: 'Cannot start the dashboard: no token entered')").isEmpty();
+    browser.waiting(WAIT).until(x -> "connected".equals(browser.js("return document.getElementById('conn').dataset.state")));
   }
 }

@@ -55,6 +55,11 @@ final class WebTestServer implements AutoCloseable {
     }
   }
 
+  /** The workbench's Vert.x, whose event bus the page's live stream forwards. */
+  Vertx vertx() {
+    return vertx;
+  }
+
   int port() {
     return port;
   }
