@@ -40,9 +40,9 @@ public final class RunExecutor implements RunEngine {
   private final boolean checkpointEveryEpoch;
 
   /**
-   * @param checkpointEveryEpoch write a resume checkpoint after every epoch (the server does, so
-   *     a killed server loses at most the epoch in progress); the config's snapshots are always
-   *     written
+   * @param checkpointEveryEpoch write resume checkpoints (the server does: at most one a second,
+   *     and always for the epoch a stop ends on, so a killed server loses at most a second of
+   *     training and the epoch in progress); the config's snapshots are always written
    */
   public RunExecutor(boolean checkpointEveryEpoch) {
     this.checkpointEveryEpoch = checkpointEveryEpoch;

@@ -55,6 +55,64 @@ class TrainerTest {
         .isEqualTo(2 * 34);
   }
 
+  /**
+   * Trains with resume checkpoints on. A stop is asked for at the event of epoch {@code stopAt}
+   * ({@code midEpoch}: at the first batch event after it instead); 0: never.
+   */
+  private TrainingResult checkpointed(ExperimentConfig cfg, long interval, int stopAt, boolean midEpoch,
+      List<Integer> saved) {
+    TrainingState state = Experiments.freshState(cfg);
+    StopFlag stop = new StopFlag();
+    int[] epochSeen = {0};
+    try (Trainer t = new Trainer(cfg, Experiments.loadData(cfg), state, 1, true, List.of())) {
+      t.checkpointInterval(interval);
+      TrainingResult r = t.train(e -> {
+        if (e instanceof TrainingEvent.Epoch ep) {
+          epochSeen[0] = ep.metrics().epoch();
+          if (!midEpoch && stopAt > 0 && epochSeen[0] == stopAt) {
+            stop.request("test");
+          }
+        } else if (e instanceof TrainingEvent.Batch && midEpoch && stopAt > 0 && epochSeen[0] == stopAt) {
+          stop.request("test");
+        }
+      }, stop, (st, out) -> saved.add(st.epochsDone));
+      lastState = t.state();
+      return r;
+    }
+  }
+
+  @Test
+  @DisplayName("resume checkpoints: every epoch with interval 0; within the interval only the last"
+      + " epoch and the one a stop ends on, so a stop never loses a finished epoch")
+  void checkpointInterval() {
+    ExperimentConfig cfg = ConfigLoader.parse(yinYang(6, 0.005, "[]"), "test.yaml");
+    List<Integer> every = new ArrayList<>();
+    assertThat(checkpointed(cfg, 0, 0, false, every).state()).isEqualTo(RunState.FINISHED);
+    assertThat(every).containsExactly(1, 2, 3, 4, 5, 6);
+
+    List<Integer> throttled = new ArrayList<>();
+    assertThat(checkpointed(cfg, Long.MAX_VALUE, 0, false, throttled).state()).isEqualTo(RunState.FINISHED);
+    assertThat(throttled).containsExactly(6);
+
+    // stop at epoch 3's event: epoch 3 is saved and the run stops there
+    List<Integer> atEnd = new ArrayList<>();
+    TrainingResult r = checkpointed(cfg, Long.MAX_VALUE, 3, false, atEnd);
+    assertThat(r).isEqualTo(new TrainingResult(RunState.STOPPED, "test", 3));
+    assertThat(atEnd).containsExactly(3);
+
+    // stop inside epoch 4 while epoch 3 has no checkpoint: epoch 4 ends and is saved
+    List<Integer> inside = new ArrayList<>();
+    r = checkpointed(cfg, Long.MAX_VALUE, 3, true, inside);
+    assertThat(r).isEqualTo(new TrainingResult(RunState.STOPPED, "test", 4));
+    assertThat(inside).containsExactly(4);
+
+    // with a checkpoint for every epoch, a stop inside epoch 4 drops it: the run stays at 3
+    List<Integer> dropped = new ArrayList<>();
+    r = checkpointed(cfg, 0, 3, true, dropped);
+    assertThat(r).isEqualTo(new TrainingResult(RunState.STOPPED, "test", 3));
+    assertThat(dropped).containsExactly(1, 2, 3);
+  }
+
   @Test
   @DisplayName("a state the config's optimizer cannot restore fails the constructor and leaves no"
       + " engine thread behind")

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The production workbench (default options: the one run executor, a checkpoint every epoch,
+ * The production workbench (default options: the one run executor, resume checkpoints,
  * real Yin-Yang training) on loopback for the browser tests, restartable on the same port and
  * runs folder. Also a {@code main} for looking at the dashboard by hand with the test classpath:
  * arguments port (default 8080), runs folder (default a temporary one), configs folder.
