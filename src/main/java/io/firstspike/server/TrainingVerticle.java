@@ -33,7 +33,10 @@ import java.util.logging.Logger;
  * the newest batch of each {@code 1/r}-second window and the last batch of the run is always
  * sent when the training ends. Only the newest batch is held, so a slow browser never
  * makes the training wait or memory grow. Epoch messages (metrics only, see {@link EventJson#epoch})
- * and state messages are sent as they happen.
+ * are sampled the same way, at most one per {@link #EPOCH_MESSAGE_MILLIS} (the newest epoch of the
+ * window, and always the last one): a small Yin-Yang run finishes 30 epochs a second, and each
+ * message is a frame to every watching browser, whose page fetches the epochs in between from the
+ * run's files anyway (at most once a second). State messages are sent as they happen.
  *
  * <p>Stopping: a message on {@link Addresses#stopCommand} sets the {@link StopFlag} the loop checks
  * between batches. Undeploying the verticle while the training runs (server shutdown) does the
@@ -50,12 +53,16 @@ public final class TrainingVerticle extends VerticleBase {
   private final StopFlag stopFlag = new StopFlag();
   private final Promise<RunOutcome> done = Promise.promise();
   private final Subject<TrainingEvent.Batch> batches = PublishSubject.<TrainingEvent.Batch>create();
+  private final Subject<TrainingEvent.Epoch> epochs = PublishSubject.<TrainingEvent.Epoch>create();
+  /** At most one epoch message per this many milliseconds (the newest; the last always). */
+  static final long EPOCH_MESSAGE_MILLIS = 250;
   private volatile boolean shuttingDown;
   private volatile RunState lastPublished = RunState.QUEUED;
   private volatile boolean conversionFailureLogged;
   /** The end could not be written to status.json (set on the event loop in trainingEnded). */
   private boolean unrecordedEnd;
   private Disposable sampling;
+  private Disposable epochSampling;
   private WorkerExecutor executor;
   private MessageConsumer<JsonObject> stopConsumer;
 
@@ -91,6 +98,14 @@ public final class TrainingVerticle extends VerticleBase {
                 RxHelper.scheduler(io.vertx.rxjava3.core.Vertx.newInstance(vertx)),
                 true)
             .subscribe(b -> publishSafely(Addresses.batch(id), () -> EventJson.batch(id, b)));
+    epochSampling =
+        epochs
+            .sample(
+                EPOCH_MESSAGE_MILLIS,
+                TimeUnit.MILLISECONDS,
+                RxHelper.scheduler(io.vertx.rxjava3.core.Vertx.newInstance(vertx)),
+                true)
+            .subscribe(e -> publishSafely(Addresses.epoch(id), () -> EventJson.epoch(id, e)));
     stopConsumer = bus.consumer(Addresses.stopCommand(id), this::stopHandler);
     // One long task per run: a pool of its own with no blocked-thread warnings for hours of work.
     executor = vertx.createSharedWorkerExecutor("firstspike-training-" + id, 1, 365, TimeUnit.DAYS);
@@ -108,6 +123,7 @@ public final class TrainingVerticle extends VerticleBase {
     return done.future()
         .eventually(() -> {
           sampling.dispose();
+          epochSampling.dispose();
           return executor.close();
         });
   }
@@ -117,6 +133,7 @@ public final class TrainingVerticle extends VerticleBase {
       return engine.execute(run, threads, this::onEvent, stopFlag);
     } finally {
       batches.onComplete(); // flushes the newest batch through the sampler
+      epochs.onComplete(); // and the newest epoch, before the final state is published
     }
   }
 
@@ -135,7 +152,7 @@ public final class TrainingVerticle extends VerticleBase {
     if (event instanceof TrainingEvent.Batch b) {
       batches.onNext(b);
     } else if (event instanceof TrainingEvent.Epoch e) {
-      publishSafely(Addresses.epoch(id), () -> EventJson.epoch(id, e));
+      epochs.onNext(e);
     } else if (event instanceof TrainingEvent.StateChange s) {
       publishState(s.state(), s.reason());
     }

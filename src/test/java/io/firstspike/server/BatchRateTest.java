@@ -44,4 +44,34 @@ class BatchRateTest {
       assertThat(steps).as("in order").isSorted();
     }
   }
+
+  @Test
+  @DisplayName("Epoch messages are sampled to at most 4 per second per run and the last epoch always arrives")
+  void epochsSampled(Vertx vertx, @TempDir Path tmp) throws Exception {
+    try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o)) {
+      // 80 epochs of 2 batches at 1 ms: dozens of epochs per second from the engine.
+      List<JsonObject> received = new CopyOnWriteArrayList<>();
+      String yaml = "epochs: 80\nbatches: 2\ndelayMs: 1\n";
+      long t0 = System.nanoTime();
+      String id = s.startRun(new JsonObject().put("yaml", yaml));
+      ServerTestSupport.await(vertx.eventBus().<JsonObject>consumer(Addresses.epoch(id), m -> received.add(m.body()))
+          .completion());
+      s.awaitState(id, "finished", TIMEOUT_MS);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long deadline = System.currentTimeMillis() + 2_000;
+      while (received.stream().noneMatch(e -> epoch(e) == 80) && System.currentTimeMillis() < deadline) {
+        Thread.sleep(10);
+      }
+      double perSecond = 1000.0 / TrainingVerticle.EPOCH_MESSAGE_MILLIS;
+      assertThat(received.size()).as("messages in %.2f s", seconds)
+          .isLessThanOrEqualTo((int) Math.ceil(seconds * perSecond) + SLACK)
+          .isLessThan(80 / 2);
+      assertThat(epoch(received.get(received.size() - 1))).as("the last epoch is delivered").isEqualTo(80);
+      assertThat(received.stream().map(BatchRateTest::epoch).toList()).as("in order").isSorted();
+    }
+  }
+
+  private static int epoch(JsonObject e) {
+    return e.getJsonObject("metrics").getInteger("epoch");
+  }
 }
