@@ -4,7 +4,7 @@ import io.firstspike.eval.Evaluation;
 import io.firstspike.eval.Evaluator;
 import io.firstspike.eval.Evaluator.Phase;
 import io.firstspike.eval.plot.EvaluationPlots;
-import io.firstspike.runs.ModelFolder;
+import io.firstspike.runs.TrainedModel;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +24,18 @@ import picocli.CommandLine.Parameters;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = "Write paper-style plots (confusion matrices, sorted output times, curves,"
-        + " weights, Yin-Yang maps) of a trained network. FOLDER is a run folder, one of its"
-        + " epoch_<N>/ folders, a pretrained/ folder, or a folder of the original implementation"
-        + " (config.yaml + *_network.pt).")
+        + " weights, delays, Yin-Yang maps) of a trained network. FOLDER is a run folder, one of"
+        + " its epoch_<N>/ folders, a pretrained/ folder, or a run or epoch folder of the original"
+        + " implementation, its 2021 release or its newest (DelGrad) version (config.yaml +"
+        + " *_network.pt). EPOCH picks the snapshot epoch_<EPOCH>/ of a run folder (default: the"
+        + " newest).")
 final class EvalCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FOLDER")
   Path folder;
+
+  @Parameters(index = "1", paramLabel = "EPOCH", arity = "0..1",
+      description = "Snapshot epoch of the run folder FOLDER (default: its newest).")
+  Integer epoch;
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "Write the plots here instead of into FOLDER (created if missing).")
@@ -48,7 +54,7 @@ final class EvalCommand implements Callable<Integer> {
           + " (expected a run folder, an epoch_<N>/ folder, a pretrained/ folder or a folder of"
           + " the original)");
     }
-    ModelFolder model = ModelFolder.open(folder); // a folder without a network fails first
+    TrainedModel model = TrainedModel.open(folder, epoch); // a folder without a network fails first
     Path target = out != null ? out : folder;
     try {
       Evaluator.requireWritable(target);

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
  *   &lt;dataset&gt;_train_losses.npy, _train_accuracies.npy          (E)
  *   &lt;dataset&gt;_val_losses.npy,   _val_accuracies.npy            (E or E + 1)
  *   &lt;dataset&gt;_mean_val_outputs_sorted.npy, _std_..._sorted.npy  (E or E + 1, K, K), optional
+ *                                      (the original's HEAD: (K, E + 1, K))
  * </pre>
  *
  * <p>Missing parts are not errors: an evaluation still draws every other plot. The four loss and
@@ -78,7 +79,7 @@ public final class CurveFiles {
         return null;
       }
     }
-    double[][][][] outputs = outputs(folder, dataset, notes);
+    double[][][][] outputs = outputs(folder, dataset, curves[0].length, notes);
     try {
       return new TrainingCurves(curves[0], curves[1], curves[2], curves[3],
           outputs == null ? null : outputs[0], outputs == null ? null : outputs[1]);
@@ -100,8 +101,14 @@ public final class CurveFiles {
     }
   }
 
-  /** {mean, std} [entry][true class][neuron], or null (with a note) when absent or unusable. */
-  private static double[][][][] outputs(Path folder, String dataset, Consumer<String> notes) {
+  /**
+   * {mean, std} [entry][true class][neuron], or null (with a note) when absent or unusable.
+   * FirstSpike writes [entry][class][neuron]; the original's newest version (HEAD) writes
+   * [class][entry][neuron] (DELGRAD-MODEL.md section 13), recognised by its middle axis having
+   * one entry per epoch (plus the initial validation) and turned into the first layout.
+   */
+  private static double[][][][] outputs(Path folder, String dataset, int epochs,
+      Consumer<String> notes) {
     Path mean = folder.resolve(fileName(dataset, MEAN));
     Path std = folder.resolve(fileName(dataset, STD));
     if (!Files.isRegularFile(mean) || !Files.isRegularFile(std)) {
@@ -111,8 +118,8 @@ public final class CurveFiles {
       return null;
     }
     try {
-      double[][][] m = cube(Npy.read(mean));
-      double[][][] s = cube(Npy.read(std));
+      double[][][] m = entryMajor(cube(Npy.read(mean)), epochs);
+      double[][][] s = entryMajor(cube(Npy.read(std)), epochs);
       if (m == null || s == null) {
         notes.accept(mean.getFileName() + "/" + std.getFileName() + " in " + folder
             + " are not (epochs, classes, neurons) arrays with at least one entry; the summary"
@@ -131,6 +138,21 @@ public final class CurveFiles {
           + "); the summary plot has no output-time panels");
       return null;
     }
+  }
+
+  /** HEAD's [class][entry][neuron] as [entry][class][neuron]; any other array unchanged. */
+  static double[][][] entryMajor(double[][][] c, int epochs) {
+    if (c == null || c.length == epochs || c.length == epochs + 1
+        || (c[0].length != epochs && c[0].length != epochs + 1)) {
+      return c;
+    }
+    double[][][] t = new double[c[0].length][c.length][];
+    for (int cls = 0; cls < c.length; cls++) {
+      for (int e = 0; e < c[0].length; e++) {
+        t[e][cls] = c[cls][e].clone();
+      }
+    }
+    return t;
   }
 
   /** A 3-D array as [i][j][k], or null if it is not 3-D or empty. */

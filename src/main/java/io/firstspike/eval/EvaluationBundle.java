@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param curves per-epoch curves, or null
  * @param untrained weights before training, or null
  * @param trained weights after training, or null
+ * @param untrainedDelays a DelGrad network's effective delays before training, or null
+ * @param trainedDelays its effective delays after training, or null (no delay layers)
  */
 public record EvaluationBundle(
     String dataset,
@@ -21,7 +23,9 @@ public record EvaluationBundle(
     SplitEvaluation train,
     TrainingCurves curves,
     WeightSet untrained,
-    WeightSet trained) {
+    WeightSet trained,
+    WeightSet untrainedDelays,
+    WeightSet trainedDelays) {
 
   /** Data set name of the Yin-Yang data set, which gets the extra input-space plots. */
   public static final String YIN_YANG = "yin_yang";
@@ -35,6 +39,12 @@ public record EvaluationBundle(
                 + s.dataset() + "'");
       }
     }
+  }
+
+  /** Without delays (a 2021 network). */
+  public EvaluationBundle(String dataset, SplitEvaluation test, SplitEvaluation train,
+      TrainingCurves curves, WeightSet untrained, WeightSet trained) {
+    this(dataset, test, train, curves, untrained, trained, null, null);
   }
 
   public boolean isYinYang() {

@@ -1,13 +1,23 @@
 package io.firstspike.eval;
 
+import io.firstspike.core.layer.LayerInference;
+import io.firstspike.core.layer.LayerNetwork;
+import io.firstspike.core.layer.NeuronLayer;
+import io.firstspike.core.layer.NoiseSource;
+import io.firstspike.core.layer.SeededNoise;
+import io.firstspike.core.loss.DelgradLoss;
 import io.firstspike.core.loss.Loss;
+import io.firstspike.core.network.ForwardResult;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine;
-import io.firstspike.core.network.ForwardResult;
+import io.firstspike.core.network.ParallelRanges;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.Dataset;
+import io.firstspike.runs.DelgradModel;
 import io.firstspike.runs.ModelFolder;
+import io.firstspike.runs.TrainedModel;
 import io.firstspike.train.Experiments;
+import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,20 +28,29 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The one evaluator of a trained network, used by the {@code eval} command and by the server.
  *
- * <p>From a folder that {@link ModelFolder#open} accepts it computes, once, an immutable
- * {@link Evaluation}: inference on the test and the training split of the config's data set
- * (label-layer times, the class the config's loss selects, accuracy; for Yin-Yang also the first
- * hidden layer's times and the input times, which the input-space plots need), the training
- * curves of the snapshot's {@code .npy} files ({@link CurveFiles}), and the weights before
- * ({@link UntrainedNetwork}) and after training. {@code eval.plot.EvaluationPlots} then draws
- * every plot that applies. Parts that are missing are skipped and reported as notes.
+ * <p>From a folder that {@link TrainedModel#open} accepts (a 2021 network or a DelGrad layer
+ * network, from FirstSpike or from either version of the original) it computes, once, an
+ * immutable {@link Evaluation}: inference on the test and the training split of the config's data
+ * set (label-layer times, the class the config's loss selects, accuracy; for Yin-Yang also the
+ * first hidden layer's times and the input times, which the input-space plots need), the training
+ * curves of the snapshot's {@code .npy} files ({@link CurveFiles}), and the weights (for DelGrad
+ * also the effective delays) before ({@link UntrainedNetwork}) and after training. {@code
+ * eval.plot.EvaluationPlots} then draws every plot that applies. Parts that are missing are
+ * skipped and reported as notes. {@link #infer} is the test-set inference of the {@code inference}
+ * command, with repetitions for networks that draw noise ({@link TestInference}).
  *
- * <p>Inference runs in evaluation batches of {@code batch_size_eval}; the forward pass is per
- * sample, so the times do not depend on the batch size or the thread count.
+ * <p>Inference runs in evaluation batches of {@code batch_size_eval}: a 2021 network through its
+ * {@link NetworkEngine}, a DelGrad network through {@link LayerInference}. The forward pass is per
+ * sample, so the times depend neither on the batch size nor on the thread count, except that a
+ * DelGrad network's batch-to-batch threshold noise is drawn once per batch, as in the original.
+ * A network that draws hardware noise (DELGRAD-MODEL.md section 8) gets it from one stream seeded
+ * with {@link TestInference#noiseSeed} of the run's {@code torch_seed} (or a given seed), repetition
+ * 0: the test split first, then the training split.
  */
 public final class Evaluator {
 
@@ -79,15 +98,118 @@ public final class Evaluator {
     this(threads, null);
   }
 
-  /** Opens {@code folder} (see {@link ModelFolder#open}), loads its data set and evaluates it. */
+  /** Opens {@code folder} (see {@link TrainedModel#open}), loads its data set and evaluates it. */
   public Evaluation evaluate(Path folder, Progress progress) {
-    return evaluate(ModelFolder.open(folder), progress);
+    return evaluate(TrainedModel.open(folder), progress);
   }
 
   /** Loads the data set of an opened model's config (with this evaluator's data folder) and evaluates it. */
-  public Evaluation evaluate(ModelFolder model, Progress progress) {
-    ExperimentConfig cfg = dataDir == null ? model.config() : model.config().withDataDir(dataDir);
-    return evaluate(model, cfg, Experiments.loadData(cfg), progress);
+  public Evaluation evaluate(TrainedModel model, Progress progress) {
+    if (model instanceof DelgradModel d) {
+      DelgradExperiment cfg = config(d);
+      return evaluate(d, cfg, Experiments.loadData(cfg), progress);
+    }
+    ModelFolder m = (ModelFolder) model;
+    ExperimentConfig cfg = config(m);
+    return evaluate(m, cfg, Experiments.loadData(cfg), progress);
+  }
+
+  /**
+   * The test-set inference of a model: one pass, or for a DelGrad network that draws noise
+   * {@code repetitions} passes, repetition r with the noise stream {@link
+   * TestInference#noiseSeed}{@code (seed, r)}. A network without noise is run once whatever
+   * {@code repetitions} says ({@link TestInference#noisy} tells).
+   *
+   * @param seed the noise seed; null takes the config's {@code training_params.torch_seed}
+   * @throws IllegalArgumentException for fewer than one repetition
+   */
+  public TestInference infer(TrainedModel model, int repetitions, Long seed) {
+    if (repetitions < 1) {
+      throw new IllegalArgumentException("the number of repetitions must be >= 1, got "
+          + repetitions);
+    }
+    if (model instanceof DelgradModel d) {
+      DelgradExperiment cfg = config(d);
+      DataSplits data = Experiments.loadData(cfg);
+      LayerNetwork net = d.network();
+      long base = seed != null ? seed : cfg.trainingParams().torchSeed();
+      boolean noisy = net.drawsNoise();
+      List<SplitEvaluation> runs = new ArrayList<>();
+      try (ParallelRanges ranges = new ParallelRanges(threads)) {
+        LayerPasses passes = new LayerPasses(net, cfg, data, Progress.NONE, ranges, 0);
+        for (int r = 0; r < (noisy ? repetitions : 1); r++) {
+          runs.add(passes.run(data.test(), "test", "test set", noiseFor(net, base, r)));
+        }
+      }
+      return new TestInference(data.test().name(), runs, noisy, base);
+    }
+    ModelFolder m = (ModelFolder) model;
+    ExperimentConfig cfg = config(m);
+    DataSplits data = Experiments.loadData(cfg);
+    SplitEvaluation test;
+    try (NetworkEngine engine =
+        new NetworkEngine(m.network(), Experiments.engineOptions(cfg), threads)) {
+      test = new Inference(engine, Experiments.loss(cfg), cfg.trainingParams().batchSizeEval(),
+          EvaluationBundle.YIN_YANG.equals(data.test().name()),
+          classNames(data.classNames(), m.network().nOutputs()), Progress.NONE,
+          data.test().size()).run(data.test(), "test", "test set");
+    }
+    return new TestInference(data.test().name(), List.of(test), false, 0);
+  }
+
+  private ExperimentConfig config(ModelFolder m) {
+    return dataDir == null ? m.config() : m.config().withDataDir(dataDir);
+  }
+
+  private DelgradExperiment config(DelgradModel d) {
+    return dataDir == null ? d.config() : d.config().withDataDir(dataDir);
+  }
+
+  /** Repetition r's noise: none for a network without noise. */
+  private static NoiseSource noiseFor(LayerNetwork net, long seed, int repetition) {
+    return net.drawsNoise() ? new SeededNoise(TestInference.noiseSeed(seed, repetition))
+        : NoiseSource.ZERO;
+  }
+
+  /**
+   * Evaluates an opened DelGrad model on already loaded data: the {@link LayerInference} of the
+   * test and the training split, the curves, the weights and the effective delays.
+   *
+   * @param config the model's config, possibly with another data folder
+   */
+  public Evaluation evaluate(
+      DelgradModel model, DelgradExperiment config, DataSplits data, Progress progress) {
+    Progress p = progress == null ? Progress.NONE : progress;
+    List<String> notes = new ArrayList<>();
+    Consumer<String> note = n -> {
+      notes.add(n);
+      p.note(n);
+    };
+    LayerNetwork net = model.network();
+    String dataset = data.train().name();
+    long seed = config.trainingParams().torchSeed();
+    if (net.drawsNoise()) {
+      note.accept("the network draws hardware noise (threshold noise or jitter): these results"
+          + " are one draw, seeded from torch_seed " + seed + "; inference --repeat N gives the"
+          + " mean and standard deviation of the test accuracy");
+    }
+    NoiseSource noise = noiseFor(net, seed, 0);
+    SplitEvaluation test;
+    SplitEvaluation train;
+    try (ParallelRanges ranges = new ParallelRanges(threads)) {
+      LayerPasses passes = new LayerPasses(net, config, data, p, ranges,
+          data.test().size() + data.train().size());
+      test = passes.run(data.test(), "test", "test set", noise);
+      train = passes.run(data.train(), "train", "training set", noise);
+    }
+    TrainingCurves curves = CurveFiles.read(model.folder(), dataset, note);
+    LayerNetwork untrained = UntrainedNetwork.findLayerNetwork(model.folder(), net, note);
+    EvaluationBundle bundle = new EvaluationBundle(dataset, test, train, curves,
+        untrained == null ? null : WeightSet.ofNeuronLayers(untrained),
+        WeightSet.ofNeuronLayers(net),
+        untrained == null ? null : WeightSet.ofDelayLayers(untrained),
+        WeightSet.ofDelayLayers(net));
+    return new Evaluation(bundle, model.folder(), model.origin(), model.epoch(), notes);
   }
 
   /**
@@ -99,7 +221,7 @@ public final class Evaluator {
       ModelFolder model, ExperimentConfig config, DataSplits data, Progress progress) {
     Progress p = progress == null ? Progress.NONE : progress;
     List<String> notes = new ArrayList<>();
-    java.util.function.Consumer<String> note = n -> {
+    Consumer<String> note = n -> {
       notes.add(n);
       p.note(n);
     };
@@ -176,6 +298,65 @@ public final class Evaluator {
       out.add(Integer.toString(k));
     }
     return out;
+  }
+
+  /**
+   * A DelGrad network's batched inference over the splits ({@link LayerInference}, the class
+   * selection of the config's loss), with progress counted over all their samples.
+   */
+  private static final class LayerPasses {
+    private final LayerNetwork network;
+    private final DelgradLoss loss;
+    private final int batch;
+    private final boolean yinYang;
+    private final List<String> classNames;
+    private final Progress progress;
+    private final ParallelRanges ranges;
+    private final int total;
+    /** The first neuron layer before the label layer, or -1. */
+    private final int hiddenLayer;
+    private int done;
+
+    LayerPasses(LayerNetwork network, DelgradExperiment config, DataSplits data,
+        Progress progress, ParallelRanges ranges, int total) {
+      this.network = network;
+      this.loss = config.loss();
+      this.batch = config.trainingParams().batchSizeEval();
+      this.yinYang = EvaluationBundle.YIN_YANG.equals(data.train().name());
+      this.classNames = classNames(data.classNames(), network.nOutputs());
+      this.progress = progress;
+      this.ranges = ranges;
+      this.total = total;
+      int last = network.layers().size() - 1;
+      int hidden = -1;
+      for (NeuronLayer layer : network.neuronLayers()) {
+        if (layer.index() < last) {
+          hidden = layer.index();
+          break;
+        }
+      }
+      this.hiddenLayer = yinYang ? hidden : -1;
+    }
+
+    /** As {@link Inference#run}, with this split's noise drawn from {@code noise}. */
+    SplitEvaluation run(Dataset set, String split, String what, NoiseSource noise) {
+      int n = set.size();
+      double[][] hid = hiddenLayer >= 0 ? new double[n][] : null;
+      progress.update(Phase.EVALUATE, done, total, what);
+      int start = done;
+      LayerInference.Result r = LayerInference.run(network, set.inputTimes(), set.labels(), loss,
+          batch, noise, ranges, (from, pass) -> {
+            if (hid != null) {
+              double[][] h = pass.hiddenTimes(hiddenLayer);
+              System.arraycopy(h, 0, hid, from, h.length);
+            }
+            done = start + Math.min(n, from + batch);
+            progress.update(Phase.EVALUATE, done, total, what);
+          });
+      double[][] inputs = yinYang ? set.inputTimes() : new double[n][0];
+      return new SplitEvaluation(set.name(), split, inputs, r.labelTimes(), set.labels(),
+          r.selected(), classNames, hid);
+    }
   }
 
   /** Batched inference over the splits, with progress counted over all their samples. */

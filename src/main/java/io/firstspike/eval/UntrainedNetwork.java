@@ -1,6 +1,8 @@
 package io.firstspike.eval;
 
+import io.firstspike.core.layer.LayerNetwork;
 import io.firstspike.core.network.Network;
+import io.firstspike.io.LayerNetworkFile;
 import io.firstspike.io.NetworkFile;
 import io.firstspike.io.PtImporter;
 import io.firstspike.runs.RunFolder;
@@ -10,11 +12,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds the network a model started from, for the untrained-vs-trained weight plots.
+ * Finds the network a model started from, for the untrained-vs-trained weight plots (and the
+ * delay histograms of a DelGrad network).
  *
  * <p>Looked for in the model's folder and, when that is an {@code epoch_<N>/} snapshot, in the
  * run folder above it: FirstSpike's {@code untrained_network/} (written by the run executor
@@ -35,6 +39,37 @@ final class UntrainedNetwork {
    * @param notes receives a sentence when nothing usable is found
    */
   static Network find(Path modelFolder, Network trained, Consumer<String> notes) {
+    return find(modelFolder, notes, dir -> Files.isDirectory(dir)
+            ? NetworkFile.read(dir) : PtImporter.read(dir).network(),
+        net -> sameShape(net, trained) ? null : "has layer sizes "
+            + java.util.Arrays.toString(net.layerSizes()) + " and " + net.nInputs()
+            + " inputs, the trained one " + java.util.Arrays.toString(trained.layerSizes())
+            + " and " + trained.nInputs());
+  }
+
+  /**
+   * The untrained DelGrad network for a model read from {@code modelFolder} ({@code
+   * untrained_network/} in FirstSpike's layer-network format or the original's {@code
+   * *_untrained_network.pt}), or null.
+   *
+   * @param trained the trained network: a candidate with other parameter shapes is not used
+   * @param notes receives a sentence when nothing usable is found
+   */
+  static LayerNetwork findLayerNetwork(Path modelFolder, LayerNetwork trained,
+      Consumer<String> notes) {
+    return find(modelFolder, notes, dir -> Files.isDirectory(dir)
+            ? LayerNetworkFile.read(dir).network() : PtImporter.readLayerNetwork(dir).network(),
+        net -> shapes(net).equals(shapes(trained)) ? null : "has the parameters "
+            + shapes(net) + ", the trained one " + shapes(trained));
+  }
+
+  /** Reads a candidate (folder or file). */
+  private interface Reader<N> {
+    N read(Path candidate) throws IOException;
+  }
+
+  private static <N> N find(Path modelFolder, Consumer<String> notes, Reader<N> reader,
+      Function<N, String> mismatch) {
     List<Path> places = new ArrayList<>();
     places.add(modelFolder);
     Path parent = modelFolder.getParent();
@@ -46,21 +81,18 @@ final class UntrainedNetwork {
       if (candidate == null) {
         continue;
       }
-      Network net;
+      N net;
       try {
-        net = Files.isDirectory(candidate)
-            ? NetworkFile.read(candidate)
-            : PtImporter.read(candidate).network();
+        net = reader.read(candidate);
       } catch (IOException | RuntimeException e) {
         notes.accept("cannot read the untrained network " + candidate + " (" + e.getMessage()
             + "); the weight plots show the trained weights only");
         return null;
       }
-      if (!sameShape(net, trained)) {
-        notes.accept("the untrained network " + candidate + " has layer sizes "
-            + java.util.Arrays.toString(net.layerSizes()) + " and " + net.nInputs()
-            + " inputs, the trained one " + java.util.Arrays.toString(trained.layerSizes())
-            + " and " + trained.nInputs() + "; the weight plots show the trained weights only");
+      String problem = mismatch.apply(net);
+      if (problem != null) {
+        notes.accept("the untrained network " + candidate + " " + problem
+            + "; the weight plots show the trained weights only");
         return null;
       }
       return net;
@@ -69,6 +101,12 @@ final class UntrainedNetwork {
         + String.join(" or ", places.stream().map(Path::toString).toList())
         + "; the weight plots show the trained weights only");
     return null;
+  }
+
+  /** Every parameter as name and shape, in order. */
+  private static List<String> shapes(LayerNetwork net) {
+    return net.parameters().stream()
+        .map(p -> p.name() + java.util.Arrays.toString(p.shape())).toList();
   }
 
   private static Path candidate(Path dir) {

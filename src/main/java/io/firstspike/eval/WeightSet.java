@@ -1,5 +1,9 @@
 package io.firstspike.eval;
 
+import io.firstspike.core.layer.DelayLayer;
+import io.firstspike.core.layer.LayerNetwork;
+import io.firstspike.core.layer.NeuronLayer;
+import io.firstspike.core.layer.Parameter;
 import io.firstspike.core.network.Network;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,16 +12,24 @@ import java.util.List;
  * The weights of every layer of a network at one moment (untrained or trained), for the weight
  * histograms and weight-matrix heat maps.
  *
+ * <p>For a DelGrad network (a list of layers of several kinds) a set holds the weights of its
+ * neuron layers, or the effective delays of its delay layers, and {@code layerNumbers} gives each
+ * one's index in the layer list, which names it in plot titles and files (the original's
+ * {@code weight_matrix_layer_1.png} and {@code _3.png} for H30).
+ *
  * @param weights one row-major array per layer, element (i, j) at {@code i * cols + j}
  * @param shapes one {@code {rows, cols}} per layer: rows = inputs + biases, cols = neurons
+ * @param layerNumbers the number that names each layer, one per layer
  */
-public record WeightSet(List<double[]> weights, List<int[]> shapes) {
+public record WeightSet(List<double[]> weights, List<int[]> shapes, List<Integer> layerNumbers) {
 
   public WeightSet {
-    if (weights.size() != shapes.size()) {
+    if (weights.size() != shapes.size() || weights.size() != layerNumbers.size()) {
       throw new IllegalArgumentException(
-          "weight set: " + weights.size() + " weight arrays but " + shapes.size() + " shapes");
+          "weight set: " + weights.size() + " weight arrays but " + shapes.size() + " shapes and "
+              + layerNumbers.size() + " layer numbers");
     }
+    layerNumbers = List.copyOf(layerNumbers);
     List<double[]> w = new ArrayList<>();
     List<int[]> s = new ArrayList<>();
     for (int l = 0; l < weights.size(); l++) {
@@ -35,6 +47,11 @@ public record WeightSet(List<double[]> weights, List<int[]> shapes) {
     shapes = List.copyOf(s);
   }
 
+  /** Layers numbered 0, 1, ... in order (a 2021 network's layers). */
+  public WeightSet(List<double[]> weights, List<int[]> shapes) {
+    this(weights, shapes, java.util.stream.IntStream.range(0, weights.size()).boxed().toList());
+  }
+
   /** A snapshot of a network's current weights. */
   public static WeightSet of(Network net) {
     List<double[]> w = new ArrayList<>();
@@ -44,6 +61,51 @@ public record WeightSet(List<double[]> weights, List<int[]> shapes) {
       s.add(new int[] {net.rowsOf(l), net.layerSize(l)});
     }
     return new WeightSet(w, s);
+  }
+
+  /**
+   * The weights of a DelGrad network's neuron layers ({@code [N][M]}, N with multiplexed and bias
+   * rows), numbered by their index in the layer list.
+   */
+  public static WeightSet ofNeuronLayers(LayerNetwork net) {
+    List<double[]> w = new ArrayList<>();
+    List<int[]> s = new ArrayList<>();
+    List<Integer> numbers = new ArrayList<>();
+    for (NeuronLayer layer : net.neuronLayers()) {
+      Parameter p = net.parameter(Parameter.weightsName(layer.index()));
+      w.add(p.values());
+      s.add(p.shape());
+      numbers.add(layer.index());
+    }
+    return new WeightSet(w, s, numbers);
+  }
+
+  /**
+   * The effective delays of a DelGrad network's delay layers, tiled as the original's {@code
+   * effective_delays} ({@code [N][1]} axonal, {@code [N][M]} synaptic, {@code [1][M]} dendritic),
+   * numbered by their index in the layer list; null when it has no delay layer.
+   */
+  public static WeightSet ofDelayLayers(LayerNetwork net) {
+    List<double[]> w = new ArrayList<>();
+    List<int[]> s = new ArrayList<>();
+    List<Integer> numbers = new ArrayList<>();
+    for (DelayLayer layer : net.delayLayers()) {
+      double[][] e = layer.effectiveDelays();
+      int cols = e[0].length;
+      double[] flat = new double[e.length * cols];
+      for (int i = 0; i < e.length; i++) {
+        System.arraycopy(e[i], 0, flat, i * cols, cols);
+      }
+      w.add(flat);
+      s.add(new int[] {e.length, cols});
+      numbers.add(layer.index());
+    }
+    return w.isEmpty() ? null : new WeightSet(w, s, numbers);
+  }
+
+  /** The number that names layer entry {@code layer} (its index in a DelGrad layer list). */
+  public int layerNumber(int layer) {
+    return layerNumbers.get(layer);
   }
 
   public int nLayers() {
@@ -101,6 +163,7 @@ public record WeightSet(List<double[]> weights, List<int[]> shapes) {
     }
     for (int l = 0; l < nLayers(); l++) {
       if (!java.util.Arrays.equals(weights.get(l), s.weights.get(l))
+          || !layerNumbers.get(l).equals(s.layerNumbers.get(l))
           || !java.util.Arrays.equals(shapes.get(l), s.shapes.get(l))) {
         return false;
       }
@@ -117,7 +180,8 @@ public record WeightSet(List<double[]> weights, List<int[]> shapes) {
   public String toString() {
     StringBuilder b = new StringBuilder("WeightSet[");
     for (int l = 0; l < nLayers(); l++) {
-      b.append(l == 0 ? "" : ", ").append(rows(l)).append('x').append(cols(l));
+      b.append(l == 0 ? "" : ", ").append(layerNumber(l)).append(": ").append(rows(l))
+          .append('x').append(cols(l));
     }
     return b.append(']').toString();
   }

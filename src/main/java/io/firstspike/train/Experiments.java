@@ -1,5 +1,6 @@
 package io.firstspike.train;
 
+import io.firstspike.core.layer.LayerSpec;
 import io.firstspike.core.loss.Loss;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine.EngineOptions;
@@ -7,10 +8,15 @@ import io.firstspike.data.DataSpec;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.DatasetFactory;
 import io.firstspike.data.NumpyRandom;
+import io.firstspike.data.YinYang;
 import io.firstspike.train.config.DatasetConfig;
+import io.firstspike.train.config.DatasetParams;
+import io.firstspike.train.config.DelgradExperiment;
+import io.firstspike.train.config.DelgradLayout;
 import io.firstspike.train.config.ExperimentConfig;
 import io.firstspike.train.config.NetworkLayout;
 import java.nio.file.Path;
+import java.util.List;
 
 /** What an experiment config means for the data, the initial network, the loss and the engine. */
 public final class Experiments {
@@ -41,6 +47,54 @@ public final class Experiments {
               + classes);
     }
     return splits;
+  }
+
+  /**
+   * Loads the data set of a new-schema (DelGrad) config and checks that it fits the network, as
+   * {@link #loadData(ExperimentConfig)} does. HEAD overrides the Yin-Yang sizes and seeds per split
+   * and, for {@code substrate: sim}, {@code multiply_input_layer} (DELGRAD-MODEL.md sections 8
+   * and 11), so those keys change nothing; FirstSpike's Yin-Yang set has the default geometry and
+   * encoding only, so other values of {@code early}, {@code late}, {@code r_small} and
+   * {@code r_big} are refused rather than ignored.
+   *
+   * @throws IllegalArgumentException naming the key or the mismatch
+   */
+  public static DataSplits loadData(DelgradExperiment config) {
+    DatasetParams d = config.datasetParams();
+    String where = config.source() == null ? "" : config.source() + ": ";
+    if (YinYang.NAME.equals(d.name())) {
+      refuseOther(where, "early", d.early(), YinYang.T_EARLY);
+      refuseOther(where, "late", d.late(), YinYang.T_LATE);
+      refuseOther(where, "r_small", d.rSmall(), YinYang.R_SMALL);
+      refuseOther(where, "r_big", d.rBig(), YinYang.R_BIG);
+    }
+    DelgradLayout layout = config.networkLayout();
+    int width = layout.widthPixel() == null ? DatasetFactory.DEFAULT_WIDTH_PIXEL
+        : layout.widthPixel();
+    DataSplits splits = DatasetFactory.load(
+        new DataSpec(d.name(), config.dataDir(), width, null, null, null));
+    int nIn = splits.train().nInputs();
+    if (nIn != layout.nInputs()) {
+      throw new IllegalArgumentException(where + "network_layout.n_inputs is " + layout.nInputs()
+          + " but data set " + d.name() + " has " + nIn + " inputs per sample; set n_inputs: "
+          + nIn);
+    }
+    int classes = splits.train().nClasses();
+    List<LayerSpec> specs = config.toLayerSpecs();
+    if (specs.get(specs.size() - 1) instanceof LayerSpec.Neuron last && classes > last.size()) {
+      throw new IllegalArgumentException(where + "network_layout.layers: the label layer has "
+          + last.size() + " neurons but data set " + d.name() + " has " + classes + " classes;"
+          + " the last NeuronLayer's size must be >= " + classes);
+    }
+    return splits;
+  }
+
+  private static void refuseOther(String where, String key, double value, double only) {
+    if (value != only) {
+      throw new IllegalArgumentException(where + "dataset_params." + key + " is " + value
+          + ", but FirstSpike's Yin-Yang data set has " + key + " " + only + " only (early 0.15,"
+          + " late 2.0, r_small 0.1, r_big 0.5); remove the key or set it to " + only);
+    }
   }
 
   /** What {@link #loadData} loads: the config's data set, its folder and files. */

@@ -62,6 +62,40 @@ class CurveFilesTest {
   }
 
   @Test
+  @DisplayName("the original's newest layout [class][validation][neuron] of the output files is read as [validation][class][neuron]")
+  void headLayout() throws IOException {
+    writeCurves();
+    double[] mean = values(K * (EPOCHS + 1) * K);
+    write("mean_val_outputs_sorted", mean, K, EPOCHS + 1, K);
+    write("std_val_outputs_sorted", values(K * (EPOCHS + 1) * K), K, EPOCHS + 1, K);
+    TrainingCurves c = CurveFiles.read(dir, DS, notes::add);
+    assertThat(notes).isEmpty();
+    assertThat(c.hasOutputs()).isTrue();
+    assertThat(c.meanValOutputs().length).isEqualTo(EPOCHS + 1);
+    // entry (epoch 2, class 1, neuron 0) is HEAD's [1][2][0]
+    assertThat(c.meanOutput(2, 1, 0)).isEqualTo(mean[(1 * (EPOCHS + 1) + 2) * K]);
+    assertThat(c.meanOutput(EPOCHS, 2, 1)).isEqualTo(mean[(2 * (EPOCHS + 1) + EPOCHS) * K + 1]);
+  }
+
+  @Test
+  @DisplayName("HEAD's H30_WS snapshot: 300 epochs, 301 validations, and at the end each class's own neuron is the earliest on average")
+  void headSnapshot() {
+    Path epoch = io.firstspike.testsupport.Shared.file(
+        "reference/delgrad/pretrained/yin_yang_H30_WS/epoch_300");
+    TrainingCurves c = CurveFiles.read(epoch, "yin_yang", notes::add);
+    assertThat(notes).isEmpty();
+    assertThat(c.epochs()).isEqualTo(300);
+    assertThat(c.outputEpochs()).hasSize(301);
+    for (int cls = 0; cls < 3; cls++) {
+      for (int k = 0; k < 3; k++) {
+        if (k != cls) {
+          assertThat(c.meanOutput(300, cls, cls)).isLessThan(c.meanOutput(300, cls, k));
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("without mean/std outputs the curves stay and a note names the missing file")
   void withoutOutputs() throws IOException {
     writeCurves();

@@ -45,6 +45,28 @@ public final class LayerInference {
   }
 
   /**
+   * Sees each batch's forward pass as it is made (an evaluation takes hidden-layer times and
+   * reports progress from here).
+   */
+  @FunctionalInterface
+  public interface BatchObserver {
+    /**
+     * @param from index in the set of the batch's first sample
+     * @param pass the batch's forward pass; valid during the call only
+     */
+    void batch(int from, NetworkPass pass);
+
+    /** Sees nothing. */
+    BatchObserver NONE = (from, pass) -> { };
+  }
+
+  /** The run below without an observer. */
+  public static Result run(LayerNetwork network, double[][] inputs, int[] labels, DelgradLoss loss,
+      int batchSize, NoiseSource noise, RangeRunner threads) {
+    return run(network, inputs, labels, loss, batchSize, noise, threads, BatchObserver.NONE);
+  }
+
+  /**
    * Runs the network over a set.
    *
    * @param inputs [n][n_inputs] input times
@@ -52,10 +74,11 @@ public final class LayerInference {
    * @param loss the run's loss: class selection and loss value
    * @param batchSize {@code batch_size_eval}, >= 1; the last batch may be smaller
    * @param noise the source of the forward passes' noise draws
+   * @param observer sees every batch's pass after its times were taken
    * @throws IllegalArgumentException for mismatched lengths or a batch size below 1
    */
   public static Result run(LayerNetwork network, double[][] inputs, int[] labels, DelgradLoss loss,
-      int batchSize, NoiseSource noise, RangeRunner threads) {
+      int batchSize, NoiseSource noise, RangeRunner threads, BatchObserver observer) {
     if (inputs.length != labels.length) {
       throw new IllegalArgumentException("inference: " + inputs.length + " inputs but "
           + labels.length + " labels");
@@ -73,13 +96,15 @@ public final class LayerInference {
       int to = Math.min(n, from + batchSize);
       double[][] batch = Arrays.copyOfRange(inputs, from, to);
       int[] batchLabels = Arrays.copyOfRange(labels, from, to);
-      double[][] t = network.forward(batch, noise, threads).labelTimes();
+      NetworkPass pass = network.forward(batch, noise, threads);
+      double[][] t = pass.labelTimes();
       for (int b = 0; b < t.length; b++) {
         times[from + b] = t[b];
         selected[from + b] = loss.select(t[b]);
         correct += selected[from + b] == batchLabels[b] ? 1 : 0;
       }
       lossSum += loss.compute(t, batchLabels, delays).loss() * t.length;
+      observer.batch(from, pass);
     }
     return new Result(times, selected, correct, lossSum / n);
   }

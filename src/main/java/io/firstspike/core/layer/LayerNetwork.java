@@ -235,6 +235,26 @@ public final class LayerNetwork {
     return roundingPrecision;
   }
 
+  /**
+   * True when a forward pass asks its {@link NoiseSource} for draws (DELGRAD-MODEL.md section 8):
+   * a delay layer with {@code jitter}, or a neuron layer with threshold noise ({@code s2s} or
+   * {@code b2b} std) or output {@code jitter}. The fixed-pattern threshold offsets are drawn once
+   * and belong to the parameters, so they do not count. Without such layers every forward pass of
+   * an input gives the same times.
+   */
+  public boolean drawsNoise() {
+    for (LayerSpec spec : specs) {
+      if (spec instanceof LayerSpec.Delay d && d.jitter() != 0) {
+        return true;
+      }
+      if (spec instanceof LayerSpec.Neuron n
+          && (n.neuron().noise().thresholdNoise() || n.neuron().noise().outputJitter() != 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Every parameter tensor, live, in layer order (trainable or not: see the flag). */
   public List<Parameter> parameters() {
     List<Parameter> all = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.firstspike.eval.ConfusionMatrix;
 import io.firstspike.eval.EvaluationBundle;
 import io.firstspike.eval.SortedOutputs;
 import io.firstspike.eval.SplitEvaluation;
+import io.firstspike.eval.WeightSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,12 +105,20 @@ public final class PlotSet {
       plan.add(new PlannedPlot(pre + "weight_hist.png", WeightPlots.histWidth(layers),
           WeightPlots.HIST_HEIGHT,
           (f, t) -> WeightPlots.writeHistograms(b.untrained(), b.trained(), f, t)));
+      WeightSet named = b.trained() != null ? b.trained() : b.untrained();
       for (int l = 0; l < layers; l++) {
         int layer = l;
-        plan.add(new PlannedPlot(pre + "weight_matrix_layer_" + l + ".png",
+        plan.add(new PlannedPlot(pre + "weight_matrix_layer_" + named.layerNumber(l) + ".png",
             WeightPlots.matrixWidth(sets), WeightPlots.MATRIX_HEIGHT,
             (f, t) -> WeightPlots.writeMatrix(b.untrained(), b.trained(), layer, f, t)));
       }
+    }
+    if (b.untrainedDelays() != null || b.trainedDelays() != null) {
+      int layers = b.trainedDelays() != null ? b.trainedDelays().nLayers()
+          : b.untrainedDelays().nLayers();
+      plan.add(new PlannedPlot(pre + "delay_hist.png", WeightPlots.histWidth(layers),
+          WeightPlots.HIST_HEIGHT, (f, t) -> WeightPlots.writeDelayHistograms(b.untrainedDelays(),
+              b.trainedDelays(), f, t)));
     }
     if (b.isYinYang()) {
       for (SplitEvaluation s : splits(b)) {

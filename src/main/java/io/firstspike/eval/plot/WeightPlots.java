@@ -18,7 +18,7 @@ import org.jfree.data.xy.DefaultXYZDataset;
 
 /**
  * Weight plots: {@code weight_hist.png} (per layer, histograms of the untrained and trained
- * weights overlaid) and {@code weight_matrix_layer_<l>.png} (heat map of a layer's weights,
+ * weights overlaid; {@code delay_hist.png} the same for a DelGrad network's effective delays) and {@code weight_matrix_layer_<l>.png} (heat map of a layer's weights,
  * rows = inputs with bias rows last, columns = neurons, diverging colour map centred at 0 with a
  * symmetric range +-max|w|; untrained and trained side by side when both exist).
  */
@@ -41,8 +41,23 @@ public final class WeightPlots {
   /** Either set may be null, not both; both must have the same number of layers. */
   public static Path writeHistograms(WeightSet untrained, WeightSet trained, Path file,
       PlotTheme theme) {
+    return writeHistograms(untrained, trained, file, theme, "Weight distributions", "weight");
+  }
+
+  /**
+   * Histograms of the effective delays of a DelGrad network's delay layers ({@code
+   * delay_hist.png}), untrained and trained overlaid, one panel per delay layer.
+   */
+  public static Path writeDelayHistograms(WeightSet untrained, WeightSet trained, Path file,
+      PlotTheme theme) {
+    return writeHistograms(untrained, trained, file, theme, "Delay distributions",
+        "effective delay");
+  }
+
+  private static Path writeHistograms(WeightSet untrained, WeightSet trained, Path file,
+      PlotTheme theme, String title, String valueLabel) {
     int layers = layers(untrained, trained);
-    Figure fig = new Figure(histWidth(layers), HIST_HEIGHT, "Weight distributions", theme);
+    Figure fig = new Figure(histWidth(layers), HIST_HEIGHT, title, theme);
     for (int l = 0; l < layers; l++) {
       HistogramDataset d = new HistogramDataset();
       d.setType(HistogramType.FREQUENCY);
@@ -79,10 +94,10 @@ public final class WeightPlots {
       }
       NumberAxis y = Charts.linear("count");
       y.setAutoRangeIncludesZero(true);
-      XYPlot plot = new XYPlot(d, Charts.linear("weight"), y, r);
+      XYPlot plot = new XYPlot(d, Charts.linear(valueLabel), y, r);
       WeightSet shape = trained != null ? trained : untrained;
-      JFreeChart c = theme.chart("layer " + l + " (" + shape.rows(l) + " x " + shape.cols(l) + ")",
-          plot, true);
+      JFreeChart c = theme.chart("layer " + shape.layerNumber(l) + " (" + shape.rows(l) + " x "
+          + shape.cols(l) + ")", plot, true);
       LegendTitle leg = c.getLegend();
       leg.setPosition(RectangleEdge.BOTTOM);
       fig.add(c, 1, layers, 0, l);
@@ -95,7 +110,9 @@ public final class WeightPlots {
       PlotTheme theme) {
     layers(untrained, trained);
     int sets = (untrained != null ? 1 : 0) + (trained != null ? 1 : 0);
-    Figure fig = new Figure(matrixWidth(sets), MATRIX_HEIGHT, "Weights of layer " + layer, theme);
+    WeightSet named = trained != null ? trained : untrained;
+    Figure fig = new Figure(matrixWidth(sets), MATRIX_HEIGHT,
+        "Weights of layer " + named.layerNumber(layer), theme);
     int col = 0;
     if (untrained != null) {
       fig.add(matrixChart(untrained, layer, "untrained", theme), 1, sets, 0, col++);

@@ -228,6 +228,12 @@ public record DelgradExperiment(
     return ((Layer.Neuron) networkLayout.layers().get(i)).maxNumMissingSpikes();
   }
 
+  /** The same experiment reading its data files from {@code dir} ({@code data_dir}). */
+  public DelgradExperiment withDataDir(Path dir) {
+    return new DelgradExperiment(dir, datasetParams, defaultNeuronParams, networkLayout,
+        trainingParams, source);
+  }
+
   /** The same experiment with another source name. */
   public DelgradExperiment withSource(String newSource) {
     return new DelgradExperiment(dataDir, datasetParams, defaultNeuronParams, networkLayout,
