@@ -1,5 +1,7 @@
 package io.firstspike.train;
 
+import io.firstspike.core.layer.LayerNetwork;
+import io.firstspike.core.layer.SeededNoise;
 import io.firstspike.core.loss.Loss;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine.EngineOptions;
@@ -7,7 +9,11 @@ import io.firstspike.data.DataSpec;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.DatasetFactory;
 import io.firstspike.data.NumpyRandom;
+import io.firstspike.data.YinYang;
+import io.firstspike.train.config.AnyConfig;
+import io.firstspike.train.config.DatasetParams;
 import io.firstspike.train.config.DatasetConfig;
+import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
 import io.firstspike.train.config.NetworkLayout;
 import java.nio.file.Path;
@@ -15,6 +21,57 @@ import java.nio.file.Path;
 /** What an experiment config means for the data, the initial network, the loss and the engine. */
 public final class Experiments {
   private Experiments() {}
+
+  /**
+   * Loads the data set of a config of either schema and checks that it fits the network: as many
+   * inputs as {@code n_inputs}, at most as many classes as label neurons.
+   *
+   * @throws IllegalArgumentException naming the mismatch
+   */
+  public static DataSplits loadData(AnyConfig config) {
+    if (config instanceof ExperimentConfig c) {
+      return loadData(c);
+    }
+    DelgradExperiment d = (DelgradExperiment) config;
+    DatasetParams p = d.datasetParams();
+    if (p.name().equals("yin_yang") && (p.early() != YinYang.T_EARLY
+        || p.late() != YinYang.T_LATE || p.rBig() != YinYang.R_BIG
+        || p.rSmall() != YinYang.R_SMALL)) {
+      throw new IllegalArgumentException("dataset_params: FirstSpike's yin_yang data set is the"
+          + " published one (early " + YinYang.T_EARLY + ", late " + YinYang.T_LATE + ", r_big "
+          + YinYang.R_BIG + ", r_small " + YinYang.R_SMALL + "); this config asks for early "
+          + p.early() + ", late " + p.late() + ", r_big " + p.rBig() + ", r_small " + p.rSmall()
+          + ": remove these keys or set them to those values");
+    }
+    DataSplits splits = DatasetFactory.load(dataSpec(d));
+    int nIn = splits.train().nInputs();
+    int want = d.networkLayout().nInputs();
+    if (nIn != want) {
+      throw new IllegalArgumentException("network_layout.n_inputs is " + want + " but data set "
+          + p.name() + " has " + nIn + " inputs per sample; set n_inputs: " + nIn);
+    }
+    var layers = d.toLayerSpecs();
+    int outputs = ((io.firstspike.core.layer.LayerSpec.Neuron) layers.get(layers.size() - 1))
+        .size();
+    int classes = splits.train().nClasses();
+    if (classes > outputs) {
+      throw new IllegalArgumentException("network_layout.layers: the label layer has " + outputs
+          + " neurons but data set " + p.name() + " has " + classes + " classes; its size must"
+          + " be >= " + classes);
+    }
+    return splits;
+  }
+
+  /** What {@link #loadData(AnyConfig)} loads for a new-schema config. */
+  public static DataSpec dataSpec(DelgradExperiment config) {
+    return new DataSpec(config.datasetParams().name(), config.dataDir(), 16, null, null, null);
+  }
+
+  /** The data set's name as the run's file names use it ({@code yin_yang_train_losses.npy}). */
+  public static String datasetName(AnyConfig config) {
+    return config instanceof ExperimentConfig c ? c.dataset().displayName()
+        : ((DelgradExperiment) config).datasetParams().name();
+  }
 
   /**
    * Loads the config's data set and checks that it fits the network: as many inputs as
@@ -93,6 +150,45 @@ public final class Experiments {
   /** A fresh training state around the untrained network. */
   public static TrainingState freshState(ExperimentConfig config) {
     return new TrainingState(initialNetwork(config), new Curves());
+  }
+
+  /**
+   * A fresh training state of a config of either schema. New schema: the run's noise stream
+   * ({@link SeededNoise} seeded with {@code torch_seed}) draws the initial parameters
+   * ({@link DelgradExperiment#newNetwork}) and goes on with the training's noise from there.
+   */
+  public static TrainingState freshState(AnyConfig config) {
+    if (config instanceof ExperimentConfig c) {
+      return freshState(c);
+    }
+    DelgradExperiment d = (DelgradExperiment) config;
+    SeededNoise noise = new SeededNoise(d.trainingParams().torchSeed());
+    LayerNetwork net = d.newNetwork(noise);
+    TrainingState st = new TrainingState(net, d.toLayerTraining(), new Curves());
+    st.noiseState = noise.state();
+    return st;
+  }
+
+  /**
+   * Checks that a saved training state can continue under {@code config}, of either schema.
+   *
+   * @throws IllegalArgumentException naming the mismatch
+   */
+  public static void checkRestorable(AnyConfig config, TrainingState state) {
+    if (config instanceof ExperimentConfig c) {
+      if (state.isDelgrad()) {
+        throw new IllegalArgumentException("the snapshot holds a new-schema (layer) network but"
+            + " the config is of the 2021 schema");
+      }
+      checkRestorable(c, state);
+      return;
+    }
+    if (!state.isDelgrad()) {
+      throw new IllegalArgumentException("the snapshot holds a 2021 network but the config is"
+          + " of the new (DelGrad) schema");
+    }
+    DelgradModel.parts((DelgradExperiment) config, state,
+        io.firstspike.core.optim.RangeRunner.SERIAL);
   }
 
   /**
