@@ -259,16 +259,16 @@ class SweepCommandTest {
   }
 
   @Test
-  @DisplayName("a new-schema (DelGrad) config is refused before anything is created; --dry-run lists the original's 24 runs")
-  void delgradRefused() throws Exception {
+  @DisplayName("a new-schema (DelGrad) sweep is trainable: each of the original's 24 runs is a"
+      + " valid DelGrad experiment; --dry-run lists them and creates nothing")
+  void delgradSweep() throws Exception {
     Path config = Shared.file("reference/delgrad/configs/yin_yang_H30_WA.yaml");
     Path sweepFile = Shared.file("reference/delgrad/sweep_config/sweep.yaml");
     Path out = tmp.resolve("out");
-    CliTest.Result r = CliTest.run("sweep", "run", config.toString(), sweepFile.toString(),
-        "--out", out.toString());
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("is a new-schema (DelGrad) config").contains("not supported yet");
-    assertThat(out).doesNotExist();
+    var configs = io.firstspike.sweep.SweepSetup.read(config, sweepFile, null).requireTrainable(1);
+    assertThat(configs).hasSize(24);
+    assertThat(configs.values())
+        .allMatch(c -> c instanceof io.firstspike.train.config.DelgradExperiment);
     CliTest.Result dry = CliTest.run("sweep", "run", config.toString(), sweepFile.toString(),
         "--dry-run", "--out", out.toString());
     assertThat(dry.code()).isZero();
