@@ -238,7 +238,7 @@ public final class BenchSuite {
    * DelGrad's {@code yin_yang_H30_WS} (4 -> synaptic delays -> 30 -> synaptic delays -> 3, batch
    * 150): 10 warm-up epochs, median of 10, each 5000 training + 1000 validation samples, through
    * the core's {@code DelgradTrainingStep} in the measurement harness {@link DelgradEpochRun}
-   * (the Trainer has no DelGrad path yet). The original needs about 2.4 s per epoch on 2 cores
+   * (not the Trainer: no events, curves or snapshots). The original needs about 2.4 s per epoch on 2 cores
    * (issue 19's figure; not measured here: there is no PyTorch on this machine).
    */
   private Measurement delgradYinYang() {
@@ -258,7 +258,7 @@ public final class BenchSuite {
         + ForwardCheck.requireAccuracy("validation", run.finalValAccuracy(), 0.5);
     return new Measurement("delgrad_yin_yang_H30_WS_epoch_seconds", epoch, "s", threads,
         String.format(java.util.Locale.ROOT, "DelgradTrainingStep in the harness DelgradEpochRun"
-            + " (not the Trainer, which has no DelGrad path yet), yin_yang_H30_WS's layer list and"
+            + " (not the Trainer: no events, curves or snapshots), yin_yang_H30_WS's layer list and"
             + " settings (DelgradH30Ws), untrained network drawn from seed %d (not the original's"
             + " .pt), %d training samples in shuffled batches of %d + %d validation samples in"
             + " batches of %d per epoch, median of %d epochs after %d warm-up epochs%s; the"

@@ -16,9 +16,10 @@ import java.util.List;
 /**
  * Epochs of DelGrad's {@code yin_yang_H30_WS} ({@link DelgradH30Ws}) through the core's
  * {@link DelgradTrainingStep}, timed for the benchmark. This is a measurement harness, not a
- * training loop: it has no events, records, snapshots or stop flag. The one training loop
- * ({@code train.Trainer}) gets the DelGrad path in a later issue; until then this harness does
- * what an epoch of HEAD does, in HEAD's order: shuffle the 5000 training samples, train on
+ * training loop: it has no events, records, snapshots or stop flag (the one training loop,
+ * {@code train.Trainer}, trains new-schema configs through {@code train.DelgradModel}); it keeps
+ * the benchmark's figures comparable across builds. It does what an epoch of HEAD does, in
+ * HEAD's order: shuffle the 5000 training samples, train on
  * batches of 150 (the last one 50), step the StepLR scheduler, validate the 1000 validation
  * samples in batches of 200 (forward, selection, loss).
  *

@@ -9,6 +9,8 @@ import io.firstspike.sweep.SweepPlan;
 import io.firstspike.sweep.SweepRunner;
 import io.firstspike.sweep.SweepSetup;
 import io.firstspike.train.config.ConfigLoader;
+import io.firstspike.train.config.AnyConfig;
+import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -107,11 +109,11 @@ final class SweepCommand implements Runnable {
         plan.runs().forEach(r -> System.out.println(r.name()));
         return 0;
       }
-      Map<String, ExperimentConfig> configs = setup.requireTrainable(threadCount);
+      Map<String, AnyConfig> configs = setup.requireTrainable(threadCount);
       Map<String, DataSplits> data = SweepRunner.loadData(configs); // before any folder exists
       SweepFolder folder = SweepFolder.create(out, setup.dataset(), setup.initialText(),
           setup.sweepText(), plan,
-          r -> configs.get(r.name()).trainingParams().epochNumber());
+          r -> epochNumber(configs.get(r.name())));
       System.out.println("sweep folder: " + TrainCommand.shown(folder.dir()) + " ("
           + plan.runs().size() + " runs)");
       return train(folder.runs(), data, parallel, threadCount);
@@ -138,9 +140,9 @@ final class SweepCommand implements Runnable {
       SweepFolder.Progress p = folder.progress();
       System.out.println("will continue " + p.unfinished().size() + " runs out of the total "
           + p.total());
-      Map<String, ExperimentConfig> configs = new LinkedHashMap<>();
+      Map<String, AnyConfig> configs = new LinkedHashMap<>();
       for (RunFolder r : p.unfinished()) {
-        configs.put(r.id(), ConfigLoader.load(r.configFile()));
+        configs.put(r.id(), ConfigLoader.loadAny(r.configFile()));
       }
       Map<String, DataSplits> data = SweepRunner.loadData(configs);
       return train(p.unfinished(), data, parallel, threadCount);
@@ -206,5 +208,11 @@ final class SweepCommand implements Runnable {
       e.plots().forEach(p -> System.out.println("wrote " + TrainCommand.shown(p)));
       return 0;
     }
+  }
+
+  /** {@code training_params.epoch_number} of a config of either schema. */
+  static int epochNumber(AnyConfig config) {
+    return config instanceof ExperimentConfig c ? c.trainingParams().epochNumber()
+        : ((DelgradExperiment) config).trainingParams().epochNumber();
   }
 }

@@ -11,7 +11,7 @@ import io.firstspike.train.MemoryEstimate;
 import io.firstspike.train.RunState;
 import io.firstspike.train.StopFlag;
 import io.firstspike.train.config.ConfigLoader;
-import io.firstspike.train.config.ExperimentConfig;
+import io.firstspike.train.config.AnyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train a network from an experiment config; results go to"
-        + " <out>/<config name>_<YYYY-MM-DD_HH-MM-SS>/.")
+    description = "Train a network from an experiment config (2021 or new DelGrad schema);"
+        + " results go to <out>/<config name>_<YYYY-MM-DD_HH-MM-SS>/.")
 final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CONFIG", description = "Experiment config (YAML).")
   Path config;
@@ -50,8 +50,8 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     String yaml = readConfig(config);
     Overrides overrides = new Overrides(epochs, seed, dataDir);
-    ExperimentConfig cfg =
-        RunExecutor.applyOverrides(ConfigLoader.parse(yaml, config.toString()), overrides);
+    AnyConfig cfg =
+        RunExecutor.applyOverrides(ConfigLoader.parseAny(yaml, config.toString()), overrides);
     int threadCount = threadCount(threads);
     MemoryEstimate.requireFitsThisJvm(cfg, threadCount); // before the data or the network
     DataSplits data = Experiments.loadData(cfg); // fails before any folder is created

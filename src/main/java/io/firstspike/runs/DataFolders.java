@@ -5,6 +5,8 @@ import io.firstspike.data.DatasetFactory;
 import io.firstspike.train.Experiments;
 import io.firstspike.train.config.ConfigException;
 import io.firstspike.train.config.DatasetConfig;
+import io.firstspike.train.config.AnyConfig;
+import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,6 +76,26 @@ public final class DataFolders {
    * @param source names the config in the message (as the config loader does)
    * @throws ConfigException naming the key and the value as written, and the allowed folders
    */
+  public void check(AnyConfig cfg, String source) {
+    if (cfg instanceof ExperimentConfig c) {
+      check(c, source);
+      return;
+    }
+    DelgradExperiment d = (DelgradExperiment) cfg;
+    if (roots == null || d.dataDir() == null) {
+      return;
+    }
+    for (DatasetFactory.DataFile f : DatasetFactory.filesRead(Experiments.dataSpec(d))) {
+      if (!inside(f.path())) {
+        throw new ConfigException(source, "data_dir", "'" + d.dataDir() + "' is not inside a data"
+            + " folder of this server: configs sent to it may read only the built-in data sets"
+            + " and files in the folders given with serve --data-dir ("
+            + (roots.isEmpty() ? "none given" : "allowed: " + roots) + ")");
+      }
+    }
+  }
+
+  /** {@link #check(AnyConfig, String)} of a 2021-schema config. */
   public void check(ExperimentConfig cfg, String source) {
     if (roots == null) {
       return;

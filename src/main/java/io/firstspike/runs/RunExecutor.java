@@ -3,6 +3,7 @@ package io.firstspike.runs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.data.DataSplits;
+import io.firstspike.io.LayerNetworkFile;
 import io.firstspike.io.NetworkFile;
 import io.firstspike.train.Experiments;
 import io.firstspike.train.MemoryEstimate;
@@ -14,9 +15,11 @@ import io.firstspike.train.TrainingEvent;
 import io.firstspike.train.TrainingListener;
 import io.firstspike.train.TrainingResult;
 import io.firstspike.train.TrainingState;
+import io.firstspike.train.config.AnyConfig;
 import io.firstspike.train.config.ConfigException;
 import io.firstspike.train.config.ConfigLoader;
 import io.firstspike.train.config.ConfigWriter;
+import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a run folder: the one way a training is started, by the CLI and by the server.
@@ -69,16 +73,39 @@ public final class RunExecutor implements RunEngine {
    */
   public static RunFolder prepare(
       RunStore store, String configName, String yamlText, Overrides overrides, DataFolders data) {
-    ExperimentConfig cfg = applyOverrides(ConfigLoader.parse(yamlText, configName), overrides);
+    AnyConfig cfg = applyOverrides(ConfigLoader.parseAny(yamlText, configName), overrides);
     MemoryEstimate.requireFitsThisJvm(cfg, Runtime.getRuntime().availableProcessors());
     data.check(cfg, configName);
     return store.create(stripYaml(configName), run -> {
       RunFolder.writeAtomically(run.configFile(), ConfigWriter.toYaml(cfg));
       String now = Instant.now().toString();
       run.writeStatus(
-          new RunStatus(RunState.QUEUED, "", now, now, 0, cfg.trainingParams().epochNumber(), -1,
-              node()));
+          new RunStatus(RunState.QUEUED, "", now, now, 0, epochNumber(cfg), -1, node()));
     });
+  }
+
+  /** The config, of either schema, with the given overrides applied. */
+  public static AnyConfig applyOverrides(AnyConfig cfg, Overrides o) {
+    if (cfg instanceof ExperimentConfig c) {
+      return applyOverrides(c, o);
+    }
+    DelgradExperiment d = (DelgradExperiment) cfg;
+    if (o.epochs() != null) {
+      d = d.withEpochs(o.epochs());
+    }
+    if (o.seed() != null) {
+      d = d.withSeed(o.seed());
+    }
+    if (o.dataDir() != null) {
+      d = d.withDataDir(o.dataDir());
+    }
+    return d;
+  }
+
+  /** {@code training_params.epoch_number} of a config of either schema. */
+  static int epochNumber(AnyConfig cfg) {
+    return cfg instanceof ExperimentConfig c ? c.trainingParams().epochNumber()
+        : ((DelgradExperiment) cfg).trainingParams().epochNumber();
   }
 
   /** The config with the given overrides applied. */
@@ -196,16 +223,21 @@ public final class RunExecutor implements RunEngine {
       int threads,
       TrainingListener listener,
       StopFlag stop) {
-    ExperimentConfig cfg = start.config();
+    AnyConfig cfg = start.config();
     String created = start.status() == null ? Instant.now().toString() : start.status().createdAt();
-    int epochs = cfg.trainingParams().epochNumber();
+    int epochs = epochNumber(cfg);
     SnapshotStore snapshots = new SnapshotStore(run, data.train().name());
     snapshots.recover(); // an interrupted save of an earlier session
     TrainingState state = start.state();
     if (state == null) {
       state = Experiments.freshState(cfg);
       try {
-        NetworkFile.write(state.network, run.dir().resolve(RunFolder.UNTRAINED));
+        Path untrained = run.dir().resolve(RunFolder.UNTRAINED);
+        if (state.isDelgrad()) {
+          LayerNetworkFile.write(state.layerNetwork, state.layerTraining, untrained, Map.of());
+        } else {
+          NetworkFile.write(state.network, untrained);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -235,7 +267,7 @@ public final class RunExecutor implements RunEngine {
     StopRequest.clear(run); // a request left from an earlier session does not stop this one
     Thread stopWatch = StopRequest.watch(run, stop);
     try (Trainer trainer =
-        new Trainer(cfg, data, state, threads, checkpointEveryEpoch, extraSnapshots)) {
+        Trainer.of(cfg, data, state, threads, checkpointEveryEpoch, extraSnapshots)) {
       log.setLastSnapshot(lastSnapshot);
       result = trainer.train(all, stop, sink);
     } catch (RuntimeException e) {

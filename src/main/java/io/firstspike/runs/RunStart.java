@@ -1,9 +1,10 @@
 package io.firstspike.runs;
 
 import io.firstspike.data.DataSplits;
+import io.firstspike.train.Experiments;
 import io.firstspike.train.TrainingState;
+import io.firstspike.train.config.AnyConfig;
 import io.firstspike.train.config.ConfigLoader;
-import io.firstspike.train.config.ExperimentConfig;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +19,12 @@ import java.util.List;
  * was.
  *
  * @param status the run's status, or null when it has none yet
- * @param config the run's config
+ * @param config the run's config, of either schema
  * @param state the snapshot's training state, or null to start from scratch
  * @param snapshot the folder the state was read from, or null
  */
 public record RunStart(
-    RunStatus status, ExperimentConfig config, TrainingState state, Path snapshot) {
+    RunStatus status, AnyConfig config, TrainingState state, Path snapshot) {
 
   /**
    * Reads the run's start: status, config and the snapshot of {@code fromEpoch}.
@@ -42,12 +43,12 @@ public record RunStart(
       problems.add(run.dir().resolve(RunFolder.STATUS) + ": not a readable status: "
           + oneLine(cause.getMessage()));
     }
-    ExperimentConfig config = null;
+    AnyConfig config = null;
     if (!Files.isRegularFile(run.configFile())) {
       problems.add(run.configFile() + ": missing (the run's experiment config)");
     } else {
       try {
-        config = ConfigLoader.load(run.configFile());
+        config = ConfigLoader.loadAny(run.configFile());
       } catch (RuntimeException e) {
         problems.add(oneLine(e.getMessage()));
       }
@@ -59,7 +60,7 @@ public record RunStart(
       problems.add(run.snapshotDir(epoch) + ": missing; the snapshots of " + run.dir() + " are of"
           + " epochs " + epochs);
     } else if (epoch >= 0) {
-      String dataset = config == null ? null : config.dataset().displayName();
+      String dataset = config == null ? null : Experiments.datasetName(config);
       try {
         state = dataset == null
             ? null : new SnapshotStore(run, dataset).load(epoch, config);
@@ -87,9 +88,10 @@ public record RunStart(
     int classes = state.curves.meanValOutputs.get(0).length;
     int expected = data.train().nClasses();
     if (classes != expected) {
-      throw new DamagedRunException(List.of(snapshot.resolve(config.dataset().displayName()
+      String name = Experiments.datasetName(config);
+      throw new DamagedRunException(List.of(snapshot.resolve(name
           + "_mean_val_outputs_sorted.npy") + ": " + classes + " classes, but data set "
-          + config.dataset().displayName() + " has " + expected));
+          + name + " has " + expected));
     }
   }
 

@@ -1,17 +1,24 @@
 package io.firstspike.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.firstspike.core.layer.LayerNetwork;
+import io.firstspike.core.layer.NeuronLayer;
+import io.firstspike.core.layer.Parameter;
 import io.firstspike.core.network.Network;
+import io.firstspike.core.optim.GroupedOptimizerState;
 import io.firstspike.core.optim.OptimizerState;
 import io.firstspike.core.optim.WeightBumper;
 import io.firstspike.data.NumpyRandom;
 import io.firstspike.io.FileFormatException;
+import io.firstspike.io.LayerNetworkFile;
 import io.firstspike.io.NetworkFile;
 import io.firstspike.io.Npy;
 import io.firstspike.io.NpyArray;
 import io.firstspike.train.Curves;
 import io.firstspike.train.Experiments;
 import io.firstspike.train.TrainingState;
+import io.firstspike.train.config.AnyConfig;
+import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
 import io.firstspike.train.config.NetworkLayout;
 import java.io.IOException;
@@ -20,7 +27,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a snapshot folder (layout in docs/FORMATS.md) strictly: every file a training needs to
@@ -34,15 +43,21 @@ final class SnapshotReader {
   private final Path dir;
   private final int epoch;
   private final SnapshotStore names;
+  /** The run's config when it is of the 2021 schema, else null. */
   private final ExperimentConfig config;
+  /** The run's config of either schema, null when unreadable. */
+  private final AnyConfig anyConfig;
   private final Path stateFile;
   private final List<String> problems = new ArrayList<>();
+  /** The training options saved with a layer network (used when the config is unreadable). */
+  private List<io.firstspike.core.layer.LayerTraining> storedTraining;
 
-  private SnapshotReader(Path dir, int epoch, SnapshotStore names, ExperimentConfig config) {
+  private SnapshotReader(Path dir, int epoch, SnapshotStore names, AnyConfig config) {
     this.dir = dir;
     this.epoch = epoch;
     this.names = names;
-    this.config = config;
+    this.anyConfig = config;
+    this.config = config instanceof ExperimentConfig c ? c : null;
     this.stateFile = dir.resolve(SnapshotStore.STATE);
   }
 
@@ -53,7 +68,7 @@ final class SnapshotReader {
    *     null when it is unreadable (then only the snapshot's own consistency is checked)
    * @throws DamagedRunException listing every problem found
    */
-  static TrainingState read(Path dir, int epoch, SnapshotStore names, ExperimentConfig config) {
+  static TrainingState read(Path dir, int epoch, SnapshotStore names, AnyConfig config) {
     SnapshotReader r = new SnapshotReader(dir, epoch, names, config);
     TrainingState st = r.read();
     if (!r.problems.isEmpty()) {
@@ -64,6 +79,21 @@ final class SnapshotReader {
 
   private TrainingState read() {
     JsonNode s = readJson();
+    boolean delgrad = s != null ? SnapshotStore.DELGRAD.equals(s.path("model").asText(null))
+        : anyConfig instanceof DelgradExperiment;
+    if (delgrad || anyConfig instanceof DelgradExperiment) {
+      if (!delgrad) {
+        problems.add(stateFile + ": a snapshot of a 2021-schema network, but config.yaml is of"
+            + " the new (DelGrad) schema");
+        return null;
+      }
+      if (anyConfig != null && !(anyConfig instanceof DelgradExperiment)) {
+        problems.add(stateFile + ": a snapshot of a new-schema (DelGrad) network, but"
+            + " config.yaml is of the 2021 schema");
+        return null;
+      }
+      return readDelgrad(s);
+    }
     Network net = readNetwork();
     int[] rows = weightRows(net);
     int[] sizes = layerSizes(net);
@@ -86,6 +116,174 @@ final class SnapshotReader {
       }
     }
     return st;
+  }
+
+  /**
+   * A new-schema snapshot: the layer network (rebuilt with the config's layer list, so that a
+   * network of another layout is refused), the curves, counters, bump state, noise stream, data
+   * generator and grouped optimizer (see {@link SnapshotStore}).
+   */
+  private TrainingState readDelgrad(JsonNode s) {
+    DelgradExperiment cfg = (DelgradExperiment) anyConfig;
+    LayerNetwork net = readLayerNetwork(cfg);
+    int[] rows = null;
+    int[] sizes = null;
+    if (net != null) {
+      List<NeuronLayer> neurons = net.neuronLayers();
+      NeuronLayer label = neurons.get(neurons.size() - 1);
+      sizes = new int[] {label.size()};
+      rows = new int[] {label.weights().length / label.size()};
+    }
+    Curves curves = readCurves(rows, sizes);
+    if (net == null) {
+      return null;
+    }
+    TrainingState st = new TrainingState(net, cfg != null ? cfg.toLayerTraining()
+        : storedTraining, curves);
+    if (s == null) {
+      return st;
+    }
+    Long e = integer(s, "epoch", 0, Integer.MAX_VALUE);
+    if (e != null && e != epoch) {
+      problems.add(stateFile + ": 'epoch' is " + e + " but this is the snapshot of epoch "
+          + epoch + " (" + dir.getFileName() + ")");
+    }
+    st.epochsDone = epoch;
+    Long step = integer(s, "step", 0, Long.MAX_VALUE);
+    st.step = step == null ? 0 : step;
+    Long sched = integer(s, "scheduler_steps", 0, Integer.MAX_VALUE);
+    st.schedulerSteps = sched == null ? 0 : sched.intValue();
+    JsonNode full = s.get("full");
+    if (full == null || !full.isBoolean()) {
+      problems.add(stateFile + ": 'full' must be true or false, got " + describe(full));
+    }
+    if (has(s, "bumper", "null at a segment's start, else {value, previous_code}", true)
+        && !s.get("bumper").isNull() && !(full != null && full.asBoolean())) {
+      JsonNode b = s.get("bumper");
+      Double value = number(b, "bumper.value", "value");
+      Long code = integer(b, "bumper.previous_code", "previous_code", -2, Integer.MAX_VALUE);
+      if (value != null && code != null) {
+        st.delgradBump = new TrainingState.DelgradBump(value, code.intValue());
+      }
+    }
+    Long noise = integer(s, "noise_state", Long.MIN_VALUE, Long.MAX_VALUE);
+    st.noiseState = noise == null ? 0 : noise;
+    st.rng = readRng(s);
+    if (has(s, "optimizer", "null before the first epoch ended, else {type, learning_rates,"
+        + " tensors}", true) && !s.get("optimizer").isNull()) {
+      st.groupedOptimizer = readGroupedOptimizer(s.get("optimizer"), net);
+    }
+    if (problems.isEmpty() && cfg != null) {
+      try {
+        Experiments.checkRestorable(cfg, st);
+      } catch (IllegalArgumentException ex) {
+        problems.add(stateFile + ": " + ex.getMessage() + " (the config's training_params"
+            + " disagree with the snapshot)");
+      }
+    }
+    return st;
+  }
+
+  /** The snapshot's layer network with the config's layer list, or null (problem recorded). */
+  private LayerNetwork readLayerNetwork(DelgradExperiment cfg) {
+    Path netDir = dir.resolve(SnapshotStore.NETWORK);
+    if (!Files.isDirectory(netDir)) {
+      problems.add(netDir + ": missing (the network after epoch " + epoch + ")");
+      return null;
+    }
+    LayerNetworkFile.Stored stored;
+    try {
+      stored = LayerNetworkFile.read(netDir);
+    } catch (IOException | RuntimeException e) {
+      problems.add(describe(e, netDir.resolve(LayerNetworkFile.JSON_NAME)));
+      return null;
+    }
+    storedTraining = stored.training();
+    if (cfg == null) {
+      return stored.network();
+    }
+    Map<String, double[]> values = new LinkedHashMap<>();
+    for (Parameter p : stored.network().parameters()) {
+      values.put(p.name(), p.values());
+    }
+    try {
+      return cfg.network(values);
+    } catch (IllegalArgumentException e) {
+      problems.add(netDir.resolve(LayerNetworkFile.JSON_NAME) + ": does not fit config.yaml's"
+          + " network_layout: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private GroupedOptimizerState readGroupedOptimizer(JsonNode o, LayerNetwork net) {
+    JsonNode type = o.get("type");
+    if (type == null || !type.isTextual()) {
+      problems.add(stateFile + ": 'optimizer.type' must be a name such as \"adam\", got "
+          + describe(type));
+    }
+    JsonNode lrs = o.get("learning_rates");
+    double[] rates = null;
+    if (lrs == null || !lrs.isArray() || lrs.size() != net.layers().size()) {
+      problems.add(stateFile + ": 'optimizer.learning_rates' must be a list of "
+          + net.layers().size() + " numbers (one per layer entry), got " + describe(lrs));
+    } else {
+      rates = new double[lrs.size()];
+      for (int g = 0; g < rates.length; g++) {
+        JsonNode r = lrs.get(g);
+        if (r.isNumber()) {
+          rates[g] = r.asDouble();
+        } else {
+          problems.add(stateFile + ": 'optimizer.learning_rates[" + g + "]' must be a number,"
+              + " got " + describe(r));
+          rates = null;
+          break;
+        }
+      }
+    }
+    List<Parameter> trainable = net.parameters().stream().filter(Parameter::trainable).toList();
+    JsonNode ts = o.get("tensors");
+    if (ts == null || !ts.isArray() || ts.size() != trainable.size()) {
+      problems.add(stateFile + ": 'optimizer.tensors' must be a list of " + trainable.size()
+          + " tensors (the trainable parameters " + trainable.stream().map(Parameter::name)
+          .toList() + "), got " + describe(ts));
+      return null;
+    }
+    List<GroupedOptimizerState.TensorState> tensors = new ArrayList<>();
+    boolean complete = true;
+    for (int i = 0; i < trainable.size(); i++) {
+      JsonNode t = ts.get(i);
+      String path = "optimizer.tensors[" + i + "]";
+      String name = trainable.get(i).name();
+      if (!name.equals(t.path("name").asText(null))) {
+        problems.add(stateFile + ": '" + path + ".name' is " + describe(t.get("name"))
+            + ", expected \"" + name + "\"");
+        complete = false;
+        continue;
+      }
+      Long step = integer(t, path + ".step", "step", 0, Long.MAX_VALUE);
+      Long count = integer(t, path + ".buffers", "buffers", 0, 8);
+      if (step == null || count == null) {
+        complete = false;
+        continue;
+      }
+      List<double[]> buffers = new ArrayList<>();
+      for (int k = 0; k < count; k++) {
+        NpyArray a = npy(SnapshotStore.tensorBufferName(name, k), "optimizer buffer " + k
+            + " of " + name, trainable.get(i).values().length);
+        if (a == null) {
+          complete = false;
+        } else {
+          buffers.add(a.asDoubles());
+        }
+      }
+      if (complete) {
+        tensors.add(new GroupedOptimizerState.TensorState(name, step, buffers));
+      }
+    }
+    if (!complete || rates == null || type == null || !type.isTextual()) {
+      return null;
+    }
+    return new GroupedOptimizerState(type.asText(), rates, tensors);
   }
 
   private JsonNode readJson() {

@@ -2,12 +2,14 @@ package io.firstspike.runs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firstspike.core.optim.GroupedOptimizerState;
+import io.firstspike.io.LayerNetworkFile;
 import io.firstspike.io.NetworkFile;
 import io.firstspike.io.Npy;
 import io.firstspike.train.Curves;
 import io.firstspike.train.SnapshotOutputs;
 import io.firstspike.train.TrainingState;
-import io.firstspike.train.config.ExperimentConfig;
+import io.firstspike.train.config.AnyConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -17,6 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,6 +37,8 @@ public final class SnapshotStore {
   public static final String NETWORK = "network";
   static final String FORMAT = "firstspike-training-state";
   static final int VERSION = 1;
+  /** {@code model} of a new-schema (DelGrad) snapshot; 2021 snapshots have no such key. */
+  static final String DELGRAD = "delgrad";
   /** Suffixes of the hidden working folders {@code .epoch_<N><suffix>} (see {@link #save}). */
   static final String TMP = ".tmp";
   static final String NEW = ".new";
@@ -86,7 +91,12 @@ public final class SnapshotStore {
       recover(epoch);
       deleteTree(tmp);
       Files.createDirectories(tmp);
-      NetworkFile.write(state.network, tmp.resolve(NETWORK));
+      if (state.isDelgrad()) {
+        LayerNetworkFile.write(state.layerNetwork, state.layerTraining, tmp.resolve(NETWORK),
+            Map.of());
+      } else {
+        NetworkFile.write(state.network, tmp.resolve(NETWORK));
+      }
       reached("network-written");
       writeCurves(tmp, state.curves);
       if (outputs != null) {
@@ -206,7 +216,7 @@ public final class SnapshotStore {
    * As {@link #load(int)}, and checks that the snapshot fits {@code config} (network layout,
    * optimizer, scheduler); null skips that.
    */
-  TrainingState load(int epoch, ExperimentConfig config) {
+  TrainingState load(int epoch, AnyConfig config) {
     Path dir = run.findSnapshot(epoch).orElse(null);
     if (dir == null) {
       throw new DamagedRunException(List.of(run.snapshotDir(epoch) + ": missing; snapshots: "
@@ -223,17 +233,16 @@ public final class SnapshotStore {
     s.put("step", st.step);
     s.put("full", full);
     s.put("scheduler_steps", st.schedulerSteps);
+    if (st.isDelgrad()) {
+      writeDelgradState(dir, s, st, full);
+      Files.writeString(dir.resolve(STATE),
+          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+      return;
+    }
     ObjectNode b = s.putObject("bumper");
     b.put("last_bumped_layer", st.bumper == null ? -1 : st.bumper.lastBumpedLayer());
     b.put("value", st.bumper == null ? Double.NaN : st.bumper.value());
-    ObjectNode r = s.putObject("rng");
-    ArrayNode key = r.putArray("key");
-    for (int k : st.rng.key()) {
-      key.add(k & 0xffffffffL);
-    }
-    r.put("pos", st.rng.pos());
-    r.put("has_gauss", st.rng.hasGauss());
-    r.put("gauss", st.rng.gauss());
+    writeRng(s, st);
     if (st.optimizer == null) {
       s.putNull("optimizer");
     } else {
@@ -250,6 +259,65 @@ public final class SnapshotStore {
       }
     }
     Files.writeString(dir.resolve(STATE), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+  }
+
+  /**
+   * The new-schema part of {@code training_state.json}: {@code model: delgrad}, the bump state
+   * (null in a full snapshot: HEAD's next segment restarts it), the run's noise stream, the data
+   * generator, and the grouped optimizer: type, each group's learning rate, per tensor its name,
+   * step count and number of buffers, the buffers in {@code optimizer_<tensor>_<k>.npy}.
+   */
+  private static void writeDelgradState(Path dir, ObjectNode s, TrainingState st, boolean full)
+      throws IOException {
+    s.put("model", DELGRAD);
+    if (full || st.delgradBump == null) {
+      s.putNull("bumper");
+    } else {
+      ObjectNode b = s.putObject("bumper");
+      b.put("value", st.delgradBump.value());
+      b.put("previous_code", st.delgradBump.previousCode());
+    }
+    s.put("noise_state", st.noiseState);
+    writeRng(s, st);
+    GroupedOptimizerState o = st.groupedOptimizer;
+    if (o == null) {
+      s.putNull("optimizer");
+      return;
+    }
+    ObjectNode on = s.putObject("optimizer");
+    on.put("type", o.type());
+    ArrayNode lrs = on.putArray("learning_rates");
+    for (double lr : o.learningRates()) {
+      lrs.add(lr);
+    }
+    ArrayNode tensors = on.putArray("tensors");
+    for (GroupedOptimizerState.TensorState t : o.tensors()) {
+      ObjectNode tn = tensors.addObject();
+      tn.put("name", t.name());
+      tn.put("step", t.step());
+      List<double[]> buffers = t.buffers();
+      tn.put("buffers", buffers.size());
+      for (int k = 0; k < buffers.size(); k++) {
+        double[] b = buffers.get(k);
+        Npy.write(dir.resolve(tensorBufferName(t.name(), k)), b, b.length);
+      }
+    }
+  }
+
+  private static void writeRng(ObjectNode s, TrainingState st) {
+    ObjectNode r = s.putObject("rng");
+    ArrayNode key = r.putArray("key");
+    for (int k : st.rng.key()) {
+      key.add(k & 0xffffffffL);
+    }
+    r.put("pos", st.rng.pos());
+    r.put("has_gauss", st.rng.hasGauss());
+    r.put("gauss", st.rng.gauss());
+  }
+
+  /** The file of buffer k of a new-schema optimizer tensor. */
+  static String tensorBufferName(String tensor, int k) {
+    return "optimizer_" + tensor + "_" + k + ".npy";
   }
 
   private void writeCurves(Path dir, Curves c) throws IOException {

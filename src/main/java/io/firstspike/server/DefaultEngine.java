@@ -30,7 +30,7 @@ final class DefaultEngine {
 
       @Override
       public void checkData(RunFolder run, DataFolders data) {
-        data.check(ConfigLoader.load(run.configFile()), run.configFile().toString());
+        data.check(ConfigLoader.loadAny(run.configFile()), run.configFile().toString());
       }
     };
   }

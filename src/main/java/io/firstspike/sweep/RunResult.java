@@ -1,13 +1,15 @@
 package io.firstspike.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.firstspike.core.loss.Loss;
 import io.firstspike.io.Npy;
 import io.firstspike.io.NpyArray;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.train.Experiments;
 import io.firstspike.train.config.ConfigLoader;
+import io.firstspike.train.config.AnyConfig;
+import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
+import java.util.function.ToIntFunction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,13 +74,23 @@ public record RunResult(
       KeyPath path = new KeyPath(parts);
       (path.isSeed() ? seeds : params).put(path.column(), u.get("value"));
     }
-    ExperimentConfig config;
+    AnyConfig config;
     try {
-      config = ConfigLoader.load(run.configFile());
+      config = ConfigLoader.loadAny(run.configFile());
     } catch (RuntimeException e) {
       throw new SweepException(run.configFile() + ": " + e.getMessage());
     }
-    Path last = dir.resolve("epoch_" + config.trainingParams().epochNumber());
+    int epochs;
+    ToIntFunction<double[]> select;
+    if (config instanceof ExperimentConfig c) {
+      epochs = c.trainingParams().epochNumber();
+      select = Experiments.loss(c)::select;
+    } else {
+      DelgradExperiment d = (DelgradExperiment) config;
+      epochs = d.trainingParams().epochNumber();
+      select = d.loss()::select;
+    }
+    Path last = dir.resolve("epoch_" + epochs);
     String ds = prefix(last);
     double[] train = doubles(last.resolve(ds + "_train_accuracies.npy"));
     double[] val = doubles(last.resolve(ds + "_val_accuracies.npy"));
@@ -89,7 +101,7 @@ public record RunResult(
     for (int i = 1; i < val.length; i++) {
       valErr[i - 1] = 1 - val[i];
     }
-    double testAcc = testAccuracy(last, ds, Experiments.loss(config));
+    double testAcc = testAccuracy(last, ds, select);
     return new RunResult(dir, params, seeds, parameterCount(last.resolve("network")),
         1 - val[val.length - 1], 1 - train[train.length - 1], 1 - testAcc, valErr);
   }
@@ -107,7 +119,7 @@ public record RunResult(
     }
   }
 
-  private static double testAccuracy(Path epochDir, String ds, Loss loss) {
+  private static double testAccuracy(Path epochDir, String ds, ToIntFunction<double[]> select) {
     Path timesFile = epochDir.resolve(ds + "_test_spiketimes.npy");
     Path labelsFile = epochDir.resolve(ds + "_test_labels.npy");
     NpyArray times = npy(timesFile);
@@ -119,7 +131,7 @@ public record RunResult(
     double[][] t = times.asMatrix();
     int correct = 0;
     for (int i = 0; i < labels.length; i++) {
-      if (loss.select(t[i]) == labels[i]) {
+      if (select.applyAsInt(t[i]) == labels[i]) {
         correct++;
       }
     }

@@ -11,6 +11,8 @@ import io.firstspike.train.RunState;
 import io.firstspike.train.StopFlag;
 import io.firstspike.train.TrainingEvent;
 import io.firstspike.train.TrainingListener;
+import io.firstspike.train.config.AnyConfig;
+import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -78,14 +80,12 @@ public final class SweepRunner {
    * @return the data by run name
    * @throws SweepException naming the first run whose data cannot be loaded or does not fit
    */
-  public static Map<String, DataSplits> loadData(Map<String, ExperimentConfig> configs) {
+  public static Map<String, DataSplits> loadData(Map<String, ? extends AnyConfig> configs) {
     Map<List<Object>, DataSplits> byShape = new HashMap<>();
     Map<String, DataSplits> out = new HashMap<>();
-    for (Map.Entry<String, ExperimentConfig> e : configs.entrySet()) {
-      ExperimentConfig c = e.getValue();
-      List<Integer> sizes = c.networkLayout().layerSizes();
-      List<Object> key = List.of(Experiments.dataSpec(c), c.networkLayout().nInputs(),
-          sizes.get(sizes.size() - 1));
+    for (Map.Entry<String, ? extends AnyConfig> e : configs.entrySet()) {
+      AnyConfig c = e.getValue();
+      List<Object> key = shapeKey(c);
       DataSplits d = byShape.get(key);
       if (d == null) {
         try {
@@ -98,6 +98,19 @@ public final class SweepRunner {
       out.put(e.getKey(), d);
     }
     return out;
+  }
+
+  /** What the data check of a config depends on: the data and the network's input and output. */
+  private static List<Object> shapeKey(AnyConfig config) {
+    if (config instanceof ExperimentConfig c) {
+      List<Integer> sizes = c.networkLayout().layerSizes();
+      return List.of(Experiments.dataSpec(c), c.networkLayout().nInputs(),
+          sizes.get(sizes.size() - 1));
+    }
+    DelgradExperiment d = (DelgradExperiment) config;
+    var specs = d.toLayerSpecs();
+    return List.of("delgrad", Experiments.dataSpec(d), d.datasetParams(),
+        d.networkLayout().nInputs(), specs.get(specs.size() - 1));
   }
 
   /**

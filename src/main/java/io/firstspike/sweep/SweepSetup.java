@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.train.MemoryEstimate;
 import io.firstspike.train.config.ConfigException;
 import io.firstspike.train.config.ConfigLoader;
-import io.firstspike.train.config.ExperimentConfig;
+import io.firstspike.train.config.AnyConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,26 +72,20 @@ public record SweepSetup(String initialName, String initialText, String sweepTex
 
   /**
    * Checks that every run can be trained here and returns its typed config, before anything is
-   * written: a new-schema config is refused (DelGrad training is not on this branch), and each
-   * run's config must validate and fit this JVM's memory with {@code threadsPerRun} threads.
+   * written: each run's config (2021 or new schema) must validate and fit this JVM's memory with
+   * {@code threadsPerRun} threads.
    *
    * @return each run's config by run name, in plan order
    * @throws SweepException naming the run and the problem
    */
-  public Map<String, ExperimentConfig> requireTrainable(int threadsPerRun) {
-    if (newSchema) {
-      throw new SweepException(initialName + " is a new-schema (DelGrad) config"
-          + " (dataset_params, default_neuron_params, network_layout.layers): training it is not"
-          + " supported yet, so 'sweep run' stops before creating anything; 'sweep run --dry-run'"
-          + " lists its " + plan.runs().size() + " runs");
-    }
-    Map<String, ExperimentConfig> out = new LinkedHashMap<>();
+  public Map<String, AnyConfig> requireTrainable(int threadsPerRun) {
+    Map<String, AnyConfig> out = new LinkedHashMap<>();
     for (SweepPlan.Run r : plan.runs()) {
       String source = r.name() + "/config.yaml";
-      ExperimentConfig cfg;
+      AnyConfig cfg;
       try {
         // exactly the text config.yaml gets, as the training will read it back
-        cfg = ConfigLoader.parse(SweepYaml.write(r.config()), source);
+        cfg = ConfigLoader.parseAny(SweepYaml.write(r.config()), source);
         MemoryEstimate.requireFitsThisJvm(cfg, threadsPerRun);
       } catch (ConfigException e) {
         throw new SweepException("sweep run " + r.index() + " (" + r.name() + "): "

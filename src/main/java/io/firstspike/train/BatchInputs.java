@@ -47,14 +47,25 @@ final class BatchInputs implements AutoCloseable {
   private final NumpyRandom rng;
   private final ExecutorService worker;
   private final double[][][] buffers;
+  /** The training noise this class adds, null when none (or when the model adds its own). */
+  private final io.firstspike.train.config.TrainingNoise noise;
+
+  /** Inputs with {@code training_noise} added here (2021 configs). */
+  BatchInputs(Dataset train, TrainingParams params, NumpyRandom rng, boolean prefetch) {
+    this(train, params, true, rng, prefetch);
+  }
 
   /**
+   * @param addNoise add {@code training_noise} here (2021); {@code false} when the model draws
+   *     it itself (DelGrad: from the run's noise stream, in HEAD's order)
    * @param prefetch prepare the next batch on a background thread; {@code false} prepares each
    *     batch inline when it is needed (the reference the tests compare against)
    */
-  BatchInputs(Dataset train, TrainingParams params, NumpyRandom rng, boolean prefetch) {
+  BatchInputs(Dataset train, TrainingParams params, boolean addNoise, NumpyRandom rng,
+      boolean prefetch) {
     this.train = train;
     this.params = params;
+    this.noise = addNoise ? params.trainingNoise() : null;
     this.rng = rng;
     this.worker =
         prefetch
@@ -98,7 +109,7 @@ final class BatchInputs implements AutoCloseable {
 
     private Epoch(int[] order) {
       this.order = order;
-      this.normals = params.trainingNoise() == null ? null
+      this.normals = noise == null ? null
           : new ZigguratNormal(new SplitMix64(rng.nextInt64()));
       this.batches = (order.length + params.batchSize() - 1) / params.batchSize();
       if (worker != null && batches > 0) {
@@ -177,9 +188,8 @@ final class BatchInputs implements AutoCloseable {
         double[] row = train.inputTimes()[order[from + s]];
         System.arraycopy(row, 0, inputs[s], 0, row.length);
       }
-      if (params.trainingNoise() != null) {
-        InputNoise.apply(inputs, params.trainingNoise().mean(), params.trainingNoise().stdDev(),
-            normals);
+      if (noise != null) {
+        InputNoise.apply(inputs, noise.mean(), noise.stdDev(), normals);
       }
       return inputs;
     }

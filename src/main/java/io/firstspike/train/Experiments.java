@@ -1,6 +1,8 @@
 package io.firstspike.train;
 
+import io.firstspike.core.layer.LayerNetwork;
 import io.firstspike.core.layer.LayerSpec;
+import io.firstspike.core.layer.SeededNoise;
 import io.firstspike.core.loss.Loss;
 import io.firstspike.core.network.Network;
 import io.firstspike.core.network.NetworkEngine.EngineOptions;
@@ -9,6 +11,7 @@ import io.firstspike.data.DataSplits;
 import io.firstspike.data.DatasetFactory;
 import io.firstspike.data.NumpyRandom;
 import io.firstspike.data.YinYang;
+import io.firstspike.train.config.AnyConfig;
 import io.firstspike.train.config.DatasetConfig;
 import io.firstspike.train.config.DatasetParams;
 import io.firstspike.train.config.DelgradExperiment;
@@ -21,6 +24,30 @@ import java.util.List;
 /** What an experiment config means for the data, the initial network, the loss and the engine. */
 public final class Experiments {
   private Experiments() {}
+
+  /**
+   * Loads the data set of a config of either schema and checks that it fits the network: as many
+   * inputs as {@code n_inputs}, at most as many classes as label neurons.
+   *
+   * @throws IllegalArgumentException naming the mismatch
+   */
+  public static DataSplits loadData(AnyConfig config) {
+    return config instanceof ExperimentConfig c ? loadData(c) : loadData((DelgradExperiment) config);
+  }
+
+  /** What {@link #loadData(AnyConfig)} loads for a new-schema config. */
+  public static DataSpec dataSpec(DelgradExperiment config) {
+    DelgradLayout layout = config.networkLayout();
+    int width = layout.widthPixel() == null ? DatasetFactory.DEFAULT_WIDTH_PIXEL
+        : layout.widthPixel();
+    return new DataSpec(config.datasetParams().name(), config.dataDir(), width, null, null, null);
+  }
+
+  /** The data set's name as the run's file names use it ({@code yin_yang_train_losses.npy}). */
+  public static String datasetName(AnyConfig config) {
+    return config instanceof ExperimentConfig c ? c.dataset().displayName()
+        : ((DelgradExperiment) config).datasetParams().name();
+  }
 
   /**
    * Loads the config's data set and checks that it fits the network: as many inputs as
@@ -69,10 +96,7 @@ public final class Experiments {
       refuseOther(where, "r_big", d.rBig(), YinYang.R_BIG);
     }
     DelgradLayout layout = config.networkLayout();
-    int width = layout.widthPixel() == null ? DatasetFactory.DEFAULT_WIDTH_PIXEL
-        : layout.widthPixel();
-    DataSplits splits = DatasetFactory.load(
-        new DataSpec(d.name(), config.dataDir(), width, null, null, null));
+    DataSplits splits = DatasetFactory.load(dataSpec(config));
     int nIn = splits.train().nInputs();
     if (nIn != layout.nInputs()) {
       throw new IllegalArgumentException(where + "network_layout.n_inputs is " + layout.nInputs()
@@ -147,6 +171,45 @@ public final class Experiments {
   /** A fresh training state around the untrained network. */
   public static TrainingState freshState(ExperimentConfig config) {
     return new TrainingState(initialNetwork(config), new Curves());
+  }
+
+  /**
+   * A fresh training state of a config of either schema. New schema: the run's noise stream
+   * ({@link SeededNoise} seeded with {@code torch_seed}) draws the initial parameters
+   * ({@link DelgradExperiment#newNetwork}) and goes on with the training's noise from there.
+   */
+  public static TrainingState freshState(AnyConfig config) {
+    if (config instanceof ExperimentConfig c) {
+      return freshState(c);
+    }
+    DelgradExperiment d = (DelgradExperiment) config;
+    SeededNoise noise = new SeededNoise(d.trainingParams().torchSeed());
+    LayerNetwork net = d.newNetwork(noise);
+    TrainingState st = new TrainingState(net, d.toLayerTraining(), new Curves());
+    st.noiseState = noise.state();
+    return st;
+  }
+
+  /**
+   * Checks that a saved training state can continue under {@code config}, of either schema.
+   *
+   * @throws IllegalArgumentException naming the mismatch
+   */
+  public static void checkRestorable(AnyConfig config, TrainingState state) {
+    if (config instanceof ExperimentConfig c) {
+      if (state.isDelgrad()) {
+        throw new IllegalArgumentException("the snapshot holds a new-schema (layer) network but"
+            + " the config is of the 2021 schema");
+      }
+      checkRestorable(c, state);
+      return;
+    }
+    if (!state.isDelgrad()) {
+      throw new IllegalArgumentException("the snapshot holds a 2021 network but the config is"
+          + " of the new (DelGrad) schema");
+    }
+    DelgradModel.parts((DelgradExperiment) config, state,
+        io.firstspike.core.optim.RangeRunner.SERIAL);
   }
 
   /**

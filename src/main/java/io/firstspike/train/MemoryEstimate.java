@@ -3,11 +3,15 @@ package io.firstspike.train;
 import io.firstspike.core.network.PassPolicy;
 import io.firstspike.core.network.NetworkEngine;
 import io.firstspike.core.neuron.Variant;
+import io.firstspike.core.layer.LayerSpec;
+import io.firstspike.train.config.AnyConfig;
 import io.firstspike.train.config.ConfigException;
+import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
 import io.firstspike.train.config.NetworkLayout;
 import io.firstspike.train.config.Optimizer;
 import io.firstspike.train.config.TrainingParams;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -43,7 +47,14 @@ import java.util.Map;
  * @param dataSet bytes of the data set's samples (0 for user files)
  */
 public record MemoryEstimate(
-    long weights, long batchBuffers, long threadScratch, long eulerCharge, long dataSet) {
+    long weights, long batchBuffers, long threadScratch, long eulerCharge, long dataSet,
+    boolean layerList) {
+
+  /** An estimate of a 2021-schema config. */
+  public MemoryEstimate(
+      long weights, long batchBuffers, long threadScratch, long eulerCharge, long dataSet) {
+    this(weights, batchBuffers, threadScratch, eulerCharge, dataSet, false);
+  }
 
   /** Share of {@code Runtime.maxMemory()} a run may plan to use; the rest is the JVM's. */
   public static final double USABLE_FRACTION = 0.9;
@@ -133,6 +144,86 @@ public record MemoryEstimate(
         (long) (threads * charge), (long) dataSet);
   }
 
+  /**
+   * A coarser estimate for a new-schema (DelGrad) config, from the shapes of its layer list
+   * (DELGRAD-MODEL.md section 1: each layer's output is [rows][width] per sample, a NeuronLayer
+   * sees one input time per synapse, N x M): P parameters held by the network, its gradient, the
+   * optimizer (Adam 2 P, SGD with momentum P) and a snapshot's copy of it; per training sample
+   * every layer's output and its gradient plus 4 doubles per synapse of a NeuronLayer (its
+   * pass's sorted inputs and sums kept for the backward pass); per evaluation sample the
+   * outputs; per thread 8 doubles per synapse of the widest NeuronLayer; the data set as for 2021
+   * configs. It has not been calibrated against measured heaps as the 2021 estimate has; it
+   * is meant to refuse configs that are off by orders of magnitude.
+   */
+  public static MemoryEstimate of(DelgradExperiment cfg, int threads) {
+    TrainingParams t = cfg.trainingParams();
+    List<LayerSpec> specs = cfg.toLayerSpecs();
+    double rows = cfg.networkLayout().nInputs();
+    double params = 0;
+    double outputs = 0; // doubles per sample over all layer outputs
+    double synapses = 0; // doubles per sample over all NeuronLayer inputs
+    double widest = 0;
+    double lastLayer = 0;
+    for (int l = 0; l < specs.size(); l++) {
+      LayerSpec spec = specs.get(l);
+      double next = nextNeuronSize(specs, l);
+      double width;
+      if (spec instanceof LayerSpec.Broadcast) {
+        width = next;
+      } else if (spec instanceof LayerSpec.Delay d) {
+        width = next;
+        params += (double) d.type().rawRows((int) rows, d.presynSharing())
+            * d.type().rawCols((int) next, d.postsynSharing());
+      } else if (spec instanceof LayerSpec.Biases b) {
+        rows += b.times().length;
+        width = next;
+      } else if (spec instanceof LayerSpec.Multiplex m) {
+        rows *= m.factor();
+        width = next;
+      } else {
+        LayerSpec.Neuron n = (LayerSpec.Neuron) spec;
+        double in = rows * n.size();
+        params += in + n.size();
+        synapses += in;
+        widest = Math.max(widest, in);
+        lastLayer = in;
+        rows = n.size();
+        width = 1;
+      }
+      outputs += rows * width;
+    }
+    double optimizer = t.optimizer() == Optimizer.ADAM ? 2 : t.momentum() > 0 ? 1 : 0;
+    double weights = DOUBLE * ((3 + 2 * optimizer) * params + (t.epochNumber() + 1.0) * lastLayer);
+    double batchBuffers = DOUBLE * (t.batchSize() * (2 * outputs + 4 * synapses)
+        + t.batchSizeEval() * outputs + 2.0 * t.batchSize() * cfg.networkLayout().nInputs())
+        + ROW * (t.batchSize() + t.batchSizeEval()) * specs.size();
+    double threadScratch = (double) threads * 8 * DOUBLE * widest;
+    double samples = BUILT_IN_SAMPLES.getOrDefault(cfg.datasetParams().name(), 0);
+    double dataSet = samples * (cfg.networkLayout().nInputs() * DOUBLE + ROW + INT);
+    return new MemoryEstimate((long) weights, (long) batchBuffers, (long) threadScratch, 0,
+        (long) dataSet, true);
+  }
+
+  private static double nextNeuronSize(List<LayerSpec> specs, int l) {
+    for (int k = l; k < specs.size(); k++) {
+      if (specs.get(k) instanceof LayerSpec.Neuron n) {
+        return n.size();
+      }
+    }
+    return 1;
+  }
+
+  /** The estimate of a config of either schema. */
+  public static MemoryEstimate of(AnyConfig cfg, int threads) {
+    return cfg instanceof ExperimentConfig c ? of(c, threads)
+        : of((DelgradExperiment) cfg, threads);
+  }
+
+  /** {@link #requireFitsThisJvm(ExperimentConfig, int)} for a config of either schema. */
+  public static void requireFitsThisJvm(AnyConfig cfg, int threads) {
+    of(cfg, threads).requireFits(Runtime.getRuntime().maxMemory(), cfg.source());
+  }
+
   /** Bytes in all (Long.MAX_VALUE if that overflows). */
   public long total() {
     long sum = 0;
@@ -168,6 +259,7 @@ public record MemoryEstimate(
     WEIGHTS("network_layout.layer_sizes", "use smaller layer_sizes, or "),
     BATCH("training_params.batch_size", "use a smaller batch_size (or smaller layer_sizes), or "),
     EULER("training_params.resolution", "use a larger resolution (fewer Euler steps), or "),
+    LAYERS("network_layout.layers", "use smaller layers (size, sharing factors), or "),
     DATA("dataset", "");
 
     final String key;
@@ -181,6 +273,9 @@ public record MemoryEstimate(
 
   private Part largest() {
     long max = Math.max(Math.max(weights, batchBuffers), Math.max(threadScratch, dataSet));
+    if (layerList && max != dataSet && max != batchBuffers) {
+      return Part.LAYERS;
+    }
     if (max == batchBuffers) {
       return Part.BATCH;
     }

@@ -1,42 +1,39 @@
 package io.firstspike.train;
 
-import io.firstspike.core.loss.Loss;
-import io.firstspike.core.network.ForwardResult;
-import io.firstspike.core.network.Network;
-import io.firstspike.core.network.NetworkEngine;
-import io.firstspike.core.optim.Optimizer;
-import io.firstspike.core.optim.WeightBumper;
 import io.firstspike.data.DataSplits;
 import io.firstspike.data.Dataset;
 import io.firstspike.data.NumpyRandom;
-import io.firstspike.core.optim.WeightClipping;
+import io.firstspike.train.config.AnyConfig;
+import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
 import io.firstspike.train.config.TrainingParams;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The one training loop (TTFS-MODEL.md section 5), used by the CLI and the server alike.
+ * The one training loop (TTFS-MODEL.md section 5, DELGRAD-MODEL.md section 7), used by the CLI
+ * and the server alike, for configs of both schemas: what differs between them sits behind one
+ * seam, the {@link TrainingModel} ({@link TtfsModel} for 2021 configs, {@link DelgradModel} for
+ * new-schema ones).
  *
- * <p>Per epoch: shuffle with the data generator; per batch: optional input noise (the next
- * batch's is drawn on a background thread while this one trains, see {@link BatchInputs}),
- * forward, weight bumping or loss + backward + optimizer step, a {@link TrainingEvent.Batch}; then
- * a scheduler
- * step, validation, curves, a {@link TrainingEvent.Epoch} and, when due, a snapshot. The stop flag
- * is checked between batches; a stopped epoch is discarded (the run continues from its last
- * snapshot). A non-finite loss or gradient, or a weight that is not finite or has run away beyond
- * {@link WeightCheck#bound} after an optimizer step or a bump, ends the run as
- * {@link RunState#FAILED} naming epoch, batch, layer and value; nothing already saved is touched.
+ * <p>Per epoch: shuffle with the data generator; per batch: the inputs (with 2021 training
+ * noise, the next batch's is drawn on a background thread while this one trains, see {@link
+ * BatchInputs}), the model's update (forward, weight bumping or loss + backward + optimizer
+ * step), a {@link TrainingEvent.Batch}; then a scheduler step, validation, curves, a {@link
+ * TrainingEvent.Epoch} and, when due, a snapshot. The stop flag is checked between batches; a
+ * stopped epoch is discarded (the run continues from its last snapshot). A non-finite loss or
+ * gradient, or a weight that is not finite or has run away beyond {@link WeightCheck#bound} after
+ * an optimizer step or a bump, ends the run as {@link RunState#FAILED} naming epoch, batch, layer
+ * and value; nothing already saved is touched.
  */
 public final class Trainer implements AutoCloseable {
-  private final ExperimentConfig config;
   private final TrainingParams params;
   private final DataSplits data;
   private final TrainingState state;
-  private final Setup setup;
-  private final NetworkEngine engine;
+  private final TrainingModel model;
   private final NumpyRandom rng;
   private final Set<Integer> fullSnapshots;
   private final boolean checkpointEveryEpoch;
@@ -57,6 +54,8 @@ public final class Trainer implements AutoCloseable {
   private long checkpointIntervalNanos = CHECKPOINT_INTERVAL_NANOS;
 
   /**
+   * A trainer of a 2021-schema config.
+   *
    * @param checkpointEveryEpoch also write a resume-only checkpoint after every epoch (server
    *     runs; at most one per {@link #CHECKPOINT_INTERVAL_NANOS}, and always before a stop),
    *     besides the config's {@code epoch_snapshots} and the last epoch
@@ -68,8 +67,39 @@ public final class Trainer implements AutoCloseable {
       TrainingState state,
       int threads,
       boolean checkpointEveryEpoch,
-      java.util.Collection<Integer> extraSnapshots) {
+      Collection<Integer> extraSnapshots) {
     this(config, data, state, threads, checkpointEveryEpoch, extraSnapshots, true);
+  }
+
+  /**
+   * A trainer of a config of either schema; {@code state} must hold the network of that schema
+   * ({@link Experiments#freshState(AnyConfig)} or a snapshot).
+   */
+  public static Trainer of(
+      AnyConfig config,
+      DataSplits data,
+      TrainingState state,
+      int threads,
+      boolean checkpointEveryEpoch,
+      Collection<Integer> extraSnapshots) {
+    return of(config, data, state, threads, checkpointEveryEpoch, extraSnapshots, true);
+  }
+
+  static Trainer of(
+      AnyConfig config,
+      DataSplits data,
+      TrainingState state,
+      int threads,
+      boolean checkpointEveryEpoch,
+      Collection<Integer> extraSnapshots,
+      boolean prefetchBatches) {
+    if (config instanceof ExperimentConfig c) {
+      return new Trainer(c, data, state, threads, checkpointEveryEpoch, extraSnapshots,
+          prefetchBatches);
+    }
+    DelgradExperiment d = (DelgradExperiment) config;
+    return new Trainer(d.trainingParams(), new DelgradModel(d, state, threads), false, data, state,
+        checkpointEveryEpoch, extraSnapshots, prefetchBatches);
   }
 
   /**
@@ -82,20 +112,29 @@ public final class Trainer implements AutoCloseable {
       TrainingState state,
       int threads,
       boolean checkpointEveryEpoch,
-      java.util.Collection<Integer> extraSnapshots,
+      Collection<Integer> extraSnapshots,
       boolean prefetchBatches) {
-    this.config = config;
-    this.params = config.trainingParams();
+    this(config.trainingParams(), new TtfsModel(config, state, threads), true, data, state,
+        checkpointEveryEpoch, extraSnapshots, prefetchBatches);
+  }
+
+  /**
+   * @param loopNoise the loop adds {@code training_noise} to the batch inputs (2021); a DelGrad
+   *     model draws it itself, in HEAD's order, from the run's noise stream
+   */
+  private Trainer(
+      TrainingParams params,
+      TrainingModel model,
+      boolean loopNoise,
+      DataSplits data,
+      TrainingState state,
+      boolean checkpointEveryEpoch,
+      Collection<Integer> extraSnapshots,
+      boolean prefetchBatches) {
+    this.params = params;
+    this.model = model;
     this.data = data;
     this.state = state;
-    NetworkEngine e = new NetworkEngine(state.network, Setup.engineOptions(params), threads);
-    try {
-      this.setup = Setup.of(config, state, e::runParts);
-    } catch (RuntimeException ex) {
-      e.close(); // a bad config must not leave the engine's threads behind
-      throw ex;
-    }
-    this.engine = e;
     this.rng =
         state.rng == null
             ? new NumpyRandom(params.numpySeed())
@@ -103,7 +142,7 @@ public final class Trainer implements AutoCloseable {
     this.fullSnapshots = new TreeSet<>(params.snapshotEpochs());
     this.fullSnapshots.addAll(extraSnapshots);
     this.checkpointEveryEpoch = checkpointEveryEpoch;
-    this.batchInputs = new BatchInputs(data.train(), params, rng, prefetchBatches);
+    this.batchInputs = new BatchInputs(data.train(), params, loopNoise, rng, prefetchBatches);
   }
 
   /** Tests: another checkpoint interval (0: every epoch, Long.MAX_VALUE: only when due otherwise). */
@@ -113,11 +152,6 @@ public final class Trainer implements AutoCloseable {
 
   public TrainingState state() {
     return state;
-  }
-
-  /** The loss and class selection of this experiment. */
-  public Loss loss() {
-    return setup.loss();
   }
 
   /**
@@ -144,8 +178,9 @@ public final class Trainer implements AutoCloseable {
       int epoch = state.epochsDone + 1;
       long epochStart = System.nanoTime();
       EpochRun run;
-      long skipsBefore = engine.integratorSkips();
+      long skipsBefore = model.integratorSkips();
       try {
+        model.startEpoch(epoch, fullSnapshots);
         run = trainEpoch(epoch, listener, stop);
       } catch (TrainingDivergedException e) {
         return new TrainingResult(RunState.FAILED, e.getMessage(), state.epochsDone);
@@ -153,19 +188,15 @@ public final class Trainer implements AutoCloseable {
       if (run == null) {
         return new TrainingResult(RunState.STOPPED, stop.reason(), state.epochsDone);
       }
-      run.integratorSkips = engine.integratorSkips() - skipsBefore;
-      if (setup.scheduler() != null) {
-        setup.scheduler().step();
-      }
+      run.integratorSkips = model.integratorSkips() - skipsBefore;
+      model.endEpoch();
       Validation v = validate();
       state.epochsDone = epoch;
       state.step = run.endStep;
       state.curves.trainLoss.add(run.meanLoss());
       state.curves.trainAccuracy.add(run.accuracy());
       record(v);
-      state.optimizer = setup.optimizer().state();
-      state.schedulerSteps = setup.scheduler() == null ? 0 : setup.scheduler().epochsStepped();
-      state.bumper = setup.bumper().state();
+      model.saveState(state);
       state.rng = rng.getState();
       double seconds = (System.nanoTime() - epochStart) / 1e9;
       double samplesPerSecond = (data.train().size() + data.validation().size()) / seconds;
@@ -185,7 +216,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void save(SnapshotSink sink, TrainingListener listener, boolean full) {
-    sink.save(state, full ? outputs() : null);
+    sink.save(state, full ? outputs(state.epochsDone) : null);
     lastSaveNanos = System.nanoTime();
     checkpointBehind = false;
     listener.onEvent(new TrainingEvent.Snapshot(state.epochsDone));
@@ -214,14 +245,6 @@ public final class Trainer implements AutoCloseable {
     int n = train.size();
     int bs = params.batchSize();
     int batches = (n + bs - 1) / bs;
-    Optimizer opt = setup.optimizer();
-    WeightBumper bumper = setup.bumper();
-    Loss loss = setup.loss();
-    Network net = state.network;
-    double[][] weights = new double[net.nLayers()][];
-    for (int l = 0; l < weights.length; l++) {
-      weights[l] = net.weights(l);
-    }
     EpochRun run = new EpochRun();
     run.endStep = state.step;
     int nClasses = train.nClasses();
@@ -237,42 +260,12 @@ public final class Trainer implements AutoCloseable {
       for (int s = 0; s < size; s++) {
         labels[s] = train.labels()[order[from + s]];
       }
-      ForwardResult fwd = engine.forward(inputs);
-      double[][] out = fwd.labelTimes();
-      int correct = 0;
-      for (int s = 0; s < size; s++) {
-        if (loss.select(out[s]) == labels[s]) {
-          correct++;
-        }
-      }
-      double[][][] layerTimes = new double[net.nLayers()][][];
-      for (int l = 0; l < layerTimes.length; l++) {
-        layerTimes[l] = fwd.times(l);
-      }
-      int bumped = bumper.apply(net, layerTimes);
-      double batchLoss = Double.NaN;
-      if (bumped >= 0) {
-        clipWeights(weights);
-        checkWeights(epoch, b, "after weight bumping added " + bumper.state().value()
-            + " to layer " + bumped);
+      TrainingModel.BatchOutcome done = model.trainBatch(epoch, b, inputs, labels);
+      int correct = done.correct();
+      if (done.bumpedLayer() >= 0) {
         run.bumps++;
       } else {
-        double[][] dLdT = new double[size][out[0].length];
-        batchLoss = loss.compute(out, labels, dLdT);
-        if (!Double.isFinite(batchLoss)) {
-          throw new TrainingDivergedException(epoch, b, "the loss is " + batchLoss);
-        }
-        double[][] grads;
-        try {
-          grads = engine.backward(fwd, dLdT);
-        } catch (ArithmeticException e) {
-          throw new TrainingDivergedException(epoch, b, e.getMessage());
-        }
-        opt.step(weights, grads);
-        clipWeights(weights);
-        checkWeights(epoch, b, "after the optimizer step (learning rate " + opt.learningRate()
-            + ")");
-        run.lossSum += batchLoss;
+        run.lossSum += done.loss();
         run.lossBatches++;
       }
       run.correct += correct;
@@ -280,36 +273,20 @@ public final class Trainer implements AutoCloseable {
       run.errorSum += 1.0 - (double) correct / size;
       run.endStep++;
       listener.onEvent(
-          batchEvent(epoch, b, batches, run, batchLoss, (double) correct / size, opt, bumped,
-              inputs, layerTimes, labels, nClasses));
-      engine.recycle(fwd); // its times were copied above; the next batch reuses its buffers
+          batchEvent(epoch, b, batches, run, done.loss(), (double) correct / size,
+              done.bumpedLayer(), inputs, done.layerTimes(), labels, nClasses));
     }
     return run;
   }
 
-  /**
-   * {@code clip_weights_max} (2021): after every batch, bumped or not, every weight of every
-   * layer, bias rows included, is clamped to [-c, c], as the original does before writing the
-   * weights to the chip (and in the simulation too).
-   */
-  private void clipWeights(double[][] weights) {
-    double bound = params.weightBound();
-    if (bound != Double.POSITIVE_INFINITY) {
-      for (double[] w : weights) {
-        WeightClipping.clamp(w, bound);
-      }
-    }
-  }
-
   private TrainingEvent.Batch batchEvent(
       int epoch, int b, int batches, EpochRun run, double batchLoss, double accuracy,
-      Optimizer opt, int bumped, double[][] inputs, double[][][] layerTimes, int[] labels,
-      int nClasses) {
+      int bumped, double[][] inputs, double[][][] layerTimes, int[] labels, int nClasses) {
     double[][] out = layerTimes[layerTimes.length - 1];
     double[][][] ms = Stats.classMeanStd(out, labels, nClasses, 0, labels.length);
     double[] silent = new double[layerTimes.length];
     int[][] hist = new int[layerTimes.length][];
-    double histMax = params.simTime();
+    double histMax = model.histogramMax();
     for (int l = 0; l < layerTimes.length; l++) {
       silent[l] = Stats.silentFraction(layerTimes[l]);
       hist[l] = Stats.timeHistogram(layerTimes[l], TrainingEvent.HISTOGRAM_BINS, histMax);
@@ -321,24 +298,13 @@ public final class Trainer implements AutoCloseable {
     }
     return new TrainingEvent.Batch(
         epoch, b, batches, run.endStep - 1, batchLoss, accuracy, run.errorSum / (b + 1),
-        opt.learningRate(), bumped, ms[0], ms[1], silent, hist, histMax, raster, labels[0]);
-  }
-
-  /**
-   * Throws if a weight is not finite or beyond {@link WeightCheck#bound} (the first in layer and
-   * index order is named), {@code when} saying what changed the weights.
-   */
-  private void checkWeights(int epoch, int batch, String when) {
-    String problem = WeightCheck.problem(state.network, engine::runParts);
-    if (problem != null) {
-      throw new TrainingDivergedException(epoch, batch, problem + " " + when);
-    }
+        model.learningRate(), bumped, ms[0], ms[1], silent, hist, histMax, raster, labels[0]);
   }
 
   /** Validation pass: loss, accuracy, per-class output statistics, predictions. */
   private Validation validate() {
     Dataset val = data.validation();
-    EvaluationPass pass = EvaluationPass.run(engine, setup.loss(), val, params.batchSizeEval());
+    EvaluationPass pass = model.validate(val, params.batchSizeEval());
     double[][][] ms =
         Stats.classMeanStd(pass.outputs(), val.labels(), val.nClasses(), 0, val.size());
     return new Validation(pass, ms[0], ms[1]);
@@ -347,7 +313,7 @@ public final class Trainer implements AutoCloseable {
   private void record(Validation v) {
     state.curves.valLoss.add(v.pass.loss());
     state.curves.valAccuracy.add(v.pass.accuracy());
-    state.curves.labelWeights.add(state.network.weights(state.network.nLayers() - 1).clone());
+    state.curves.labelWeights.add(model.labelWeights());
     state.curves.meanValOutputs.add(v.mean);
     state.curves.stdValOutputs.add(v.std);
   }
@@ -355,12 +321,12 @@ public final class Trainer implements AutoCloseable {
   private TrainingEvent.Epoch epochEvent(
       Validation v, double trainLoss, double trainAcc, int bumps, long integratorSkips,
       double samplesPerSecond, long started, int startEpoch) {
-    Network net = state.network;
+    double[][] weights = model.layerWeights();
     int bins = 30;
-    int[][] hist = new int[net.nLayers()][];
-    double[][] edges = new double[net.nLayers()][bins + 1];
-    for (int l = 0; l < net.nLayers(); l++) {
-      hist[l] = Stats.histogram(net.weights(l), bins, edges[l]);
+    int[][] hist = new int[weights.length][];
+    double[][] edges = new double[weights.length][bins + 1];
+    for (int l = 0; l < weights.length; l++) {
+      hist[l] = Stats.histogram(weights[l], bins, edges[l]);
     }
     double elapsed = (System.nanoTime() - started) / 1e9;
     int doneHere = state.epochsDone - startEpoch;
@@ -369,7 +335,7 @@ public final class Trainer implements AutoCloseable {
     EpochMetrics m =
         new EpochMetrics(
             state.epochsDone, params.epochNumber(), state.step, trainLoss, trainAcc,
-            v.pass.loss(), v.pass.accuracy(), setup.optimizer().learningRate(), bumps, v.mean,
+            v.pass.loss(), v.pass.accuracy(), model.learningRate(), bumps, v.mean,
             v.std, samplesPerSecond, elapsed, eta, integratorSkips);
     return new TrainingEvent.Epoch(m, hist, edges, predictionsForMap(v.pass));
   }
@@ -391,10 +357,10 @@ public final class Trainer implements AutoCloseable {
     return out;
   }
 
-  private SnapshotOutputs outputs() {
+  private SnapshotOutputs outputs(int epoch) {
     int bs = params.batchSizeEval();
-    EvaluationPass test = EvaluationPass.run(engine, setup.loss(), data.test(), bs);
-    EvaluationPass train = EvaluationPass.run(engine, setup.loss(), data.train(), bs);
+    EvaluationPass test = model.snapshotOutputs(data.test(), bs, epoch);
+    EvaluationPass train = model.snapshotOutputs(data.train(), bs, epoch);
     return new SnapshotOutputs(
         test.outputs(), data.test().labels(), train.outputs(), data.train().labels());
   }
@@ -402,7 +368,7 @@ public final class Trainer implements AutoCloseable {
   @Override
   public void close() {
     batchInputs.close();
-    engine.close();
+    model.close();
   }
 
   /** Accumulators of one training epoch. */

@@ -44,21 +44,29 @@ final class WeightCheck {
     for (int l = 0; l < w.length; l++) {
       w[l] = net.weights(l);
     }
-    double bound = bound(net.params());
+    return problem(w, l -> "a weight of layer " + l, bound(net.params()), ranges);
+  }
+
+  /**
+   * "{@code what(k)} became NaN", "{@code what(k)} reached -3.1e+07, beyond the bound |w| <= 1e+06
+   * (...)" for the first array k (and the first entry in it) outside {@code bound}, or null.
+   */
+  static String problem(double[][] w, java.util.function.IntFunction<String> what, double bound,
+      RangeRunner ranges) {
     int[] first = firstOutside(w, bound, ranges);
     if (first == null) {
       return null;
     }
     double value = w[first[0]][first[1]];
     if (!Double.isFinite(value)) {
-      return "a weight of layer " + first[0] + " became " + value;
+      return what.apply(first[0]) + " became " + value;
     }
     // as many digits as it takes to tell the value from the bound (1000001.5 is not 1e+06)
     int digits = 3;
     while (digits < 17 && shown(Math.abs(value), digits).equals(shown(bound, digits))) {
       digits++;
     }
-    return "a weight of layer " + first[0] + " reached " + shown(value, digits) + ", beyond the"
+    return what.apply(first[0]) + " reached " + shown(value, digits) + ", beyond the"
         + " bound |w| <= " + shown(bound, 3) + " (" + shown(MAX_WEIGHT_SCALE, 3) + " x g_leak"
         + " |threshold - leak|; trained networks stay below 10)";
   }

@@ -259,15 +259,25 @@ class SweepCommandTest {
   }
 
   @Test
-  @DisplayName("a new-schema (DelGrad) config is refused before anything is created; --dry-run lists the original's 24 runs")
-  void delgradRefused() throws Exception {
+  @DisplayName("a new-schema (DelGrad) sweep is checked run by run: hidden sizes and seeds"
+      + " validate as DelGrad experiments; the original's sweep.yaml stops before creating anything"
+      + " at its first BroadcastLayer run, which keeps delay keys; --dry-run lists its 24 runs")
+  void delgradSweep() throws Exception {
     Path config = Shared.file("reference/delgrad/configs/yin_yang_H30_WA.yaml");
     Path sweepFile = Shared.file("reference/delgrad/sweep_config/sweep.yaml");
+    Path sizes = tmp.resolve("sizes.yaml");
+    Files.writeString(sizes, "parameters:\n  - path: network_layout/layers/1/size\n"
+        + "    value: [30, 5]\n");
+    var configs = io.firstspike.sweep.SweepSetup.read(config, sizes, List.of(1L, 2L))
+        .requireTrainable(1);
+    assertThat(configs).hasSize(4);
+    assertThat(configs.values())
+        .allMatch(c -> c instanceof io.firstspike.train.config.DelgradExperiment);
     Path out = tmp.resolve("out");
     CliTest.Result r = CliTest.run("sweep", "run", config.toString(), sweepFile.toString(),
         "--out", out.toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("is a new-schema (DelGrad) config").contains("not supported yet");
+    assertThat(r.err()).startsWith("error: sweep run 6 (").contains("unknown key 'delay_mean'");
     assertThat(out).doesNotExist();
     CliTest.Result dry = CliTest.run("sweep", "run", config.toString(), sweepFile.toString(),
         "--dry-run", "--out", out.toString());

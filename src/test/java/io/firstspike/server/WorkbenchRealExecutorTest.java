@@ -191,7 +191,7 @@ class WorkbenchRealExecutorTest {
     bad.put("*means is a YAML alias", ok.replace("weight_means: [1.5, 0.5]", "weight_means: &means [1.5, 0.5]")
         .replace("weight_stdevs: [0.8, 0.8]", "weight_stdevs: *means"));
     String delgrad = java.nio.file.Files.readString(Path.of("configs/yin_yang_H30_WA.yaml"));
-    bad.put("training new-schema (DelGrad) configs is not available yet", delgrad);
+    bad.put("needs about", delgrad.replace("size: 30 ", "size: 3000000 "));
     bad.put("network_layout.layers[0].name: unknown layer type 'DelayAxonall'",
         delgrad.replace("name: DelayAxonal ", "name: DelayAxonall"));
     try (ServerTestSupport s = realServer(vertx, tmp)) {
@@ -223,6 +223,28 @@ class WorkbenchRealExecutorTest {
       String next = s.startRun(new JsonObject().put("yaml", tinyYaml())
           .put("overrides", new JsonObject().put("epochs", 1)));
       s.awaitState(next, "finished", TIMEOUT_MS);
+    }
+  }
+
+  @Test
+  @DisplayName("A new-schema (DelGrad) H30_WS run trains through the API like a 2021 one: state,"
+      + " curves, activity with one entry per NeuronLayer")
+  void delgradRunTrains(Vertx vertx, @TempDir Path tmp) throws Exception {
+    try (ServerTestSupport s = realServer(vertx, tmp)) {
+      String id = s.startRun(new JsonObject().put("name", "h30ws")
+          .put("yaml", io.firstspike.testsupport.DelgradYaml.h30Ws())
+          .put("overrides", new JsonObject().put("epochs", 2)));
+      JsonObject run = s.awaitState(id, "finished", TIMEOUT_MS);
+      assertThat(run.getInteger("epochsDone")).isEqualTo(2);
+      assertThat(run.getDouble("bestValAccuracy")).isBetween(0.3, 1.0);
+      JsonObject metrics = s.get("/api/runs/" + id + "/metrics?points=40").bodyAsJsonObject();
+      assertThat(metrics.getInteger("totalBatches")).isEqualTo(2 * 34);
+      JsonObject activity = metrics.getJsonObject("activity");
+      assertThat(activity.getJsonObject("epoch").getJsonObject("metrics").getInteger("epoch"))
+          .isEqualTo(2);
+      assertThat(activity.getJsonObject("epoch").getJsonArray("weightHistograms").size())
+          .as("one per NeuronLayer").isEqualTo(2);
+      assertThat(activity.getJsonObject("batch").getJsonArray("raster").size()).isEqualTo(3);
     }
   }
 }

@@ -245,6 +245,7 @@ class SweepPlanTest {
     assertThat(setup.plan().runs()).extracting(SweepPlan.Run::name).hasSize(9)
         .startsWith("run_0=1_1=1_2=10_3=5_4=5").endsWith("run_0=3_1=3_2=30_3=5_4=5");
     assertThat(setup.requireTrainable(1)).hasSize(9)
-        .allSatisfy((name, cfg) -> assertThat(cfg.trainingParams().epochNumber()).isEqualTo(5));
+        .allSatisfy((name, cfg) -> assertThat(((io.firstspike.train.config.ExperimentConfig) cfg)
+            .trainingParams().epochNumber()).isEqualTo(5));
   }
 }

@@ -106,6 +106,23 @@ public final class DelgradWeightBumper {
   }
 
   /**
+   * Continues a segment from a saved {@link #value} and {@link #previousCode} (a run resumed
+   * from a checkpoint inside a snapshot segment, where HEAD would not have restarted).
+   *
+   * @throws IllegalArgumentException for a value that is not a finite number >= 0 or a code
+   *     below {@link #NO_BUMP}
+   */
+  public void restore(double savedValue, int savedPreviousCode) {
+    if (!(savedValue >= 0) || Double.isInfinite(savedValue) || savedPreviousCode < NO_BUMP) {
+      throw new IllegalArgumentException("weight bumping: cannot restore value " + savedValue
+          + " and previous code " + savedPreviousCode + " (a finite value >= 0 and a code >= -2"
+          + " expected)");
+    }
+    value = savedValue;
+    previousCode = savedPreviousCode;
+  }
+
+  /**
    * Whether the bump state restarts before epoch {@code epoch} (1-based): at the start of the
    * training, after each snapshot epoch (HEAD runs one segment per snapshot), and when a run is
    * continued from a saved epoch.

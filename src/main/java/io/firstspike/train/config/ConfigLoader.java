@@ -35,10 +35,13 @@ public final class ConfigLoader {
   /** Deepest nesting of lists and mappings accepted; the schemas need 5. */
   public static final int MAX_NESTING_DEPTH = 16;
 
-  /** Why a valid new-schema config is refused by the 2021-only entry points. */
-  public static final String DELGRAD_NOT_TRAINABLE = "training new-schema (DelGrad) configs is not"
-      + " available yet: this config (dataset_params, default_neuron_params,"
-      + " network_layout.layers) is valid, but FirstSpike's trainer runs 2021-schema configs"
+  /**
+   * Why a valid new-schema config is refused by the entry points that read 2021 configs only
+   * (inference and evaluation of our run folders); training takes both schemas.
+   */
+  public static final String DELGRAD_NOT_TRAINABLE = "this config is of the new (DelGrad) schema"
+      + " (dataset_params, default_neuron_params, network_layout.layers): it trains (train,"
+      + " continue, the workbench, sweep run), but this command reads 2021-schema configs"
       + " (dataset, neuron_params, network_layout.layer_sizes) only";
 
   private ConfigLoader() {}

@@ -228,10 +228,33 @@ public record DelgradExperiment(
     return ((Layer.Neuron) networkLayout.layers().get(i)).maxNumMissingSpikes();
   }
 
-  /** The same experiment reading its data files from {@code dir} ({@code data_dir}). */
+  /** The same experiment trained for {@code epochs} epochs (snapshots as listed). */
+  public DelgradExperiment withEpochs(int epochs) {
+    return withTraining(trainingParams.withEpochNumber(epochs));
+  }
+
+  /**
+   * The same experiment with one seed for everything: {@code numpy_seed} (data order) and
+   * {@code torch_seed} (initial parameters and the run's noise), as {@link
+   * ExperimentConfig#withSeed}.
+   */
+  public DelgradExperiment withSeed(long seed) {
+    return withTraining(trainingParams.withSeeds(seed, seed));
+  }
+
+  /** The same experiment reading its data from {@code dir} ({@code data_dir}). */
   public DelgradExperiment withDataDir(Path dir) {
     return new DelgradExperiment(dir, datasetParams, defaultNeuronParams, networkLayout,
         trainingParams, source);
+  }
+
+  private DelgradExperiment withTraining(TrainingParams t) {
+    try {
+      return new DelgradExperiment(dataDir, datasetParams, defaultNeuronParams, networkLayout, t,
+          source);
+    } catch (ConfigException e) {
+      throw e.inFile(source);
+    }
   }
 
   /** The same experiment with another source name. */

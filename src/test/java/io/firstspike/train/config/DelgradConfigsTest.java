@@ -442,8 +442,7 @@ class DelgradConfigsTest {
     ConfigException e = catchThrowableOfType(ConfigException.class,
         () -> ConfigLoader.parse(BASE, FILE));
     assertThat(e.getMessage()).isEqualTo(FILE + ": " + ConfigLoader.DELGRAD_NOT_TRAINABLE);
-    assertThat(e.getMessage()).startsWith(FILE + ": training new-schema (DelGrad) configs is not"
-        + " available yet");
+    assertThat(e.getMessage()).startsWith(FILE + ": this config is of the new (DelGrad) schema");
     // an invalid one gets its own error, not that one
     error(base("batch_size: 150", "batch_size: 0"), "training_params.batch_size", "got 0");
     assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(
