@@ -256,6 +256,13 @@ public final class RunManagerVerticle extends VerticleBase {
       DeploymentOptions opts = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
       vertx.deployVerticle(new TrainingVerticle(engine, run, threads, batchRate, statusFiles), opts)
           .onSuccess(dep -> {
+            if (!active.containsKey(id)) {
+              // It ended before its deployment completed (a failure in its first status write):
+              // runEndedHandler has already let it go, so this late handle must not make it
+              // active again (stop would answer 200 and its slot would never be freed).
+              vertx.undeploy(dep);
+              return;
+            }
             active.put(id, dep);
             if (stopPending.contains(id)) {
               vertx.eventBus().request(Addresses.stopCommand(id), new JsonObject().put("reason", "stopped by user"));
