@@ -1,6 +1,5 @@
 package io.firstspike.io;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +12,6 @@ import io.firstspike.core.neuron.NeuronParams;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -128,32 +126,10 @@ public final class NetworkFile {
    */
   public static Stored readWithProvenance(Path dir) throws IOException {
     Path folder = folderOf(dir);
-    Path jsonFile = folder.resolve(JSON_NAME);
-    if (!Files.isRegularFile(jsonFile)) {
-      throw new NoSuchFileException(jsonFile.toString(), null,
-          "no FirstSpike network here (expected " + JSON_NAME + " in " + folder + ")");
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(jsonFile.toFile());
-    } catch (JsonProcessingException e) {
-      throw new FileFormatException(jsonFile, "not valid JSON: " + e.getOriginalMessage(), e);
-    }
-    JsonReader r = new JsonReader(jsonFile);
-    if (root == null || !root.isObject()) {
-      throw r.bad("the top level must be a JSON object");
-    }
-    String format = r.text(root, "format");
-    if (!format.equals(FORMAT)) {
-      throw r.bad("'format' is \"" + format + "\"; expected \"" + FORMAT + "\""
-          + (format.equals(LayerNetworkFile.FORMAT) ? " (this is a layer network: read it with"
-              + " LayerNetworkFile)" : ""));
-    }
-    int version = r.integer(root, "version");
-    if (version > VERSION || version < 1) {
-      throw r.bad("format version " + version + " is not supported; this FirstSpike reads versions"
-          + " 1 to " + VERSION + (version > VERSION ? " (the file was written by a newer FirstSpike)" : ""));
-    }
+    NetworkJson opened = NetworkJson.open(folder, JSON, "FirstSpike network", FORMAT, VERSION,
+        LayerNetworkFile.FORMAT, "this is a layer network: read it with LayerNetworkFile");
+    JsonNode root = opened.root();
+    JsonReader r = opened.reader();
     r.onlyKeys(root, KEYS, "the top level");
     NeuronParams params = params(r, r.object(root, "neuron_params"));
     int nInputs = r.integer(root, "n_inputs");
