@@ -65,6 +65,8 @@ public final class RunManagerVerticle extends VerticleBase {
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   /** Active run id to the deployment id of its TrainingVerticle (null while deploying). */
   private final Map<String, String> active = new HashMap<>();
+  /** Trainings whose deployment has not completed yet (their entry in {@code active} is null). */
+  private final Map<String, Future<String>> pendingDeploys = new HashMap<>();
   private final Set<String> stopPending = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean closing;
@@ -254,8 +256,14 @@ public final class RunManagerVerticle extends VerticleBase {
       RunFolder run = new RunFolder(store.root().resolve(id));
       active.put(id, null);
       DeploymentOptions opts = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-      vertx.deployVerticle(new TrainingVerticle(engine, run, threads, batchRate, statusFiles), opts)
+      Future<String> deploying = vertx.deployVerticle(new TrainingVerticle(engine, run, threads, batchRate, statusFiles), opts);
+      pendingDeploys.put(id, deploying);
+      deploying.onComplete(ar -> pendingDeploys.remove(id));
+      deploying
           .onSuccess(dep -> {
+            if (closing) {
+              return; // drain() waits for this deployment and undeploys it
+            }
             if (!active.containsKey(id)) {
               // It ended before its deployment completed (a failure in its first status write):
               // runEndedHandler has already let it go, so this late handle must not make it
@@ -286,9 +294,14 @@ public final class RunManagerVerticle extends VerticleBase {
   private Future<?> drain() {
     closing = true;
     List<Future<?>> undeploys = new ArrayList<>();
-    for (String dep : active.values()) {
+    for (var e : active.entrySet()) {
+      String dep = e.getValue();
       if (dep != null) {
-        undeploys.add(vertx.undeploy(dep).recover(e -> Future.succeededFuture()));
+        undeploys.add(vertx.undeploy(dep).recover(x -> Future.succeededFuture()));
+      } else if (pendingDeploys.containsKey(e.getKey())) {
+        // still deploying: shutdown must wait for it and stop it, or its training would go on
+        // writing into the runs folder after the server said it had stopped
+        undeploys.add(pendingDeploys.get(e.getKey()).compose(vertx::undeploy).recover(x -> Future.succeededFuture()));
       }
     }
     active.clear();
