@@ -39,8 +39,9 @@ import java.util.logging.Logger;
  * run's files anyway (at most once a second). State messages are sent as they happen.
  *
  * <p>Stopping: a message on {@link Addresses#stopCommand} sets the {@link StopFlag} the loop checks
- * between batches. Undeploying the verticle while the training runs (server shutdown) does the
- * same and then marks the run {@code interrupted}, so {@code resume} continues it later.
+ * between batches. Undeploying the verticle while the training runs (server shutdown) interrupts
+ * it ({@link StopFlag#interrupt}): the engine ends the run {@code interrupted}, so {@code resume}
+ * continues it later. Every status write goes through the run's {@link io.firstspike.runs.RunLifecycle}.
  */
 public final class TrainingVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(TrainingVerticle.class.getName());
@@ -56,7 +57,6 @@ public final class TrainingVerticle extends VerticleBase {
   private final Subject<TrainingEvent.Epoch> epochs = PublishSubject.<TrainingEvent.Epoch>create();
   /** At most one epoch message per this many milliseconds (the newest; the last always). */
   static final long EPOCH_MESSAGE_MILLIS = 250;
-  private volatile boolean shuttingDown;
   private volatile RunState lastPublished = RunState.QUEUED;
   private volatile boolean conversionFailureLogged;
   /** The end could not be written to status.json (set on the event loop in trainingEnded). */
@@ -117,8 +117,7 @@ public final class TrainingVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (!done.future().isComplete()) {
-      shuttingDown = true;
-      stopFlag.request("server shutting down");
+      stopFlag.interrupt("server shut down during training");
     }
     return done.future()
         .eventually(() -> {
@@ -177,20 +176,10 @@ public final class TrainingVerticle extends VerticleBase {
       LOG.log(Level.WARNING, "training of " + run.id() + " threw", ar.cause());
       outcome = failed("internal error: " + ar.cause());
     }
-    if (shuttingDown && (outcome.state() == RunState.STOPPED || outcome.state() == RunState.INTERRUPTED)) {
-      String reason =
-          "server shut down during training; resume continues from "
-              + (outcome.lastSnapshot() >= 0 ? "the snapshot of epoch " + outcome.lastSnapshot() : "the start");
-      outcome = new RunOutcome(RunState.INTERRUPTED, reason, outcome.epochsDone(), outcome.lastSnapshot());
-      String error = writeStatus(outcome.state(), reason);
-      if (error != null) {
-        outcome = unrecorded(outcome, error);
-      }
-    } else {
-      String error = onDisk(outcome.state()) ? null : writeStatus(outcome.state(), outcome.reason());
-      if (error != null) {
-        outcome = unrecorded(outcome, error);
-      }
+    // a shutdown ends the run interrupted in the engine itself (StopFlag#interrupt)
+    String error = onDisk(outcome.state()) ? null : writeStatus(outcome.state(), outcome.reason());
+    if (error != null) {
+      outcome = unrecorded(outcome, error);
     }
     boolean recorded = !unrecordedEnd;
     if (lastPublished != outcome.state() || !recorded) {
