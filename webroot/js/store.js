@@ -14,10 +14,13 @@ const MAX_BUMPS = 1000;
 /** The silent-fraction series keeps between half this and this many points (thinByStep). */
 export const MAX_SILENT_POINTS = 600;
 
-/** A batch point from either a live message (camelCase) or a batches.jsonl line (snake_case). */
+/**
+ * A batch point from a live message or a batch line of /metrics: one shape (the server's event
+ * codec, EventCodec.java, also reads the lines older versions wrote under other names).
+ */
 export function batchPoint(b) {
-  const err = b.runningError ?? b.running_error;
-  const bump = b.bumpedLayer ?? b.bump;
+  const err = b.runningError;
+  const bump = b.bumpedLayer;
   return {
     step: Number(b.step),
     epoch: b.epoch,
@@ -25,7 +28,7 @@ export function batchPoint(b) {
     loss: isNum(b.loss) ? b.loss : null,
     accuracy: isNum(b.accuracy) ? b.accuracy : null,
     err: isNum(err) ? err : null,
-    lr: b.learningRate ?? b.lr ?? null,
+    lr: b.learningRate ?? null,
     bump: isNum(bump) && bump >= 0 ? bump : null,
   };
 }
@@ -270,12 +273,12 @@ export class RunData {
     if (lines.length) this.filledTo = Math.max(this.filledTo, Number(lines[lines.length - 1].step) || -1);
     for (const b of lines) {
       this.addBatch(batchPoint(b));
-      this.addSilent(Number(b.step), b.silent);
+      this.addSilent(Number(b.step), b.silentFraction);
       this.received.backfillBatches++;
     }
     // The whole-run load's silent series, thinned on the server by the same rule (thinByStep over
     // every batch line): the decimated batch lines alone leave buckets empty on a long run.
-    for (const p of metrics.silent || []) this.addSilent(Number(p.step), p.silent);
+    for (const p of metrics.silent || []) this.addSilent(Number(p.step), p.silentFraction);
     this.mergeActivity(metrics.activity);
     this.version++;
   }

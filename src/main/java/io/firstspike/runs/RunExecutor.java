@@ -26,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -42,14 +41,27 @@ public final class RunExecutor implements RunEngine {
   private static final System.Logger LOG = System.getLogger(RunExecutor.class.getName());
 
   private final boolean checkpointEveryEpoch;
+  private final boolean watchStopFile;
 
   /**
+   * An executor that also stops on a {@link StopRequest} file (a CLI training, which a workbench
+   * over the same runs folder cannot reach otherwise).
+   *
    * @param checkpointEveryEpoch write resume checkpoints (the server does: at most one a second,
    *     and always for the epoch a stop ends on, so a killed server loses at most a second of
    *     training and the epoch in progress); the config's snapshots are always written
    */
   public RunExecutor(boolean checkpointEveryEpoch) {
+    this(checkpointEveryEpoch, true);
+  }
+
+  /**
+   * @param watchStopFile stop on a {@link StopRequest} file; the workbench's own trainings do not
+   *     watch one: they are stopped through their {@link StopFlag} by a message on the event bus
+   */
+  public RunExecutor(boolean checkpointEveryEpoch, boolean watchStopFile) {
     this.checkpointEveryEpoch = checkpointEveryEpoch;
+    this.watchStopFile = watchStopFile;
   }
 
   /**
@@ -78,9 +90,8 @@ public final class RunExecutor implements RunEngine {
     data.check(cfg, configName);
     return store.create(stripYaml(configName), run -> {
       RunFolder.writeAtomically(run.configFile(), ConfigWriter.toYaml(cfg));
-      String now = Instant.now().toString();
-      run.writeStatus(
-          new RunStatus(RunState.QUEUED, "", now, now, 0, epochNumber(cfg), -1, node()));
+      RunLifecycle.fresh(run, RunLifecycle.DISK)
+          .transition(RunState.QUEUED, "", new RunLifecycle.Progress(0, epochNumber(cfg), -1));
     });
   }
 
@@ -224,7 +235,7 @@ public final class RunExecutor implements RunEngine {
       TrainingListener listener,
       StopFlag stop) {
     AnyConfig cfg = start.config();
-    String created = start.status() == null ? Instant.now().toString() : start.status().createdAt();
+    RunLifecycle life = RunLifecycle.of(run);
     int epochs = epochNumber(cfg);
     SnapshotStore snapshots = new SnapshotStore(run, data.train().name());
     snapshots.recover(); // an interrupted save of an earlier session
@@ -250,7 +261,7 @@ public final class RunExecutor implements RunEngine {
         .orElse(null);
     truncateLogs(run, state.epochsDone, fresh);
     int[] lastSnapshot = {state.epochsDone > 0 ? state.epochsDone : -1};
-    RunLog log = new RunLog(run, created, epochs, node(), state.epochsDone, firstWeights);
+    RunLog log = new RunLog(run, life, epochs, state.epochsDone, firstWeights);
     if (firstWeights != null) {
       // until the next epoch the file holds only them: a run stopped again before an epoch
       // ends must not lose them (the next resume reads them from here)
@@ -265,7 +276,7 @@ public final class RunExecutor implements RunEngine {
     TrainingListener all = log.andThen(listener);
     TrainingResult result;
     StopRequest.clear(run); // a request left from an earlier session does not stop this one
-    Thread stopWatch = StopRequest.watch(run, stop);
+    Thread stopWatch = watchStopFile ? StopRequest.watch(run, stop) : null;
     try (Trainer trainer =
         Trainer.of(cfg, data, state, threads, checkpointEveryEpoch, extraSnapshots)) {
       log.setLastSnapshot(lastSnapshot);
@@ -279,19 +290,26 @@ public final class RunExecutor implements RunEngine {
           + ": use smaller layer_sizes or batch_size, or give java more memory (-Xmx)",
           state.epochsDone);
     } finally {
-      stopWatch.interrupt();
+      if (stopWatch != null) {
+        stopWatch.interrupt();
+      }
     }
     try {
-      log.writeActivity(); // the last epoch's, if the throttle held it back
+      log.flushActivity(); // the last epoch's, if the throttle held it back
     } catch (UncheckedIOException e) {
       // a page then shows an earlier epoch's raster; the status below matters more
       LOG.log(System.Logger.Level.WARNING,
           "cannot write activity.json of " + run.dir() + ": " + e.getMessage());
     }
     RunState end = result.state();
-    run.writeStatus(
-        new RunStatus(end, result.reason(), created, Instant.now().toString(), result.epochsDone(),
-            epochs, lastSnapshot[0], node()));
+    if (end == RunState.INTERRUPTED) {
+      // its process goes away (StopFlag#interrupt): say where a resume continues
+      result = new TrainingResult(end, result.reason() + "; resume continues from "
+          + (lastSnapshot[0] >= 0 ? "the snapshot of epoch " + lastSnapshot[0] : "the start"),
+          result.epochsDone());
+    }
+    life.transition(end, result.reason(),
+        new RunLifecycle.Progress(result.epochsDone(), epochs, lastSnapshot[0]));
     StopRequest.clear(run);
     RunOwner.release(run);
     listener.onEvent(new TrainingEvent.StateChange(end, result.reason()));
@@ -303,20 +321,11 @@ public final class RunExecutor implements RunEngine {
    * status (epochs done, planned, last snapshot); nothing else is written.
    */
   private static RunOutcome fail(RunFolder run, String reason, TrainingListener listener) {
-    String now = Instant.now().toString();
-    RunStatus old;
-    try {
-      old = run.status().orElse(null);
-    } catch (RuntimeException e) {
-      old = null; // unreadable: replaced by a status that says why the run failed
-    }
+    RunLifecycle life = RunLifecycle.of(run); // an unreadable status is replaced by this one
     int last = run.snapshotEpochs().isEmpty() ? -1
         : run.snapshotEpochs().get(run.snapshotEpochs().size() - 1);
-    RunStatus failed = old == null
-        ? new RunStatus(RunState.FAILED, reason, now, now, 0, 0, last, node())
-        : new RunStatus(RunState.FAILED, reason, old.createdAt(), now, old.epochsDone(),
-            old.epochs(), old.lastSnapshot(), old.node());
-    run.writeStatus(failed);
+    RunStatus failed = life.transition(RunState.FAILED, reason,
+        life.current().isPresent() ? null : new RunLifecycle.Progress(0, 0, last));
     listener.onEvent(new TrainingEvent.StateChange(RunState.FAILED, reason));
     return new RunOutcome(RunState.FAILED, reason, failed.epochsDone(), failed.lastSnapshot());
   }
@@ -357,30 +366,28 @@ public final class RunExecutor implements RunEngine {
   /** activity.json is rewritten at most this often while a run trains (and at its end). */
   static final long ACTIVITY_INTERVAL_NANOS = 1_000_000_000L;
 
+  /** An epoch and the last training batch before it (null: none), for activity.json. */
+  private record Activity(TrainingEvent.Epoch epoch, TrainingEvent.Batch batch) {}
+
   /** Writes metrics, batch lines, status and the newest epoch's activity as events arrive. */
   private static final class RunLog implements TrainingListener {
     private final RunFolder run;
-    private final String created;
+    private final RunLifecycle life;
     private final int epochs;
-    private final String node;
     private int[] lastSnapshot = {-1};
     private int epochsDone;
     private TrainingEvent.Batch lastBatch;
-    /** The newest epoch (and its last batch) not yet in activity.json, or null. */
-    private TrainingEvent.Epoch pendingEpoch;
-    private TrainingEvent.Batch pendingBatch;
-    private long activityWritten = System.nanoTime() - ACTIVITY_INTERVAL_NANOS;
+    /** The newest epoch (and its last batch) for activity.json, written at most once a second. */
+    private final Throttle<Activity> activity = new Throttle<>(ACTIVITY_INTERVAL_NANOS, this::writeActivity);
     /** Epoch and weight histograms of the run's first epoch (0 unless its logs are gone). */
     private JsonNode firstWeights;
 
-    RunLog(RunFolder run, String created, int epochs, String node, int epochsDone,
-        JsonNode firstWeights) {
+    RunLog(RunFolder run, RunLifecycle life, int epochs, int epochsDone, JsonNode firstWeights) {
       this.firstWeights = firstWeights;
       this.epochsDone = epochsDone;
       this.run = run;
-      this.created = created;
+      this.life = life;
       this.epochs = epochs;
-      this.node = node;
     }
 
     void setLastSnapshot(int[] holder) {
@@ -390,17 +397,7 @@ public final class RunExecutor implements RunEngine {
     @Override
     public void onEvent(TrainingEvent event) {
       if (event instanceof TrainingEvent.Batch b) {
-        ObjectNode line = Json.MAPPER.createObjectNode();
-        line.put("epoch", b.epoch());
-        line.put("batch", b.batch());
-        line.put("step", b.step());
-        putFinite(line, "loss", b.loss());
-        line.put("accuracy", b.accuracy());
-        line.put("running_error", b.runningError());
-        line.put("lr", b.learningRate());
-        line.put("bump", b.bumpedLayer());
-        line.set("silent", Json.MAPPER.valueToTree(b.silentFraction()));
-        run.appendBatch(line);
+        run.appendBatch(EventCodec.batchLine(b));
         lastBatch = b;
       } else if (event instanceof TrainingEvent.Epoch e) {
         run.appendMetrics(e.metrics());
@@ -411,42 +408,38 @@ public final class RunExecutor implements RunEngine {
           f.set("weightHistogramEdges", Json.MAPPER.valueToTree(e.weightHistogramEdges()));
           firstWeights = f;
         }
-        pendingEpoch = e;
         // the batch before this epoch's validation; none for epoch 0, or after a resume
-        pendingBatch = lastBatch != null && lastBatch.epoch() == e.metrics().epoch() ? lastBatch : null;
-        if (System.nanoTime() - activityWritten >= ACTIVITY_INTERVAL_NANOS) {
-          writeActivity();
-        }
+        activity.offer(new Activity(e,
+            lastBatch != null && lastBatch.epoch() == e.metrics().epoch() ? lastBatch : null));
         epochsDone = e.metrics().epoch();
-        status(RunState.RUNNING, "");
+        running();
       } else if (event instanceof TrainingEvent.StateChange s && s.state() == RunState.RUNNING) {
-        status(RunState.RUNNING, "");
+        running();
       } else if (event instanceof TrainingEvent.Snapshot s) {
-        status(RunState.RUNNING, "");
+        running();
       }
     }
 
+    /** Writes activity.json for the newest epoch not yet written, if any (the end of training). */
+    void flushActivity() {
+      activity.flush();
+    }
+
     /**
-     * Writes activity.json for the newest epoch not yet written, if any. Called at most every
-     * {@link #ACTIVITY_INTERVAL_NANOS} during training and once at its end: building and writing
-     * a Yin-Yang epoch's 52 KB took 2.3 ms, 3% of its 70 ms epoch if done after every one.
+     * Writes activity.json for an epoch: at most every {@link #ACTIVITY_INTERVAL_NANOS} during
+     * training and once at its end: building and writing a Yin-Yang epoch's 52 KB took 2.3 ms, 3%
+     * of its 70 ms epoch if done after every one.
      */
-    void writeActivity() {
-      if (pendingEpoch == null) {
-        return;
-      }
-      ObjectNode activity = Json.MAPPER.createObjectNode();
-      activity.set("epoch", EventTrees.epoch(pendingEpoch));
-      activity.set("firstWeights", firstWeights);
-      if (pendingBatch != null) {
-        activity.set("batch", EventTrees.batch(pendingBatch));
+    private void writeActivity(Activity a) {
+      ObjectNode tree = Json.MAPPER.createObjectNode();
+      tree.set("epoch", EventCodec.epoch(a.epoch()));
+      tree.set("firstWeights", firstWeights);
+      if (a.batch() != null) {
+        tree.set("batch", EventCodec.batch(a.batch()));
       } else {
-        activity.putNull("batch");
+        tree.putNull("batch");
       }
-      run.writeActivity(activity);
-      pendingEpoch = null;
-      pendingBatch = null;
-      activityWritten = System.nanoTime();
+      run.writeActivity(tree);
     }
 
     /** activity.json with no epoch or batch yet, only the first epoch's weights. */
@@ -458,18 +451,9 @@ public final class RunExecutor implements RunEngine {
       run.writeActivity(activity);
     }
 
-    private void status(RunState state, String reason) {
-      run.writeStatus(
-          new RunStatus(state, reason, created, Instant.now().toString(), epochsDone, epochs,
-              lastSnapshot[0], node));
-    }
-
-    private static void putFinite(ObjectNode n, String key, double v) {
-      if (Double.isFinite(v)) {
-        n.put(key, v);
-      } else {
-        n.putNull(key);
-      }
+    private void running() {
+      life.transition(RunState.RUNNING, "",
+          new RunLifecycle.Progress(epochsDone, epochs, lastSnapshot[0]));
     }
   }
 }

@@ -38,7 +38,7 @@ public final class RunFolder {
   public static final String BATCHES = "batches.jsonl";
   /**
    * The newest epoch's event and the last training batch's event before it, in the JSON of the
-   * workbench's live messages ({@link EventTrees}): {@code {"epoch": {...}, "batch": {...} or
+   * workbench's live messages ({@link EventCodec}): {@code {"epoch": {...}, "batch": {...} or
    * null, "firstWeights": {...}}}. Replaced atomically at most once a second while the run trains
    * and at its end, so a page opened later (or following a run the CLI trains) shows the spike
    * raster, spike-time histograms and weight histograms too.
@@ -217,7 +217,7 @@ public final class RunFolder {
 
   /** batches.jsonl's lines with a step above {@code since}, read from the end of the file. */
   public JsonLines.Read<JsonNode> batchesLogAfter(long since) {
-    return JsonLines.readAfter(dir.resolve(BATCHES), JsonLines.objects(),
+    return JsonLines.readAfter(dir.resolve(BATCHES), EventCodec.BATCH_LINES,
         l -> l.path("step").isIntegralNumber() && l.path("step").asLong() <= since);
   }
 
@@ -228,7 +228,7 @@ public final class RunFolder {
 
   /** batches.jsonl read leniently: its lines (JSON objects) and those that could not be read. */
   public JsonLines.Read<JsonNode> batchesLog() {
-    return JsonLines.read(dir.resolve(BATCHES), JsonLines.objects());
+    return JsonLines.read(dir.resolve(BATCHES), EventCodec.BATCH_LINES);
   }
 
   /**
@@ -241,7 +241,7 @@ public final class RunFolder {
    */
   public int keepLogsUpTo(int epoch) {
     int moved = JsonLines.keepOnly(dir.resolve(METRICS), METRICS_LINE, m -> m.epoch() <= epoch);
-    moved += JsonLines.keepOnly(dir.resolve(BATCHES), JsonLines.objects(),
+    moved += JsonLines.keepOnly(dir.resolve(BATCHES), EventCodec.BATCH_LINES,
         b -> !b.has("epoch") || b.path("epoch").asLong(Long.MAX_VALUE) <= epoch);
     return moved;
   }

@@ -14,10 +14,11 @@ final class DefaultEngine {
 
   /**
    * The run executor with a resume checkpoint after every epoch, so a killed server loses at most
-   * the epoch in progress.
+   * the epoch in progress. It watches no stop file: the server stops its trainings over the event
+   * bus ({@link Addresses#stopCommand}).
    */
   static RunEngine engine() {
-    return new RunExecutor(true);
+    return new RunExecutor(true, false);
   }
 
   static RunPreparer preparer() {

@@ -5,6 +5,7 @@ import io.firstspike.runs.DataFolders;
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOwner;
+import io.firstspike.runs.RunStatus;
 import io.firstspike.runs.RunStore;
 import io.firstspike.train.RunState;
 import io.vertx.core.AsyncResult;
@@ -193,8 +194,8 @@ public final class RunManagerVerticle extends VerticleBase {
           throw RunMessages.conflict(run, only);
         }
         // a run whose training process was killed still says running: it is interrupted
-        RunState s = failedHere ? RunState.FAILED
-            : RunOwner.effective(run, run.requireStatus()).state();
+        RunStatus from = statusFiles.inEffect(run, failedHere);
+        RunState s = from.state();
         if (s != RunState.STOPPED && s != RunState.INTERRUPTED && s != RunState.FAILED) {
           throw RunMessages.conflict(run, only);
         }
@@ -207,7 +208,7 @@ public final class RunManagerVerticle extends VerticleBase {
         preparer.checkData(run, dataFolders);
         RunOwner.clearIfDead(run); // queued here now, not the dead process's
         try {
-          return statusFiles.write(run, RunState.QUEUED, "resumed");
+          return statusFiles.requeue(run, from, "resumed");
         } catch (UncheckedIOException e) {
           throw new StatusWriteException(e);
         }

@@ -240,13 +240,13 @@ final class RunSummaries {
   /**
    * The silent fractions of every batch line, thinned by the page's rule (store.js thinByStep):
    * buckets [k w, (k + 1) w) of the smallest power-of-two width w for which the steps span at most
-   * {@code maxPoints} buckets, each keeping its earliest line, as {@code {step, silent}}. The
+   * {@code maxPoints} buckets, each keeping its earliest line, as {@code {step, silentFraction}}. The
    * whole-run load carries it, so a page opened on a long run holds the series a page that
    * watched the run holds (the decimated batch lines are too sparse for it).
    */
   static List<JsonNode> thinSilent(List<JsonNode> lines, int maxPoints) {
     List<JsonNode> with = lines.stream()
-        .filter(l -> l.path("step").isIntegralNumber() && l.path("step").asLong() >= 0 && l.path("silent").isArray())
+        .filter(l -> l.path("step").isIntegralNumber() && l.path("step").asLong() >= 0 && l.path("silentFraction").isArray())
         .toList();
     if (with.isEmpty()) {
       return List.of();
@@ -265,7 +265,7 @@ final class RunSummaries {
         bucket = step / w;
         ObjectNode p = Json.MAPPER.createObjectNode();
         p.put("step", step);
-        p.set("silent", l.get("silent"));
+        p.set("silentFraction", l.get("silentFraction"));
         out.add(p);
       }
     }

@@ -3,12 +3,10 @@ package io.firstspike.server;
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOutcome;
+import io.firstspike.runs.Throttle;
 import io.firstspike.train.RunState;
 import io.firstspike.train.StopFlag;
 import io.firstspike.train.TrainingEvent;
-import io.reactivex.rxjava3.disposables.Disposable;
-import io.reactivex.rxjava3.subjects.PublishSubject;
-import io.reactivex.rxjava3.subjects.Subject;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,7 +16,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.rxjava3.core.RxHelper;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -29,18 +26,20 @@ import java.util.logging.Logger;
  * written by the engine, exactly as from the CLI), its events adapted to JSON on the run's three
  * stream addresses. Deployed by the run manager as a worker verticle, one per active run.
  *
- * <p>Batches are sampled with RxJava: at most {@code r} messages per second, where a sample is
- * the newest batch of each {@code 1/r}-second window and the last batch of the run is always
- * sent when the training ends. Only the newest batch is held, so a slow browser never
- * makes the training wait or memory grow. Epoch messages (metrics only, see {@link EventJson#epoch})
- * are sampled the same way, at most one per {@link #EPOCH_MESSAGE_MILLIS} (the newest epoch of the
- * window, and always the last one): a small Yin-Yang run finishes 30 epochs a second, and each
- * message is a frame to every watching browser, whose page fetches the epochs in between from the
- * run's files anyway (at most once a second). State messages are sent as they happen.
+ * <p>Batches go through the run's one kind of {@link Throttle}: at most {@code r} messages per
+ * second, always the newest batch, and the last batch of the run is always sent when the training
+ * ends. Only the newest batch is held, so a slow browser never makes the training wait or memory
+ * grow. Epoch messages (metrics only, see {@link EventJson#epoch}) go through another, at most one
+ * per {@link #EPOCH_MESSAGE_MILLIS} (the newest, and always the last one): a small Yin-Yang run
+ * finishes 30 epochs a second, and each message is a frame to every watching browser, whose page
+ * fetches the epochs in between from the run's files anyway (at most once a second). A timer
+ * sends what the throttles hold once its interval is over. State messages are sent as they
+ * happen.
  *
  * <p>Stopping: a message on {@link Addresses#stopCommand} sets the {@link StopFlag} the loop checks
- * between batches. Undeploying the verticle while the training runs (server shutdown) does the
- * same and then marks the run {@code interrupted}, so {@code resume} continues it later.
+ * between batches. Undeploying the verticle while the training runs (server shutdown) interrupts
+ * it ({@link StopFlag#interrupt}): the engine ends the run {@code interrupted}, so {@code resume}
+ * continues it later. Every status write goes through the run's {@link io.firstspike.runs.RunLifecycle}.
  */
 public final class TrainingVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(TrainingVerticle.class.getName());
@@ -52,17 +51,15 @@ public final class TrainingVerticle extends VerticleBase {
   private final StatusFiles statusFiles;
   private final StopFlag stopFlag = new StopFlag();
   private final Promise<RunOutcome> done = Promise.promise();
-  private final Subject<TrainingEvent.Batch> batches = PublishSubject.<TrainingEvent.Batch>create();
-  private final Subject<TrainingEvent.Epoch> epochs = PublishSubject.<TrainingEvent.Epoch>create();
+  private Throttle<TrainingEvent.Batch> batches;
+  private Throttle<TrainingEvent.Epoch> epochs;
+  private long tickTimer = -1;
   /** At most one epoch message per this many milliseconds (the newest; the last always). */
   static final long EPOCH_MESSAGE_MILLIS = 250;
-  private volatile boolean shuttingDown;
   private volatile RunState lastPublished = RunState.QUEUED;
   private volatile boolean conversionFailureLogged;
   /** The end could not be written to status.json (set on the event loop in trainingEnded). */
   private boolean unrecordedEnd;
-  private Disposable sampling;
-  private Disposable epochSampling;
   private WorkerExecutor executor;
   private MessageConsumer<JsonObject> stopConsumer;
 
@@ -90,22 +87,15 @@ public final class TrainingVerticle extends VerticleBase {
   public Future<?> start() {
     String id = run.id();
     EventBus bus = vertx.eventBus();
-    sampling =
-        batches
-            .sample(
-                1000L / batchRate,
-                TimeUnit.MILLISECONDS,
-                RxHelper.scheduler(io.vertx.rxjava3.core.Vertx.newInstance(vertx)),
-                true)
-            .subscribe(b -> publishSafely(Addresses.batch(id), () -> EventJson.batch(id, b)));
-    epochSampling =
-        epochs
-            .sample(
-                EPOCH_MESSAGE_MILLIS,
-                TimeUnit.MILLISECONDS,
-                RxHelper.scheduler(io.vertx.rxjava3.core.Vertx.newInstance(vertx)),
-                true)
-            .subscribe(e -> publishSafely(Addresses.epoch(id), () -> EventJson.epoch(id, e)));
+    long batchMillis = Math.max(1, 1000L / batchRate);
+    batches = new Throttle<>(TimeUnit.MILLISECONDS.toNanos(batchMillis),
+        b -> publishSafely(Addresses.batch(id), () -> EventJson.batch(id, b)));
+    epochs = new Throttle<>(TimeUnit.MILLISECONDS.toNanos(EPOCH_MESSAGE_MILLIS),
+        e -> publishSafely(Addresses.epoch(id), () -> EventJson.epoch(id, e)));
+    tickTimer = vertx.setPeriodic(Math.min(batchMillis, EPOCH_MESSAGE_MILLIS), t -> {
+      batches.tick();
+      epochs.tick();
+    });
     stopConsumer = bus.consumer(Addresses.stopCommand(id), this::stopHandler);
     // One long task per run: a pool of its own with no blocked-thread warnings for hours of work.
     executor = vertx.createSharedWorkerExecutor("firstspike-training-" + id, 1, 365, TimeUnit.DAYS);
@@ -117,13 +107,11 @@ public final class TrainingVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (!done.future().isComplete()) {
-      shuttingDown = true;
-      stopFlag.request("server shutting down");
+      stopFlag.interrupt("server shut down during training");
     }
     return done.future()
         .eventually(() -> {
-          sampling.dispose();
-          epochSampling.dispose();
+          vertx.cancelTimer(tickTimer);
           return executor.close();
         });
   }
@@ -132,8 +120,8 @@ public final class TrainingVerticle extends VerticleBase {
     try {
       return engine.execute(run, threads, this::onEvent, stopFlag);
     } finally {
-      batches.onComplete(); // flushes the newest batch through the sampler
-      epochs.onComplete(); // and the newest epoch, before the final state is published
+      batches.flush(); // the newest batch
+      epochs.flush(); // and the newest epoch, before the final state is published
     }
   }
 
@@ -150,9 +138,9 @@ public final class TrainingVerticle extends VerticleBase {
   private void onEvent(TrainingEvent event) {
     String id = run.id();
     if (event instanceof TrainingEvent.Batch b) {
-      batches.onNext(b);
+      batches.offer(b);
     } else if (event instanceof TrainingEvent.Epoch e) {
-      epochs.onNext(e);
+      epochs.offer(e);
     } else if (event instanceof TrainingEvent.StateChange s) {
       publishState(s.state(), s.reason());
     }
@@ -177,20 +165,10 @@ public final class TrainingVerticle extends VerticleBase {
       LOG.log(Level.WARNING, "training of " + run.id() + " threw", ar.cause());
       outcome = failed("internal error: " + ar.cause());
     }
-    if (shuttingDown && (outcome.state() == RunState.STOPPED || outcome.state() == RunState.INTERRUPTED)) {
-      String reason =
-          "server shut down during training; resume continues from "
-              + (outcome.lastSnapshot() >= 0 ? "the snapshot of epoch " + outcome.lastSnapshot() : "the start");
-      outcome = new RunOutcome(RunState.INTERRUPTED, reason, outcome.epochsDone(), outcome.lastSnapshot());
-      String error = writeStatus(outcome.state(), reason);
-      if (error != null) {
-        outcome = unrecorded(outcome, error);
-      }
-    } else {
-      String error = onDisk(outcome.state()) ? null : writeStatus(outcome.state(), outcome.reason());
-      if (error != null) {
-        outcome = unrecorded(outcome, error);
-      }
+    // a shutdown ends the run interrupted in the engine itself (StopFlag#interrupt)
+    String error = onDisk(outcome.state()) ? null : writeStatus(outcome.state(), outcome.reason());
+    if (error != null) {
+      outcome = unrecorded(outcome, error);
     }
     boolean recorded = !unrecordedEnd;
     if (lastPublished != outcome.state() || !recorded) {

@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunLifecycle;
 import io.firstspike.runs.RunStatus;
 import io.firstspike.train.RunState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -87,15 +86,13 @@ public final class SweepFolder {
     try {
       RunFolder.writeAtomically(dir.resolve(INITIAL_CONFIG), initialText);
       RunFolder.writeAtomically(dir.resolve(SWEEP_CONFIG), sweepText);
-      String now = Instant.now().toString();
-      String node = node();
       for (SweepPlan.Run r : plan.runs()) {
         Path runDir = Files.createDirectory(dir.resolve(r.name()));
         RunFolder run = new RunFolder(runDir);
         RunFolder.writeAtomically(run.configFile(), SweepYaml.write(r.config()));
         RunFolder.writeAtomically(runDir.resolve(UPDATES), SweepYaml.write(updatesTree(r)));
-        run.writeStatus(new RunStatus(RunState.QUEUED, "", now, now, 0, epochsOf.applyAsInt(r), -1,
-            node));
+        RunLifecycle.fresh(run, RunLifecycle.DISK).transition(RunState.QUEUED, "",
+            new RunLifecycle.Progress(0, epochsOf.applyAsInt(r), -1));
       }
     } catch (IOException | RuntimeException e) {
       deleteQuietly(dir);
@@ -194,13 +191,6 @@ public final class SweepFolder {
     return list;
   }
 
-  private static String node() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
-    }
-  }
 
   private static void deleteQuietly(Path root) {
     try (Stream<Path> s = Files.walk(root)) {

@@ -173,7 +173,7 @@ public final class Trainer implements AutoCloseable {
         if (checkpointBehind) {
           save(sink, listener, false);
         }
-        return new TrainingResult(RunState.STOPPED, stop.reason(), state.epochsDone);
+        return new TrainingResult(stop.ending(), stop.reason(), state.epochsDone);
       }
       int epoch = state.epochsDone + 1;
       long epochStart = System.nanoTime();
@@ -186,7 +186,7 @@ public final class Trainer implements AutoCloseable {
         return new TrainingResult(RunState.FAILED, e.getMessage(), state.epochsDone);
       }
       if (run == null) {
-        return new TrainingResult(RunState.STOPPED, stop.reason(), state.epochsDone);
+        return new TrainingResult(stop.ending(), stop.reason(), state.epochsDone);
       }
       run.integratorSkips = model.integratorSkips() - skipsBefore;
       model.endEpoch();

@@ -41,7 +41,7 @@ class EventJsonTest {
     assertThat(j.getJsonObject("metrics").getDouble("valAccuracy")).isEqualTo(0.62);
     assertThat(j.getJsonObject("metrics").getJsonArray("meanValOutputs").getJsonArray(0).getValue(1)).isNull();
     assertThat(j.fieldNames()).containsExactlyInAnyOrder("id", "metrics");
-    JsonObject heavy = EventJson.toJsonObject(io.firstspike.runs.EventTrees.epoch(e));
+    JsonObject heavy = EventJson.toJsonObject(io.firstspike.runs.EventCodec.epoch(e));
     assertThat(heavy.getJsonArray("validationPredictions").getJsonArray(1).getDouble(0)).isEqualTo(0.7);
     assertThat(heavy.getJsonArray("weightHistogramEdges").getJsonArray(0).size()).isEqualTo(3);
   }

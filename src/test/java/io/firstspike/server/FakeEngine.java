@@ -133,9 +133,13 @@ final class FakeEngine implements RunEngine {
       for (int b = 0; b < batches; b++) {
         long step = (long) (e - 1) * batches + b;
         if (stop.isRequested()) {
-          status(run, s0, RunState.STOPPED, stop.reason(), e - 1, e - 1);
-          listener.onEvent(new TrainingEvent.StateChange(RunState.STOPPED, stop.reason()));
-          return new RunOutcome(RunState.STOPPED, stop.reason(), e - 1, e - 1);
+          // as RunExecutor: stopped, or interrupted (StopFlag#interrupt) saying where a resume goes on
+          RunState end = stop.ending();
+          String why = end == RunState.INTERRUPTED ? stop.reason() + "; resume continues from "
+              + (e - 1 >= 0 ? "the snapshot of epoch " + (e - 1) : "the start") : stop.reason();
+          status(run, s0, end, why, e - 1, e - 1);
+          listener.onEvent(new TrainingEvent.StateChange(end, why));
+          return new RunOutcome(end, why, e - 1, e - 1);
         }
         if (step == failAt) {
           String why = "loss is NaN at step " + step;

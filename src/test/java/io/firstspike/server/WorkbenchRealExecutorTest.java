@@ -77,7 +77,7 @@ class WorkbenchRealExecutorTest {
       assertThat(metrics.getInteger("totalBatches")).isEqualTo(3 * 34);
       assertThat(metrics.getJsonArray("batches").size()).isLessThanOrEqualTo(40);
       assertThat(metrics.getBoolean("decimated")).isTrue();
-      assertThat(metrics.getJsonArray("batches").getJsonObject(0).getJsonArray("silent").size())
+      assertThat(metrics.getJsonArray("batches").getJsonObject(0).getJsonArray("silentFraction").size())
           .as("every batch line keeps the silent fraction per layer").isEqualTo(2);
       // the full load carries the run folder's newest epoch and batch, as the live messages
       // had them: a page opened later (or a CLI run) shows the raster and histograms too

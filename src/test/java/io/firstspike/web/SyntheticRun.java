@@ -1,7 +1,7 @@
 package io.firstspike.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.firstspike.runs.EventTrees;
+import io.firstspike.runs.EventCodec;
 import io.firstspike.runs.Json;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunStatus;
@@ -123,9 +123,9 @@ final class SyntheticRun {
       return;
     }
     ObjectNode a = Json.MAPPER.createObjectNode();
-    a.set("epoch", EventTrees.epoch(lastEpoch));
+    a.set("epoch", EventCodec.epoch(lastEpoch));
     a.set("batch", lastBatch != null && lastBatch.epoch() == lastEpoch.metrics().epoch()
-        ? EventTrees.batch(lastBatch) : null);
+        ? EventCodec.batch(lastBatch) : null);
     a.set("firstWeights", firstWeights);
     folder.writeActivity(a);
     lastActivityNanos = System.nanoTime();
@@ -143,6 +143,8 @@ final class SyntheticRun {
         } else {
           line.putNull("loss");
         }
+        // the names of batch lines before the one event shape (EventCodec): runs folders on
+        // users' disks hold such lines, and the page must keep showing them
         line.put("accuracy", batch.accuracy()).put("running_error", batch.runningError())
             .put("lr", batch.learningRate()).put("bump", batch.bumpedLayer());
         line.set("silent", Json.MAPPER.valueToTree(batch.silentFraction()));
