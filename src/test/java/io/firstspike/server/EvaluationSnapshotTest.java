@@ -67,18 +67,18 @@ class EvaluationSnapshotTest {
         assertThat(done.getString("phase")).as(done.encode()).isEqualTo("done");
         assertThat(done.getInteger("epoch")).as("the snapshot evaluated").isEqualTo(1);
         List<String> files = done.getJsonArray("files").stream().map(Object::toString).toList();
-        assertThat(done.getJsonArray("notes").encode()).doesNotContain("firstspike-eval-");
         JsonObject listing = s.get("/api/runs/" + id + "/plots").bodyAsJsonObject();
-        assertThat(listing.getInteger("epoch")).as("the listing names the epoch too").isEqualTo(1);
-        assertThat(listing.getString("evaluatedAt")).isNotBlank();
 
         // The same snapshot, now as epoch 2 and left alone: the same plots.
         assertThat(s.post("/api/runs/" + id + "/evaluate", null).statusCode()).isEqualTo(202);
         JsonObject again = awaitEnd(events);
         assertThat(again.getString("phase")).as(again.encode()).isEqualTo("done");
         assertThat(again.getInteger("epoch")).isEqualTo(2);
-        assertThat(files).as("plots of the evaluation overtaken by the training")
+        assertThat(files).as("plots of the evaluation overtaken by the training; its notes: %s", done.getJsonArray("notes"))
             .containsExactlyElementsOf(again.getJsonArray("files").stream().map(Object::toString).toList());
+        assertThat(done.getJsonArray("notes").encode()).doesNotContain("firstspike-eval-");
+        assertThat(listing.getInteger("epoch")).as("the listing named the epoch too").isEqualTo(1);
+        assertThat(listing.getString("evaluatedAt")).isNotBlank();
       } finally {
         ServerTestSupport.await(consumer.unregister());
       }
