@@ -93,4 +93,7 @@ export const api = {
   evaluate: (id) => request('POST', `/api/runs/${enc(id)}/evaluate`),
   plots: (id) => request('GET', `/api/runs/${enc(id)}/plots`),
   plotUrl: (id, file) => `/api/runs/${enc(id)}/plots/${enc(file)}`,
+  saveMeta: (id, meta) => request('POST', `/api/runs/${enc(id)}/meta`, meta),
+  deleteRun: (id, confirm) => request('POST', `/api/runs/${enc(id)}/delete`, { confirm }),
+  runParams: () => request('GET', '/api/run-params'),
 };

@@ -4,6 +4,7 @@
 // histograms) are redrawn only when a new epoch arrived.
 
 import { DECIMATION, countPoints, linearAxis, logAxis, makeChart, panel } from './charts.js';
+import { SQUARE_AREA, planeAxis, squareRange } from './square-map.js';
 import { TAB10, alpha, color, h, isNum, pct } from './util.js';
 
 const ERR_FLOOR = 1e-3; // error rates are drawn on a log axis: 0 is shown at 0.1 %
@@ -144,10 +145,10 @@ export class LiveCharts {
       type: 'scatter',
       data: { datasets: [] },
       options: {
-        aspectRatio: 1,
-        scales: { x: linearAxis('x', { min: 0, max: 1 }), y: linearAxis('y', { min: 0, max: 1 }) },
+        scales: { x: { ...planeAxis('x'), min: 0, max: 1 }, y: { ...planeAxis('y'), min: 0, max: 1 } },
         plugins: { legend: { labels: { filter: (item) => !item.text.startsWith('_') } } },
       },
+      plugins: [SQUARE_AREA], // a disc drawn as a disc (issue 22, bug 6)
     }));
     this.mapPanel = p7;
 
@@ -405,11 +406,10 @@ export class LiveCharts {
       datasets.push({ label: `_wrong${c}`, data: bad, pointStyle: 'crossRot', pointRadius: 5, borderWidth: 2, borderColor: color(c), backgroundColor: color(c) });
     }
     this.map.data.datasets = datasets;
-    const xs = preds.map((r) => r[0]);
-    const ys = preds.map((r) => r[1]);
-    const pad = 0.03;
-    Object.assign(this.map.options.scales.x, { min: Math.min(...xs) - pad, max: Math.max(...xs) + pad });
-    Object.assign(this.map.options.scales.y, { min: Math.min(...ys) - pad, max: Math.max(...ys) + pad });
+    // One range for both axes, in a square area: equal units on x and y.
+    const range = squareRange(preds.map((r) => r[0]), preds.map((r) => r[1]), 0.03);
+    Object.assign(this.map.options.scales.x, range);
+    Object.assign(this.map.options.scales.y, range);
     this.mapPanel.note.textContent = `epoch ${e.metrics.epoch}: ${preds.length} validation points, ${wrong} misclassified (✕, coloured by the predicted class)`;
     this.draw(this.map);
   }

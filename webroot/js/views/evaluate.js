@@ -91,8 +91,14 @@ export function evaluateView(ctx, id) {
     showNotes(r.notes);
     setEvaluating(Boolean(r.evaluating));
     if (r.evaluating) say('An evaluation of this run is in progress…');
-    else if (plots.length) say(`${plots.length} plot${plots.length > 1 ? 's' : ''}, rendered ${new Date(plots[0].modified).toLocaleString()}. Click one to enlarge it.`, 'ok');
+    else if (plots.length) {
+      // Which snapshot: a running run has a newer one every epoch (issue 22, bug 11).
+      const of = Number.isInteger(r.epoch) ? ` of the snapshot of epoch ${r.epoch}` : '';
+      const at = r.evaluatedAt || plots[0].modified;
+      say(`${plots.length} plot${plots.length > 1 ? 's' : ''}${of}, rendered ${new Date(at).toLocaleString()}. Click one to enlarge it.`, 'ok');
+    }
     else say('No plots yet. Render them with the button above (uses the newest snapshot).');
+    status.dataset.epoch = Number.isInteger(r.epoch) ? String(r.epoch) : '';
   }
 
   /** A message on runs.<id>.state; only those with an "evaluation" object concern this view. */
@@ -111,7 +117,7 @@ export function evaluateView(ctx, id) {
       bar.style.width = `${(100 * frac).toFixed(1)}%`;
       const unit = e.phase === 'evaluate' ? 'samples' : 'plots';
       progressText.textContent = `${PHASE_TEXT[e.phase] || e.phase}: ${e.done} / ${e.total} ${unit}${e.what ? ` (${e.what})` : ''}`;
-      say(`${PHASE_TEXT[e.phase] || e.phase}…`);
+      say(`${PHASE_TEXT[e.phase] || e.phase}${Number.isInteger(e.epoch) ? ` (snapshot of epoch ${e.epoch})` : ''}…`);
     }
   }
 

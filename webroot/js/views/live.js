@@ -10,6 +10,7 @@
 
 import { api } from '../api.js';
 import { LiveCharts } from '../live-charts.js';
+import { identityPanel } from '../run-identity.js';
 import { SingleFlight } from '../single-flight.js';
 import { RunData } from '../store.js';
 import { datasetOf, dateTime, duration, h, isNum, num, pct, secondsBetween, stateBadge, throttle, trainingSeconds } from '../util.js';
@@ -45,6 +46,7 @@ export function liveView(ctx, id) {
   const etaText = h('span.progress-eta', '');
   const stats = h('div.stats');
   const charts = new LiveCharts(data);
+  const identity = identityPanel(id, { toast }); // name, tags, notes, config, archive, delete
 
   const el = h('div.view.live-view', { 'data-run': id },
     h('div.run-head',
@@ -53,6 +55,7 @@ export function liveView(ctx, id) {
         h('a.btn.ghost', { href: `#/evaluate/${encodeURIComponent(id)}` }, 'Evaluate'),
         h('a.btn.ghost', { href: `#/compare?ids=${encodeURIComponent(id)}` }, 'Compare'))),
     reason,
+    identity.el,
     h('div.progress', { role: 'progressbar' }, bar),
     h('div.progress-row', progressText, etaText),
     stats,
@@ -68,6 +71,7 @@ export function liveView(ctx, id) {
 
   function renderHead() {
     const s = summary;
+    identity.update(s);
     const state = s?.state ?? 'unknown';
     badge.replaceChildren(stateBadge(state));
     el.dataset.state = state;

@@ -6,6 +6,19 @@ import { ApiError, api } from '../api.js';
 import { locateError } from '../yaml.js';
 import { h } from '../util.js';
 
+/** The select's value for the config of an existing run. */
+const FROM_RUN = 'run:';
+
+/**
+ * The name a new run's id starts with: the config's name, or for a run's config that run's id
+ * without its start time (yin_yang_small_2026-11-29_04-35-58 -> yin_yang_small).
+ */
+function runName(current) {
+  if (!current) return 'custom';
+  if (!current.startsWith(FROM_RUN)) return current;
+  return current.slice(FROM_RUN.length).replace(/_\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}.*$/, '') || 'custom';
+}
+
 export function newRunView(ctx, params) {
   const { toast } = ctx;
   let configs = [];
@@ -102,9 +115,13 @@ export function newRunView(ctx, params) {
     const c = configs.find((x) => x.name === name);
     desc.textContent = c?.description || '';
     try {
-      const r = await api.config(name);
-      textarea.value = r.yaml;
-      loadedText = r.yaml;
+      // "run:<id>": the config a run was started with (New run from this run's config).
+      const fromRun = name.startsWith(FROM_RUN) ? name.slice(FROM_RUN.length) : null;
+      const yaml = fromRun ? (await api.run(fromRun)).config : (await api.config(name)).yaml;
+      if (fromRun) desc.textContent = `The config run ${fromRun} was started with.`;
+      if (typeof yaml !== 'string') throw new Error('the run has no readable config.yaml');
+      textarea.value = yaml;
+      loadedText = yaml;
       clearError();
       renderGutter();
     } catch (e) {
@@ -119,7 +136,7 @@ export function newRunView(ctx, params) {
     startBtn.disabled = true;
     startBtn.textContent = 'Starting…';
     try {
-      const r = await api.startRun({ yaml: textarea.value, name: current || 'custom', overrides });
+      const r = await api.startRun({ yaml: textarea.value, name: runName(current), overrides });
       toast(`Run ${r.id} queued.`);
       loadedText = textarea.value; // the run keeps the edits: nothing to lose by leaving
       location.hash = `#/run/${encodeURIComponent(r.id)}`;
@@ -147,6 +164,13 @@ export function newRunView(ctx, params) {
       return;
     }
     select.replaceChildren(...configs.map((c) => h('option', { value: c.name }, c.name)));
+    const from = params.get('from');
+    if (from) {
+      select.prepend(h('option', { value: FROM_RUN + from }, `config of run ${from}`));
+      select.value = FROM_RUN + from;
+      load(FROM_RUN + from);
+      return;
+    }
     const want = params.get('config');
     const first = configs.find((c) => c.name === want) ?? configs.find((c) => c.name === 'yin_yang_small') ?? configs[0];
     if (first) {

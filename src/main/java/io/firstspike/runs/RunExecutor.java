@@ -1,6 +1,7 @@
 package io.firstspike.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.data.DataSplits;
 import io.firstspike.io.LayerNetworkFile;
@@ -254,18 +255,18 @@ public final class RunExecutor implements RunEngine {
       }
     }
     boolean fresh = state.curves.valLoss.isEmpty();
-    // the weights the run started from survive a resume (truncateLogs drops activity.json)
+    // what activity.json holds up to the snapshot survives a resume (truncateLogs drops the file)
     int resumedAt = state.epochsDone;
-    JsonNode firstWeights = fresh ? null : run.activity().map(a -> a.get("firstWeights"))
-        .filter(f -> f.isObject() && f.path("epoch").asInt(Integer.MAX_VALUE) <= resumedAt)
-        .orElse(null);
+    ObjectNode kept = fresh ? null : run.activity().map(a -> keptActivity(a, resumedAt)).orElse(null);
+    JsonNode firstWeights = kept == null || kept.get("firstWeights").isNull() ? null : kept.get("firstWeights");
     truncateLogs(run, state.epochsDone, fresh);
     int[] lastSnapshot = {state.epochsDone > 0 ? state.epochsDone : -1};
     RunLog log = new RunLog(run, life, epochs, state.epochsDone, firstWeights);
-    if (firstWeights != null) {
-      // until the next epoch the file holds only them: a run stopped again before an epoch
-      // ends must not lose them (the next resume reads them from here)
-      log.writeFirstWeights();
+    if (kept != null) {
+      // until the next epoch the file holds what the snapshot's epochs left: a page shows that
+      // epoch's validation map meanwhile (issue 22, bug 6), and a run stopped again before an
+      // epoch ends keeps it and its first weights (the next resume reads them from here)
+      run.writeActivity(kept);
     }
     SnapshotSink sink =
         (st, out) -> {
@@ -328,6 +329,32 @@ public final class RunExecutor implements RunEngine {
         life.current().isPresent() ? null : new RunLifecycle.Progress(0, 0, last));
     listener.onEvent(new TrainingEvent.StateChange(RunState.FAILED, reason));
     return new RunOutcome(RunState.FAILED, reason, failed.epochsDone(), failed.lastSnapshot());
+  }
+
+  /**
+   * The parts of an activity.json that a resume from epoch {@code resumedAt} keeps: the newest
+   * epoch and its last batch when they are not later than the snapshot (the logs keep those
+   * epochs too), and the first weights; null when none is left. An epoch after the snapshot is
+   * dropped: the resumed training repeats it with other results.
+   */
+  static ObjectNode keptActivity(JsonNode activity, int resumedAt) {
+    JsonNode epoch = activity.path("epoch");
+    JsonNode batch = activity.path("batch");
+    JsonNode first = activity.path("firstWeights");
+    boolean epochKept = epoch.isObject() && epoch.path("metrics").path("epoch").isIntegralNumber()
+        && epoch.path("metrics").path("epoch").asInt() <= resumedAt;
+    boolean batchKept = epochKept && batch.isObject() && batch.path("epoch").isIntegralNumber()
+        && batch.path("epoch").asInt() <= resumedAt;
+    boolean firstKept = first.isObject() && first.path("epoch").isIntegralNumber()
+        && first.path("epoch").asInt() <= resumedAt;
+    if (!epochKept && !firstKept) {
+      return null;
+    }
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.set("epoch", epochKept ? epoch : NullNode.getInstance());
+    out.set("batch", batchKept ? batch : NullNode.getInstance());
+    out.set("firstWeights", firstKept ? first : NullNode.getInstance());
+    return out;
   }
 
   /**
@@ -440,15 +467,6 @@ public final class RunExecutor implements RunEngine {
         tree.putNull("batch");
       }
       run.writeActivity(tree);
-    }
-
-    /** activity.json with no epoch or batch yet, only the first epoch's weights. */
-    void writeFirstWeights() {
-      ObjectNode activity = Json.MAPPER.createObjectNode();
-      activity.putNull("epoch");
-      activity.putNull("batch");
-      activity.set("firstWeights", firstWeights);
-      run.writeActivity(activity);
     }
 
     private void running() {

@@ -57,7 +57,7 @@ public final class RunFolder {
    * copy of a snapshot whose replacement was interrupted.
    */
   private static final Pattern TEMP = Pattern.compile("\\.epoch_\\d+\\.(tmp|del)|\\.(" + String.join("|",
-      Stream.of(CONFIG, STATUS, ACTIVITY, METRICS, BATCHES, RunOwner.FILE, StopRequest.FILE)
+      Stream.of(CONFIG, STATUS, ACTIVITY, METRICS, BATCHES, RunOwner.FILE, StopRequest.FILE, RunMeta.FILE)
           .map(Pattern::quote).toList()) + ")\\d*\\.tmp");
 
   /** The temporary files of the network format's atomic writes ({@code .<file>.<hex>.tmp}). */

@@ -125,20 +125,30 @@ public final class EvaluationVerticle extends VerticleBase {
         .onFailure(e -> RunMessages.failWith(m, e)));
   }
 
-  /** Runs on the worker executor: evaluate, render into a temporary folder, move into place. */
+  /**
+   * Runs on the worker executor: copy the newest snapshot (a running run replaces its snapshots
+   * every epoch), evaluate the copy, render into a temporary folder, move into place.
+   */
   private JsonObject evaluate(RunFolder run) {
     long t0 = System.nanoTime();
     ProgressPublisher progress = new ProgressPublisher(run);
     Evaluator evaluator = new Evaluator(threads);
-    Evaluation evaluation = evaluator.evaluate(run.dir(), progress);
-    PlotFolder plots = PlotFolder.of(run);
-    List<String> files = plots.replace(tmp -> EvaluationPlots.render(evaluation, tmp, evaluator.threads(), progress),
-        evaluation.notes(), evaluation.origin());
+    Evaluation evaluation;
+    List<String> notes;
+    List<String> files;
+    try (SnapshotCopy snapshot = SnapshotCopy.of(run)) {
+      progress.epoch = snapshot.epoch();
+      evaluation = evaluator.evaluate(snapshot.dir(), progress);
+      notes = evaluation.notes().stream().map(n -> snapshot.inRun(n, run)).toList();
+      files = PlotFolder.of(run).replace(
+          tmp -> EvaluationPlots.render(evaluation, tmp, evaluator.threads(), progress),
+          notes, evaluation.origin(), evaluation.epoch());
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     LOG.info(() -> String.format("evaluated %s (%s): %d plots in %.1f s", run.id(), evaluation.origin(),
         files.size(), seconds));
     return new JsonObject().put("phase", "done").put("done", files.size()).put("total", files.size())
-        .put("files", files).put("notes", evaluation.notes()).put("epoch", evaluation.epoch())
+        .put("files", files).put("notes", notes).put("epoch", evaluation.epoch())
         .put("seconds", Math.round(seconds * 10) / 10.0);
   }
 
@@ -172,6 +182,8 @@ public final class EvaluationVerticle extends VerticleBase {
    */
   private final class ProgressPublisher implements Evaluator.Progress {
     private final RunFolder run;
+    /** The snapshot being evaluated, named in every progress message (-1 before it is copied). */
+    private volatile int epoch = -1;
     private Evaluator.Phase lastPhase;
     private long lastNanos;
 
@@ -192,6 +204,9 @@ public final class EvaluationVerticle extends VerticleBase {
       lastNanos = now;
       JsonObject e = new JsonObject().put("phase", phase.name().toLowerCase(java.util.Locale.ROOT))
           .put("done", done).put("total", total).put("what", what);
+      if (epoch >= 0) {
+        e.put("epoch", epoch);
+      }
       if (phase == Evaluator.Phase.RENDER) {
         e.put("file", what);
       }

@@ -104,6 +104,11 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/runs/:id/evaluate").handler(ctx -> withId(ctx, Addresses.CMD_EVALUATE, new JsonObject(), 202));
     router.get("/api/runs/:id/plots").handler(ctx -> withId(ctx, Addresses.CMD_PLOTS, new JsonObject()));
     router.get("/api/runs/:id/plots/:file").handler(new PlotFiles(vertx, runsDir)::handle);
+    RunIdentity identity = new RunIdentity(vertx, runsDir);
+    router.get("/api/run-params").handler(identity::params);
+    router.get("/api/runs/:id/meta").handler(identity::get);
+    router.post("/api/runs/:id/meta").handler(identity::update);
+    router.post("/api/runs/:id/delete").handler(identity::delete);
     router.route("/api/*").handler(ctx -> HttpErrors.send(ctx, 404, "no endpoint " + ctx.request().method()
         + " " + ctx.normalizedPath() + "; see docs/API.md"));
 

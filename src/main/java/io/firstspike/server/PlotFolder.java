@@ -48,8 +48,9 @@ final class PlotFolder {
   }
 
   /**
-   * {@code {"plots": [{"file", "bytes", "modified"}], "notes": [...]}}: the PNG files (not
-   * symbolic links) sorted by name ({@code modified} is ISO-8601) and the notes of the last evaluation (empty if none).
+   * {@code {"plots": [{"file", "bytes", "modified"}], "notes": [...], "epoch", "evaluatedAt"}}: the
+   * PNG files (not symbolic links) sorted by name ({@code modified} is ISO-8601), and the notes,
+   * snapshot epoch and time of the last evaluation (empty, null if none or not recorded).
    */
   JsonObject listing() throws IOException {
     JsonArray plots = new JsonArray();
@@ -64,25 +65,31 @@ final class PlotFolder {
       }
     }
     JsonArray notes = new JsonArray();
+    Integer epoch = null;
+    String evaluatedAt = null;
     Path notesFile = dir.resolve(NOTES_FILE);
     if (Files.isRegularFile(notesFile, LinkOption.NOFOLLOW_LINKS)) {
       try {
-        notes = new JsonObject(Files.readString(notesFile)).getJsonArray("notes", new JsonArray());
+        JsonObject record = new JsonObject(Files.readString(notesFile));
+        notes = record.getJsonArray("notes", new JsonArray());
+        epoch = record.getValue("epoch") instanceof Number n && n.intValue() >= 0 ? n.intValue() : null;
+        evaluatedAt = record.getValue("evaluatedAt") instanceof String t ? t : null;
       } catch (RuntimeException e) {
         // the parser's message would quote the file: name the problem only
         notes.add(notesFile + " is not a JSON object with a \"notes\" list; evaluate again to rewrite it");
       }
     }
-    return new JsonObject().put("plots", plots).put("notes", notes);
+    return new JsonObject().put("plots", plots).put("notes", notes).put("epoch", epoch)
+        .put("evaluatedAt", evaluatedAt);
   }
 
   /**
    * Renders with {@code render} (given the empty temporary folder, returning the written files)
-   * and moves the result into {@code plots/}.
+   * and moves the result into {@code plots/}; {@code epoch} is the snapshot evaluated (-1: unknown).
    *
    * @return the file names now in {@code plots/}, in drawing order
    */
-  List<String> replace(Function<Path, List<Path>> render, List<String> notes, String origin) {
+  List<String> replace(Function<Path, List<Path>> render, List<String> notes, String origin, int epoch) {
     try {
       deleteTree(tmp);
       Files.createDirectories(tmp);
@@ -104,6 +111,7 @@ final class PlotFolder {
       }
       RunFolder.writeAtomically(dir.resolve(NOTES_FILE), new JsonObject()
           .put("evaluatedAt", Instant.now().toString()).put("origin", origin)
+          .put("epoch", epoch >= 0 ? epoch : null)
           .put("files", names).put("notes", notes).encodePrettily());
       return names;
     } catch (IOException e) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firstspike.runs.Json;
 import io.firstspike.runs.JsonLines;
 import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunMeta;
 import io.firstspike.runs.RunOwner;
 import io.firstspike.runs.RunStatus;
 import io.firstspike.runs.RunStore;
@@ -117,6 +118,7 @@ final class RunSummaries {
     ArrayNode warnings = n.putArray("warnings");
     run.warnings().forEach(warnings::add);
     log.warning(RunFolder.METRICS).ifPresent(warnings::add);
+    putMeta(n, run, warnings);
     if (withConfig) {
       // batches.jsonl is long: read for the one run asked about, not for every run listed
       run.batchesLog().warning(RunFolder.BATCHES).ifPresent(warnings::add);
@@ -153,6 +155,7 @@ final class RunSummaries {
     } catch (RuntimeException e) {
       warnings.add("the folder cannot be listed: " + e.getMessage());
     }
+    putMeta(n, run, warnings);
     if (withConfig) {
       String text = null;
       try {
@@ -270,6 +273,21 @@ final class RunSummaries {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code meta}: the run's name, notes, tags and archived flag ({@link RunMeta}); the defaults
+   * and a warning when its file cannot be read.
+   */
+  private static void putMeta(ObjectNode n, RunFolder run, ArrayNode warnings) {
+    RunMeta meta;
+    try {
+      meta = RunMeta.read(run);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      warnings.add(e.getMessage());
+      meta = RunMeta.NONE;
+    }
+    n.set("meta", meta.toTree());
   }
 
   private static void putNumber(ObjectNode n, String key, double v) {

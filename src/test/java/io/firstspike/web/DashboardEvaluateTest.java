@@ -69,7 +69,8 @@ class DashboardEvaluateTest {
             "return document.querySelector('.eval-view').dataset.evaluating")));
     assertThat(String.valueOf(browser.js("return document.getElementById('eval-progress-text').textContent")))
         .as("the last progress line from the state stream").startsWith("Rendering plots:");
-    assertThat(statusText()).contains("plots, rendered");
+    assertThat(statusText()).as("which snapshot was evaluated (issue 22, bug 11)")
+        .contains("plots of the snapshot of epoch 1, rendered");
     int images = d.findElements(By.cssSelector("#plot-gallery img")).size();
     assertThat(images).isGreaterThan(10);
     browser.screenshot("16-evaluate-gallery", true);

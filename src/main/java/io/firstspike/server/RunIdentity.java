@@ -1,0 +1,230 @@
+package io.firstspike.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.firstspike.runs.Json;
+import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunMeta;
+import io.firstspike.runs.RunStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A run's identity as the user gives it (issue 22): name, notes, tags and archiving in the run
+ * folder's {@value RunMeta#FILE} ({@link RunMeta}), deletion with confirmation, and the runs'
+ * hyperparameters for the runs list's columns and search. Handlers of {@link HttpVerticle}'s
+ * routes; the run manager is asked for a run's state before it is deleted, and the evaluator
+ * whether it is evaluating it. Writes go through one ordered worker queue, so two updates of a
+ * run's meta never interleave.
+ */
+final class RunIdentity {
+  /** States in which a run's folder is being written: never deleted then. */
+  private static final Set<String> ACTIVE = Set.of("queued", "running", "stopping");
+  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(30_000);
+  /** Longest config value shown as a hyperparameter (longer ones are left out of the index). */
+  private static final int MAX_PARAM_TEXT = 200;
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private final Vertx vertx;
+  private final RunStore store;
+
+  RunIdentity(Vertx vertx, Path runsDir) {
+    this.vertx = vertx;
+    this.store = new RunStore(runsDir);
+  }
+
+  /** {@code GET /api/runs/:id/meta}: the run's name, notes, tags, archived, updatedAt. */
+  void get(RoutingContext ctx) {
+    withRun(ctx, run -> vertx.executeBlocking(() -> RunMeta.read(run), false)
+        .onSuccess(meta -> ctx.json(meta(run, meta)))
+        .onFailure(e -> fail(ctx, e)));
+  }
+
+  /**
+   * {@code POST /api/runs/:id/meta} with any of {@code name, notes, tags, archived}: those keys
+   * replaced, the others kept; 200 with the meta written. An unreadable {@value RunMeta#FILE} is
+   * a 409 (nothing is overwritten that could not be read).
+   */
+  void update(RoutingContext ctx) {
+    JsonNode body = jsonBody(ctx, "{\"name\": \"baseline\", \"tags\": [\"lr-sweep\"]}");
+    if (body == null) {
+      return;
+    }
+    withRun(ctx, run -> vertx.executeBlocking(() -> {
+      RunMeta old;
+      try {
+        old = RunMeta.read(run);
+      } catch (IllegalArgumentException e) {
+        throw new HttpStatusException(409, e.getMessage());
+      }
+      return old.with(body, "the request body").write(run);
+    }, true).onSuccess(meta -> ctx.json(meta(run, meta))).onFailure(e -> fail(ctx, e)));
+  }
+
+  /**
+   * {@code POST /api/runs/:id/delete} with {@code {"confirm": "<id>"}}: deletes the run folder.
+   * 400 without the confirmation, 409 while the run is queued, running or stopping (also in
+   * another process) or being evaluated.
+   */
+  void delete(RoutingContext ctx) {
+    JsonNode body = jsonBody(ctx, "{\"confirm\": \"<run id>\"}");
+    if (body == null) {
+      return;
+    }
+    String id = ctx.pathParam("id");
+    if (!id.equals(body.path("confirm").asText(null))) {
+      HttpErrors.send(ctx, 400, "deleting run " + id + " needs {\"confirm\": \"" + id
+          + "\"} in the body: the run id again, as a confirmation");
+      return;
+    }
+    withRun(ctx, run -> {
+      JsonObject q = new JsonObject().put("id", id);
+      Future<JsonObject> summary = vertx.eventBus().<JsonObject>request(Addresses.CMD_GET, q, ASK).map(m -> m.body());
+      Future<JsonObject> plots = vertx.eventBus().<JsonObject>request(Addresses.CMD_PLOTS, q, ASK).map(m -> m.body());
+      Future.all(summary, plots).compose(x -> {
+        String state = summary.result().getString("state");
+        if (ACTIVE.contains(state) || summary.result().getBoolean("otherProcess", false)) {
+          return Future.failedFuture(new HttpStatusException(409, "run " + id + " is " + state
+              + (summary.result().getBoolean("otherProcess", false) ? " in another process" : "")
+              + ": stop it before deleting it"));
+        }
+        if (plots.result().getBoolean("evaluating", false)) {
+          return Future.failedFuture(new HttpStatusException(409, "run " + id
+              + " is being evaluated: delete it after the evaluation ends"));
+        }
+        return vertx.executeBlocking(() -> {
+          deleteTree(run.dir());
+          return new JsonObject().put("id", id).put("deleted", true);
+        }, true);
+      }).onSuccess(ctx::json).onFailure(e -> fail(ctx, e));
+    });
+  }
+
+  /**
+   * {@code GET /api/run-params}: {@code {"runs": [{"id", "params": {"training_params.learning_rate":
+   * 0.005, "network_layout.layer_sizes": [30, 3], ...}}]}}, every scalar of each run's config.yaml
+   * (and lists of scalars) by its key path. Configs never change once a run exists, so the page
+   * asks for it once and again only for runs it has not seen.
+   */
+  void params(RoutingContext ctx) {
+    vertx.executeBlocking(() -> {
+      JsonArray runs = new JsonArray();
+      for (RunFolder run : store.list()) {
+        if (!RunStore.isValidId(run.id()) || !Files.isRegularFile(run.configFile())) {
+          continue;
+        }
+        ObjectNode flat = Json.MAPPER.createObjectNode();
+        try {
+          flatten("", YAML.readTree(run.configFile().toFile()), flat);
+        } catch (IOException | RuntimeException e) {
+          continue; // a config that cannot be read: its summary says so
+        }
+        runs.add(new JsonObject().put("id", run.id()).put("params", EventJson.toJsonObject(flat)));
+      }
+      return new JsonObject().put("runs", runs);
+    }, false).onSuccess(ctx::json).onFailure(e -> fail(ctx, e));
+  }
+
+  static void flatten(String prefix, JsonNode n, ObjectNode out) {
+    if (n == null || n.isNull() || n.isMissingNode()) {
+      return;
+    }
+    if (n.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+      }
+    } else if (n.isArray()) {
+      boolean scalars = true;
+      for (JsonNode x : n) {
+        scalars &= x.isValueNode();
+      }
+      if (scalars) {
+        out.set(prefix, n);
+      } else {
+        for (int i = 0; i < n.size(); i++) {
+          flatten(prefix + "[" + i + "]", n.get(i), out);
+        }
+      }
+    } else if (!n.isTextual() || n.asText().length() <= MAX_PARAM_TEXT) {
+      out.set(prefix, n);
+    }
+  }
+
+  private static JsonObject meta(RunFolder run, RunMeta meta) {
+    return EventJson.toJsonObject(meta.toTree()).put("id", run.id());
+  }
+
+  private void withRun(RoutingContext ctx, java.util.function.Consumer<RunFolder> action) {
+    String id = ctx.pathParam("id");
+    if (!RunStore.isValidId(id)) {
+      HttpErrors.send(ctx, 400, RunMessages.invalidId(id));
+      return;
+    }
+    vertx.executeBlocking(() -> store.find(id), false).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ctx, ar.cause());
+      } else if (ar.result().isEmpty()) {
+        HttpErrors.send(ctx, 404, "no run '" + id + "' in the folder of runs; GET /api/runs lists them");
+      } else {
+        action.accept(ar.result().get());
+      }
+    });
+  }
+
+  /** The request body as a JSON object, or null after a 400 naming what was expected. */
+  private static JsonNode jsonBody(RoutingContext ctx, String example) {
+    JsonNode n;
+    try {
+      String text = ctx.body().asString();
+      n = text == null || text.isBlank() ? null : Json.MAPPER.readTree(text);
+    } catch (IOException | RuntimeException e) {
+      n = null;
+    }
+    if (n == null || !n.isObject()) {
+      HttpErrors.send(ctx, 400, "body must be a JSON object such as " + example);
+      return null;
+    }
+    return n;
+  }
+
+  private static void fail(RoutingContext ctx, Throwable e) {
+    if (e instanceof HttpStatusException h) {
+      HttpErrors.send(ctx, h.status(), h.getMessage());
+    } else if (e instanceof IllegalArgumentException) {
+      HttpErrors.send(ctx, 400, e.getMessage());
+    } else if (e instanceof io.vertx.core.eventbus.ReplyException) {
+      HttpErrors.fromReply(ctx, e);
+    } else {
+      HttpErrors.send(ctx, 500, e.getMessage());
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // the message would name the server's absolute path: the file relative to the run instead
+      String file = e instanceof java.nio.file.FileSystemException f && f.getFile() != null
+          ? String.valueOf(root.relativize(Path.of(f.getFile()))) : "?";
+      throw new UncheckedIOException("cannot delete run " + root.getFileName() + " completely: "
+          + e.getClass().getSimpleName() + " on '" + file + "'; what is left is listed as the run", e);
+    }
+  }
+}
