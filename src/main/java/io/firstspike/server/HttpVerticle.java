@@ -104,6 +104,10 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/runs/:id/evaluate").handler(ctx -> withId(ctx, Addresses.CMD_EVALUATE, new JsonObject(), 202));
     router.get("/api/runs/:id/plots").handler(ctx -> withId(ctx, Addresses.CMD_PLOTS, new JsonObject()));
     router.get("/api/runs/:id/plots/:file").handler(new PlotFiles(vertx, runsDir)::handle);
+    router.post("/api/sweeps").handler(ctx -> jsonBodyTo(ctx, Addresses.CMD_SWEEP_CREATE, 201, "{\"config\": \"yin_yang\", \"sweep\": \"parameters: ...\"}"));
+    router.get("/api/sweeps").handler(ctx -> ask(ctx, Addresses.CMD_SWEEP_LIST, new JsonObject(), 200));
+    router.get("/api/sweeps/:id").handler(ctx -> withId(ctx, Addresses.CMD_SWEEP_GET, new JsonObject()));
+    router.post("/api/sweeps/:id/stop").handler(ctx -> withId(ctx, Addresses.CMD_SWEEP_STOP, new JsonObject()));
     router.route("/api/*").handler(ctx -> HttpErrors.send(ctx, 404, "no endpoint " + ctx.request().method()
         + " " + ctx.normalizedPath() + "; see docs/API.md"));
 
@@ -158,6 +162,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void createRunHandler(RoutingContext ctx) {
+    jsonBodyTo(ctx, Addresses.CMD_CREATE, 201, "{\"config\": \"yin_yang\"}");
+  }
+
+  /** Sends the request's JSON object body to {@code address}; 400 with {@code example} if it is none. */
+  private void jsonBodyTo(RoutingContext ctx, String address, int okStatus, String example) {
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
@@ -166,10 +175,10 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     if (body == null) {
-      HttpErrors.send(ctx, 400, "body must be a JSON object such as {\"config\": \"yin_yang\"}");
+      HttpErrors.send(ctx, 400, "body must be a JSON object such as " + example);
       return;
     }
-    ask(ctx, Addresses.CMD_CREATE, body, 201);
+    ask(ctx, address, body, okStatus);
   }
 
   /**
