@@ -224,7 +224,8 @@ final class SweepViews {
       KeyPath path = u.path();
       (path.isSeed() ? seeds : params).put(path.column(), u.value());
     }
-    List<EpochMetrics> metrics = run.metricsLog().values();
+    // after each trained epoch, as sweep eval's curves: the initial validation (epoch 0) is left out
+    List<EpochMetrics> metrics = run.metricsLog().values().stream().filter(m -> m.epoch() >= 1).toList();
     double[] valErr = metrics.stream().mapToDouble(m -> 1 - m.valAccuracy()).toArray();
     EpochMetrics last = metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
     double test = Double.NaN;
