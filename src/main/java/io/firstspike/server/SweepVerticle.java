@@ -129,10 +129,14 @@ public final class SweepVerticle extends VerticleBase {
           return null;
         }, false).onComplete(saved -> {
           publish(s.id(), null, null);
-          JsonObject reply = new JsonObject().put("id", s.id()).put("runs", new JsonArray(new ArrayList<>(s.runIds())));
           if (s.error() != null) {
-            reply.put("error", s.error());
+            // a later run was refused (its swept value named data outside the allowed folders,
+            // or failed validation): the sweep is incomplete, so the runs made so far are
+            // stopped (resumable, listed with the sweep and its error) and the request fails
+            stopRuns(s).onComplete(x -> m.fail(refusal[0], s.error() + " and stopped (sweep " + s.id() + ")"));
+            return;
           }
+          JsonObject reply = new JsonObject().put("id", s.id()).put("runs", new JsonArray(new ArrayList<>(s.runIds())));
           if (saved.failed()) {
             reply.put("warning", "the sweep's definition could not be saved: " + saved.cause().getMessage());
           }
@@ -172,25 +176,29 @@ public final class SweepVerticle extends VerticleBase {
   }
 
   private void stopHandler(Message<JsonObject> m) {
-    withSweep(m, s -> {
-      List<Future<JsonObject>> stops = new ArrayList<>();
-      for (String id : s.runIds()) {
-        String st = states.getOrDefault(s.id(), Map.of()).get(id);
-        if (st != null && !st.equals("queued") && !st.equals("running")) {
-          continue; // ended: nothing to stop (the run manager would answer 409)
-        }
-        stops.add(vertx.eventBus().<JsonObject>request(Addresses.CMD_STOP, new JsonObject().put("id", id), SLOW)
-            .map(r -> r.body()).recover(e -> Future.succeededFuture(null)));
+    withSweep(m, s -> stopRuns(s).onComplete(ar -> m.reply(new JsonObject().put("id", s.id())
+        .put("stopped", new JsonArray(ar.result())))));
+  }
+
+  /** Asks the run manager to stop every queued or running run of the sweep; the ids it stopped. */
+  private Future<List<String>> stopRuns(SweepStore.Sweep s) {
+    List<Future<JsonObject>> stops = new ArrayList<>();
+    for (String id : s.runIds()) {
+      String st = states.getOrDefault(s.id(), Map.of()).get(id);
+      if (st != null && !st.equals("queued") && !st.equals("running")) {
+        continue; // ended: nothing to stop (the run manager would answer 409)
       }
-      Future.join(stops).onComplete(x -> {
-        JsonArray stopped = new JsonArray();
-        stops.forEach(f -> {
-          if (f.result() != null) {
-            stopped.add(f.result().getString("id"));
-          }
-        });
-        m.reply(new JsonObject().put("id", s.id()).put("stopped", stopped));
+      stops.add(vertx.eventBus().<JsonObject>request(Addresses.CMD_STOP, new JsonObject().put("id", id), SLOW)
+          .map(r -> r.body()).recover(e -> Future.succeededFuture(null)));
+    }
+    return Future.join(stops).transform(x -> {
+      List<String> stopped = new ArrayList<>();
+      stops.forEach(f -> {
+        if (f.result() != null) {
+          stopped.add(f.result().getString("id"));
+        }
       });
+      return Future.succeededFuture(stopped);
     });
   }
 

@@ -200,6 +200,7 @@ class WorkbenchSweepsTest {
       assertThat(refused.bodyAsJsonObject().getString("error")).contains("sweep run 0 (run_0=0)").contains("epochs");
 
       assertThat(s.get("/api/sweeps/nosuch_2026-01-01_00-00-00").statusCode()).isEqualTo(404);
+      assertThat(s.get("/api/sweeps/nosuch_2026-01-01_00-00-00").bodyAsJsonObject().getString("error")).contains("no sweep");
       assertThat(s.get("/api/sweeps/..").statusCode()).isIn(400, 404);
       assertThat(s.get("/api/runs").bodyAsJsonObject().getJsonArray("runs")).isEmpty();
       assertThat(s.get("/api/sweeps").bodyAsJsonObject().getJsonArray("sweeps")).isEmpty();
@@ -209,6 +210,44 @@ class WorkbenchSweepsTest {
           assertThat(l.toList()).isEmpty();
         }
       }
+    }
+  }
+
+  @Test
+  @DisplayName("A sweep value the run manager refuses after the first run: 400 naming it, the runs made so far stopped, the sweep listed with the error")
+  void laterRunRefused(Vertx vertx, @TempDir Path tmp) throws Exception {
+    try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o)) {
+      HttpResponse<Buffer> r = s.post("/api/sweeps", new JsonObject().put("config", "slow").put("name", "half")
+          .put("sweep", "parameters:\n  - path: epochs\n    value: [50, 0]\n"));
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getString("error")).contains("sweep run 1 (run_0=0) was refused")
+          .contains("epochs").contains("the 1 runs before it were created and stopped");
+      JsonArray runs = s.get("/api/runs").bodyAsJsonObject().getJsonArray("runs");
+      assertThat(runs).hasSize(1);
+      s.awaitState(runs.getJsonObject(0).getString("id"), "stopped", TIMEOUT_MS);
+      JsonObject listed = s.get("/api/sweeps").bodyAsJsonObject().getJsonArray("sweeps").getJsonObject(0);
+      assertThat(listed.getString("error")).contains("sweep run 1");
+      assertThat(listed.getInteger("total")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  @DisplayName("A sweep whose value names data outside the allowed folders is refused by the run manager's rule; nothing is created")
+  void dataOutsideAllowedFolders(Vertx vertx, @TempDir Path tmp) throws Exception {
+    // run names cannot hold '/', so the swept values are file names; any file a posted config
+    // names is outside the (empty) set of allowed data folders
+    String config = WorkbenchRealExecutorTest.tinyYaml().replace("dataset: yin_yang",
+        "dataset: {type: csv, train: train.csv, test: test.csv}");
+    String sweep = "parameters:\n  - path: dataset/train\n    value: [shadow, passwd]\n";
+    try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o.withThreads(1)
+        .withEngine(DefaultEngine.engine(), DefaultEngine.preparer()))) {
+      HttpResponse<Buffer> r = s.post("/api/sweeps", new JsonObject()
+          .put("yaml", config).put("sweep", sweep));
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getString("error")).contains("sweep run 0").contains("dataset.train")
+          .contains("--data-dir");
+      assertThat(s.get("/api/runs").bodyAsJsonObject().getJsonArray("runs")).isEmpty();
+      assertThat(s.get("/api/sweeps").bodyAsJsonObject().getJsonArray("sweeps")).isEmpty();
     }
   }
 
