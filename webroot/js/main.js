@@ -11,6 +11,7 @@ import { evaluateView } from './views/evaluate.js';
 import { liveView } from './views/live.js';
 import { newRunView } from './views/newrun.js';
 import { runsView } from './views/runs.js';
+import { sweepsView, sweepView } from './views/sweeps.js';
 
 // Read by the browser tests and handy in the console.
 window.firstspike = { points: {}, bus: null, view: null };
@@ -91,6 +92,11 @@ function route(ctx) {
   else if (parts[0] === 'evaluate' && parts[1]) make = () => evaluateView(ctx, parts[1]);
   else if (parts[0] === 'new') make = () => newRunView(ctx, params);
   else if (parts[0] === 'compare') make = () => compareView(ctx, params);
+  else if (parts[0] === 'sweeps') make = () => sweepsView(ctx);
+  else if (parts[0] === 'sweep' && parts[1]) {
+    nav = 'sweeps';
+    make = () => sweepView(ctx, parts[1]);
+  }
   else {
     nav = 'runs';
     make = () => runsView(ctx, params);

@@ -49,7 +49,8 @@ class ArchitectureTest {
       Map.entry("eval.plot", List.of("core", "data", "io", "train", "runs", "eval")),
       Map.entry("eval", List.of("core", "data", "io", "train", "runs")),
       Map.entry("bench", List.of("core", "data", "io", "train")),
-      Map.entry("server", List.of("core", "data", "io", "train", "runs", "eval")),
+      // the server runs sweeps with the CLI's plan and aggregation (sweep imports no server)
+      Map.entry("server", List.of("core", "data", "io", "train", "runs", "eval", "sweep")),
       Map.entry("sweep", List.of("core", "data", "io", "train", "runs", "eval")),
       Map.entry("cli",
           List.of("core", "data", "io", "train", "runs", "eval", "server", "bench", "sweep")));

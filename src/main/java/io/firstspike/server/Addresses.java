@@ -27,9 +27,28 @@ public final class Addresses {
    * The only addresses the live stream lets out to browsers: anchored, so {@code runs.x.batch.y} or
    * {@code xruns.a.batch} do not match; the id part uses the characters of a run id.
    */
-  public static final String OUTBOUND_REGEX = "^runs\\.[A-Za-z0-9._+-]+\\.(batch|epoch|state)$";
+  public static final String OUTBOUND_REGEX =
+      "^(runs\\.[A-Za-z0-9._+-]+\\.(batch|epoch|state)|sweeps\\.[A-Za-z0-9._+-]+\\.state)$";
 
   public static final Pattern OUTBOUND = Pattern.compile(OUTBOUND_REGEX);
+
+  /** Prefix of the per-sweep state streams: {@code sweeps.<id>.state}. */
+  public static final String SWEEPS_PREFIX = "sweeps.";
+
+  /**
+   * Request/reply: create a sweep. Body {config | yaml, sweep (YAML text or object), name?,
+   * seeds?}; reply {id, runs: [run ids]}.
+   */
+  public static final String CMD_SWEEP_CREATE = "firstspike.sweeps.create";
+
+  /** Request/reply: all sweeps, newest first. Reply {sweeps: [summary]}. */
+  public static final String CMD_SWEEP_LIST = "firstspike.sweeps.list";
+
+  /** Request/reply: one sweep with its runs and its aggregated table. Body {id}. */
+  public static final String CMD_SWEEP_GET = "firstspike.sweeps.get";
+
+  /** Request/reply: stop every queued or running run of a sweep. Body {id}; reply {id, stopped}. */
+  public static final String CMD_SWEEP_STOP = "firstspike.sweeps.stop";
 
   /** Request/reply: create a run. Body {config | yaml, name?, overrides?}; reply {id}. */
   public static final String CMD_CREATE = "firstspike.runs.create";
@@ -80,6 +99,11 @@ public final class Addresses {
     return RUNS_PREFIX + runId + "." + STATE;
   }
 
+  /** {@code sweeps.<id>.state}: a sweep's run changed state or finished an epoch. */
+  public static String sweepState(String sweepId) {
+    return SWEEPS_PREFIX + sweepId + "." + STATE;
+  }
+
   /** Internal, never streamed to browsers: asks the TrainingVerticle of a run to stop. Body {reason}. */
   public static String stopCommand(String runId) {
     return "firstspike.training." + runId + ".stop";
@@ -96,6 +120,8 @@ public final class Addresses {
     public static final String RUNS_DIR = "runsDir";
     public static final String DEFAULT_RUNS_DIR = "experiment_results";
     public static final String CONFIGS_DIR = "configsDir";
+    /** The folder of sweep folders; default: {@code <runsDir>_sweeps} beside the runs folder. */
+    public static final String SWEEPS_DIR = "sweepsDir";
     public static final String DEFAULT_CONFIGS_DIR = "configs";
     public static final String MAX_CONCURRENT = "maxConcurrent";
     public static final int DEFAULT_MAX_CONCURRENT = 1;
@@ -136,7 +162,8 @@ public final class Addresses {
             new JsonObject()
                 .put(BATCH, "runs.{id}." + BATCH)
                 .put(EPOCH, "runs.{id}." + EPOCH)
-                .put(STATE, "runs.{id}." + STATE))
+                .put(STATE, "runs.{id}." + STATE)
+                .put("sweepState", SWEEPS_PREFIX + "{id}." + STATE))
         .put("outboundRegex", OUTBOUND_REGEX)
         .put("eventBusPath", HttpVerticle.EVENTBUS_PATH)
         .put("webSocketPath", HttpVerticle.WEBSOCKET_PATH)

@@ -109,6 +109,10 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/runs/:id/meta").handler(identity::get);
     router.post("/api/runs/:id/meta").handler(identity::update);
     router.post("/api/runs/:id/delete").handler(identity::delete);
+    router.post("/api/sweeps").handler(ctx -> jsonBodyTo(ctx, Addresses.CMD_SWEEP_CREATE, 201, "{\"config\": \"yin_yang\", \"sweep\": \"parameters: ...\"}"));
+    router.get("/api/sweeps").handler(ctx -> ask(ctx, Addresses.CMD_SWEEP_LIST, new JsonObject(), 200));
+    router.get("/api/sweeps/:id").handler(ctx -> withId(ctx, Addresses.CMD_SWEEP_GET, new JsonObject()));
+    router.post("/api/sweeps/:id/stop").handler(ctx -> withId(ctx, Addresses.CMD_SWEEP_STOP, new JsonObject()));
     router.route("/api/*").handler(ctx -> HttpErrors.send(ctx, 404, "no endpoint " + ctx.request().method()
         + " " + ctx.normalizedPath() + "; see docs/API.md"));
 
@@ -163,6 +167,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void createRunHandler(RoutingContext ctx) {
+    jsonBodyTo(ctx, Addresses.CMD_CREATE, 201, "{\"config\": \"yin_yang\"}");
+  }
+
+  /** Sends the request's JSON object body to {@code address}; 400 with {@code example} if it is none. */
+  private void jsonBodyTo(RoutingContext ctx, String address, int okStatus, String example) {
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
@@ -171,10 +180,10 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     if (body == null) {
-      HttpErrors.send(ctx, 400, "body must be a JSON object such as {\"config\": \"yin_yang\"}");
+      HttpErrors.send(ctx, 400, "body must be a JSON object such as " + example);
       return;
     }
-    ask(ctx, Addresses.CMD_CREATE, body, 201);
+    ask(ctx, address, body, okStatus);
   }
 
   /**

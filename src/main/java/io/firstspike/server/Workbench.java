@@ -22,6 +22,7 @@ public final class Workbench {
   private final Vertx vertx;
   private final String runManagerId;
   private final String evaluationId;
+  private String sweepsId;
   private final String httpId;
   private final String host;
   private final int port;
@@ -90,9 +91,19 @@ public final class Workbench {
     JsonObject evalConfig = new JsonObject()
         .put(Addresses.Keys.RUNS_DIR, o.runsDir().toString())
         .put(Addresses.Keys.THREADS, o.threads());
+    JsonObject sweepConfig = new JsonObject()
+        .put(Addresses.Keys.RUNS_DIR, o.runsDir().toString())
+        .put(Addresses.Keys.CONFIGS_DIR, o.configsDir().toString());
     HttpVerticle http = new HttpVerticle();
+    String[] sweepsDeployment = new String[1]; // the SweepVerticle's, deployed after the run manager
     return vertx.deployVerticle(new RunManagerVerticle(o.engine(), o.preparer(), statusFiles),
             new DeploymentOptions().setConfig(managerConfig))
+        .compose(manager -> vertx.deployVerticle(new SweepVerticle(), new DeploymentOptions().setConfig(sweepConfig))
+            .recover(e -> vertx.undeploy(manager).transform(x -> Future.failedFuture(e)))
+            .map(sweeps -> {
+              sweepsDeployment[0] = sweeps;
+              return manager;
+            }))
         .compose(manager -> vertx.deployVerticle(new EvaluationVerticle(),
                 new DeploymentOptions().setConfig(evalConfig))
             .recover(e -> vertx.undeploy(manager).transform(x -> Future.failedFuture(e)))
@@ -100,7 +111,16 @@ public final class Workbench {
                 .recover(e -> vertx.undeploy(eval).transform(x -> vertx.undeploy(manager))
                     .transform(x -> Future.failedFuture(e)))
                 .map(h -> new Workbench(vertx, manager, eval, h, o.host(), http.actualPort(), tok,
-                    o.access().tls()))));
+                    o.access().tls()))))
+        .map(wb -> {
+          wb.sweepsId = sweepsDeployment[0];
+          return wb;
+        })
+        .onFailure(e -> {
+          if (sweepsDeployment[0] != null) {
+            vertx.undeploy(sweepsDeployment[0]);
+          }
+        });
   }
 
   /**
@@ -109,6 +129,7 @@ public final class Workbench {
    */
   public Future<Void> stop() {
     return vertx.undeploy(httpId)
+        .transform(x -> sweepsId == null ? Future.succeededFuture() : vertx.undeploy(sweepsId))
         .transform(x -> vertx.eventBus().request(Addresses.CMD_SHUTDOWN, new JsonObject(),
             new DeliveryOptions().setSendTimeout(SHUTDOWN_MILLIS)))
         .transform(x -> vertx.undeploy(evaluationId))

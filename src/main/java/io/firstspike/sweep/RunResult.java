@@ -74,6 +74,27 @@ public record RunResult(
       KeyPath path = new KeyPath(parts);
       (path.isSeed() ? seeds : params).put(path.column(), u.get("value"));
     }
+    FinalSnapshot fin = finalSnapshot(run);
+    Path last = fin.dir();
+    String ds = fin.dataset();
+    double[] train = doubles(last.resolve(ds + "_train_accuracies.npy"));
+    double[] val = doubles(last.resolve(ds + "_val_accuracies.npy"));
+    if (train.length == 0 || val.length < 2) {
+      throw new SweepException(last + ": the accuracy curves are empty");
+    }
+    double[] valErr = new double[val.length - 1];
+    for (int i = 1; i < val.length; i++) {
+      valErr[i - 1] = 1 - val[i];
+    }
+    double testAcc = testAccuracy(last, ds, fin.select());
+    return new RunResult(dir, params, seeds, parameterCount(last.resolve("network")),
+        1 - val[val.length - 1], 1 - train[train.length - 1], 1 - testAcc, valErr);
+  }
+
+  /** The last epoch's snapshot of a run, its data set prefix and the config's class selection. */
+  private record FinalSnapshot(Path dir, String dataset, ToIntFunction<double[]> select) {}
+
+  private static FinalSnapshot finalSnapshot(RunFolder run) {
     AnyConfig config;
     try {
       config = ConfigLoader.loadAny(run.configFile());
@@ -90,20 +111,21 @@ public record RunResult(
       epochs = d.trainingParams().epochNumber();
       select = d.loss()::select;
     }
-    Path last = dir.resolve("epoch_" + epochs);
-    String ds = prefix(last);
-    double[] train = doubles(last.resolve(ds + "_train_accuracies.npy"));
-    double[] val = doubles(last.resolve(ds + "_val_accuracies.npy"));
-    if (train.length == 0 || val.length < 2) {
-      throw new SweepException(last + ": the accuracy curves are empty");
-    }
-    double[] valErr = new double[val.length - 1];
-    for (int i = 1; i < val.length; i++) {
-      valErr[i - 1] = 1 - val[i];
-    }
-    double testAcc = testAccuracy(last, ds, select);
-    return new RunResult(dir, params, seeds, parameterCount(last.resolve("network")),
-        1 - val[val.length - 1], 1 - train[train.length - 1], 1 - testAcc, valErr);
+    Path last = run.dir().resolve("epoch_" + epochs);
+    return new FinalSnapshot(last, prefix(last), select);
+  }
+
+  /**
+   * The test accuracy of a finished run: its saved test output times
+   * ({@code epoch_<N>/<ds>_test_spiketimes.npy}) against the test labels, under the config's
+   * class selection ({@code final_test_err} = 1 - this). The server's sweep table uses it for
+   * runs that are not in a sweep folder.
+   *
+   * @throws SweepException naming the file that is missing or unreadable
+   */
+  public static double testAccuracy(RunFolder run) {
+    FinalSnapshot fin = finalSnapshot(run);
+    return testAccuracy(fin.dir(), fin.dataset(), fin.select());
   }
 
   /** The data set prefix of the snapshot's files: the {@code <ds>} of {@code <ds>_test_labels.npy}. */

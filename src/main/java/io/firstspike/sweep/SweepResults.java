@@ -29,6 +29,22 @@ public record SweepResults(List<String> paramColumns, List<Setting> settings, Li
   /** The metrics in the original's column order. */
   public static final List<String> METRICS = List.of("number_of_parameters", "final_val_err",
       "final_train_err", "final_test_err");
+  /**
+   * A per-run number aggregated per setting: the CSV's {@link #CSV_METRICS}, or the server's
+   * accuracies ({@code GET /api/sweeps/{id}}).
+   *
+   * @param name the metric's column name
+   * @param value the run's value; NaN when the run has none (it then makes the aggregates NaN)
+   */
+  public record Metric(String name, java.util.function.ToDoubleFunction<RunResult> value) {}
+
+  /** {@link #METRICS} read from a {@link RunResult}, in that order. */
+  public static final List<Metric> CSV_METRICS = List.of(
+      new Metric("number_of_parameters", r -> r.numberOfParameters()),
+      new Metric("final_val_err", RunResult::finalValErr),
+      new Metric("final_train_err", RunResult::finalTrainErr),
+      new Metric("final_test_err", RunResult::finalTestErr));
+
   /** The aggregates in the original's column order. */
   public static final List<String> AGGREGATES = List.of("mean", "std", "median", "0", "25", "75",
       "100");
@@ -73,6 +89,44 @@ public record SweepResults(List<String> paramColumns, List<Setting> settings, Li
       return runs.size();
     }
 
+    /**
+     * The sample standard deviation (ddof = 1, as papers report mean +- std over seeds) of a
+     * metric: the population std of the CSV times sqrt(n / (n - 1)); NaN for one run.
+     */
+    public double sampleStd(String metric) {
+      int n = runs.size();
+      return n < 2 ? Double.NaN : metrics.get(metric).get("std") * Math.sqrt(n / (n - 1.0));
+    }
+
+    /**
+     * Mean, sample std (NaN for fewer than two runs) and run count of the validation error after
+     * each epoch, over the runs that have reached that epoch (a live sweep's runs differ in
+     * length), as rows {mean, std, n}; as long as the longest run's curve.
+     */
+    public double[][] valErrMeanStd() {
+      int epochs = runs.stream().mapToInt(r -> r.valErrByEpoch().length).max().orElse(0);
+      double[][] out = new double[epochs][];
+      for (int e = 0; e < epochs; e++) {
+        double sum = 0;
+        int n = 0;
+        for (RunResult r : runs) {
+          if (e < r.valErrByEpoch().length) {
+            sum += r.valErrByEpoch()[e];
+            n++;
+          }
+        }
+        double mean = sum / n;
+        double ss = 0;
+        for (RunResult r : runs) {
+          if (e < r.valErrByEpoch().length) {
+            ss += (r.valErrByEpoch()[e] - mean) * (r.valErrByEpoch()[e] - mean);
+          }
+        }
+        out[e] = new double[] {mean, n < 2 ? Double.NaN : Math.sqrt(ss / (n - 1)), n};
+      }
+      return out;
+    }
+
     /** Median, 25 % and 75 % of the validation error after each epoch, over the runs. */
     public double[][] valErrBands() {
       int epochs = runs.stream().mapToInt(r -> r.valErrByEpoch().length).min().orElse(0);
@@ -99,6 +153,16 @@ public record SweepResults(List<String> paramColumns, List<Setting> settings, Li
    *     runs
    */
   public static SweepResults aggregate(List<RunResult> runs, int maxSeeds) {
+    return aggregate(runs, maxSeeds, CSV_METRICS);
+  }
+
+  /**
+   * Groups and aggregates {@code runs} by {@code metrics}.
+   *
+   * @param maxSeeds most seeds kept per setting; 0 keeps every run (no seed selection: a live
+   *     sweep whose settings have finished different seeds so far)
+   */
+  public static SweepResults aggregate(List<RunResult> runs, int maxSeeds, List<Metric> metrics) {
     if (runs.isEmpty()) {
       throw new SweepException("no finished run to evaluate; let at least one run finish"
           + " ('sweep status' shows the progress)");
@@ -120,14 +184,14 @@ public record SweepResults(List<String> paramColumns, List<Setting> settings, Li
       List<JsonNode> key = new ArrayList<>(values(r.params(), paramColumns));
       key.addAll(values(r.seeds(), seedColumns));
       RunResult first = unique.putIfAbsent(key, r);
-      if (first != null && !Arrays.equals(metricValues(first), metricValues(r))) {
+      if (first != null && !Arrays.equals(metricValues(first, metrics), metricValues(r, metrics))) {
         throw new SweepException("different results for the same parameters and seed: "
             + first.dir() + " and " + r.dir() + "; was the initial config changed without"
             + " 'sweep run'?");
       }
     }
     List<RunResult> kept = new ArrayList<>(unique.values());
-    if (!seedColumns.isEmpty()) {
+    if (!seedColumns.isEmpty() && maxSeeds > 0) {
       kept = selectSeeds(kept, paramColumns, seedColumns.get(0), maxSeeds, notes);
     }
     Map<List<JsonNode>, List<RunResult>> groups = new LinkedHashMap<>();
@@ -136,15 +200,15 @@ public record SweepResults(List<String> paramColumns, List<Setting> settings, Li
     }
     List<Setting> settings = new ArrayList<>();
     for (Map.Entry<List<JsonNode>, List<RunResult>> g : groups.entrySet()) {
-      Map<String, Stats> metrics = new LinkedHashMap<>();
-      for (int m = 0; m < METRICS.size(); m++) {
+      Map<String, Stats> stats = new LinkedHashMap<>();
+      for (Metric m : metrics) {
         double[] x = new double[g.getValue().size()];
         for (int i = 0; i < x.length; i++) {
-          x[i] = metricValues(g.getValue().get(i))[m];
+          x[i] = m.value().applyAsDouble(g.getValue().get(i));
         }
-        metrics.put(METRICS.get(m), Stats.of(x));
+        stats.put(m.name(), Stats.of(x));
       }
-      settings.add(new Setting(List.copyOf(g.getKey()), metrics, List.copyOf(g.getValue())));
+      settings.add(new Setting(List.copyOf(g.getKey()), stats, List.copyOf(g.getValue())));
     }
     settings.sort((a, b) -> compareRows(a.params(), b.params()));
     return new SweepResults(
@@ -193,9 +257,8 @@ public record SweepResults(List<String> paramColumns, List<Setting> settings, Li
     return out;
   }
 
-  static double[] metricValues(RunResult r) {
-    return new double[] {r.numberOfParameters(), r.finalValErr(), r.finalTrainErr(),
-        r.finalTestErr()};
+  static double[] metricValues(RunResult r, List<Metric> metrics) {
+    return metrics.stream().mapToDouble(m -> m.value().applyAsDouble(r)).toArray();
   }
 
   /** Rows by their values column by column: numbers numerically, before text. */
@@ -235,7 +298,7 @@ public record SweepResults(List<String> paramColumns, List<Setting> settings, Li
   }
 
   /** {@code params/a=1, params/b=x} for messages and legends. */
-  static String describe(List<String> columns, List<JsonNode> values) {
+  public static String describe(List<String> columns, List<JsonNode> values) {
     List<String> parts = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
       parts.add(columns.get(i) + "=" + SweepYaml.pythonStr(values.get(i)));

@@ -36,18 +36,32 @@ public record SweepSetup(String initialName, String initialText, String sweepTex
   public static SweepSetup read(Path configFile, Path sweepFile, List<Long> seeds) {
     String initialText = ConfigLoader.readText(configFile); // size and UTF-8 checked
     String sweepText = ConfigLoader.readText(sweepFile);
-    JsonNode initial = SweepYaml.read(initialText, configFile.toString());
+    return parse(initialText, configFile.toString(), sweepText, sweepFile.toString(), seeds);
+  }
+
+  /**
+   * Reads and expands a sweep given as texts (the server's {@code POST /api/sweeps}; the CLI's
+   * {@link #read} after reading the files).
+   *
+   * @param initialName the initial config's name, for messages
+   * @param sweepName the sweep file's name, for messages
+   * @param seeds the seed axis, or null
+   * @throws SweepException naming the source, the entry and the path
+   */
+  public static SweepSetup parse(String initialText, String initialName, String sweepText,
+      String sweepName, List<Long> seeds) {
+    JsonNode initial = SweepYaml.read(initialText, initialName);
     if (!initial.isObject()) {
-      throw new SweepException(configFile + ": expected an experiment config (a mapping of"
+      throw new SweepException(initialName + ": expected an experiment config (a mapping of"
           + " sections), got " + SweepDefinition.kind(initial));
     }
-    SweepDefinition def = SweepDefinition.parse(sweepText, sweepFile.toString());
+    SweepDefinition def = SweepDefinition.parse(sweepText, sweepName);
     if (seeds != null) {
       def = def.withSeeds(seeds);
       sweepText = SweepYaml.write(def.toTree());
     }
-    SweepPlan plan = SweepPlan.expand((ObjectNode) initial, configFile.toString(), def);
-    return new SweepSetup(configFile.toString(), initialText, sweepText, def, plan,
+    SweepPlan plan = SweepPlan.expand((ObjectNode) initial, initialName, def);
+    return new SweepSetup(initialName, initialText, sweepText, def, plan,
         datasetName(initial), isNewSchema(initial));
   }
 

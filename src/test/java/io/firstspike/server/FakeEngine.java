@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test double of the run executor that follows its contract (status, metrics.jsonl,
  * batches.jsonl, epoch_N snapshot folders, resume from the newest snapshot, STOPPED on the stop
  * flag) without any neural network: batches take {@code delayMs} and report a seeded random loss.
- * Its config is YAML {@code {epochs: 3, batches: 20, delayMs: 5, failAtStep: -1}}.
+ * Its config is YAML {@code {epochs: 3, batches: 20, delayMs: 5, failAtStep: -1}}; for sweeps,
+ * {@code valBonus} and the last digit of {@code training_params.torch_seed} (times 0.001) add to
+ * the validation accuracy {@code 0.5 + 0.1 epoch / epochs}.
  */
 final class FakeEngine implements RunEngine {
   static final YAMLMapper YAML = new YAMLMapper();
@@ -121,6 +123,9 @@ final class FakeEngine implements RunEngine {
     int batches = c.path("batches").asInt(10);
     long delayMs = c.path("delayMs").asLong(5);
     long failAt = c.path("failAtStep").asLong(-1);
+    // sweeps: the validation accuracy moves with a swept key and with the seed's last digit
+    double valBonus = c.path("valBonus").asDouble(0)
+        + 0.001 * (c.path("training_params").path("torch_seed").asLong(0) % 10);
     List<Integer> snaps = run.snapshotEpochs();
     int first = snaps.isEmpty() ? 1 : snaps.get(snaps.size() - 1) + 1;
     RunStatus s0 = run.status().orElseThrow();
@@ -159,7 +164,7 @@ final class FakeEngine implements RunEngine {
         sleep(delayMs);
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      EpochMetrics m = new EpochMetrics(e, epochs, (long) e * batches - 1, 0.5, 0.6, 0.4, 0.5 + 0.1 * e / epochs,
+      EpochMetrics m = new EpochMetrics(e, epochs, (long) e * batches - 1, 0.5, 0.6, 0.4, 0.5 + 0.1 * e / epochs + valBonus,
           0.01, 0, new double[][] {{1, 2}}, new double[][] {{0.1, Double.NaN}}, 100, secs, 1.0, 0);
       disk.check(new FakeDisk.Write(run, RunFolder.METRICS, null, -1));
       run.appendMetrics(m);
