@@ -25,7 +25,7 @@ public final class EventTrees {
   /**
    * {@code metrics} (an EpochMetrics object, also the line of metrics.jsonl),
    * {@code weightHistograms}, {@code weightHistogramEdges} and {@code validationPredictions} as
-   * rows {@code [x, y, predicted, true]}.
+   * rows {@code [x, y, predicted, true]}; with delay layers also {@link #putDelays}.
    */
   public static ObjectNode epoch(TrainingEvent.Epoch e) {
     ObjectNode n = Json.MAPPER.createObjectNode();
@@ -36,6 +36,21 @@ public final class EventTrees {
     for (double[] row : e.validationPredictions()) {
       preds.add((ArrayNode) Json.MAPPER.valueToTree(row));
     }
+    putDelays(n, e);
     return n;
+  }
+
+  /**
+   * {@code delayLayers}, {@code delayHistograms} and {@code delayHistogramEdges} of a network
+   * with delay layers (30 bins each, like the weights); nothing for one without, so the files of
+   * a 2021 run are unchanged.
+   */
+  public static void putDelays(ObjectNode n, TrainingEvent.Epoch e) {
+    if (e.delayLayers().isEmpty()) {
+      return;
+    }
+    n.set("delayLayers", Json.MAPPER.valueToTree(e.delayLayers()));
+    n.set("delayHistograms", Json.MAPPER.valueToTree(e.delayHistograms()));
+    n.set("delayHistogramEdges", Json.MAPPER.valueToTree(e.delayHistogramEdges()));
   }
 }

@@ -370,7 +370,7 @@ public final class RunExecutor implements RunEngine {
     private TrainingEvent.Epoch pendingEpoch;
     private TrainingEvent.Batch pendingBatch;
     private long activityWritten = System.nanoTime() - ACTIVITY_INTERVAL_NANOS;
-    /** Epoch and weight histograms of the run's first epoch (0 unless its logs are gone). */
+    /** Epoch, weight and delay histograms of the first epoch (0 unless its logs are gone). */
     private JsonNode firstWeights;
 
     RunLog(RunFolder run, String created, int epochs, String node, int epochsDone,
@@ -409,6 +409,7 @@ public final class RunExecutor implements RunEngine {
           f.put("epoch", e.metrics().epoch());
           f.set("weightHistograms", Json.MAPPER.valueToTree(e.weightHistograms()));
           f.set("weightHistogramEdges", Json.MAPPER.valueToTree(e.weightHistogramEdges()));
+          EventTrees.putDelays(f, e); // its delays too, for the same contrast
           firstWeights = f;
         }
         pendingEpoch = e;

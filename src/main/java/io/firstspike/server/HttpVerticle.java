@@ -195,6 +195,10 @@ public final class HttpVerticle extends VerticleBase {
       if (activity != null) {
         q.put("activity", activity);
       }
+      Boolean batches = boolParam(ctx, "batches");
+      if (batches != null) {
+        q.put("batches", batches);
+      }
     } catch (IllegalArgumentException e) {
       HttpErrors.send(ctx, 400, e.getMessage());
       return;

@@ -140,7 +140,9 @@ public final class RunManagerVerticle extends VerticleBase {
     long since = m.body().getLong("since", -1L);
     int points = m.body().getInteger("points", 2000);
     boolean activity = m.body().getBoolean("activity", since < 0);
-    RunMessages.withRun(vertx, store, m, run -> reply(m, () -> RunSummaries.metrics(run, since, points, activity), false));
+    boolean batches = m.body().getBoolean("batches", true);
+    RunMessages.withRun(vertx, store, m,
+        run -> reply(m, () -> RunSummaries.metrics(run, since, points, activity, batches), false));
   }
 
   private void stopHandler(Message<JsonObject> m) {

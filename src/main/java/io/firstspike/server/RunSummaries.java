@@ -180,9 +180,12 @@ final class RunSummaries {
    * batches: [decimated lines with step > since], totalBatches, decimated}}; {@code since} = -1
    * returns everything. With
    * {@code withActivity} also {@code activity}: the run folder's activity.json (the newest epoch
-   * and batch events), or null when it has none yet.
+   * and batch events), or null when it has none yet. Without {@code withBatches} batches.jsonl is
+   * not read at all: {@code batches} is empty, {@code totalBatches} 0 (the Compare view, which
+   * draws epochs only, over long runs).
    */
-  static JsonObject metrics(RunFolder run, long since, int maxPoints, boolean withActivity) {
+  static JsonObject metrics(RunFolder run, long since, int maxPoints, boolean withActivity,
+      boolean withBatches) {
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("id", run.id());
     ArrayNode epochs = n.putArray("epochs");
@@ -193,16 +196,19 @@ final class RunSummaries {
         epochs.add(Json.MAPPER.valueToTree(m));
       }
     }
-    JsonLines.Read<JsonNode> batchesLog = since < 0 ? run.batchesLog() : run.batchesLogAfter(since);
     ArrayNode warnings = n.putArray("warnings");
     metricsLog.warning(RunFolder.METRICS).ifPresent(warnings::add);
-    batchesLog.warning(RunFolder.BATCHES).ifPresent(warnings::add);
-    List<JsonNode> lines = batchesLog.values().stream()
-        .filter(l -> since < 0 || l.path("step").asLong(-1) > since)
-        .toList();
+    List<JsonNode> lines = List.of();
+    if (withBatches) {
+      JsonLines.Read<JsonNode> batchesLog = since < 0 ? run.batchesLog() : run.batchesLogAfter(since);
+      batchesLog.warning(RunFolder.BATCHES).ifPresent(warnings::add);
+      lines = batchesLog.values().stream()
+          .filter(l -> since < 0 || l.path("step").asLong(-1) > since)
+          .toList();
+    }
     List<JsonNode> kept = BatchDecimator.decimate(lines, maxPoints);
     n.putArray("batches").addAll(kept);
-    if (since < 0) {
+    if (since < 0 && withBatches) {
       n.putArray("silent").addAll(thinSilent(lines, SILENT_POINTS));
     }
     n.put("totalBatches", lines.size());
