@@ -62,9 +62,12 @@ final class RunSummaries {
    * the first epoch; {@code stopping} replaces {@code running} while a stop request is pending
    * (here, or as a {@link StopRequest} file for a training in another process); a run whose
    * training process ended without finishing is {@code interrupted} ({@link RunOwner#effective});
-   * a folder that is not a usable run is {@value #DAMAGED} with the reason.
+   * a folder that is not a usable run is {@value #DAMAGED} with the reason. {@code checkBatches}
+   * reads batches.jsonl for its warning (a long file: for the one run asked about, and not for
+   * the Compare view, which needs the config only).
    */
-  static JsonObject summary(RunFolder run, boolean withConfig, boolean stopPending) {
+  static JsonObject summary(RunFolder run, boolean withConfig, boolean stopPending,
+      boolean checkBatches) {
     Optional<String> damage = run.damage();
     if (damage.isPresent()) {
       return damaged(run, damage.get(), withConfig);
@@ -117,9 +120,11 @@ final class RunSummaries {
     ArrayNode warnings = n.putArray("warnings");
     run.warnings().forEach(warnings::add);
     log.warning(RunFolder.METRICS).ifPresent(warnings::add);
-    if (withConfig) {
+    if (checkBatches) {
       // batches.jsonl is long: read for the one run asked about, not for every run listed
       run.batchesLog().warning(RunFolder.BATCHES).ifPresent(warnings::add);
+    }
+    if (withConfig) {
       n.put("config", config(run));
     }
     return EventJson.toJsonObject(n);

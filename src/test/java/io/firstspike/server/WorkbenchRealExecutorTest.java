@@ -271,6 +271,9 @@ class WorkbenchRealExecutorTest {
       assertThat(epochsOnly.getJsonArray("batches").size()).isZero();
       assertThat(epochsOnly.containsKey("activity")).isFalse();
       assertThat(epochsOnly.containsKey("silent")).isFalse();
+      JsonObject summary = s.get("/api/runs/" + id + "?batches=false").bodyAsJsonObject();
+      assertThat(summary.getString("config")).contains("DelaySynaptic");
+      assertThat(s.get("/api/runs/" + id + "?batches=maybe").statusCode()).isEqualTo(400);
     }
   }
 }
