@@ -200,11 +200,15 @@ export function compareView(ctx, params) {
     let changed = false;
     for (const m of epochs) {
       if (!m || !Number.isFinite(m.epoch)) continue;
+      changed = true;
+      if (!r.epochs.length || r.epochs[r.epochs.length - 1].epoch < m.epoch) {
+        r.epochs.push(m); // in order: the usual case, live and loaded alike
+        continue;
+      }
       const i = r.epochs.findIndex((e) => e.epoch >= m.epoch);
       if (i < 0) r.epochs.push(m);
       else if (r.epochs[i].epoch === m.epoch) r.epochs[i] = m;
       else r.epochs.splice(i, 0, m);
-      changed = true;
     }
     return changed;
   }
