@@ -84,8 +84,13 @@ export const api = {
   config: (name) => request('GET', `/api/configs/${enc(name)}`),
   runs: () => request('GET', '/api/runs'),
   run: (id) => request('GET', `/api/runs/${enc(id)}`),
+  /** The summary and config without the check of batches.jsonl (a long file): for Compare. */
+  runConfig: (id) => request('GET', `/api/runs/${enc(id)}?batches=false`),
   metrics: (id, since = -1, points = 2000, activity = since < 0, signal = undefined) =>
     request('GET', `/api/runs/${enc(id)}/metrics?since=${since}&points=${points}&activity=${activity}`, undefined, { signal }),
+  /** The epochs alone (no batch lines, no activity.json): what the Compare view draws. */
+  epochs: (id, since = -1, signal = undefined) =>
+    request('GET', `/api/runs/${enc(id)}/metrics?since=${since}&points=10&activity=false&batches=false`, undefined, { signal }),
   activity: (id, signal = undefined) => request('GET', `/api/runs/${enc(id)}/activity`, undefined, { signal }),
   startRun: (body) => request('POST', '/api/runs', body),
   stop: (id) => request('POST', `/api/runs/${enc(id)}/stop`),

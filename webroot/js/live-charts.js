@@ -5,6 +5,7 @@
 
 import { DECIMATION, countPoints, linearAxis, logAxis, makeChart, panel } from './charts.js';
 import { SQUARE_AREA, planeAxis, squareRange } from './square-map.js';
+import { DelayHistograms } from './delay-histograms.js';
 import { TAB10, alpha, color, h, isNum, pct } from './util.js';
 
 const ERR_FLOOR = 1e-3; // error rates are drawn on a log axis: 0 is shown at 0.1 %
@@ -138,6 +139,7 @@ export class LiveCharts {
       h('header.card-head', h('h3', 'Weights per layer'), h('p.chart-note', 'this epoch (filled) against the first epoch seen (dashed)')),
       h('div.weight-grid'));
     this.weightCharts = [];
+    this.delays = new DelayHistograms(); // a DelGrad run's delay layers, beside the weights
 
     // 7. Yin-Yang classification map.
     const p7 = panel('Validation map', { id: 'chart-map', tall: true, note: 'coloured by predicted class; ✕ misclassified' });
@@ -153,7 +155,7 @@ export class LiveCharts {
     this.mapPanel = p7;
 
     this.epochsPanel = p2;
-    this.el.append(p1.card, p2.card, p7.card, this.classCard, p4.card, p4b.card, p5.card, this.weightCard);
+    this.el.append(p1.card, p2.card, p7.card, this.classCard, p4.card, p4b.card, p5.card, this.weightCard, this.delays.card);
   }
 
   /** Redraws from the store; cheap when nothing changed. */
@@ -195,6 +197,7 @@ export class LiveCharts {
     if (ev !== this.epochVersion) {
       this.epochVersion = ev;
       this.updateWeights(d);
+      this.delays.update(d, (c) => this.draw(c));
       this.updateMap(d.latestEpoch);
     }
   }
@@ -420,6 +423,7 @@ export class LiveCharts {
     for (const { chart, card } of this.charts) per[card.id] = countPoints(chart, card);
     per[this.classCard.id] = Number(this.classCard.dataset.points);
     per[this.weightCard.id] = Number(this.weightCard.dataset.points);
+    per[this.delays.card.id] = Number(this.delays.card.dataset.points);
     return per;
   }
 
@@ -428,6 +432,7 @@ export class LiveCharts {
     for (const { chart } of this.charts) chart.destroy();
     this.classCharts.forEach((c) => c.destroy());
     this.weightCharts.forEach((c) => c.destroy());
+    this.delays.destroy();
   }
 }
 

@@ -143,7 +143,7 @@ export class RunData {
     this.filledTo = -1; // newest batch step a /metrics answer brought: every line up to it is held
     this.latestBatch = null; // the newest live batch message (histograms, raster, class times)
     this.latestEpoch = null; // the newest epoch with its payloads (weight histograms, predictions)
-    // Weight histograms of the earliest epoch seen, for contrast; kept across resets (a resumed
+    // Weight (and delay) histograms of the earliest epoch seen, for contrast; kept across resets (a resumed
     // run rewinds its curves, not its past).
     this.firstWeights = this.firstWeights ?? null;
     this.compactions = 0;
@@ -253,7 +253,7 @@ export class RunData {
     this.addEpoch(msg.metrics);
     if (!this.latestEpoch || msg.metrics.epoch >= this.latestEpoch.metrics.epoch) this.latestEpoch = msg;
     if (!this.firstWeights || msg.metrics.epoch < this.firstWeights.epoch) {
-      this.firstWeights = { epoch: msg.metrics.epoch, hist: msg.weightHistograms, edges: msg.weightHistogramEdges };
+      this.firstWeights = { epoch: msg.metrics.epoch, hist: msg.weightHistograms, edges: msg.weightHistogramEdges, delayHist: msg.delayHistograms, delayEdges: msg.delayHistogramEdges };
     }
     this.version++;
   }
@@ -293,7 +293,7 @@ export class RunData {
     if (!a) return;
     const f = a.firstWeights;
     if (f && Number.isFinite(f.epoch) && (!this.firstWeights || f.epoch < this.firstWeights.epoch)) {
-      this.firstWeights = { epoch: f.epoch, hist: f.weightHistograms, edges: f.weightHistogramEdges };
+      this.firstWeights = { epoch: f.epoch, hist: f.weightHistograms, edges: f.weightHistogramEdges, delayHist: f.delayHistograms, delayEdges: f.delayHistogramEdges };
     }
     if (a.epoch && a.epoch.metrics) {
       if (!this.latestEpoch || a.epoch.metrics.epoch > this.latestEpoch.metrics.epoch) this.takeEpoch(a.epoch);

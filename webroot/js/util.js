@@ -111,7 +111,12 @@ export function secondsBetween(fromIso, toIso) {
 export function datasetOf(yaml) {
   if (typeof yaml !== 'string') return '–';
   const m = /^dataset:\s*([^\s#]+)/m.exec(yaml);
-  return m ? m[1] : (/^dataset:\s*$/m.test(yaml) ? 'custom' : '–');
+  if (m) return m[1];
+  // A new-schema (DelGrad) config: dataset_params.name.
+  const p = /^dataset_params:[ \t]*\r?\n((?:[ \t]+.*\r?\n?|[ \t]*\r?\n)*)/m.exec(yaml);
+  const n = p && /^[ \t]+name:[ \t]*['"]?([^\s#'"]+)/m.exec(p[1]);
+  if (n) return n[1];
+  return /^dataset:\s*$/m.test(yaml) ? 'custom' : '–';
 }
 
 /** Run states in filter order; `damaged` is a folder the server cannot read as a run (reason says why). */

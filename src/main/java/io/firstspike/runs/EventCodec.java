@@ -101,7 +101,22 @@ public final class EventCodec {
     for (double[] row : e.validationPredictions()) {
       preds.add((ArrayNode) Json.MAPPER.valueToTree(row));
     }
+    putDelays(n, e);
     return n;
+  }
+
+  /**
+   * {@code delayLayers}, {@code delayHistograms} and {@code delayHistogramEdges} of a network
+   * with delay layers (30 bins each, like the weights); nothing for one without, so the files of
+   * a 2021 run are unchanged.
+   */
+  public static void putDelays(ObjectNode n, TrainingEvent.Epoch e) {
+    if (e.delayLayers().isEmpty()) {
+      return;
+    }
+    n.set("delayLayers", Json.MAPPER.valueToTree(e.delayLayers()));
+    n.set("delayHistograms", Json.MAPPER.valueToTree(e.delayHistograms()));
+    n.set("delayHistogramEdges", Json.MAPPER.valueToTree(e.delayHistogramEdges()));
   }
 
   /**

@@ -406,7 +406,7 @@ public final class RunExecutor implements RunEngine {
     private TrainingEvent.Batch lastBatch;
     /** The newest epoch (and its last batch) for activity.json, written at most once a second. */
     private final Throttle<Activity> activity = new Throttle<>(ACTIVITY_INTERVAL_NANOS, this::writeActivity);
-    /** Epoch and weight histograms of the run's first epoch (0 unless its logs are gone). */
+    /** Epoch, weight and delay histograms of the first epoch (0 unless its logs are gone). */
     private JsonNode firstWeights;
 
     RunLog(RunFolder run, RunLifecycle life, int epochs, int epochsDone, JsonNode firstWeights) {
@@ -433,6 +433,7 @@ public final class RunExecutor implements RunEngine {
           f.put("epoch", e.metrics().epoch());
           f.set("weightHistograms", Json.MAPPER.valueToTree(e.weightHistograms()));
           f.set("weightHistogramEdges", Json.MAPPER.valueToTree(e.weightHistogramEdges()));
+          EventCodec.putDelays(f, e); // its delays too, for the same contrast
           firstWeights = f;
         }
         // the batch before this epoch's validation; none for epoch 0, or after a resume

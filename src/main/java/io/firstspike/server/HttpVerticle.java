@@ -197,7 +197,17 @@ public final class HttpVerticle extends VerticleBase {
       HttpErrors.send(ctx, 400, "invalid run id '" + id + "': expected a folder name of the runs folder");
       return;
     }
-    ask(ctx, Addresses.CMD_GET, new JsonObject().put("id", id), 200);
+    JsonObject q = new JsonObject().put("id", id);
+    try {
+      Boolean batches = boolParam(ctx, "batches");
+      if (batches != null) {
+        q.put("batches", batches);
+      }
+    } catch (IllegalArgumentException e) {
+      HttpErrors.send(ctx, 400, e.getMessage());
+      return;
+    }
+    ask(ctx, Addresses.CMD_GET, q, 200);
   }
 
   private void metricsHandler(RoutingContext ctx) {
@@ -208,6 +218,10 @@ public final class HttpVerticle extends VerticleBase {
       Boolean activity = boolParam(ctx, "activity");
       if (activity != null) {
         q.put("activity", activity);
+      }
+      Boolean batches = boolParam(ctx, "batches");
+      if (batches != null) {
+        q.put("batches", batches);
       }
     } catch (IllegalArgumentException e) {
       HttpErrors.send(ctx, 400, e.getMessage());

@@ -97,11 +97,12 @@ public final class RunManagerVerticle extends VerticleBase {
       register(Addresses.CMD_CREATE, this::createHandler);
       register(Addresses.CMD_LIST, m -> {
         View view = view();
-        reply(m, () -> RunSummaries.list(store, run -> view.summary(run, false)), false);
+        reply(m, () -> RunSummaries.list(store, run -> view.summary(run, false, false)), false);
       });
       register(Addresses.CMD_GET, m -> RunMessages.withListedFolder(vertx, store, m, run -> {
         View view = view();
-        reply(m, () -> view.summary(run, true), false);
+        boolean batches = m.body().getBoolean("batches", true); // false: batches.jsonl unread
+        reply(m, () -> view.summary(run, true, batches), false);
       }));
       register(Addresses.CMD_METRICS, this::metricsHandler);
       register(Addresses.CMD_STOP, this::stopHandler);
@@ -141,7 +142,9 @@ public final class RunManagerVerticle extends VerticleBase {
     long since = m.body().getLong("since", -1L);
     int points = m.body().getInteger("points", 2000);
     boolean activity = m.body().getBoolean("activity", since < 0);
-    RunMessages.withRun(vertx, store, m, run -> reply(m, () -> RunSummaries.metrics(run, since, points, activity), false));
+    boolean batches = m.body().getBoolean("batches", true);
+    RunMessages.withRun(vertx, store, m,
+        run -> reply(m, () -> RunSummaries.metrics(run, since, points, activity, batches), false));
   }
 
   private void stopHandler(Message<JsonObject> m) {
@@ -343,8 +346,9 @@ public final class RunManagerVerticle extends VerticleBase {
 
   /** A copy of the queue, pending stops and in-memory failures, safe to read on a worker. */
   private record View(List<String> queue, Set<String> stopPending, Map<String, String> unrecorded) {
-    JsonObject summary(RunFolder run, boolean withConfig) {
-      JsonObject s = RunSummaries.summary(run, withConfig, stopPending.contains(run.id()));
+    JsonObject summary(RunFolder run, boolean withConfig, boolean checkBatches) {
+      JsonObject s = RunSummaries.summary(run, withConfig, stopPending.contains(run.id()),
+          checkBatches);
       String failure = unrecorded.get(run.id());
       if (failure != null) {
         s.put("state", RunState.FAILED.wire()).put("reason", failure).put("etaSeconds", (Object) null);

@@ -63,9 +63,12 @@ final class RunSummaries {
    * the first epoch; {@code stopping} replaces {@code running} while a stop request is pending
    * (here, or as a {@link StopRequest} file for a training in another process); a run whose
    * training process ended without finishing is {@code interrupted} ({@link RunOwner#effective});
-   * a folder that is not a usable run is {@value #DAMAGED} with the reason.
+   * a folder that is not a usable run is {@value #DAMAGED} with the reason. {@code checkBatches}
+   * reads batches.jsonl for its warning (a long file: for the one run asked about, and not for
+   * the Compare view, which needs the config only).
    */
-  static JsonObject summary(RunFolder run, boolean withConfig, boolean stopPending) {
+  static JsonObject summary(RunFolder run, boolean withConfig, boolean stopPending,
+      boolean checkBatches) {
     Optional<String> damage = run.damage();
     if (damage.isPresent()) {
       return damaged(run, damage.get(), withConfig);
@@ -119,9 +122,11 @@ final class RunSummaries {
     run.warnings().forEach(warnings::add);
     log.warning(RunFolder.METRICS).ifPresent(warnings::add);
     putMeta(n, run, warnings);
-    if (withConfig) {
+    if (checkBatches) {
       // batches.jsonl is long: read for the one run asked about, not for every run listed
       run.batchesLog().warning(RunFolder.BATCHES).ifPresent(warnings::add);
+    }
+    if (withConfig) {
       n.put("config", config(run));
     }
     return EventJson.toJsonObject(n);
@@ -183,9 +188,12 @@ final class RunSummaries {
    * batches: [decimated lines with step > since], totalBatches, decimated}}; {@code since} = -1
    * returns everything. With
    * {@code withActivity} also {@code activity}: the run folder's activity.json (the newest epoch
-   * and batch events), or null when it has none yet.
+   * and batch events), or null when it has none yet. Without {@code withBatches} batches.jsonl is
+   * not read at all: {@code batches} is empty, {@code totalBatches} 0 (the Compare view, which
+   * draws epochs only, over long runs).
    */
-  static JsonObject metrics(RunFolder run, long since, int maxPoints, boolean withActivity) {
+  static JsonObject metrics(RunFolder run, long since, int maxPoints, boolean withActivity,
+      boolean withBatches) {
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("id", run.id());
     ArrayNode epochs = n.putArray("epochs");
@@ -196,16 +204,19 @@ final class RunSummaries {
         epochs.add(Json.MAPPER.valueToTree(m));
       }
     }
-    JsonLines.Read<JsonNode> batchesLog = since < 0 ? run.batchesLog() : run.batchesLogAfter(since);
     ArrayNode warnings = n.putArray("warnings");
     metricsLog.warning(RunFolder.METRICS).ifPresent(warnings::add);
-    batchesLog.warning(RunFolder.BATCHES).ifPresent(warnings::add);
-    List<JsonNode> lines = batchesLog.values().stream()
-        .filter(l -> since < 0 || l.path("step").asLong(-1) > since)
-        .toList();
+    List<JsonNode> lines = List.of();
+    if (withBatches) {
+      JsonLines.Read<JsonNode> batchesLog = since < 0 ? run.batchesLog() : run.batchesLogAfter(since);
+      batchesLog.warning(RunFolder.BATCHES).ifPresent(warnings::add);
+      lines = batchesLog.values().stream()
+          .filter(l -> since < 0 || l.path("step").asLong(-1) > since)
+          .toList();
+    }
     List<JsonNode> kept = BatchDecimator.decimate(lines, maxPoints);
     n.putArray("batches").addAll(kept);
-    if (since < 0) {
+    if (since < 0 && withBatches) {
       n.putArray("silent").addAll(thinSilent(lines, SILENT_POINTS));
     }
     n.put("totalBatches", lines.size());

@@ -126,7 +126,7 @@ final class SweepViews {
             .put("reason", "its run folder was deleted");
       } else {
         try {
-          view = RunSummaries.summary(run, false, false);
+          view = RunSummaries.summary(run, false, false, false);
         } catch (RuntimeException e) {
           view = RunSummaries.damaged(run, "cannot be read: " + e.getMessage(), false);
         }

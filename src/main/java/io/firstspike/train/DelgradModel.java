@@ -1,5 +1,6 @@
 package io.firstspike.train;
 
+import io.firstspike.core.layer.DelayLayer;
 import io.firstspike.core.layer.DelgradTrainingStep;
 import io.firstspike.core.layer.LayerInference;
 import io.firstspike.core.layer.LayerNetwork;
@@ -234,6 +235,21 @@ final class DelgradModel implements TrainingModel {
       w[k] = neuronLayers.get(k).weights();
     }
     return w;
+  }
+
+  /** Each delay layer's effective delays, positivity(raw), one per raw parameter. */
+  @Override
+  public List<NamedValues> layerDelays() {
+    List<NamedValues> out = new ArrayList<>();
+    for (DelayLayer d : net.delayLayers()) {
+      double[] raw = d.raw();
+      double[] e = new double[raw.length];
+      for (int k = 0; k < raw.length; k++) {
+        e[k] = d.positivity().effective(raw[k]);
+      }
+      out.add(new NamedValues("layers." + d.index() + " " + d.type().configName(), e));
+    }
+    return out;
   }
 
   @Override

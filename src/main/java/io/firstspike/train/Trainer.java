@@ -337,7 +337,16 @@ public final class Trainer implements AutoCloseable {
             state.epochsDone, params.epochNumber(), state.step, trainLoss, trainAcc,
             v.pass.loss(), v.pass.accuracy(), model.learningRate(), bumps, v.mean,
             v.std, samplesPerSecond, elapsed, eta, integratorSkips);
-    return new TrainingEvent.Epoch(m, hist, edges, predictionsForMap(v.pass));
+    List<TrainingModel.NamedValues> delays = model.layerDelays();
+    List<String> delayNames = new ArrayList<>();
+    int[][] delayHist = new int[delays.size()][];
+    double[][] delayEdges = new double[delays.size()][bins + 1];
+    for (int l = 0; l < delays.size(); l++) {
+      delayNames.add(delays.get(l).name());
+      delayHist[l] = Stats.histogram(delays.get(l).values(), bins, delayEdges[l]);
+    }
+    return new TrainingEvent.Epoch(m, hist, edges, predictionsForMap(v.pass), delayNames,
+        delayHist, delayEdges);
   }
 
   /** (x, y, predicted, true) per validation sample for data sets drawn in a plane (Yin-Yang). */

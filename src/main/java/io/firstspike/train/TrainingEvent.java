@@ -63,13 +63,39 @@ public sealed interface TrainingEvent
    * @param weightHistogramEdges per layer the bin edges (counts.length + 1 values)
    * @param validationPredictions per validation sample (x, y, predicted, true) for two-input
    *     maps such as Yin-Yang; empty when the data set has no 2-D picture
+   * @param delayLayers per delay layer of a new-schema network its name ({@code layers.<i>
+   *     DelaySynaptic}); empty for a network without delay layers (every 2021 one)
+   * @param delayHistograms per delay layer: counts of its effective delays (one per trainable
+   *     delay, sharing not tiled out) over {@code delayHistogramEdges[l]}
+   * @param delayHistogramEdges per delay layer the bin edges (counts.length + 1 values)
    */
   record Epoch(
       EpochMetrics metrics,
       int[][] weightHistograms,
       double[][] weightHistogramEdges,
-      List<double[]> validationPredictions)
-      implements TrainingEvent {}
+      List<double[]> validationPredictions,
+      List<String> delayLayers,
+      int[][] delayHistograms,
+      double[][] delayHistogramEdges)
+      implements TrainingEvent {
+
+    public Epoch {
+      delayLayers = List.copyOf(delayLayers);
+      if (delayHistograms.length != delayLayers.size()
+          || delayHistogramEdges.length != delayLayers.size()) {
+        throw new IllegalArgumentException(delayLayers.size() + " delay layers need as many"
+            + " histograms and edge arrays, got " + delayHistograms.length + " and "
+            + delayHistogramEdges.length);
+      }
+    }
+
+    /** An epoch of a network without delay layers. */
+    public Epoch(EpochMetrics metrics, int[][] weightHistograms, double[][] weightHistogramEdges,
+        List<double[]> validationPredictions) {
+      this(metrics, weightHistograms, weightHistogramEdges, validationPredictions, List.of(),
+          new int[0][], new double[0][]);
+    }
+  }
 
   /** A lifecycle change; {@code reason} explains failed, stopped and interrupted states. */
   record StateChange(RunState state, String reason) implements TrainingEvent {}

@@ -1,6 +1,7 @@
 package io.firstspike.train;
 
 import io.firstspike.data.Dataset;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -57,6 +58,17 @@ interface TrainingModel extends AutoCloseable {
 
   /** Per weight layer its weights (read only), for the weight histograms. */
   double[][] layerWeights();
+
+  /**
+   * Per delay layer its name and effective delays (one per trainable delay), for the delay
+   * histograms; none for a network without delay layers.
+   */
+  default List<NamedValues> layerDelays() {
+    return List.of();
+  }
+
+  /** A layer's name and values. */
+  record NamedValues(String name, double[] values) {}
 
   /** A copy of the label layer's weights, row-major, for the curves. */
   double[] labelWeights();

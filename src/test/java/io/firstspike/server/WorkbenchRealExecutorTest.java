@@ -245,6 +245,35 @@ class WorkbenchRealExecutorTest {
       assertThat(activity.getJsonObject("epoch").getJsonArray("weightHistograms").size())
           .as("one per NeuronLayer").isEqualTo(2);
       assertThat(activity.getJsonObject("batch").getJsonArray("raster").size()).isEqualTo(3);
+      // The delay layers' histograms travel the weights' way (activity.json, not the stream):
+      // one per delay layer, every effective delay counted once, sigmoid delays within (0, 1).
+      JsonObject epoch = activity.getJsonObject("epoch");
+      assertThat(epoch.getJsonArray("delayLayers").getList())
+          .containsExactly("layers.0 DelaySynaptic", "layers.2 DelaySynaptic");
+      int[] delays = {4 * 30, 30 * 3};
+      for (int l = 0; l < 2; l++) {
+        JsonArray counts = epoch.getJsonArray("delayHistograms").getJsonArray(l);
+        JsonArray edges = epoch.getJsonArray("delayHistogramEdges").getJsonArray(l);
+        assertThat(counts.size()).isEqualTo(30);
+        assertThat(edges.size()).isEqualTo(31);
+        assertThat(counts.stream().mapToInt(c -> (Integer) c).sum()).isEqualTo(delays[l]);
+        assertThat(edges.getDouble(0)).isGreaterThan(0.0);
+        assertThat(edges.getDouble(30)).isLessThan(1.0);
+      }
+      JsonObject first = activity.getJsonObject("firstWeights");
+      assertThat(first.getInteger("epoch")).isZero();
+      assertThat(first.getJsonArray("delayHistograms").size()).isEqualTo(2);
+      assertThat(first.getJsonArray("delayHistograms")).isNotEqualTo(epoch.getJsonArray("delayHistograms"));
+      // Compare asks for the epochs alone: batches.jsonl is not read, activity not sent.
+      JsonObject epochsOnly = s.get("/api/runs/" + id
+          + "/metrics?points=10&activity=false&batches=false").bodyAsJsonObject();
+      assertThat(epochsOnly.getJsonArray("epochs").size()).isEqualTo(3);
+      assertThat(epochsOnly.getJsonArray("batches").size()).isZero();
+      assertThat(epochsOnly.containsKey("activity")).isFalse();
+      assertThat(epochsOnly.containsKey("silent")).isFalse();
+      JsonObject summary = s.get("/api/runs/" + id + "?batches=false").bodyAsJsonObject();
+      assertThat(summary.getString("config")).contains("DelaySynaptic");
+      assertThat(s.get("/api/runs/" + id + "?batches=maybe").statusCode()).isEqualTo(400);
     }
   }
 }
