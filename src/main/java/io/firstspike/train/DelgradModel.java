@@ -168,8 +168,7 @@ final class DelgradModel implements TrainingModel {
     }
     double[][][] times = new double[neuronLayers.size()][][];
     for (int k = 0; k < times.length; k++) {
-      times[k] = k == times.length - 1 ? r.pass().labelTimes()
-          : r.pass().hiddenTimes(neuronLayers.get(k).index());
+      times[k] = r.layerTimes()[neuronLayers.get(k).index()]; // the step's copies, ours to keep
     }
     return new BatchOutcome(r.loss(), r.correct(), bumped, times);
   }

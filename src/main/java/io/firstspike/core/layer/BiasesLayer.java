@@ -27,7 +27,8 @@ public record BiasesLayer(int index, LayerShape inputShape, LayerShape outputSha
   }
 
   @Override
-  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads) {
+  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads,
+      PassBuffers buffers) {
     requireInput(in);
     int n = in.rows();
     int w = in.width();
@@ -45,7 +46,7 @@ public record BiasesLayer(int index, LayerShape inputShape, LayerShape outputSha
 
   @Override
   public BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
-      RangeRunner threads, Map<String, double[]> grads) {
+      RangeRunner threads, Map<String, double[]> grads, PassBuffers buffers) {
     int n = in.rows();
     int w = gradOut.width();
     int rows = gradOut.rows();

@@ -25,14 +25,15 @@ public record BroadcastLayer(int index, LayerShape inputShape, LayerShape output
   }
 
   @Override
-  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads) {
+  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads,
+      PassBuffers buffers) {
     requireInput(in);
     return in;
   }
 
   @Override
   public BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
-      RangeRunner threads, Map<String, double[]> grads) {
+      RangeRunner threads, Map<String, double[]> grads, PassBuffers buffers) {
     return gradOut;
   }
 }

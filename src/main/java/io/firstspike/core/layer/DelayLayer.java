@@ -140,19 +140,22 @@ public final class DelayLayer implements Layer {
   }
 
   @Override
-  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads) {
+  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads,
+      PassBuffers buffers) {
     requireInput(in);
     int batch = in.batch();
-    double[] delays = new double[n * m];
+    double[] delays = buffers.array(index, PassBuffers.Slot.DELAYS, n * m);
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < m; j++) {
         delays[i * m + j] = effectiveDelay(i, j);
       }
     }
-    double[] out = new double[batch * n * m];
+    BatchTensor output = buffers.tensor(index, PassBuffers.Slot.OUTPUT, batch, n, m);
+    double[] out = output.values(); // every value is written below
     double[] draws = null;
     if (jitter != 0) {
-      draws = new double[out.length];
+      draws = buffers.array(index, PassBuffers.Slot.JITTER, out.length);
+      java.util.Arrays.fill(draws, 0.0); // as a fresh array, should a source skip an entry
       noise.fill(Kind.DELAY_JITTER, index, jitter, draws); // on the calling thread, in order
     }
     double[] x = in.values();
@@ -179,13 +182,13 @@ public final class DelayLayer implements Layer {
         }
       }
     });
-    return new BatchTensor(batch, n, m, out);
+    return output;
   }
 
   @Override
   public BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
-      RangeRunner threads, Map<String, double[]> grads) {
-    return backwardWithPenalty(in, gradOut, null, null, threads, grads);
+      RangeRunner threads, Map<String, double[]> grads, PassBuffers buffers) {
+    return backwardWithPenalty(in, gradOut, null, null, threads, grads, buffers);
   }
 
   /**
@@ -203,10 +206,11 @@ public final class DelayLayer implements Layer {
    *
    * @param effectivePenalty dR/dE'' flattened row-major like {@link #effectiveDelays()}, or null
    * @param rawPenalty dR/draw, shaped like the raw parameters, or null
+   * @param buffers where dL/d(in) of a width-1 input comes from ({@link Layer#backward})
    */
   public BatchTensor backwardWithPenalty(BatchTensor in, BatchTensor gradOut,
       double[] effectivePenalty, double[] rawPenalty, RangeRunner threads,
-      Map<String, double[]> grads) {
+      Map<String, double[]> grads, PassBuffers buffers) {
     if (gradOut.width() != m || gradOut.rows() != n) {
       throw new IllegalArgumentException("layer " + index + ": gradient " + gradOut
           + " does not match the output [" + n + "][" + m + "]");
@@ -227,8 +231,8 @@ public final class DelayLayer implements Layer {
     if (!in.shared()) {
       return gradOut;
     }
-    BatchTensor g = BatchTensor.zeros(in.batch(), n, 1);
-    double[] go = gradOut.values();
+    BatchTensor g = buffers.tensor(index, PassBuffers.Slot.INPUT_GRADIENT, in.batch(), n, 1);
+    double[] go = gradOut.values(); // every value of g is set below
     SampleChunks.run(in.batch(), threads, (chunk, from, to) -> {
       for (int b = from; b < to; b++) {
         for (int i = 0; i < n; i++) {

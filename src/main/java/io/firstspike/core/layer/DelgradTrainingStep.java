@@ -36,7 +36,9 @@ import java.util.Set;
  *
  * The optimizer must hold one group per layer entry over this network's live parameters
  * ({@link LayerNetwork#parameterGroups}); the bumper's state is the caller's (it restarts at
- * snapshot boundaries). Not for concurrent callers; the passes run on the given threads.
+ * snapshot boundaries). Not for concurrent callers; the passes run on the given threads. The step
+ * owns the {@link PassBuffers} of its passes, reused from batch to batch; its results hold copies
+ * and new arrays only.
  */
 public final class DelgradTrainingStep {
   private final LayerNetwork network;
@@ -44,6 +46,7 @@ public final class DelgradTrainingStep {
   private final GroupedOptimizer optimizer;
   private final DelgradWeightBumper bumper;
   private final List<NeuronLayer> neuronLayers;
+  private final PassBuffers buffers = new PassBuffers();
 
   /** {@code training_params.training_noise}: t' = |t + (z std + mean)| per input time. */
   public record TrainingNoise(double mean, double stdDev) {
@@ -86,14 +89,32 @@ public final class DelgradTrainingStep {
    * @param correct samples whose selected class is the label (bumped batches count too)
    * @param bump the weight-bumping decision (its code goes to {@code weight_bumping_steps})
    * @param silentFractions per neuron layer, the share of its B x M outputs without a spike
-   * @param pass the forward pass (times of every layer, for records and tests)
+   * @param layerTimes per layer l, the output times {@code [B][M]} of a neuron layer (the last
+   *     one's are the label times), null for the other layers (HEAD's placeholders)
    * @param gradients the gradients the optimizer stepped with; null for a bumped batch
    */
   public record Result(double loss, int[] selected, int correct, Decision bump,
-      double[] silentFractions, NetworkPass pass, NetworkGradients gradients) {
+      double[] silentFractions, double[][][] layerTimes, NetworkGradients gradients) {
 
     public boolean bumped() {
       return bump.bumped();
+    }
+
+    /** The label layer's output times {@code [B][K]} (+Infinity = no spike). */
+    public double[][] labelTimes() {
+      return layerTimes[layerTimes.length - 1];
+    }
+
+    /**
+     * HEAD's {@code hidden_times[l]}: the output {@code [B][M]} of layer l when it is a neuron
+     * layer other than the last, null for every other layer.
+     */
+    public double[][] hiddenTimes(int l) {
+      if (l < 0 || l >= layerTimes.length - 1) {
+        throw new IndexOutOfBoundsException("hidden times exist for layers 0.."
+            + (layerTimes.length - 2) + ", not " + l);
+      }
+      return layerTimes[l];
     }
   }
 
@@ -103,9 +124,9 @@ public final class DelgradTrainingStep {
    * @param loss the batch loss (l2_delay included, as HEAD's validation)
    * @param selected the selected class per sample
    * @param correct samples whose selected class is the label
-   * @param pass the forward pass
+   * @param labelTimes the label layer's output times {@code [B][K]}
    */
-  public record Evaluation(double loss, int[] selected, int correct, NetworkPass pass) {}
+  public record Evaluation(double loss, int[] selected, int correct, double[][] labelTimes) {}
 
   /**
    * @param optimizer one group per layer entry of {@code network}
@@ -165,15 +186,17 @@ public final class DelgradTrainingStep {
   public Result train(double[][] inputs, int[] labels, NoiseSource noise, RangeRunner threads) {
     requireLabels(inputs, labels);
     double[][] x = withTrainingNoise(inputs, noise);
-    NetworkPass pass = network.forward(x, noise, threads);
+    NetworkPass pass = network.forward(x, noise, threads, buffers);
     double[][] labelTimes = pass.labelTimes();
     int[] selected = settings.loss.selectAll(labelTimes);
     double[] silent = new double[neuronLayers.size()];
+    double[][][] layerTimes = new double[network.layers().size()][][];
     List<LayerTimes> hidden = new ArrayList<>();
     LayerTimes label = null;
     for (int k = 0; k < neuronLayers.size(); k++) {
       int l = neuronLayers.get(k).index();
       double[][] times = k == neuronLayers.size() - 1 ? labelTimes : pass.hiddenTimes(l);
+      layerTimes[l] = times;
       silent[k] = silentFraction(times);
       LayerTimes lt = new LayerTimes(l, times, settings.maxMissingSpikes[k]);
       if (k == neuronLayers.size() - 1) {
@@ -198,7 +221,8 @@ public final class DelgradTrainingStep {
     for (int k = 0; k < neuronLayers.size(); k++) {
       settings.clipping.apply(k, neuronLayers.get(k).weights());
     }
-    return new Result(loss, selected, correct(selected, labels), bump, silent, pass, gradients);
+    return new Result(loss, selected, correct(selected, labels), bump, silent, layerTimes,
+        gradients);
   }
 
   /**
@@ -208,11 +232,10 @@ public final class DelgradTrainingStep {
   public Evaluation evaluate(double[][] inputs, int[] labels, NoiseSource noise,
       RangeRunner threads) {
     requireLabels(inputs, labels);
-    NetworkPass pass = network.forward(inputs, noise, threads);
-    double[][] labelTimes = pass.labelTimes();
+    double[][] labelTimes = network.forward(inputs, noise, threads, buffers).labelTimes();
     int[] selected = settings.loss.selectAll(labelTimes);
     double loss = settings.loss.compute(labelTimes, labels, delayVectors()).loss();
-    return new Evaluation(loss, selected, correct(selected, labels), pass);
+    return new Evaluation(loss, selected, correct(selected, labels), labelTimes);
   }
 
   /** The delays the loss's {@code l2_delay} terms need (none without them). */

@@ -29,8 +29,24 @@ public sealed interface Layer
   /** HEAD's feat_out. */
   LayerShape outputShape();
 
-  /** The forward pass over a batch. */
-  BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads);
+  /** The forward pass over a batch, its output a new tensor ({@link PassBuffers#fresh()}). */
+  default BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads) {
+    return forward(in, noise, threads, PassBuffers.fresh());
+  }
+
+  /**
+   * The forward pass over a batch.
+   *
+   * @param buffers where the output and the pass's other per-batch tensors come from
+   */
+  BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads,
+      PassBuffers buffers);
+
+  /** The backward pass over a batch, dL/d(in) a new tensor ({@link PassBuffers#fresh()}). */
+  default BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
+      RangeRunner threads, Map<String, double[]> grads) {
+    return backward(in, out, gradOut, threads, grads, PassBuffers.fresh());
+  }
 
   /**
    * The backward pass over a batch.
@@ -38,12 +54,14 @@ public sealed interface Layer
    * @param in the forward call's input
    * @param out the forward call's output
    * @param gradOut dL/d(out), shaped like {@code out}
-   * @param grads receives dL/d(parameter) by {@link Parameter#name()}, trainable ones only
-   * @return dL/d(in), shaped like {@code in}; a neuron layer returns a buffer that its next
-   *     backward call overwrites, so use or copy it before then (as the network does)
+   * @param grads receives dL/d(parameter) by {@link Parameter#name()}, trainable ones only (new
+   *     arrays)
+   * @param buffers where dL/d(in) comes from: with reusing buffers, the next backward pass with
+   *     them overwrites it, so use or copy it before then (as the network does)
+   * @return dL/d(in), shaped like {@code in}
    */
   BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut, RangeRunner threads,
-      Map<String, double[]> grads);
+      Map<String, double[]> grads, PassBuffers buffers);
 
   /** The live parameter tensors, none for layers without parameters. */
   default List<Parameter> parameters() {

@@ -92,11 +92,12 @@ public final class LayerInference {
     int correct = 0;
     double lossSum = 0;
     DelgradLoss.DelayVectors delays = delayVectors(network, loss);
+    PassBuffers buffers = new PassBuffers(); // each batch's pass is done with before the next
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
       double[][] batch = Arrays.copyOfRange(inputs, from, to);
       int[] batchLabels = Arrays.copyOfRange(labels, from, to);
-      NetworkPass pass = network.forward(batch, noise, threads);
+      NetworkPass pass = network.forward(batch, noise, threads, buffers);
       double[][] t = pass.labelTimes();
       for (int b = 0; b < t.length; b++) {
         times[from + b] = t[b];

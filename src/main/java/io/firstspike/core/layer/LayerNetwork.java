@@ -390,20 +390,40 @@ public final class LayerNetwork {
    * @param noise the source of this pass's noise draws (asked only by layers with noise)
    */
   public NetworkPass forward(double[][] inputs, NoiseSource noise, RangeRunner threads) {
+    return forward(inputs, noise, threads, PassBuffers.fresh());
+  }
+
+  /**
+   * The forward pass of a batch, its tensors from {@code buffers}: with reusing buffers the pass
+   * is valid until their next forward pass ({@link PassBuffers}).
+   */
+  public NetworkPass forward(double[][] inputs, NoiseSource noise, RangeRunner threads,
+      PassBuffers buffers) {
     for (int b = 0; b < inputs.length; b++) {
       if (inputs[b].length != nInputs) {
         throw new IllegalArgumentException("input sample " + b + " has " + inputs[b].length
             + " times; the network has n_inputs " + nInputs);
       }
     }
-    BatchTensor x = BatchTensor.perInput(inputs);
+    long generation = buffers.nextGeneration();
+    BatchTensor x = copyRows(inputs, buffers.tensor(-1, PassBuffers.Slot.OUTPUT, inputs.length,
+        nInputs, 1));
     BatchTensor[] outputs = new BatchTensor[layers.size()];
     BatchTensor in = x;
     for (int l = 0; l < layers.size(); l++) {
-      outputs[l] = layers.get(l).forward(in, noise, threads);
+      outputs[l] = layers.get(l).forward(in, noise, threads, buffers);
       in = outputs[l];
     }
-    return new NetworkPass(this, x, outputs);
+    return new NetworkPass(this, x, outputs, buffers, generation);
+  }
+
+  /** t[b][i] into the width-1 tensor {@code into} (every value written); returns it. */
+  private static BatchTensor copyRows(double[][] t, BatchTensor into) {
+    int rows = into.rows();
+    for (int b = 0; b < t.length; b++) {
+      System.arraycopy(t[b], 0, into.values(), b * rows, rows);
+    }
+    return into;
   }
 
   /** {@link #backward(NetworkPass, double[][], RangeRunner)} on the calling thread. */
@@ -454,7 +474,9 @@ public final class LayerNetwork {
       }
     }
     Map<String, double[]> byName = new HashMap<>();
-    BatchTensor grad = BatchTensor.perInput(labelTimeGradient);
+    PassBuffers buffers = pass.buffers();
+    BatchTensor grad = copyRows(labelTimeGradient, buffers.tensor(-1,
+        PassBuffers.Slot.INPUT_GRADIENT, labelTimeGradient.length, nOutputs(), 1));
     int delay = delays;
     for (int l = layers.size() - 1; l >= 0; l--) {
       Layer layer = layers.get(l);
@@ -462,9 +484,9 @@ public final class LayerNetwork {
         delay--;
         grad = d.backwardWithPenalty(pass.input(l), grad,
             penalty.effective().isEmpty() ? null : penalty.effective().get(delay),
-            penalty.raw().isEmpty() ? null : penalty.raw().get(delay), threads, byName);
+            penalty.raw().isEmpty() ? null : penalty.raw().get(delay), threads, byName, buffers);
       } else {
-        grad = layer.backward(pass.input(l), pass.output(l), grad, threads, byName);
+        grad = layer.backward(pass.input(l), pass.output(l), grad, threads, byName, buffers);
       }
     }
     Map<String, double[]> ordered = new LinkedHashMap<>();

@@ -23,7 +23,8 @@ public record MultiplexLayer(int index, LayerShape inputShape, LayerShape output
   }
 
   @Override
-  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads) {
+  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads,
+      PassBuffers buffers) {
     requireInput(in);
     int n = in.rows();
     int w = in.width();
@@ -40,7 +41,7 @@ public record MultiplexLayer(int index, LayerShape inputShape, LayerShape output
 
   @Override
   public BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
-      RangeRunner threads, Map<String, double[]> grads) {
+      RangeRunner threads, Map<String, double[]> grads, PassBuffers buffers) {
     int n = in.rows();
     int w = gradOut.width();
     double[] g = new double[in.batch() * n * w];

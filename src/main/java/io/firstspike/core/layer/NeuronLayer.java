@@ -36,12 +36,6 @@ public final class NeuronLayer implements Layer {
   private final double[] thresholdOffsets;
   private final double roundingPrecision;
   private final NeuronLayerPass pass;
-  /**
-   * dL/d(input) of the last backward call, reused by the next one of the same shape: the
-   * network's backward pass consumes it before it calls this layer again (zeroing a fresh
-   * tensor, serially, took 4.5% of a one-thread Yin-Yang training step's profile).
-   */
-  private BatchTensor timeGradientBuffer;
 
   /**
    * @param weights [N][M] row-major; kept (live), not copied
@@ -134,8 +128,14 @@ public final class NeuronLayer implements Layer {
    * @param b2b [M] or null
    */
   public BatchTensor effectiveThresholds(int batch, double[] s2s, double[] b2b) {
+    return effectiveThresholds(batch, s2s, b2b, PassBuffers.fresh());
+  }
+
+  /** {@link #effectiveThresholds(int, double[], double[])} into a tensor of {@code buffers}. */
+  private BatchTensor effectiveThresholds(int batch, double[] s2s, double[] b2b,
+      PassBuffers buffers) {
     double threshold = settings.params().threshold();
-    BatchTensor theta = BatchTensor.zeros(batch, m, 1);
+    BatchTensor theta = buffers.tensor(index, PassBuffers.Slot.THRESHOLDS, batch, m, 1);
     for (int b = 0; b < batch; b++) {
       for (int j = 0; j < m; j++) {
         double noise = s2s == null ? 0.0 : s2s[b * m + j] + b2b[j];
@@ -146,7 +146,8 @@ public final class NeuronLayer implements Layer {
   }
 
   @Override
-  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads) {
+  public BatchTensor forward(BatchTensor in, NoiseSource noise, RangeRunner threads,
+      PassBuffers buffers) {
     requireInput(in);
     int batch = in.batch();
     NeuronSettings.Noise model = settings.noise();
@@ -158,26 +159,24 @@ public final class NeuronLayer implements Layer {
       noise.fill(Kind.THRESHOLD_S2S, index, model.s2sStd(), s2s);
       noise.fill(Kind.THRESHOLD_B2B, index, model.b2bStd(), b2b);
     }
-    BatchTensor thresholds = effectiveThresholds(batch, s2s, b2b);
+    BatchTensor thresholds = effectiveThresholds(batch, s2s, b2b, buffers);
     BatchTensor jitter = null;
     if (model.outputJitter() != 0) {
-      jitter = BatchTensor.zeros(batch, m, 1);
+      jitter = buffers.tensor(index, PassBuffers.Slot.JITTER, batch, m, 1);
+      java.util.Arrays.fill(jitter.values(), 0.0); // as a fresh array, should a source skip one
       noise.fill(Kind.OUTPUT_JITTER, index, model.outputJitter(), jitter.values());
     }
-    BatchTensor out = BatchTensor.zeros(batch, m, 1);
-    pass.forward(in, forwardWeights(), thresholds, jitter, out, threads);
+    BatchTensor out = buffers.tensor(index, PassBuffers.Slot.OUTPUT, batch, m, 1);
+    pass.forward(in, forwardWeights(), thresholds, jitter, out, threads); // writes every T_bj
     return out;
   }
 
   @Override
   public BatchTensor backward(BatchTensor in, BatchTensor out, BatchTensor gradOut,
-      RangeRunner threads, Map<String, double[]> grads) {
-    BatchTensor timeGradient = timeGradientBuffer;
-    if (timeGradient == null || timeGradient.batch() != in.batch()
-        || timeGradient.width() != in.width()) {
-      timeGradient = BatchTensor.zeros(in.batch(), n, in.width());
-      timeGradientBuffer = timeGradient;
-    }
+      RangeRunner threads, Map<String, double[]> grads, PassBuffers buffers) {
+    // the pass clears each sample's part before it adds to it
+    BatchTensor timeGradient = buffers.tensor(index, PassBuffers.Slot.INPUT_GRADIENT, in.batch(),
+        n, in.width());
     double[] g;
     try {
       g = pass.backward(in, weights, out, gradOut, timeGradient, threads);

@@ -20,6 +20,8 @@
  * {@code pass.labelTimes()} into dL/dT; {@code grads = net.backward(pass, dLdT, threads)};
  * the optimizer updates each trainable {@link io.firstspike.core.layer.Parameter} of
  * {@code net.parameters()} in place with {@code grads.get(name)}; then
- * {@code net.rectifyDelays()}.
+ * {@code net.rectifyDelays()}. A caller that passes batch after batch hands each forward pass
+ * its {@link io.firstspike.core.layer.PassBuffers}, which reuse the per-batch tensors; a pass made
+ * with them is valid until their next forward pass.
  */
 package io.firstspike.core.layer;

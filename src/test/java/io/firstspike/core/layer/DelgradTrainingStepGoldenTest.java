@@ -96,9 +96,9 @@ class DelgradTrainingStepGoldenTest {
             threads);
         batch.get("hidden_times").fields().forEachRemaining(h -> checks.get("hidden_times")
             .check(where + " layer " + h.getKey(),
-                r.pass().hiddenTimes(Integer.parseInt(h.getKey())),
+                r.hiddenTimes(Integer.parseInt(h.getKey())),
                 GoldenJson.matrix(h.getValue())));
-        checks.get("label_times").check(where, r.pass().labelTimes(),
+        checks.get("label_times").check(where, r.labelTimes(),
             GoldenJson.matrix(batch.get("label_times")));
         assertThat(r.selected()).as(where)
             .containsExactly(GoldenJson.ints(batch.get("selected_classes")));
