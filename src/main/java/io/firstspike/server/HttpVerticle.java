@@ -104,6 +104,10 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/runs/:id/evaluate").handler(ctx -> withId(ctx, Addresses.CMD_EVALUATE, new JsonObject(), 202));
     router.get("/api/runs/:id/plots").handler(ctx -> withId(ctx, Addresses.CMD_PLOTS, new JsonObject()));
     router.get("/api/runs/:id/plots/:file").handler(new PlotFiles(vertx, runsDir)::handle);
+    RunDownloads downloads = new RunDownloads(vertx, runsDir);
+    router.get("/api/runs/:id/plots.zip").handler(downloads::plots);
+    router.get("/api/runs/:id/network.zip").handler(downloads::network);
+    router.get("/api/runs/:id/folder.zip").handler(downloads::folder);
     router.route("/api/*").handler(ctx -> HttpErrors.send(ctx, 404, "no endpoint " + ctx.request().method()
         + " " + ctx.normalizedPath() + "; see docs/API.md"));
 
