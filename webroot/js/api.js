@@ -93,4 +93,6 @@ export const api = {
   evaluate: (id) => request('POST', `/api/runs/${enc(id)}/evaluate`),
   plots: (id) => request('GET', `/api/runs/${enc(id)}/plots`),
   plotUrl: (id, file) => `/api/runs/${enc(id)}/plots/${enc(file)}`,
+  /** Zip downloads (docs/API.md): 'plots', 'network' (newest snapshot) or 'folder'. */
+  zipUrl: (id, what) => `/api/runs/${enc(id)}/${what}.zip`,
 };

@@ -2,6 +2,7 @@
 // their config differences key by key (values that differ are highlighted).
 
 import { api } from '../api.js';
+import { attachTools } from '../chart-tools.js';
 import { countPoints, linearAxis, logAxis, makeChart, panel } from '../charts.js';
 import { flattenYaml } from '../yaml.js';
 import { color, datasetOf, h, isNum, pct, stateBadge } from '../util.js';
@@ -36,6 +37,8 @@ export function compareView(ctx, params) {
   const acc = makeChart(pAcc.canvas, opts({ min: 0, max: 1, ticks: { callback: (v) => pct(v, 0) }, grid: { color: '#f1f3f5' } }));
   const loss = makeChart(pLoss.canvas, opts(logAxis('loss')));
   charts.push(acc, loss);
+  attachTools(acc, pAcc.card, { name: 'compare', smooth: true, logAxis: 'y', fitAxes: ['y'], percentAxes: ['y'] });
+  attachTools(loss, pLoss.card, { name: 'compare', smooth: true, logAxis: 'y' });
 
   async function renderPicker() {
     try {
