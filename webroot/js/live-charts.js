@@ -165,7 +165,7 @@ export class LiveCharts {
     attachTools(this.silentChart, this.silentPanel.card, { name, smooth: true, logAxis: 'y', fitAxes: ['y'], percentAxes: ['y'] });
     attachTools(this.hist, this.histPanel.card, { name });
     attachTools(this.raster, this.rasterPanel.card, { name });
-    attachTools(this.map, this.mapPanel.card, { name, summarize: () => this.mapPanel.note.textContent });
+    attachTools(this.map, this.mapPanel.card, { name, summarize: (c) => mapSummary(c) });
     attachExports(this.classCard, () => this.classCharts, { name });
     attachExports(this.weightCard, () => this.weightCharts, { name });
   }
@@ -445,6 +445,19 @@ export class LiveCharts {
     this.classCharts.forEach((c) => c.destroy());
     this.weightCharts.forEach((c) => c.destroy());
   }
+}
+
+/** The validation map in words: points per predicted class and the misclassified ones. */
+function mapSummary(chart) {
+  const ds = chart.data.datasets;
+  if (!ds.length) return 'No validation map yet.';
+  const parts = [];
+  let wrong = 0;
+  for (let i = 0; i + 1 < ds.length; i += 2) {
+    parts.push(`${ds[i].label}: ${ds[i].data.length + ds[i + 1].data.length} points`);
+    wrong += ds[i + 1].data.length;
+  }
+  return `Predicted ${parts.join(', ')}; ${wrong} misclassified.`;
 }
 
 export { TAB10 };

@@ -78,7 +78,8 @@ export function initNotifications(button, { api, bus, meta, toast }) {
   function paint() {
     button.hidden = !supported;
     button.setAttribute('aria-pressed', String(on));
-    button.textContent = on ? '🔔 on' : '🔕 off';
+    const bell = '<svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true"><path d="M8 1.5a4 4 0 0 0-4 4v3L2.5 11h11L12 8.5v-3a4 4 0 0 0-4-4zM6.5 12.5a1.5 1.5 0 0 0 3 0" fill="none" stroke="currentColor" stroke-width="1.4"/></svg>';
+    button.innerHTML = `${bell}<span class="lbl"> ${on ? 'notify on' : 'notify off'}</span>`; // constant markup only
     button.setAttribute('aria-label', `Notifications when a run finishes, fails or diverges: ${on ? 'on' : 'off'}`);
     button.title = on ? 'Notifications on: click to turn off' : 'Notify me when a run finishes, fails or diverges';
   }

@@ -11,7 +11,8 @@ export class RunOverlay {
     Object.assign(this, { api, bus, meta, toast, chart, ownId, redraw });
     this.runs = new Map(); // id -> {acc: [], loss: [], unsubs: [], color}
     this.select = h('select.overlay-select', { 'aria-label': 'overlay another run' }, h('option', { value: '' }, 'overlay run…'));
-    this.select.addEventListener('focus', () => this.fillMenu(), { once: true });
+    // The menu is listed when it gets focus (click or Tab), not with the page: no request unless used.
+    this.select.addEventListener('focus', () => this.fillMenu());
     this.select.addEventListener('change', () => {
       if (this.select.value) this.add(this.select.value);
       this.select.value = '';
@@ -19,7 +20,6 @@ export class RunOverlay {
     this.chips = h('span.overlay-chips');
     (card.querySelector('.chart-tools') || card.querySelector('.card-head')).prepend(this.select, this.chips);
     this.unReconnect = bus.onReconnect(() => { for (const id of this.runs.keys()) this.load(id); });
-    this.fillMenu();
   }
 
   async fillMenu() {
@@ -29,7 +29,7 @@ export class RunOverlay {
         .map((r) => h('option', { value: r.id }, `${r.id} (${r.state})`));
       this.select.replaceChildren(this.select.firstChild, ...opts);
     } catch {
-      // the menu stays as it is; focusing it again does not retry, a new page does
+      // the menu stays as it is; the next focus lists again
     }
   }
 
@@ -51,7 +51,6 @@ export class RunOverlay {
     this.chips.append(h('button.overlay-chip', { type: 'button', 'data-overlay': id, style: `border-color:${c}`, title: `Remove ${id} from the chart`, onclick: () => this.remove(id) },
       h('span.swatch', { style: `background:${c}` }), id, ' ×'));
     this.load(id);
-    this.fillMenu();
   }
 
   /** Whole history from the run's files (epochs only). */
@@ -96,7 +95,6 @@ export class RunOverlay {
     this.chart.data.datasets = this.chart.data.datasets.filter((d) => d.overlayOf !== id);
     this.chips.querySelector(`[data-overlay="${CSS.escape(id)}"]`)?.remove();
     this.redraw();
-    this.fillMenu();
   }
 
   destroy() {

@@ -49,7 +49,8 @@ export function initTheme(button) {
   const paint = () => {
     const c = themeChoice();
     button.dataset.theme = c;
-    button.textContent = { system: '◐ auto', dark: '● dark', light: '○ light' }[c];
+    const [sym, lbl] = { system: ['◐', 'auto'], dark: ['●', 'dark'], light: ['○', 'light'] }[c];
+    button.replaceChildren(sym, Object.assign(document.createElement('span'), { className: 'lbl', textContent: ` ${lbl}` }));
     button.setAttribute('aria-label', `Theme: ${c === 'system' ? `system (${effectiveTheme()})` : c}. Switch theme`);
     button.title = 'Theme: follow the system, dark or light';
   };

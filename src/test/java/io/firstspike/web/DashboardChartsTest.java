@@ -241,6 +241,8 @@ class DashboardChartsTest {
     SyntheticRun other = new SyntheticRun(tmp.resolve("runs"), "other_run", 400, 5).pace(1.0, 0.0);
     other.writeUpTo(10);
     openRun("own_run", 20);
+    assertThat(browser.driver.findElements(By.cssSelector("#chart-epochs .overlay-select option"))).as("no listing before use").hasSize(1);
+    browser.driver.findElement(By.cssSelector("#chart-epochs .overlay-select")).click(); // focus lists the runs
     browser.waiting(WAIT).until(d -> !d.findElements(By.cssSelector("#chart-epochs .overlay-select option[value='other_run']")).isEmpty());
     new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.cssSelector("#chart-epochs .overlay-select")))
         .selectByValue("other_run");
