@@ -101,4 +101,6 @@ export const api = {
   saveMeta: (id, meta) => request('POST', `/api/runs/${enc(id)}/meta`, meta),
   deleteRun: (id, confirm) => request('POST', `/api/runs/${enc(id)}/delete`, { confirm }),
   runParams: () => request('GET', '/api/run-params'),
+  /** Zip downloads (docs/API.md): 'plots', 'network' (newest snapshot) or 'folder'. */
+  zipUrl: (id, what) => `/api/runs/${enc(id)}/${what}.zip`,
 };

@@ -2,9 +2,29 @@
 // the min/max decimation plugin for long series, tab10 colours, quiet grid lines, and a counter of
 // the points each chart holds (data-points on its card: what the browser test watches grow).
 
+import { toolsPlugin, zoomDefaults } from './chart-tools.js';
+import { chartColors, onThemeChange } from './theme.js';
 import { h, isNum } from './util.js';
 
 const Chart = window.Chart;
+const LIGHT_GRID = '#f1f3f5'; // the grid colour the views write; replaced by the theme's
+
+/** Gives a chart config's (or a live chart's) grid lines the theme's colour. */
+function themeGrids(scales, grid) {
+  for (const s of Object.values(scales || {})) {
+    if (s?.grid && typeof s.grid.color === 'string') s.grid.color = grid;
+  }
+}
+
+function applyTheme() {
+  const c = chartColors();
+  Chart.defaults.color = c.text;
+  Chart.defaults.borderColor = c.border;
+  for (const chart of Object.values(Chart.instances)) {
+    themeGrids(chart.options.scales, c.grid);
+    chart.update('none');
+  }
+}
 
 export function setupCharts() {
   if (!Chart) return false;
@@ -14,8 +34,11 @@ export function setupCharts() {
   d.maintainAspectRatio = false;
   d.font.family = getComputedStyle(document.body).fontFamily;
   d.font.size = 11;
-  d.color = '#4b5563';
-  d.borderColor = '#e5e7eb';
+  Chart.register(toolsPlugin);
+  // chartjs-plugin-zoom registers itself when its script loads; without it charts still work.
+  if (window.ChartZoom) d.plugins.zoom = zoomDefaults('#5fa8e0');
+  applyTheme();
+  onThemeChange(applyTheme);
   d.plugins.legend.labels.boxWidth = 10;
   d.plugins.legend.labels.boxHeight = 10;
   d.plugins.tooltip.animation = false;
@@ -47,12 +70,13 @@ export function countPoints(chart, card) {
 }
 
 export function makeChart(canvas, config) {
+  themeGrids(config.options?.scales, chartColors().grid);
   return new Chart(canvas, config);
 }
 
 /** Linear x axis titled t, with integer ticks when integers. */
 export function linearAxis(title, extra = {}) {
-  return { type: 'linear', title: { display: !!title, text: title }, grid: { color: '#f1f3f5' }, ...extra };
+  return { type: 'linear', title: { display: !!title, text: title }, grid: { color: LIGHT_GRID }, ...extra };
 }
 
 /**
@@ -63,10 +87,10 @@ export function logAxis(title, extra = {}) {
   return {
     type: 'logarithmic',
     title: { display: !!title, text: title },
-    grid: { color: '#f1f3f5' },
+    grid: { color: LIGHT_GRID },
     afterBuildTicks(scale) {
       const { min, max } = scale;
-      if (!(min > 0) || !(max > min)) return;
+      if (scale.type !== 'logarithmic' || !(min > 0) || !(max > min)) return; // switched to linear: its own ticks
       const out = [];
       if (max / min >= 10) {
         for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {

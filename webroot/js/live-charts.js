@@ -6,6 +6,7 @@
 import { DECIMATION, countPoints, linearAxis, logAxis, makeChart, panel } from './charts.js';
 import { SQUARE_AREA, planeAxis, squareRange } from './square-map.js';
 import { DelayHistograms } from './delay-histograms.js';
+import { attachExports, attachTools } from './chart-tools.js';
 import { TAB10, alpha, color, h, isNum, pct } from './util.js';
 
 const ERR_FLOOR = 1e-3; // error rates are drawn on a log axis: 0 is shown at 0.1 %
@@ -156,6 +157,21 @@ export class LiveCharts {
 
     this.epochsPanel = p2;
     this.el.append(p1.card, p2.card, p7.card, this.classCard, p4.card, p4b.card, p5.card, this.weightCard, this.delays.card);
+    this.attachTools();
+  }
+
+  /** Zoom, smoothing, scale and export tools, and the text summary, on every card. */
+  attachTools() {
+    const name = this.data.id;
+    attachTools(this.error, this.errorPanel.card, { name, smooth: true, logAxis: 'y', fitAxes: ['y'], percentAxes: ['y'] });
+    attachTools(this.epochsChart, this.epochsPanel.card, { name, smooth: true, logAxis: 'loss', fitAxes: ['acc'], percentAxes: ['acc'] });
+    attachTools(this.silentChart, this.silentPanel.card, { name, smooth: true, logAxis: 'y', fitAxes: ['y'], percentAxes: ['y'] });
+    attachTools(this.hist, this.histPanel.card, { name });
+    attachTools(this.raster, this.rasterPanel.card, { name });
+    attachTools(this.map, this.mapPanel.card, { name, summarize: (c) => mapSummary(c) });
+    attachExports(this.classCard, () => this.classCharts, { name });
+    attachExports(this.weightCard, () => this.weightCharts, { name });
+    attachExports(this.delays.card, () => this.delays.charts, { name });
   }
 
   /** Redraws from the store; cheap when nothing changed. */
@@ -210,7 +226,8 @@ export class LiveCharts {
       if (p.accuracy != null) raw.push({ x: p.step, y: clampErr(1 - p.accuracy) });
     }
     const [a, b, c] = this.error.data.datasets;
-    this.error.options.scales.x.max = d.batches.length ? d.batches[d.batches.length - 1].step : undefined;
+    // the x range follows the newest batch, unless the user zoomed or panned
+    if (!this.error.isZoomedOrPanned?.()) this.error.options.scales.x.max = d.batches.length ? d.batches[d.batches.length - 1].step : undefined;
     a.data = run;
     b.data = raw;
     c.data = d.bumps.map((p) => ({ x: p.step, y: clampErr(p.err) ?? 1 }));
@@ -434,6 +451,19 @@ export class LiveCharts {
     this.weightCharts.forEach((c) => c.destroy());
     this.delays.destroy();
   }
+}
+
+/** The validation map in words: points per predicted class and the misclassified ones. */
+function mapSummary(chart) {
+  const ds = chart.data.datasets;
+  if (!ds.length) return 'No validation map yet.';
+  const parts = [];
+  let wrong = 0;
+  for (let i = 0; i + 1 < ds.length; i += 2) {
+    parts.push(`${ds[i].label}: ${ds[i].data.length + ds[i + 1].data.length} points`);
+    wrong += ds[i + 1].data.length;
+  }
+  return `Predicted ${parts.join(', ')}; ${wrong} misclassified.`;
 }
 
 export { TAB10 };

@@ -5,6 +5,8 @@
 import { api, setTokenPrompt } from './api.js';
 import { EventBus } from './bus.js';
 import { setupCharts } from './charts.js';
+import { initNotifications } from './notify.js';
+import { initTheme } from './theme.js';
 import { h } from './util.js';
 import { compareView } from './views/compare.js';
 import { evaluateView } from './views/evaluate.js';
@@ -112,6 +114,7 @@ function route(ctx) {
 
 async function boot() {
   setTokenPrompt(askToken);
+  initTheme(document.getElementById('theme-toggle'));
   if (!setupCharts()) {
     main.replaceChildren(h('div.notice.error', 'Chart.js did not load from /webjars/chart.js/4.4.1/dist/chart.umd.js.'));
     return;
@@ -134,6 +137,7 @@ async function boot() {
   window.firstspike.bus = bus;
   renderConnection(bus);
   const ctx = { api, bus, meta, toast };
+  initNotifications(document.getElementById('notify-toggle'), ctx);
   window.addEventListener('hashchange', () => route(ctx));
   window.addEventListener('beforeunload', (e) => {
     if (current?.edited?.()) e.preventDefault(); // the browser asks before a reload or close loses edits

@@ -9,6 +9,7 @@
 // 97-99% are told apart instead of sharing the top of a 0-100% axis with their first epochs.
 
 import { api } from '../api.js';
+import { attachTools } from '../chart-tools.js';
 import { countPoints, linearAxis, logAxis, makeChart, panel } from '../charts.js';
 import { SingleFlight } from '../single-flight.js';
 import { flattenYaml } from '../yaml.js';
@@ -97,6 +98,8 @@ export function compareView(ctx, params) {
   const loss = makeChart(pLoss.canvas, opts(logAxis('loss')));
   charts.push(acc, loss);
   window.firstspike.compare = { acc, loss };
+  attachTools(acc, pAcc.card, { name: 'compare', smooth: true, logAxis: 'y', percentAxes: ['y'] }); // its y range: fittedRange below
+  attachTools(loss, pLoss.card, { name: 'compare', smooth: true, logAxis: 'y' });
 
   async function renderPicker() {
     try {

@@ -19,10 +19,12 @@ export function evaluateView(ctx, id) {
   const status = h('div.notice#eval-status', 'Checking for plots…');
   const bar = h('div.progress-fill#eval-progress', { style: 'width: 0%' });
   const progressText = h('span#eval-progress-text', '');
-  const progress = h('div.eval-progress', { hidden: true }, h('div.progress', bar), h('div.progress-row', progressText));
+  const meter = h('div.progress', { role: 'progressbar', 'aria-label': 'evaluation progress', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0' }, bar);
+  const progress = h('div.eval-progress', { hidden: true }, meter, h('div.progress-row', progressText));
   const notes = h('ul.eval-notes#eval-notes', { hidden: true });
   const gallery = h('div.gallery#plot-gallery');
   const btn = h('button.btn.primary#request-eval', { type: 'button', onclick: request }, 'Render plots');
+  const zip = h('a.btn#download-plots', { href: api.zipUrl(id, 'plots'), download: '', hidden: true, title: 'Every plot of the last evaluation in one zip' }, 'Download all (.zip)');
   const bigImg = h('img#lightbox-img', { alt: '' });
   const bigCaption = h('p.lightbox-caption', '');
   const lightbox = h('div.lightbox#lightbox', { hidden: true, onclick: closeLightbox, role: 'dialog', 'aria-label': 'plot' },
@@ -30,7 +32,7 @@ export function evaluateView(ctx, id) {
 
   const el = h('div.view.eval-view',
     h('div.view-head', h('div', h('h1', 'Evaluate'), h('p.run-sub', h('a', { href: `#/run/${encodeURIComponent(id)}` }, id))),
-      h('div.actions', btn)),
+      h('div.actions', zip, btn)),
     h('p.hint', 'Evaluates the newest snapshot of this run on its test and training sets and renders the paper-style plots (training curves, confusion matrices, sorted output times, Yin-Yang maps, weights) on the server.'),
     status, progress, notes, gallery, lightbox);
 
@@ -89,6 +91,7 @@ export function evaluateView(ctx, id) {
         h('figcaption', text));
     }));
     showNotes(r.notes);
+    zip.hidden = !plots.length;
     setEvaluating(Boolean(r.evaluating));
     if (r.evaluating) say('An evaluation of this run is in progress…');
     else if (plots.length) {
@@ -115,8 +118,10 @@ export function evaluateView(ctx, id) {
       if (!evaluating) setEvaluating(true);
       const frac = e.total > 0 ? e.done / e.total : 0;
       bar.style.width = `${(100 * frac).toFixed(1)}%`;
+      meter.setAttribute('aria-valuenow', (100 * frac).toFixed(0));
       const unit = e.phase === 'evaluate' ? 'samples' : 'plots';
       progressText.textContent = `${PHASE_TEXT[e.phase] || e.phase}: ${e.done} / ${e.total} ${unit}${e.what ? ` (${e.what})` : ''}`;
+      meter.setAttribute('aria-valuetext', progressText.textContent);
       say(`${PHASE_TEXT[e.phase] || e.phase}${Number.isInteger(e.epoch) ? ` (snapshot of epoch ${e.epoch})` : ''}…`);
     }
   }

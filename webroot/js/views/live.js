@@ -11,6 +11,7 @@
 import { api } from '../api.js';
 import { LiveCharts } from '../live-charts.js';
 import { identityPanel } from '../run-identity.js';
+import { RunOverlay } from '../overlay.js';
 import { SingleFlight } from '../single-flight.js';
 import { RunData } from '../store.js';
 import { datasetOf, dateTime, duration, h, isNum, num, pct, secondsBetween, stateBadge, throttle, trainingSeconds } from '../util.js';
@@ -47,16 +48,19 @@ export function liveView(ctx, id) {
   const stats = h('div.stats');
   const charts = new LiveCharts(data);
   const identity = identityPanel(id, { toast }); // name, tags, notes, config, archive, delete
+  const progress = h('div.progress', { role: 'progressbar', 'aria-label': 'training progress', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0' }, bar);
 
   const el = h('div.view.live-view', { 'data-run': id },
     h('div.run-head',
       h('div', h('div.title-row', title, badge), sub),
       h('div.actions', stopBtn, resumeBtn,
         h('a.btn.ghost', { href: `#/evaluate/${encodeURIComponent(id)}` }, 'Evaluate'),
-        h('a.btn.ghost', { href: `#/compare?ids=${encodeURIComponent(id)}` }, 'Compare'))),
+        h('a.btn.ghost', { href: `#/compare?ids=${encodeURIComponent(id)}` }, 'Compare'),
+        h('a.btn.ghost#download-network', { href: api.zipUrl(id, 'network'), download: '', title: 'The newest snapshot\'s network folder as a zip' }, 'Network .zip'),
+        h('a.btn.ghost#download-folder', { href: api.zipUrl(id, 'folder'), download: '', title: 'The whole run folder as a zip' }, 'Run folder .zip'))),
     reason,
     identity.el,
-    h('div.progress', { role: 'progressbar' }, bar),
+    progress,
     h('div.progress-row', progressText, etaText),
     stats,
     charts.el);
@@ -68,6 +72,9 @@ export function liveView(ctx, id) {
     window.firstspike.points = charts.pointCounts();
   }, 500);
   window.firstspike.data = data;
+  const overlay = new RunOverlay(ctx, charts.epochsChart, charts.epochsPanel.card, id, throttle(() => {
+    if (!destroyed) charts.epochsChart.update('none');
+  }, 500));
 
   function renderHead() {
     const s = summary;
@@ -86,6 +93,7 @@ export function liveView(ctx, id) {
     const total = Math.max(s?.epochs || 0, data.plannedEpochs() || 0) || null;
     const frac = state === 'finished' ? 1 : data.progress(total) ?? s?.progress ?? 0;
     bar.style.width = `${(100 * (frac || 0)).toFixed(1)}%`;
+    progress.setAttribute('aria-valuenow', (100 * (frac || 0)).toFixed(0));
     bar.className = `progress-fill state-${state}`;
     const b = data.latestBatch;
     const lastEpoch = data.epochs[data.epochs.length - 1];
@@ -93,6 +101,7 @@ export function liveView(ctx, id) {
     let where = `epoch ${epochDone} of ${total ?? '?'} done`;
     if (ACTIVE.has(state) && b && b.epoch > epochDone) where = `epoch ${b.epoch} of ${total ?? '?'} · batch ${b.batch + 1} of ${b.batchesPerEpoch ?? '?'}`;
     progressText.textContent = `${pct(frac, 0)} · ${where}`;
+    progress.setAttribute('aria-valuetext', `${state}: ${progressText.textContent}`);
     let eta = NaN;
     if (ACTIVE.has(state)) eta = sessionEta(total, s);
     etaText.textContent = ACTIVE.has(state) ? `ETA ${isNum(eta) ? duration(Math.max(0, eta)) : '–'}` : '';
@@ -307,6 +316,7 @@ export function liveView(ctx, id) {
       clearInterval(tick);
       clearInterval(poll);
       unsubs.forEach((u) => u());
+      overlay.destroy();
       charts.destroy();
       window.firstspike.points = {};
       window.firstspike.data = null;

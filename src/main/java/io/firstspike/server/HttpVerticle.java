@@ -113,6 +113,10 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/sweeps").handler(ctx -> ask(ctx, Addresses.CMD_SWEEP_LIST, new JsonObject(), 200));
     router.get("/api/sweeps/:id").handler(ctx -> withId(ctx, Addresses.CMD_SWEEP_GET, new JsonObject()));
     router.post("/api/sweeps/:id/stop").handler(ctx -> withId(ctx, Addresses.CMD_SWEEP_STOP, new JsonObject()));
+    RunDownloads downloads = new RunDownloads(vertx, runsDir);
+    router.get("/api/runs/:id/plots.zip").handler(downloads::plots);
+    router.get("/api/runs/:id/network.zip").handler(downloads::network);
+    router.get("/api/runs/:id/folder.zip").handler(downloads::folder);
     router.route("/api/*").handler(ctx -> HttpErrors.send(ctx, 404, "no endpoint " + ctx.request().method()
         + " " + ctx.normalizedPath() + "; see docs/API.md"));
 
