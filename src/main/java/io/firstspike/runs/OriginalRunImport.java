@@ -38,12 +38,14 @@ import java.util.stream.Stream;
  *
  * <p>What the new run starts from: the network of {@code epoch_<E>/<ds>_network.pt}; the run's
  * {@code config.yaml} with {@code epoch_number} raised to the continuation's end; the original's
- * curves of epochs 0..E (losses, accuracies, per-class validation outputs); its test and
+ * curves of epochs 0..E (losses, accuracies, per-class validation outputs, weight-bump codes);
+ * its test and
  * training outputs of epoch E. What HEAD saves but cannot be carried over, so starts afresh: the
  * optimizer moments and step count ({@code <ds>_optim_state.yaml} holds pickled torch storages,
  * and the shipped runs do not have it; the learning rates do follow the scheduler's E steps),
  * the random generators (torch's; the data order and noise come from FirstSpike's seeded
- * generators), the label-layer weights of epochs before E (not in HEAD's folder: NaN) and weight
+ * generators), the label-layer weights of epochs before E and the monitored layers' records
+ * (HEAD's shipped runs lack {@code _parameters_training.npy}: NaN) and weight
  * bumping, which HEAD restarts on {@code continue} as well.
  */
 public final class OriginalRunImport {
@@ -136,8 +138,31 @@ public final class OriginalRunImport {
     int[] testLabels = labels(dir, ds, "test_labels", data.test().size(), problems);
     double[][] trainTimes = matrix(dir, ds, "train_spiketimes", data.train().size(), k, problems);
     int[] trainLabels = labels(dir, ds, "train_labels", data.train().size(), problems);
+    long[] codes = null;
+    Path codesFile = dir.resolve(ds + "_weight_bumping_steps.npy");
+    if (Files.isRegularFile(codesFile)) {
+      NpyArray a = npy(dir, ds, "weight_bumping_steps", problems);
+      int batches = (data.train().size() + cfg.trainingParams().batchSize() - 1)
+          / cfg.trainingParams().batchSize();
+      if (a != null && (a.ndim() != 1 || a.kind() != NpyArray.Kind.INT
+          || a.shape()[0] != epoch * batches)) {
+        problems.add(codesFile + ": expected int64 [" + epoch * batches + "] (" + batches
+            + " batches in each of " + epoch + " epochs), got " + a.dtype() + " "
+            + Arrays.toString(a.shape()));
+      } else if (a != null) {
+        codes = a.asLongs();
+      }
+    }
     if (!problems.isEmpty()) {
       throw new DamagedRunException(problems);
+    }
+    if (codes == null) {
+      c.bumpCodes = null; // HEAD's folder without them: unknown
+    } else {
+      int per = codes.length / Math.max(1, epoch);
+      for (int e = 0; e < epoch; e++) {
+        c.bumpCodes.add(Arrays.copyOfRange(codes, e * per, (e + 1) * per));
+      }
     }
     for (double v : trainLoss) {
       c.trainLoss.add(v);

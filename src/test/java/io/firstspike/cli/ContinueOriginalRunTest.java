@@ -121,6 +121,12 @@ class ContinueOriginalRunTest {
     assertThat(runDir.resolve("epoch_301/yin_yang_val_losses.npy")).isRegularFile();
     assertThat(Npy.read(runDir.resolve("epoch_301/yin_yang_val_losses.npy")).shape())
         .containsExactly(302);
+    long[] headCodes = Npy.read(original.resolve("epoch_300/yin_yang_weight_bumping_steps.npy"))
+        .asLongs();
+    long[] codes = Npy.read(runDir.resolve("epoch_301/yin_yang_weight_bumping_steps.npy"))
+        .asLongs();
+    assertThat(codes).as("HEAD's 300 x 34 codes, then the new epoch's").hasSize(301 * 34)
+        .startsWith(headCodes);
     Result inf = CliTest.run("inference", runDir.toString(), "300", "--threads", "2");
     assertThat(inf.code()).as(inf.err()).isZero();
     assertThat(inf.out().trim()).isEqualTo("After inference, the accuracy is " + percent + "%.");
