@@ -2,14 +2,17 @@ package io.firstspike.cli;
 
 import io.firstspike.data.DataSplits;
 import io.firstspike.runs.DamagedRunException;
+import io.firstspike.runs.OriginalRunImport;
 import io.firstspike.runs.RunExecutor;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOutcome;
 import io.firstspike.runs.RunOwner;
 import io.firstspike.runs.RunStart;
+import io.firstspike.runs.RunStore;
 import io.firstspike.train.Experiments;
 import io.firstspike.train.MemoryEstimate;
 import io.firstspike.train.StopFlag;
+import io.firstspike.train.config.DelgradExperiment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +44,11 @@ final class ContinueCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Worker threads (default: all cores).")
   Integer threads;
 
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "experiment_results",
+      description = "For a run folder of the original only: where the new FirstSpike run folder"
+          + " is created (default: ${DEFAULT-VALUE}); the original's folder is never written.")
+  Path out;
+
   /**
    * Reads and checks everything the continue needs (config, status, the snapshot's network,
    * optimizer and generator state, curves, the data) before anything in the folder changes: a
@@ -50,6 +58,9 @@ final class ContinueCommand implements Callable<Integer> {
   public Integer call() {
     List<Integer> extra = parse(snapshots);
     int threadCount = TrainCommand.threadCount(threads);
+    if (Files.isDirectory(folder) && OriginalRunImport.isOriginalRun(folder)) {
+      return continueOriginal(extra, threadCount);
+    }
     RunFolder run = new RunFolder(folder);
     if (!Files.isDirectory(folder) || !run.isRun()) {
       throw new UserError(folder + " is not a FirstSpike run folder (it needs config.yaml and"
@@ -85,6 +96,61 @@ final class ContinueCommand implements Callable<Integer> {
     RunOutcome outcome =
         new RunExecutor(false)
             .execute(run, start, data, extra, threadCount, Progress.forConsole(), new StopFlag());
+    return TrainCommand.report(outcome, run);
+  }
+
+  /**
+   * A run folder of the original's newest version (HEAD): its {@code epoch_<EPOCH>/} becomes the
+   * first snapshot of a new FirstSpike run folder under {@code --out}, which trains on to the
+   * largest of the config's {@code epoch_number} and the listed snapshot epochs. Everything is
+   * read and checked before the new folder is created; the original's folder is only read.
+   */
+  private int continueOriginal(List<Integer> extra, int threadCount) {
+    DelgradExperiment cfg;
+    try {
+      cfg = OriginalRunImport.config(folder);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("cannot continue " + folder + ": " + e.getMessage());
+    }
+    int configured = cfg.trainingParams().epochNumber();
+    int end = Math.max(configured, extra.stream().mapToInt(Integer::intValue).max().orElse(0));
+    for (int e : extra) {
+      if (e <= epoch) {
+        throw new UserError("snapshot epoch " + e + " is not after epoch " + epoch + ", where"
+            + " the continuation of " + folder + " starts; list later epochs, e.g. \""
+            + (epoch + 100) + "\"");
+      }
+    }
+    if (end <= epoch) {
+      throw new UserError("nothing to continue: epoch " + epoch + " of " + folder + " is its"
+          + " last (training_params.epoch_number: " + configured + "); list the epochs to train"
+          + " to, e.g. continue " + folder + " " + epoch + " \"" + (epoch + 100) + "\"");
+    }
+    MemoryEstimate.requireFitsThisJvm(cfg.withEpochs(end), threadCount);
+    DataSplits data = Experiments.loadData(cfg);
+    OriginalRunImport imported;
+    try {
+      imported = OriginalRunImport.read(folder, epoch, data);
+    } catch (DamagedRunException e) {
+      throw new UserError("cannot continue the original's run " + folder + " from epoch " + epoch
+          + ":\n" + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new UserError("cannot continue " + folder + ": " + e.getMessage());
+    }
+    RunFolder run = imported.createRun(new RunStore(out), end, data);
+    System.out.println("continuing the original's run " + folder + " from epoch " + epoch
+        + " to " + end + " in the new run folder " + TrainCommand.shown(run.dir())
+        + " (the optimizer's moments start afresh: HEAD's are not in its folder)");
+    RunStart start;
+    try {
+      start = RunStart.read(run, epoch);
+      start.checkData(data);
+    } catch (DamagedRunException e) {
+      throw new UserError("cannot continue " + run.dir() + " from epoch " + epoch + ":\n"
+          + e.getMessage());
+    }
+    RunOutcome outcome = new RunExecutor(false)
+        .execute(run, start, data, extra, threadCount, Progress.forConsole(), new StopFlag());
     return TrainCommand.report(outcome, run);
   }
 

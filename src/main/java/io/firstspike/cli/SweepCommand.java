@@ -94,7 +94,9 @@ final class SweepCommand implements Runnable {
             + " 1,4,9.")
     String seeds;
 
-    @Option(names = "--dry-run", description = "List the runs; create and train nothing.")
+    @Option(names = "--dry-run",
+        description = "Check that every run's config loads and list the runs; create and train"
+            + " nothing.")
     boolean dryRun;
 
     @Override
@@ -105,6 +107,7 @@ final class SweepCommand implements Runnable {
       setup.definition().warnings().forEach(w -> System.err.println("warning: " + w));
       SweepPlan plan = setup.plan();
       if (dryRun) {
+        setup.requireValid(); // every run's config loads, as training would read it
         System.out.println(plan.runs().size() + " runs of " + sweep + " over " + config + ":");
         plan.runs().forEach(r -> System.out.println(r.name()));
         return 0;

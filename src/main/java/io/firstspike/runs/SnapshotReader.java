@@ -138,6 +138,7 @@ final class SnapshotReader {
     if (net == null) {
       return null;
     }
+    readDelgradRecords(curves, net, cfg != null ? cfg.toLayerTraining() : storedTraining);
     TrainingState st = new TrainingState(net, cfg != null ? cfg.toLayerTraining()
         : storedTraining, curves);
     if (s == null) {
@@ -460,6 +461,69 @@ final class SnapshotReader {
     }
     return config == null ? null
         : config.networkLayout().layerSizes().stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * The weight-bump codes and monitored-layer records of a new-schema snapshot. Snapshots written
+   * before they were recorded lack the files: the codes are then unknown (null, not written
+   * again) and the records of those validations NaN. A file that is there must have its shape.
+   */
+  private void readDelgradRecords(Curves c, LayerNetwork net,
+      List<io.firstspike.core.layer.LayerTraining> training) {
+    Path codes = dir.resolve(names.name("weight_bumping_steps"));
+    if (!Files.isRegularFile(codes)) {
+      c.bumpCodes = null;
+    } else {
+      NpyArray a = npy(names.name("weight_bumping_steps"), "weight-bump code per batch", -1);
+      if (a != null && a.kind() != NpyArray.Kind.INT) {
+        problems.add(codes + ": dtype " + a.dtype() + ", expected int64 (weight-bump codes)");
+      } else if (a != null) {
+        long[] all = a.asLongs();
+        if (epoch == 0 || all.length % epoch != 0) {
+          problems.add(codes + ": " + all.length + " codes, not the same number for each of "
+              + epoch + " epochs");
+        } else {
+          int per = all.length / epoch;
+          for (int e = 0; e < epoch; e++) {
+            c.bumpCodes.add(Arrays.copyOfRange(all, e * per, (e + 1) * per));
+          }
+        }
+      }
+    }
+    List<Integer> sizes = new ArrayList<>();
+    for (int i = 0; i < training.size() && i < net.layers().size(); i++) {
+      if (!training.get(i).monitor()) {
+        continue;
+      }
+      if (net.layer(i) instanceof io.firstspike.core.layer.DelayLayer d) {
+        double[][] e = d.effectiveDelays();
+        sizes.add(e.length * e[0].length);
+      } else if (net.layer(i) instanceof NeuronLayer n) {
+        sizes.add(n.weights().length);
+      }
+    }
+    List<double[]> flats = new ArrayList<>();
+    for (int k = 0; k < sizes.size(); k++) {
+      String file = names.parametersName(k);
+      if (!Files.isRegularFile(dir.resolve(file))) {
+        double[] unknown = new double[(epoch + 1) * sizes.get(k)];
+        Arrays.fill(unknown, Double.NaN);
+        flats.add(unknown);
+        continue;
+      }
+      NpyArray a = npy(file, "records of monitored layer " + k, epoch + 1, sizes.get(k));
+      flats.add(a == null ? null : a.asDoubles());
+    }
+    if (sizes.isEmpty() || flats.contains(null)) {
+      return;
+    }
+    for (int e = 0; e <= epoch; e++) {
+      List<double[]> rec = new ArrayList<>();
+      for (int k = 0; k < sizes.size(); k++) {
+        rec.add(Arrays.copyOfRange(flats.get(k), e * sizes.get(k), (e + 1) * sizes.get(k)));
+      }
+      c.parameterRecords.add(rec);
+    }
   }
 
   private Curves readCurves(int[] rows, int[] sizes) {

@@ -99,6 +99,9 @@ public final class SnapshotStore {
       }
       reached("network-written");
       writeCurves(tmp, state.curves);
+      if (state.isDelgrad()) {
+        writeDelgradRecords(tmp, state.curves);
+      }
       if (outputs != null) {
         Npy.writeMatrix(tmp.resolve(name("test_spiketimes")), outputs.testTimes());
         Npy.writeLongs(tmp.resolve(name("test_labels")), longs(outputs.testLabels()),
@@ -334,6 +337,43 @@ public final class SnapshotStore {
     Npy.write(dir.resolve(name("label_weights_training")), lw, v, w);
     writeCube(dir.resolve(name("mean_val_outputs_sorted")), c.meanValOutputs);
     writeCube(dir.resolve(name("std_val_outputs_sorted")), c.stdValOutputs);
+  }
+
+  /**
+   * HEAD's extra records of a new-schema run (DELGRAD-MODEL.md section 7.4), in our readable
+   * form: {@code <ds>_weight_bumping_steps.npy} (int64, one code per batch; left out when the
+   * codes are unknown) and one {@code <ds>_parameters_training_<k>.npy} per monitored layer k
+   * (float64 [validations][rows x cols], row-major records).
+   */
+  private void writeDelgradRecords(Path dir, Curves c) throws IOException {
+    if (c.bumpCodes != null) {
+      int n = 0;
+      for (long[] e : c.bumpCodes) {
+        n += e.length;
+      }
+      long[] all = new long[n];
+      int at = 0;
+      for (long[] e : c.bumpCodes) {
+        System.arraycopy(e, 0, all, at, e.length);
+        at += e.length;
+      }
+      Npy.writeLongs(dir.resolve(name("weight_bumping_steps")), all, n);
+    }
+    int layers = c.parameterRecords.isEmpty() ? 0 : c.parameterRecords.get(0).size();
+    for (int k = 0; k < layers; k++) {
+      int v = c.parameterRecords.size();
+      int w = c.parameterRecords.get(0).get(k).length;
+      double[] flat = new double[v * w];
+      for (int e = 0; e < v; e++) {
+        System.arraycopy(c.parameterRecords.get(e).get(k), 0, flat, e * w, w);
+      }
+      Npy.write(dir.resolve(parametersName(k)), flat, v, w);
+    }
+  }
+
+  /** {@code <ds>_parameters_training_<k>.npy}: the records of the k-th monitored layer. */
+  public String parametersName(int k) {
+    return dataset + "_parameters_training_" + k + ".npy";
   }
 
   private static void writeCube(Path file, List<double[][]> cube) throws IOException {

@@ -93,6 +93,22 @@ public record SweepSetup(String initialName, String initialText, String sweepTex
    * @throws SweepException naming the run and the problem
    */
   public Map<String, AnyConfig> requireTrainable(int threadsPerRun) {
+    return load(threadsPerRun);
+  }
+
+  /**
+   * Loads every run's config as its {@code config.yaml} will be written and read back, without
+   * the memory check: what {@code sweep run --dry-run} checks.
+   *
+   * @return each run's config by run name, in plan order
+   * @throws SweepException naming the run and the problem
+   */
+  public Map<String, AnyConfig> requireValid() {
+    return load(0);
+  }
+
+  /** Each run's config; {@code threadsPerRun} > 0 also checks that it fits this JVM. */
+  private Map<String, AnyConfig> load(int threadsPerRun) {
     Map<String, AnyConfig> out = new LinkedHashMap<>();
     for (SweepPlan.Run r : plan.runs()) {
       String source = r.name() + "/config.yaml";
@@ -100,7 +116,9 @@ public record SweepSetup(String initialName, String initialText, String sweepTex
       try {
         // exactly the text config.yaml gets, as the training will read it back
         cfg = ConfigLoader.parseAny(SweepYaml.write(r.config()), source);
-        MemoryEstimate.requireFitsThisJvm(cfg, threadsPerRun);
+        if (threadsPerRun > 0) {
+          MemoryEstimate.requireFitsThisJvm(cfg, threadsPerRun);
+        }
       } catch (ConfigException e) {
         throw new SweepException("sweep run " + r.index() + " (" + r.name() + "): "
             + e.getMessage().replace("\n", "; "));

@@ -56,6 +56,8 @@ final class DelgradModel implements TrainingModel {
   private final List<NeuronLayer> neuronLayers;
   private final List<Parameter> trainable;
   private final double bound;
+  private final List<Integer> monitored;
+  private Integer lastBumpCode;
 
   /** The optimizer, scheduler and bumper of a config, restored to a state. */
   record Parts(GroupedOptimizer optimizer, LrScheduler scheduler, DelgradWeightBumper bumper,
@@ -82,6 +84,14 @@ final class DelgradModel implements TrainingModel {
     this.neuronLayers = net.neuronLayers();
     this.trainable = net.parameters().stream().filter(Parameter::trainable).toList();
     this.bound = WeightCheck.bound(neuronLayers.get(0).settings().params());
+    List<Integer> mon = new ArrayList<>();
+    List<io.firstspike.core.layer.LayerTraining> training = config.toLayerTraining();
+    for (int i = 0; i < training.size(); i++) {
+      if (training.get(i).monitor()) {
+        mon.add(i);
+      }
+    }
+    this.monitored = List.copyOf(mon);
   }
 
   /**
@@ -152,6 +162,7 @@ final class DelgradModel implements TrainingModel {
     } catch (ArithmeticException e) {
       throw new TrainingDivergedException(epoch, b, e.getMessage());
     }
+    lastBumpCode = r.bump().code();
     int bumped = -1;
     if (r.bumped()) {
       for (int k = 0; k < neuronLayers.size(); k++) {
@@ -187,6 +198,30 @@ final class DelgradModel implements TrainingModel {
     if (problem != null) {
       throw new TrainingDivergedException(epoch, batch, problem + " " + when);
     }
+  }
+
+  @Override
+  public Integer lastBumpCode() {
+    return lastBumpCode;
+  }
+
+  /** Effective tiled delays of monitored Delay layers, weights of monitored NeuronLayers. */
+  @Override
+  public List<double[]> monitorRecord() {
+    List<double[]> out = new ArrayList<>(monitored.size());
+    for (int i : monitored) {
+      if (net.layer(i) instanceof io.firstspike.core.layer.DelayLayer d) {
+        double[][] e = d.effectiveDelays();
+        double[] flat = new double[e.length * e[0].length];
+        for (int r = 0; r < e.length; r++) {
+          System.arraycopy(e[r], 0, flat, r * e[0].length, e[0].length);
+        }
+        out.add(flat);
+      } else {
+        out.add(((NeuronLayer) net.layer(i)).weights().clone());
+      }
+    }
+    return out;
   }
 
   @Override

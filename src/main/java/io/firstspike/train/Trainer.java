@@ -195,6 +195,9 @@ public final class Trainer implements AutoCloseable {
       state.step = run.endStep;
       state.curves.trainLoss.add(run.meanLoss());
       state.curves.trainAccuracy.add(run.accuracy());
+      if (run.bumpCodes != null && state.curves.bumpCodes != null) {
+        state.curves.bumpCodes.add(run.bumpCodes);
+      }
       record(v);
       model.saveState(state);
       state.rng = rng.getState();
@@ -247,6 +250,7 @@ public final class Trainer implements AutoCloseable {
     int batches = (n + bs - 1) / bs;
     EpochRun run = new EpochRun();
     run.endStep = state.step;
+    long[] codes = state.isDelgrad() ? new long[batches] : null;
     int nClasses = train.nClasses();
     for (int b = 0; b < batches; b++) {
       if (stop.isRequested() && !checkpointBehind) {
@@ -261,6 +265,9 @@ public final class Trainer implements AutoCloseable {
         labels[s] = train.labels()[order[from + s]];
       }
       TrainingModel.BatchOutcome done = model.trainBatch(epoch, b, inputs, labels);
+      if (codes != null) {
+        codes[b] = model.lastBumpCode();
+      }
       int correct = done.correct();
       if (done.bumpedLayer() >= 0) {
         run.bumps++;
@@ -276,6 +283,7 @@ public final class Trainer implements AutoCloseable {
           batchEvent(epoch, b, batches, run, done.loss(), (double) correct / size,
               done.bumpedLayer(), inputs, done.layerTimes(), labels, nClasses));
     }
+    run.bumpCodes = codes;
     return run;
   }
 
@@ -316,6 +324,10 @@ public final class Trainer implements AutoCloseable {
     state.curves.labelWeights.add(model.labelWeights());
     state.curves.meanValOutputs.add(v.mean);
     state.curves.stdValOutputs.add(v.std);
+    List<double[]> monitor = model.monitorRecord();
+    if (!monitor.isEmpty()) {
+      state.curves.parameterRecords.add(monitor);
+    }
   }
 
   private TrainingEvent.Epoch epochEvent(
@@ -385,6 +397,8 @@ public final class Trainer implements AutoCloseable {
     double lossSum;
     int lossBatches;
     int bumps;
+    /** New schema: the epoch's weight_bumping_steps codes; null for 2021 runs. */
+    long[] bumpCodes;
     /** Euler spikes whose gradient was skipped (see NetworkEngine#integratorSkips). */
     long integratorSkips;
     long correct;

@@ -84,4 +84,20 @@ interface TrainingModel extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * The {@code weight_bumping_steps} code of the last {@link #trainBatch} (new schema), or null
+   * when the model records none (2021).
+   */
+  default Integer lastBumpCode() {
+    return null;
+  }
+
+  /**
+   * The current record of every layer with {@code monitor: true}, in layer order (new schema:
+   * DELGRAD-MODEL.md section 7.4); empty when none is monitored.
+   */
+  default java.util.List<double[]> monitorRecord() {
+    return java.util.List.of();
+  }
 }

@@ -260,8 +260,9 @@ class SweepCommandTest {
 
   @Test
   @DisplayName("a new-schema (DelGrad) sweep is checked run by run: hidden sizes and seeds"
-      + " validate as DelGrad experiments; the original's sweep.yaml stops before creating anything"
-      + " at its first BroadcastLayer run, which keeps delay keys; --dry-run lists its 24 runs")
+      + " validate as DelGrad experiments; --dry-run loads all 24 runs of the original's sweep.yaml"
+      + " (its BroadcastLayer runs keep the delay keys, which HEAD ignores) and lists them; a typo"
+      + " in such a run stops the sweep before anything is created")
   void delgradSweep() throws Exception {
     Path config = Shared.file("reference/delgrad/configs/yin_yang_H30_WA.yaml");
     Path sweepFile = Shared.file("reference/delgrad/sweep_config/sweep.yaml");
@@ -274,19 +275,28 @@ class SweepCommandTest {
     assertThat(configs.values())
         .allMatch(c -> c instanceof io.firstspike.train.config.DelgradExperiment);
     Path out = tmp.resolve("out");
-    CliTest.Result r = CliTest.run("sweep", "run", config.toString(), sweepFile.toString(),
-        "--out", out.toString());
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).startsWith("error: sweep run 6 (").contains("unknown key 'delay_mean'");
-    assertThat(out).doesNotExist();
     CliTest.Result dry = CliTest.run("sweep", "run", config.toString(), sweepFile.toString(),
         "--dry-run", "--out", out.toString());
-    assertThat(dry.code()).isZero();
+    assertThat(dry.code()).as(dry.err()).isZero();
+    assertThat(dry.err()).isEmpty();
     List<String> names = dry.out().lines().filter(l -> l.startsWith("run_")).toList();
     assertThat(names).hasSize(24).doesNotHaveDuplicates()
         .startsWith("run_0=1000_1=1000_2=DelayAxonal_3=DelayAxonal_4=30")
         .endsWith("run_0=1001_1=1001_2=BroadcastLayer_3=BroadcastLayer_4=5");
     assertThat(out).doesNotExist();
+
+    Path typo = tmp.resolve("typo.yaml");
+    Files.writeString(typo, Files.readString(config).replaceFirst("delay_std:", "delay_sdt:"));
+    for (String mode : List.of("--dry-run", "--parallel=1")) {
+      CliTest.Result r = CliTest.run("sweep", "run", typo.toString(), sweepFile.toString(), mode,
+          "--out", out.toString());
+      assertThat(r.code()).as(mode).isEqualTo(2);
+      assertThat(r.err()).as(mode).startsWith("error: sweep run 0 (")
+          .contains("network_layout.layers[0].delay_std: is required but missing",
+              "(found 'delay_sdt': misspelt?)")
+          .doesNotContain("\n ");
+      assertThat(out).as(mode).doesNotExist();
+    }
   }
 
   @Test

@@ -126,4 +126,54 @@ class DelgradRunTest {
     }
     return out;
   }
+  @Test
+  @DisplayName("HEAD's records in every snapshot: one weight-bump code per batch (int64, -2 / -1 /"
+      + " a hidden layer index, as many bumps as the epoch lines count) and per monitored layer"
+      + " the effective delays or weights before epoch 1 and after each epoch; they read back")
+  void headRecords() throws IOException {
+    String yaml = DelgradYaml.h30Ws(2, "[]");
+    RunStore store = new RunStore(tmp.resolve("runs"));
+    RunFolder run = RunExecutor.prepare(store, "rec.yaml", yaml, Overrides.none());
+    RunOutcome out = new RunExecutor(false).execute(run, -1, List.of(), data(yaml), 2, e -> {},
+        new StopFlag());
+    assertThat(out.state()).as(out.reason()).isEqualTo(RunState.FINISHED);
+    Path snap = run.snapshotDir(2);
+    io.firstspike.io.NpyArray codes =
+        io.firstspike.io.Npy.read(snap.resolve("yin_yang_weight_bumping_steps.npy"));
+    assertThat(codes.kind()).isEqualTo(io.firstspike.io.NpyArray.Kind.INT);
+    assertThat(codes.shape()).containsExactly(20); // 1500 samples / 150 = 10 batches, 2 epochs
+    long bumped = java.util.Arrays.stream(codes.asLongs()).filter(c -> c != -2).count();
+    assertThat(java.util.Arrays.stream(codes.asLongs()).allMatch(c -> c == -2 || c == -1 || c == 1))
+        .as("codes").isTrue();
+    assertThat(bumped).isEqualTo(run.metrics().stream().mapToLong(m -> m.bumps()).sum());
+
+    io.firstspike.core.layer.LayerNetwork untrained =
+        LayerNetworkFile.read(run.dir().resolve(RunFolder.UNTRAINED)).network();
+    io.firstspike.core.layer.LayerNetwork trained =
+        LayerNetworkFile.read(snap.resolve("network")).network();
+    for (int k = 0; k < 4; k++) {
+      io.firstspike.io.NpyArray rec =
+          io.firstspike.io.Npy.read(snap.resolve("yin_yang_parameters_training_" + k + ".npy"));
+      int size = k == 0 ? 4 * 30 : k == 1 ? 4 * 30 : k == 2 ? 30 * 3 : 30 * 3;
+      assertThat(rec.shape()).as("layer %d", k).containsExactly(3, size);
+      double[] all = rec.asDoubles();
+      double[] first = java.util.Arrays.copyOfRange(all, 0, size);
+      double[] last = java.util.Arrays.copyOfRange(all, 2 * size, 3 * size);
+      assertThat(first).as("layer %d before epoch 1", k).containsExactly(record(untrained, k));
+      assertThat(last).as("layer %d after epoch 2", k).containsExactly(record(trained, k));
+    }
+    TrainingState st = RunStart.read(run, 2).state();
+    assertThat(st.curves.bumpCodes).hasSize(2);
+    assertThat(st.curves.parameterRecords).hasSize(3);
+    assertThat(st.curves.parameterRecords.get(2).get(1)).containsExactly(record(trained, 1));
+  }
+
+  /** Layer k's record: tiled effective delays of a Delay layer, weights of a NeuronLayer. */
+  private static double[] record(io.firstspike.core.layer.LayerNetwork net, int k) {
+    if (net.layer(k) instanceof io.firstspike.core.layer.DelayLayer d) {
+      double[][] e = d.effectiveDelays();
+      return java.util.Arrays.stream(e).flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+    return ((io.firstspike.core.layer.NeuronLayer) net.layer(k)).weights();
+  }
 }

@@ -1,5 +1,6 @@
 package io.firstspike.train.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -234,8 +235,29 @@ final class ConfigMapper {
             + within(parent) + " (found '" + key + "': misspelt?)");
       }
     }
-    return ConfigException.at(path, "unknown key '" + key + "'" + Suggest.didYouMean(key, known)
-        + "; known keys" + within(parent) + " are " + String.join(", ", new TreeSet<>(known)));
+    List<String> ignored = ignoredKeys(u.getReferringClass());
+    List<String> candidates = new ArrayList<>(known);
+    candidates.addAll(ignored);
+    return ConfigException.at(path, "unknown key '" + key + "'"
+        + Suggest.didYouMean(key, candidates) + "; known keys" + within(parent) + " are "
+        + String.join(", ", new TreeSet<>(known))
+        + (ignored.isEmpty() ? "" : " (accepted and ignored, as HEAD ignores them: "
+            + String.join(", ", new TreeSet<>(ignored)) + ")"));
+  }
+
+  /**
+   * The keys a record accepts and ignores ({@code @JsonIgnoreProperties} on the record itself,
+   * e.g. the delay keys of {@link Layer.Broadcast}), without HEAD's {@code feat_in/feat_out}.
+   */
+  private static List<String> ignoredKeys(Class<?> type) {
+    JsonIgnoreProperties own = type == null ? null
+        : type.getDeclaredAnnotation(JsonIgnoreProperties.class);
+    if (own == null) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>(List.of(own.value()));
+    keys.removeAll(List.of("feat_in", "feat_out"));
+    return keys;
   }
 
   /** " (found 'learning_rat': misspelt?)" when the mapping has a key close to {@code key}. */

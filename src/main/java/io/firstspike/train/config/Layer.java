@@ -37,8 +37,18 @@ public sealed interface Layer
   /**
    * {@code BroadcastLayer}: one time per input becomes one per synapse of the next neurons.
    *
+   * <p>HEAD builds a Broadcast layer from its name alone and ignores the other keys of its dict
+   * (DELGRAD-MODEL.md section 14: a sweep that switches {@code layers/0/name} from {@code
+   * DelayAxonal} to {@code BroadcastLayer} keeps the delay keys; its {@code learning_rate} is
+   * None and its {@code monitor} records nothing, section 4 and 7.4). So the keys of a Delay
+   * layer are accepted here and ignored, whatever their values; any other key is refused as
+   * unknown, with the closest of these (a typo is still an error).
+   *
    * @param name {@code BroadcastLayer}
    */
+  @JsonIgnoreProperties({"feat_in", "feat_out", "delay_mean", "delay_std", "jitter",
+      "learning_rate", "monitor", "positivity", "postsyn_sharing_factor", "presyn_sharing_factor",
+      "trainable"})
   record Broadcast(String name) implements Layer {
     public static final String NAME = "BroadcastLayer";
   }

@@ -353,13 +353,31 @@ class DelgradConfigsTest {
     error(base("{name: sigmoid, scale: 1.0}", "{name: relu}"),
         "network_layout.layers[0].positivity.name", "unknown positivity 'relu'",
         "valid are sigmoid, clip, shift");
-    error(base("{name: BroadcastLayer}", "{name: BroadcastLayer, delay_mean: 0.0}"),
-        "network_layout.layers[2].delay_mean", "unknown key 'delay_mean'");
+    error(base("{name: BroadcastLayer}", "{name: BroadcastLayer, delay_mea: 0.0}"),
+        "network_layout.layers[2].delay_mea", "unknown key 'delay_mea'",
+        "did you mean 'delay_mean'?", "known keys in network_layout.layers[2] are name",
+        "accepted and ignored, as HEAD ignores them: delay_mean, delay_std, jitter,");
+    error(base("{name: BroadcastLayer}", "{name: BroadcastLayer, size: 3}"),
+        "network_layout.layers[2].size", "unknown key 'size'");
     error(base("max_num_missing_spikes: 0.3}", "max_num_missing_spikes: 0.3, biases: [1]}"),
         "network_layout.layers[1].biases", "only [] is accepted", "{name: Biases, times: [1.0]}");
     assertThat(parse(base("max_num_missing_spikes: 0.3}",
         "max_num_missing_spikes: 0.3, feat_in: [4, 30], feat_out: [30, 1]}"))).as("ignored")
         .isEqualTo(parse(BASE));
+  }
+
+  @Test
+  @DisplayName("a BroadcastLayer keeps a Delay layer's keys, as after the original's sweep.yaml"
+      + " switched layers/0/name: HEAD ignores them, so they load, with any value, and change"
+      + " nothing")
+  void broadcastIgnoresDelayKeys() {
+    String delayKeys = "{name: BroadcastLayer, delay_mean: 0.0, delay_std: -1, jitter: 0.5,"
+        + " learning_rate: 0.1, monitor: true, positivity: {name: sigmoid, scale: 1.0},"
+        + " postsyn_sharing_factor: 7, presyn_sharing_factor: 3, trainable: false}";
+    DelgradExperiment kept = parse(base("{name: BroadcastLayer}", delayKeys));
+    assertThat(kept).isEqualTo(parse(BASE));
+    assertThat(ConfigWriter.toYaml(kept)).as("the effective config leaves them out")
+        .doesNotContain("delay_std: -1").isEqualTo(ConfigWriter.toYaml(parse(BASE)));
   }
 
   @Test
