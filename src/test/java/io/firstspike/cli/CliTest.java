@@ -158,6 +158,8 @@ class CliTest {
         .isEqualTo("After inference, the accuracy is 100.00%.");
     assertThat(run("inference", "pretrained/bars").out().trim())
         .isEqualTo("After inference, the accuracy is 100.00%.");
+    assertThat(run("inference", "pretrained/yin_yang_H30_WS").out().trim())
+        .isEqualTo("After inference, the accuracy is 98.60%.");
     Path subset = Shared.file("data/mnist-subset");
     assertThat(run("inference", "pretrained/16x16_mnist", "--data-dir", subset.toString()).out().trim())
         .isEqualTo("After inference, the accuracy is 92.75%.");
