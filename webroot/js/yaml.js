@@ -41,24 +41,29 @@ function scalar(s) {
   return unquote(s);
 }
 
-function parseBlock(ls, i, indent) {
+// where (optional): key path -> {line, rest} of every key whose value sits on its own line,
+// rest being the value's text (comment and trailing blanks removed), '' for a block value.
+function parseBlock(ls, i, indent, path = '', where = null) {
   if (i >= ls.length) return [null, i];
-  return ls[i].text === '-' || ls[i].text.startsWith('- ') ? parseList(ls, i, indent) : parseMap(ls, i, indent);
+  return ls[i].text === '-' || ls[i].text.startsWith('- ')
+    ? parseList(ls, i, indent, path, where) : parseMap(ls, i, indent, path, where);
 }
 
-function parseMap(ls, i, indent) {
+function parseMap(ls, i, indent, path = '', where = null) {
   const obj = {};
   while (i < ls.length && ls[i].indent === indent && !ls[i].text.startsWith('- ') && ls[i].text !== '-') {
     const m = KEY.exec(ls[i].text);
     if (!m) { i++; continue; }
     const key = unquote(m[1]);
     const rest = m[2];
+    const at = path ? `${path}.${key}` : key;
+    where?.set(at, { line: ls[i].no, rest: rest || '' });
     i++;
     if (rest != null && rest !== '') {
       obj[key] = scalar(rest);
     } else if (i < ls.length && (ls[i].indent > indent
         || (ls[i].indent === indent && (ls[i].text.startsWith('- ') || ls[i].text === '-')))) {
-      [obj[key], i] = parseBlock(ls, i, ls[i].indent);
+      [obj[key], i] = parseBlock(ls, i, ls[i].indent, at, where);
     } else {
       obj[key] = null;
     }
@@ -66,7 +71,7 @@ function parseMap(ls, i, indent) {
   return [obj, i];
 }
 
-function parseList(ls, i, indent) {
+function parseList(ls, i, indent, path = '', where = null) {
   const arr = [];
   while (i < ls.length && ls[i].indent === indent && (ls[i].text.startsWith('- ') || ls[i].text === '-')) {
     const item = ls[i].text === '-' ? '' : ls[i].text.slice(2).trimStart();
@@ -74,14 +79,14 @@ function parseList(ls, i, indent) {
     if (item === '') {
       i++;
       let v = null;
-      if (i < ls.length && ls[i].indent > indent) [v, i] = parseBlock(ls, i, ls[i].indent);
+      if (i < ls.length && ls[i].indent > indent) [v, i] = parseBlock(ls, i, ls[i].indent, `${path}[${arr.length}]`, where);
       arr.push(v);
     } else if (KEY.test(item) && !item.startsWith('[') && !item.startsWith('{')) {
       // "- key: value" starts a map whose keys sit at indent + offset.
       const copy = ls.slice();
       copy[i] = { no: ls[i].no, indent: indent + offset, text: item };
       let v;
-      [v, i] = parseMap(copy, i, indent + offset);
+      [v, i] = parseMap(copy, i, indent + offset, `${path}[${arr.length}]`, where);
       arr.push(v);
     } else {
       arr.push(scalar(item));
@@ -96,6 +101,24 @@ export function parseYaml(text) {
   const ls = lines(text || '');
   if (!ls.length) return {};
   return parseBlock(ls, 0, ls[0].indent)[0];
+}
+
+/**
+ * The config as a tree (see parseYaml) and where each key sits: key path (such as
+ * "network_layout.layers[1].size") -> {line (1-based), start, end} of its value's text on that
+ * line, comments excluded (start === end for a block value), and raw, that text.
+ */
+export function locateValues(text) {
+  const where = new Map();
+  const ls = lines(text || '');
+  const tree = ls.length ? parseBlock(ls, 0, ls[0].indent, '', where)[0] : {};
+  const raws = (text || '').split(/\r?\n/);
+  const at = new Map();
+  for (const [path, { line, rest }] of where) {
+    const s = stripComment(raws[line - 1]).replace(/\s+$/, '');
+    at.set(path, { line, start: s.length - rest.length, end: s.length, raw: rest });
+  }
+  return { tree, at };
 }
 
 /**

@@ -1,8 +1,11 @@
 // New run view: pick a ready config, edit its YAML, override epochs and seed, start. The server
 // validates (the same loader as the CLI); its message names the key path or the line, which is
-// marked in the editor's gutter with the message beside that line.
+// marked in the editor's gutter with the message beside that line. Beside the editor, a form of
+// the common hyperparameters (hyperform.js) edits the same text: a field rewrites only its value's
+// characters, and typing in the YAML updates the fields (throttled).
 
 import { ApiError, api } from '../api.js';
+import { applyField, hyperFields } from '../hyperform.js';
 import { locateError } from '../yaml.js';
 import { h } from '../util.js';
 
@@ -40,13 +43,67 @@ export function newRunView(ctx, params) {
   const startBtn = h('button.btn.primary#start-run', { type: 'submit' }, 'Start run');
   const reset = h('button.btn.ghost', { type: 'button', onclick: () => load(current) }, 'Revert edits');
 
+  const hyper = h('div.hyper-form#hyper-form', { role: 'group', 'aria-label': 'hyperparameters' });
+  let hyperShape = null; // the fields' ids and value counts: rebuilt only when these change
+  let hyperTimer = null;
+
+  /** Shows the fields of the editor's text; the field being typed in keeps its text. */
+  function refreshHyper() {
+    const { schema, fields } = hyperFields(textarea.value);
+    const shape = `${schema}|${fields.map((f) => `${f.id}:${f.values.length}`).join(',')}`;
+    if (shape !== hyperShape) {
+      hyperShape = shape;
+      hyper.replaceChildren(h('div.hyper-head', 'Hyperparameters', h('span.hint', schema === 'delgrad' ? ' DelGrad schema' : ' 2021 schema')),
+        ...fields.map((f) => h(`label.field.hp#hp-field-${f.id}`, h('span', f.label),
+          h(`input#hp-${f.id}`, { type: 'text', inputmode: f.kind === 'loss' ? 'text' : 'decimal', spellcheck: 'false',
+            dataset: { field: f.id }, oninput: (e) => writeHyper(f.id, e.target) }),
+          h('small.hp-note', ''))));
+    }
+    for (const f of fields) {
+      const input = hyper.querySelector(`#hp-${f.id}`);
+      const note = input.nextElementSibling;
+      input.disabled = f.disabled;
+      if (document.activeElement !== input) {
+        input.value = f.values.join(', ');
+        input.classList.remove('invalid');
+        input.removeAttribute('aria-invalid');
+      }
+      if (!input.classList.contains('invalid')) note.textContent = f.disabled ? f.note : f.hint;
+      note.classList.toggle('off', f.disabled);
+    }
+  }
+
+  /** A field's input into the YAML text; invalid input is marked and not written. */
+  function writeHyper(id, input) {
+    const r = applyField(textarea.value, id, input.value);
+    const note = input.nextElementSibling;
+    if (r.error) {
+      input.classList.add('invalid');
+      input.setAttribute('aria-invalid', 'true');
+      note.textContent = `Not written: needs ${r.error}`;
+      return;
+    }
+    input.classList.remove('invalid');
+    input.removeAttribute('aria-invalid');
+    if (r.text !== textarea.value) {
+      const { scrollTop, selectionStart, selectionEnd } = textarea;
+      textarea.value = r.text;
+      textarea.scrollTop = scrollTop;
+      textarea.setSelectionRange(selectionStart, selectionEnd);
+      clearError();
+      renderGutter();
+    }
+    refreshHyper();
+  }
+
   const form = h('form.view.new-view', { onsubmit: (e) => { e.preventDefault(); start(); } },
     h('div.view-head', h('h1', 'New run')),
     h('div.new-grid',
       h('div.new-side',
         h('label.field', h('span', 'Config'), select), desc,
-        h('label.field', h('span', 'Epochs'), epochs),
-        h('label.field', h('span', 'Seed'), seed),
+        hyper,
+        h('label.field', h('span', 'Override epochs'), epochs),
+        h('label.field', h('span', 'Override seed'), seed),
         h('p.hint', 'Overrides replace training_params.epoch_number and both seeds; leave empty to keep the config\'s values.'),
         h('div.actions', startBtn, reset),
         errorBox),
@@ -124,6 +181,7 @@ export function newRunView(ctx, params) {
       loadedText = yaml;
       clearError();
       renderGutter();
+      refreshHyper();
     } catch (e) {
       toast(`Cannot load config ${name}: ${e.message}`, 'error');
     }
@@ -149,7 +207,11 @@ export function newRunView(ctx, params) {
     }
   }
 
-  textarea.addEventListener('input', () => { clearError(); renderGutter(); });
+  textarea.addEventListener('input', () => {
+    clearError();
+    renderGutter();
+    if (hyperTimer == null) hyperTimer = setTimeout(() => { hyperTimer = null; refreshHyper(); }, 250);
+  });
   textarea.addEventListener('scroll', () => { gutter.scrollTop = textarea.scrollTop; placeBubble(); });
   select.addEventListener('change', () => {
     if (edited() && !window.confirm(LEAVE)) select.value = current; // keep the edits
@@ -185,6 +247,6 @@ export function newRunView(ctx, params) {
     /** Edits not started as a run are asked about before the view is left (issue 22, bug 13). */
     edited,
     canLeave: () => !edited() || window.confirm(LEAVE),
-    destroy() {},
+    destroy() { clearTimeout(hyperTimer); },
   };
 }
