@@ -43,7 +43,9 @@ export function newRunView(ctx, params) {
   const startBtn = h('button.btn.primary#start-run', { type: 'submit' }, 'Start run');
   const reset = h('button.btn.ghost', { type: 'button', onclick: () => load(current) }, 'Revert edits');
 
-  const hyper = h('div.hyper-form#hyper-form', { role: 'group', 'aria-label': 'hyperparameters' });
+  // Enter in a hyperparameter field must not start a run (the form's implicit submission)
+  const hyper = h('div.hyper-form#hyper-form', { role: 'group', 'aria-label': 'hyperparameters',
+    onkeydown: (e) => { if (e.key === 'Enter' && e.target.tagName === 'INPUT') e.preventDefault(); } });
   let hyperShape = null; // the fields' ids and value counts: rebuilt only when these change
   let hyperTimer = null;
 

@@ -70,6 +70,15 @@ class DashboardHyperFormTest {
     assertThat(note("loss")).contains("training_params.loss.type is not in the config");
 
     type("lr", "0.0125");
+    // Enter in a field must not start a run (it would submit the page's form)
+    browser.driver.findElement(By.id("hp-lr")).sendKeys(org.openqa.selenium.Keys.ENTER);
+    try {
+      Thread.sleep(800);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(browser.driver.getCurrentUrl()).as("Enter in a form field").contains("#/new");
+    assertThat(tmp.resolve("runs").toFile().list()).as("runs after Enter in a form field").isNullOrEmpty();
     type("sizes", "20, 3");
     String text = waitForText(t -> t.contains("[20, 3]") && t.contains("0.0125"));
     // A longer value takes one blank from the gap before the comment, which keeps its column.
