@@ -69,6 +69,14 @@ public final class Addresses {
   public static final String CMD_RESUME = "firstspike.runs.resume";
 
   /**
+   * Request/reply: delete a run's folder. Body {id}; reply {id, deleted: true}; 409 (naming why)
+   * while the run is queued, starting, running, stopping, being resumed, evaluated or deleted, or
+   * trained by another process. Decided by the run manager, which refuses resuming or evaluating
+   * the run until the folder is gone.
+   */
+  public static final String CMD_DELETE = "firstspike.runs.delete";
+
+  /**
    * Request/reply: evaluate a run's newest snapshot and render its plots. Body {id}; reply
    * {id, status: "started"} at once (409 while one runs or without a snapshot); progress and the end
    * follow on {@code runs.<id>.state} with an {@code evaluation} object.
@@ -80,6 +88,15 @@ public final class Addresses {
 
   /** Request/reply, internal: stop every training (they are marked interrupted), start none. */
   public static final String CMD_SHUTDOWN = "firstspike.internal.shutdown";
+
+  /**
+   * Request/reply, internal: the evaluator tells the run manager that it is about to evaluate a
+   * run, so the run is not deleted meanwhile. Body {id}; reply {id}; 409 while it is being deleted.
+   */
+  public static final String EVALUATION_BEGIN = "firstspike.internal.evaluation-begin";
+
+  /** Internal: the evaluator tells the run manager that an announced evaluation ended. Body {id}. */
+  public static final String EVALUATION_ENDED = "firstspike.internal.evaluation-ended";
 
   /** Internal: a TrainingVerticle tells the run manager that its run ended. Body {id, state}. */
   public static final String RUN_ENDED = "firstspike.internal.run-ended";

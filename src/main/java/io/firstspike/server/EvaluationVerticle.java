@@ -28,7 +28,10 @@ import java.util.logging.Logger;
  * {@code <run>/plots/} ({@link PlotFolder}), on request over {@link Addresses#CMD_EVALUATE}.
  *
  * <p>The verticle itself lives on an event loop and only keeps the set of runs being evaluated
- * (so a second request for the same run is a 409, decided without locks); the evaluation runs on
+ * (so a second request for the same run is a 409, decided without locks); each evaluation is
+ * announced to the run manager before it starts and when it ends ({@link
+ * Addresses#EVALUATION_BEGIN}, {@link Addresses#EVALUATION_ENDED}), which owns deletion and so
+ * never deletes a run being evaluated nor lets one being deleted be evaluated. The evaluation runs on
  * a worker executor of its own (short file look-ups use the shared worker pool, so a listing never
  * waits behind an evaluation), whose long tasks do not trip Vert.x's blocked-thread warnings and
  * never hold an event loop. Progress and the end go out on {@code runs.<id>.state} as
@@ -96,15 +99,21 @@ public final class EvaluationVerticle extends VerticleBase {
       }
       io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
       running.put(id, ended.future());
-      vertx.executeBlocking(() -> {
+      // announced to the run manager, which refuses to delete the run until the end is announced
+      // too, and refuses the evaluation of a run it is deleting
+      Future<?> announced = vertx.eventBus().request(Addresses.EVALUATION_BEGIN, new JsonObject().put("id", id));
+      announced.compose(x -> vertx.executeBlocking(() -> {
         if (run.snapshotEpochs().isEmpty()) {
           throw new HttpStatusException(409, "run " + id + " has no snapshot yet (no epoch_<N>/ folder in "
               + id + "/): evaluate it after its first epoch");
         }
         return null;
-      }, false).onComplete(ar -> {
+      }, false)).onComplete(ar -> {
         if (ar.failed()) {
           running.remove(id);
+          if (announced.succeeded()) {
+            announceEnd(id);
+          }
           ended.complete();
           RunMessages.failWith(m, ar.cause());
           return;
@@ -112,11 +121,16 @@ public final class EvaluationVerticle extends VerticleBase {
         m.reply(new JsonObject().put("id", id).put("status", "started"));
         executor.executeBlocking(() -> evaluate(run), false).onComplete(done -> {
           running.remove(id);
+          announceEnd(id); // before the end is published: a deletion asked for after it is not refused
           publish(run, done.succeeded() ? done.result() : failed(done.cause()));
           ended.complete();
         });
       });
     });
+  }
+
+  private void announceEnd(String id) {
+    vertx.eventBus().send(Addresses.EVALUATION_ENDED, new JsonObject().put("id", id));
   }
 
   private void plotsHandler(Message<JsonObject> m) {

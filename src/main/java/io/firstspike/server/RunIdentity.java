@@ -7,34 +7,28 @@ import io.firstspike.runs.Json;
 import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunMeta;
 import io.firstspike.runs.RunStore;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * A run's identity as the user gives it (issue 22): name, notes, tags and archiving in the run
  * folder's {@value RunMeta#FILE} ({@link RunMeta}), deletion with confirmation, and the runs'
  * hyperparameters for the runs list's columns and search. Handlers of {@link HttpVerticle}'s
- * routes; the run manager is asked for a run's state before it is deleted, and the evaluator
- * whether it is evaluating it. Writes go through one ordered worker queue, so two updates of a
- * run's meta never interleave.
+ * routes; deletion is the run manager's (it alone knows whether anything runs or is about to
+ * start on the run). Writes go through one ordered worker queue, so two updates of a run's meta
+ * never interleave.
  */
 final class RunIdentity {
-  /** States in which a run's folder is being written: never deleted then. */
-  private static final Set<String> ACTIVE = Set.of("queued", "running", "stopping");
-  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(30_000);
+  /** A deletion of a run with many snapshots takes a while; this only bounds a hung one. */
+  private static final DeliveryOptions DELETION = new DeliveryOptions().setSendTimeout(300_000);
   /** Longest config value shown as a hyperparameter (longer ones are left out of the index). */
   private static final int MAX_PARAM_TEXT = 200;
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -77,8 +71,9 @@ final class RunIdentity {
 
   /**
    * {@code POST /api/runs/:id/delete} with {@code {"confirm": "<id>"}}: deletes the run folder.
-   * 400 without the confirmation, 409 while the run is queued, running or stopping (also in
-   * another process) or being evaluated.
+   * 400 without the confirmation; the rest is the run manager's ({@link Addresses#CMD_DELETE}):
+   * 409 while the run is queued, starting, running, stopping, being resumed or evaluated (also
+   * trained by another process), 404 unknown id.
    */
   void delete(RoutingContext ctx) {
     JsonNode body = jsonBody(ctx, "{\"confirm\": \"<run id>\"}");
@@ -91,27 +86,12 @@ final class RunIdentity {
           + "\"} in the body: the run id again, as a confirmation");
       return;
     }
-    withRun(ctx, run -> {
-      JsonObject q = new JsonObject().put("id", id);
-      Future<JsonObject> summary = vertx.eventBus().<JsonObject>request(Addresses.CMD_GET, q, ASK).map(m -> m.body());
-      Future<JsonObject> plots = vertx.eventBus().<JsonObject>request(Addresses.CMD_PLOTS, q, ASK).map(m -> m.body());
-      Future.all(summary, plots).compose(x -> {
-        String state = summary.result().getString("state");
-        if (ACTIVE.contains(state) || summary.result().getBoolean("otherProcess", false)) {
-          return Future.failedFuture(new HttpStatusException(409, "run " + id + " is " + state
-              + (summary.result().getBoolean("otherProcess", false) ? " in another process" : "")
-              + ": stop it before deleting it"));
-        }
-        if (plots.result().getBoolean("evaluating", false)) {
-          return Future.failedFuture(new HttpStatusException(409, "run " + id
-              + " is being evaluated: delete it after the evaluation ends"));
-        }
-        return vertx.executeBlocking(() -> {
-          deleteTree(run.dir());
-          return new JsonObject().put("id", id).put("deleted", true);
-        }, true);
-      }).onSuccess(ctx::json).onFailure(e -> fail(ctx, e));
-    });
+    if (!RunStore.isValidId(id)) {
+      HttpErrors.send(ctx, 400, RunMessages.invalidId(id));
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.CMD_DELETE, new JsonObject().put("id", id), DELETION)
+        .onSuccess(m -> ctx.json(m.body())).onFailure(e -> fail(ctx, e));
   }
 
   /**
@@ -211,20 +191,6 @@ final class RunIdentity {
       HttpErrors.fromReply(ctx, e);
     } else {
       HttpErrors.send(ctx, 500, e.getMessage());
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // the message would name the server's absolute path: the file relative to the run instead
-      String file = e instanceof java.nio.file.FileSystemException f && f.getFile() != null
-          ? String.valueOf(root.relativize(Path.of(f.getFile()))) : "?";
-      throw new UncheckedIOException("cannot delete run " + root.getFileName() + " completely: "
-          + e.getClass().getSimpleName() + " on '" + file + "'; what is left is listed as the run", e);
     }
   }
 }

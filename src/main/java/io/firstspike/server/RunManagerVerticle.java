@@ -45,8 +45,14 @@ import java.util.logging.Logger;
  * (a resume once there is space again). These failures are the one thing this verticle knows
  * better than the folder.
  *
+ * <p>Deleting a run is decided here too, so that no training can start in a folder being
+ * removed: a deletion is refused while the run is queued, starting, running, stopping, being
+ * resumed or evaluated (the evaluator announces each evaluation here), and while it runs, resumes
+ * and evaluations of that run are refused.
+ *
  * <p>Request/reply addresses ({@link Addresses}): create, list, get, metrics, stop, resume,
- * shutdown. Failures are {@code message.fail(httpStatus, text)} so the HTTP layer maps them 1:1.
+ * delete, evaluation-begin, shutdown. Failures are {@code message.fail(httpStatus, text)} so the
+ * HTTP layer maps them 1:1.
  */
 public final class RunManagerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(RunManagerVerticle.class.getName());
@@ -69,6 +75,12 @@ public final class RunManagerVerticle extends VerticleBase {
   /** Trainings whose deployment has not completed yet (their entry in {@code active} is null). */
   private final Map<String, Future<String>> pendingDeploys = new HashMap<>();
   private final Set<String> stopPending = new HashSet<>();
+  /** Runs whose resume is under way (checked, its queued status not yet written). */
+  private final Set<String> resuming = new HashSet<>();
+  /** Runs the evaluator has announced ({@link Addresses#EVALUATION_BEGIN}) and not yet ended. */
+  private final Set<String> evaluating = new HashSet<>();
+  /** Runs whose folder is being deleted: nothing may start on them until it is gone. */
+  private final Set<String> deleting = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean closing;
 
@@ -107,6 +119,9 @@ public final class RunManagerVerticle extends VerticleBase {
       register(Addresses.CMD_METRICS, this::metricsHandler);
       register(Addresses.CMD_STOP, this::stopHandler);
       register(Addresses.CMD_RESUME, this::resumeHandler);
+      register(Addresses.CMD_DELETE, this::deleteHandler);
+      register(Addresses.EVALUATION_BEGIN, this::evaluationBeginHandler);
+      register(Addresses.EVALUATION_ENDED, m -> evaluating.remove(m.body().getString("id")));
       register(Addresses.CMD_SHUTDOWN, m -> drain().onComplete(ar -> m.reply(new JsonObject())));
       register(Addresses.RUN_ENDED, this::runEndedHandler);
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
@@ -190,9 +205,18 @@ public final class RunManagerVerticle extends VerticleBase {
         m.fail(409, "run " + id + " is already " + (queue.contains(id) ? "queued" : "running"));
         return;
       }
+      if (deleting.contains(id) || resuming.contains(id)) {
+        m.fail(409, "run " + id + (deleting.contains(id) ? " is being deleted: it cannot be resumed"
+            : " is already being resumed"));
+        return;
+      }
+      resuming.add(id); // until it is queued or refused: a deletion is refused meanwhile
       boolean failedHere = unrecorded.containsKey(id);
       vertx.executeBlocking(() -> {
         String only = "only stopped, interrupted or failed runs can be resumed";
+        if (!java.nio.file.Files.isDirectory(run.dir())) {
+          throw new HttpStatusException(404, RunMessages.notFound(id)); // deleted since it was found
+        }
         if (run.damage().isPresent()) {
           throw RunMessages.conflict(run, only);
         }
@@ -216,6 +240,7 @@ public final class RunManagerVerticle extends VerticleBase {
           throw new StatusWriteException(e);
         }
       }).onComplete(ar -> {
+        resuming.remove(id);
         if (ar.failed()) {
           if (ar.cause() instanceof StatusWriteException w) {
             fail(id, w.getMessage());
@@ -230,6 +255,68 @@ public final class RunManagerVerticle extends VerticleBase {
         m.reply(new JsonObject().put("id", id).put("state", RunState.QUEUED.wire()));
       });
     });
+  }
+
+  /**
+   * Deletes a run's folder ({@link RunDeletion}) unless something runs or is about to start on
+   * it; the 409 says what. From the check on, the run is marked as being deleted, so a resume or
+   * an evaluation asked for before the folder is gone is refused instead of starting in it.
+   */
+  private void deleteHandler(Message<JsonObject> m) {
+    RunMessages.withRun(vertx, store, m, run -> {
+      String id = run.id();
+      String busy = closing ? "not deleted: the server is stopping" : busy(id);
+      if (busy != null) {
+        m.fail(closing ? 503 : 409, "run " + id + " is " + busy);
+        return;
+      }
+      deleting.add(id);
+      // ordered: after the status writes this verticle has started on the run (a stop of a
+      // queued run writes "stopped" after it left the queue), so none lands in a removed folder
+      vertx.executeBlocking(() -> RunDeletion.delete(run), true).onComplete(ar -> {
+        deleting.remove(id);
+        if (ar.succeeded()) {
+          unrecorded.remove(id); // the run is gone: nothing is kept about it
+          m.reply(ar.result());
+        } else if (ar.cause() instanceof UncheckedIOException e) {
+          m.fail(500, e.getMessage());
+        } else {
+          RunMessages.failWith(m, ar.cause());
+        }
+      });
+    });
+  }
+
+  /** Why the run cannot be deleted now (said after "run <id> is "), or null when it can. */
+  private String busy(String id) {
+    if (deleting.contains(id)) {
+      return "already being deleted";
+    } else if (queue.contains(id)) {
+      return "queued: stop it before deleting it";
+    } else if (stopPending.contains(id)) {
+      return "stopping: delete it once it has stopped";
+    } else if (active.containsKey(id)) {
+      return (active.get(id) == null ? "starting" : "running") + ": stop it before deleting it";
+    } else if (resuming.contains(id)) {
+      return "being resumed: stop it before deleting it";
+    } else if (evaluating.contains(id)) {
+      return "being evaluated: delete it after the evaluation ends";
+    }
+    return null;
+  }
+
+  /**
+   * The evaluator is about to evaluate a run: refused while the run is being deleted, else the
+   * run is marked as evaluated until {@link Addresses#EVALUATION_ENDED}.
+   */
+  private void evaluationBeginHandler(Message<JsonObject> m) {
+    String id = m.body().getString("id");
+    if (deleting.contains(id)) {
+      m.fail(409, "run " + id + " is being deleted: it cannot be evaluated");
+      return;
+    }
+    evaluating.add(id);
+    m.reply(new JsonObject().put("id", id));
   }
 
   private void runEndedHandler(Message<JsonObject> m) {

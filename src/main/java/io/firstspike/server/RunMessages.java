@@ -77,7 +77,7 @@ final class RunMessages {
         + " (run ids: " + RunStore.ID.pattern() + " without '..')";
   }
 
-  private static String notFound(String id) {
+  static String notFound(String id) {
     return "no run '" + id + "' in the folder of runs; GET /api/runs lists them";
   }
 
@@ -97,13 +97,16 @@ final class RunMessages {
 
   /**
    * 400 for an invalid config or request, 409 for a damaged run folder, the carried status for
-   * HttpStatusException, else 500.
+   * HttpStatusException and for another verticle's failed reply, else 500.
    */
   static void failWith(Message<?> m, Throwable e) {
     if (e instanceof RunFolder.DamagedException d) {
       m.fail(409, d.getMessage());
     } else if (e instanceof HttpStatusException h) {
       m.fail(h.status(), h.getMessage());
+    } else if (e instanceof io.vertx.core.eventbus.ReplyException r
+        && r.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
+      m.fail(r.failureCode(), r.getMessage()); // another verticle's refusal, passed on as it is
     } else if (RunRequests.isInvalidConfig(e)) {
       m.fail(400, e.getMessage());
     } else {
