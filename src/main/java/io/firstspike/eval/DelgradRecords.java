@@ -98,10 +98,9 @@ public final class DelgradRecords {
       Path head = folder.resolve(dataset + "_parameters_training.npy");
       notes.accept("no records of " + missing.size() + " monitored layer"
           + (missing.size() == 1 ? "" : "s") + " in " + folder + " (" + String.join(", ", missing)
-          + ")" + (Files.isRegularFile(head)
-              ? ": " + head.getFileName() + " is the original's pickled dict, which is not read"
-              : ": the original's run folders keep no readable records")
-          + "; skipping their " + dataset + "_monitor<k>_plot.png");
+          + "; a run folder of the original keeps them in a pickled " + head.getFileName()
+          + ", which is not read" + (Files.isRegularFile(head) ? "" : ", and this one has none")
+          + "): skipping their " + dataset + "_monitor<k>_plot.png");
     }
     return out;
   }
