@@ -1,5 +1,6 @@
 package io.firstspike.eval;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,6 +17,8 @@ import java.util.Optional;
  * @param trained weights after training, or null
  * @param untrainedDelays a DelGrad network's effective delays before training, or null
  * @param trainedDelays its effective delays after training, or null (no delay layers)
+ * @param monitored a DelGrad run's records of its monitored layers (empty for none)
+ * @param bumps a DelGrad run's weight-bump codes, or null (a 2021 run, or not recorded)
  */
 public record EvaluationBundle(
     String dataset,
@@ -25,13 +28,16 @@ public record EvaluationBundle(
     WeightSet untrained,
     WeightSet trained,
     WeightSet untrainedDelays,
-    WeightSet trainedDelays) {
+    WeightSet trainedDelays,
+    List<MonitorTrace> monitored,
+    BumpCodes bumps) {
 
   /** Data set name of the Yin-Yang data set, which gets the extra input-space plots. */
   public static final String YIN_YANG = "yin_yang";
 
   public EvaluationBundle {
     Objects.requireNonNull(dataset, "dataset");
+    monitored = monitored == null ? List.of() : List.copyOf(monitored);
     for (SplitEvaluation s : new SplitEvaluation[] {test, train}) {
       if (s != null && !s.dataset().equals(dataset)) {
         throw new IllegalArgumentException(
@@ -44,7 +50,15 @@ public record EvaluationBundle(
   /** Without delays (a 2021 network). */
   public EvaluationBundle(String dataset, SplitEvaluation test, SplitEvaluation train,
       TrainingCurves curves, WeightSet untrained, WeightSet trained) {
-    this(dataset, test, train, curves, untrained, trained, null, null);
+    this(dataset, test, train, curves, untrained, trained, null, null, List.of(), null);
+  }
+
+  /** Without DelGrad's records (monitored layers, weight-bump codes). */
+  public EvaluationBundle(String dataset, SplitEvaluation test, SplitEvaluation train,
+      TrainingCurves curves, WeightSet untrained, WeightSet trained, WeightSet untrainedDelays,
+      WeightSet trainedDelays) {
+    this(dataset, test, train, curves, untrained, trained, untrainedDelays, trainedDelays,
+        List.of(), null);
   }
 
   public boolean isYinYang() {

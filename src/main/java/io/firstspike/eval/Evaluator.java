@@ -208,7 +208,10 @@ public final class Evaluator {
         untrained == null ? null : WeightSet.ofNeuronLayers(untrained),
         WeightSet.ofNeuronLayers(net),
         untrained == null ? null : WeightSet.ofDelayLayers(untrained),
-        WeightSet.ofDelayLayers(net));
+        WeightSet.ofDelayLayers(net),
+        DelgradRecords.monitorTraces(model.folder(), dataset, config, net, note),
+        DelgradRecords.bumpCodes(model.folder(), dataset, net,
+            curves != null ? curves.epochs() : model.epoch(), note));
     return new Evaluation(bundle, model.folder(), model.origin(), model.epoch(), notes);
   }
 

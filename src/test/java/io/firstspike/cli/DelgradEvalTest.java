@@ -3,6 +3,7 @@ package io.firstspike.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.firstspike.cli.CliTest.Result;
+import io.firstspike.eval.plot.LossAccuracyPlot;
 import io.firstspike.eval.plot.WeightPlots;
 import io.firstspike.testsupport.Shared;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ class DelgradEvalTest {
     for (int l : neuronLayers) {
       m.put("yin_yang_weight_matrix_layer_" + l + ".png", matrix);
     }
+    m.put("yin_yang_loss_accuracy.png", new int[] {LossAccuracyPlot.WIDTH,
+        LossAccuracyPlot.HEIGHT + LossAccuracyPlot.RASTER_HEIGHT}); // HEAD's bump codes
     if (delays) {
       m.put("yin_yang_delay_hist.png", new int[] {WeightPlots.histWidth(2),
           WeightPlots.HIST_HEIGHT});
@@ -44,7 +47,7 @@ class DelgradEvalTest {
   }
 
   @Test
-  @DisplayName("eval of HEAD's H30_WS run writes every plot that applies (with HEAD's curves and the delay histograms) and prints inference's accuracy")
+  @DisplayName("eval of HEAD's H30_WS run writes every plot that applies (with HEAD's curves, its weight-bump raster and the delay histograms), says why there are no monitor plots, and prints inference's accuracy")
   void synapticDelays() throws Exception {
     Path folder = Shared.file(RUNS + "yin_yang_H30_WS");
     Path out = tmp.resolve("plots");
@@ -56,7 +59,11 @@ class DelgradEvalTest {
     assertThat(r.out()).contains("original snapshot of epoch 300: test accuracy 98.20%")
         .doesNotContain("note: no yin_yang_mean_val_outputs_sorted")
         .doesNotContain("note: no untrained network")
-        .doesNotContain("summary plot has no output-time panels");
+        .doesNotContain("summary plot has no output-time panels")
+        .doesNotContain("weight-bump raster")
+        .contains("note: no records of 4 monitored layers in " + folder.resolve("epoch_300"))
+        .contains("pickled yin_yang_parameters_training.npy, which is not read, and this one has"
+            + " none): skipping their yin_yang_monitor<k>_plot.png");
     assertThat(ExpectedPlots.pngs(folder)).as("nothing written into HEAD's folder").isEmpty();
     assertThat(ExpectedPlots.pngs(folder.resolve("epoch_300"))).isEmpty();
   }

@@ -1,7 +1,9 @@
 package io.firstspike.eval.plot;
 
 import io.firstspike.eval.ConfusionMatrix;
+import io.firstspike.eval.DelgradRecords;
 import io.firstspike.eval.EvaluationBundle;
+import io.firstspike.eval.MonitorTrace;
 import io.firstspike.eval.SortedOutputs;
 import io.firstspike.eval.SplitEvaluation;
 import io.firstspike.eval.WeightSet;
@@ -93,8 +95,8 @@ public final class PlotSet {
       List<String> names = b.test() != null ? b.test().classNames()
           : b.train() != null ? b.train().classNames() : null;
       plan.add(new PlannedPlot(pre + "loss_accuracy.png", LossAccuracyPlot.WIDTH,
-          LossAccuracyPlot.HEIGHT,
-          (f, t) -> LossAccuracyPlot.write(b.curves(), b.dataset(), f, t)));
+          LossAccuracyPlot.height(b.bumps()),
+          (f, t) -> LossAccuracyPlot.write(b.curves(), b.bumps(), b.dataset(), f, t)));
       plan.add(new PlannedPlot(pre + "summary_plot.png", SummaryPlot.WIDTH,
           SummaryPlot.height(b.curves().nClasses()),
           (f, t) -> SummaryPlot.write(b.curves(), b.dataset(), names, f, t)));
@@ -119,6 +121,11 @@ public final class PlotSet {
       plan.add(new PlannedPlot(pre + "delay_hist.png", WeightPlots.histWidth(layers),
           WeightPlots.HIST_HEIGHT, (f, t) -> WeightPlots.writeDelayHistograms(b.untrainedDelays(),
               b.trainedDelays(), f, t)));
+    }
+    for (MonitorTrace m : b.monitored()) {
+      plan.add(new PlannedPlot(DelgradRecords.monitorPlotFile(b.dataset(), m.monitor()),
+          MonitorPlot.WIDTH, MonitorPlot.HEIGHT,
+          (f, t) -> MonitorPlot.write(m, b.dataset(), f, t)));
     }
     if (b.isYinYang()) {
       for (SplitEvaluation s : splits(b)) {
