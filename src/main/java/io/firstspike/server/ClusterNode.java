@@ -31,13 +31,16 @@ public record ClusterNode(String host, int port, List<String> join) {
     // a killed member is noticed within seconds, not the default minute
     c.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    c.setProperty("hazelcast.wait.seconds.before.join", "1");
     c.getNetworkConfig().setPort(port == 0 ? DEFAULT_PORT : port).setPortAutoIncrement(port == 0);
     c.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(host));
     c.getNetworkConfig().setPublicAddress(null);
     JoinConfig j = c.getNetworkConfig().getJoin();
     j.getMulticastConfig().setEnabled(false);
     j.getAutoDetectionConfig().setEnabled(false);
-    j.getTcpIpConfig().setEnabled(true).setMembers(join.isEmpty() ? List.of(host) : join);
+    j.getTcpIpConfig().setEnabled(true).setMembers(join.isEmpty()
+        // only itself: a bare host would make Hazelcast probe 5701-5703 there
+        ? List.of(host + ":" + (port == 0 ? DEFAULT_PORT : port)) : join);
     return c;
   }
 

@@ -78,6 +78,8 @@ public final class RunManagerVerticle extends VerticleBase {
   /** A node silent for this long is lost: its runs are interrupted and queued again. */
   static final long NODE_TIMEOUT_MILLIS = 6_000;
   private long nodeTimer = -1;
+  /** Remote runs: id to {bytes of file messages received, time placed in ms}, for the log. */
+  private final Map<String, long[]> remoteTraffic = new HashMap<>();
 
   public RunManagerVerticle(RunEngine engine, RunPreparer preparer) {
     this(engine, preparer, StatusFiles.DISK);
@@ -286,6 +288,10 @@ public final class RunManagerVerticle extends VerticleBase {
     }
     RunFolder run = new RunFolder(store.root().resolve(id));
     JsonObject changes = m.body().getJsonObject("changes");
+    long[] traffic = remoteTraffic.get(id);
+    if (traffic != null) {
+      traffic[0] += m.body().toBuffer().length();
+    }
     vertx.executeBlocking(() -> FolderMirror.apply(run.dir(), changes), true).onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply(new JsonObject().put("bytes", ar.result()));
@@ -346,6 +352,7 @@ public final class RunManagerVerticle extends VerticleBase {
   private void placeRemote(String id, String node) {
     active.put(id, "node:" + node);
     remote.put(id, node);
+    remoteTraffic.put(id, new long[] {0, System.currentTimeMillis()});
     RunFolder run = new RunFolder(store.root().resolve(id));
     vertx.executeBlocking(() -> FolderMirror.forStart(run))
         .compose(files -> vertx.eventBus().request(Addresses.clusterStart(node),
