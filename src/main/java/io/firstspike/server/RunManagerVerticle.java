@@ -253,6 +253,13 @@ public final class RunManagerVerticle extends VerticleBase {
       return;
     }
     remote.remove(id);
+    long[] traffic = remoteTraffic.remove(id);
+    if (node != null && traffic != null) {
+      double secs = Math.max(0.001, (System.currentTimeMillis() - traffic[1]) / 1000.0);
+      LOG.info(String.format(java.util.Locale.ROOT,
+          "run %s on node %s ended: %d bytes of file messages in %.1f s, %.0f bytes/s",
+          id, node, traffic[0], secs, traffic[0] / secs));
+    }
     if (m.body().getBoolean("recorded", true)) {
       unrecorded.remove(id);
     } else {
@@ -321,6 +328,7 @@ public final class RunManagerVerticle extends VerticleBase {
   /** A run whose node was lost: interrupted, then queued first to resume from its last snapshot. */
   private void lost(String id, String node) {
     remote.remove(id);
+    remoteTraffic.remove(id);
     active.remove(id);
     stopPending.remove(id);
     RunFolder run = new RunFolder(store.root().resolve(id));
