@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       ContinueCommand.class,
       ServeCommand.class,
+      WorkerCommand.class,
       BenchCommand.class,
       SweepCommand.class,
       CommandLine.HelpCommand.class

@@ -65,10 +65,30 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
   Path tlsKey;
 
+  @Option(names = "--cluster", description = "Start as the head of a cluster: runs also train on"
+      + " the worker nodes that join it (see docs/CLUSTER.md; cluster ports on a trusted network only).")
+  boolean cluster;
+
+  @Option(names = "--cluster-host", defaultValue = "127.0.0.1", description = "Address the cluster"
+      + " (Hazelcast and the event bus) binds and announces (default: ${DEFAULT-VALUE}).")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", defaultValue = "5701",
+      description = "Hazelcast port (default: ${DEFAULT-VALUE}).")
+  int clusterPort;
+
+  @Option(names = "--join", paramLabel = "H:P,...", description = "Other members to join (host:port,"
+      + " comma-separated); none: this head starts the cluster.")
+  String join;
+
   @Override
   public Integer call() throws InterruptedException {
-    if (maxConcurrent < 1) {
-      throw new UserError("--max-concurrent must be >= 1, got " + maxConcurrent);
+    if (maxConcurrent < (cluster ? 0 : 1)) {
+      throw new UserError("--max-concurrent must be >= " + (cluster ? 0 : 1) + ", got " + maxConcurrent
+          + (cluster ? "" : " (0, a head that only schedules, needs --cluster)"));
+    }
+    if (!cluster && (join != null)) {
+      throw new UserError("--join needs --cluster");
     }
     if (maxClients < 1) {
       throw new UserError("--max-clients must be >= 1, got " + maxClients);
@@ -86,7 +106,16 @@ final class ServeCommand implements Callable<Integer> {
     if (token != null) {
       o = o.withToken(token);
     }
-    Workbench.runServe(o);
+    io.firstspike.server.ClusterNode node = null;
+    if (cluster) {
+      try {
+        node = new io.firstspike.server.ClusterNode(clusterHost, clusterPort,
+            io.firstspike.server.ClusterNode.parseJoin(join));
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
+    }
+    Workbench.runServe(o, node);
     return 0;
   }
 }

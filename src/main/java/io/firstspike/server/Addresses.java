@@ -99,6 +99,22 @@ public final class Addresses {
   public static final String EVALUATION_ENDED = "firstspike.internal.evaluation-ended";
 
   /** Internal: a TrainingVerticle tells the run manager that its run ended. Body {id, state}. */
+  /** Publish, every second from each worker node: {node, slots}. */
+  public static final String CLUSTER_ANNOUNCE = "firstspike.cluster.announce";
+
+  /** Request/reply to the head: {id, node, changes} of a run trained on a worker ({@link FolderMirror}). */
+  public static final String CLUSTER_FILES = "firstspike.cluster.files";
+
+  /** Request/reply to one worker node: start a run, body {id, files}. */
+  public static String clusterStart(String node) {
+    return "firstspike.cluster.node." + node + ".start";
+  }
+
+  /** A worker node's own address for the end of its trainings (it syncs, then tells the head). */
+  public static String clusterEnded(String node) {
+    return "firstspike.cluster.node." + node + ".ended";
+  }
+
   public static final String RUN_ENDED = "firstspike.internal.run-ended";
 
   /** {@code runs.<id>.batch}: sampled per-batch messages. */

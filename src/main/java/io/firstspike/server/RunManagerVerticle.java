@@ -83,6 +83,15 @@ public final class RunManagerVerticle extends VerticleBase {
   private final Set<String> deleting = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean closing;
+  /** Worker nodes that announced themselves: node id to slots and last heard (cluster mode). */
+  private final Map<String, long[]> nodes = new HashMap<>();
+  /** Runs training on a worker node: run id to node id. */
+  private final Map<String, String> remote = new HashMap<>();
+  /** A node silent for this long is lost: its runs are interrupted and queued again. */
+  static final long NODE_TIMEOUT_MILLIS = 6_000;
+  private long nodeTimer = -1;
+  /** Remote runs: id to {bytes of file messages received, time placed in ms}, for the log. */
+  private final Map<String, long[]> remoteTraffic = new HashMap<>();
 
   public RunManagerVerticle(RunEngine engine, RunPreparer preparer) {
     this(engine, preparer, StatusFiles.DISK);
@@ -124,12 +133,16 @@ public final class RunManagerVerticle extends VerticleBase {
       register(Addresses.EVALUATION_ENDED, m -> evaluating.remove(m.body().getString("id")));
       register(Addresses.CMD_SHUTDOWN, m -> drain().onComplete(ar -> m.reply(new JsonObject())));
       register(Addresses.RUN_ENDED, this::runEndedHandler);
+      register(Addresses.CLUSTER_ANNOUNCE, this::announceHandler);
+      register(Addresses.CLUSTER_FILES, this::filesHandler);
+      nodeTimer = vertx.setPeriodic(1000, t -> checkNodes());
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(nodeTimer);
     return drain();
   }
 
@@ -321,6 +334,19 @@ public final class RunManagerVerticle extends VerticleBase {
 
   private void runEndedHandler(Message<JsonObject> m) {
     String id = m.body().getString("id");
+    String node = m.body().getString("node");
+    if (node != null && !node.equals(remote.get(id))) {
+      LOG.warning("ignoring the end of " + id + " from node " + node + ", which no longer trains it");
+      return;
+    }
+    remote.remove(id);
+    long[] traffic = remoteTraffic.remove(id);
+    if (node != null && traffic != null) {
+      double secs = Math.max(0.001, (System.currentTimeMillis() - traffic[1]) / 1000.0);
+      LOG.info(String.format(java.util.Locale.ROOT,
+          "run %s on node %s ended: %d bytes of file messages in %.1f s, %.0f bytes/s",
+          id, node, traffic[0], secs, traffic[0] / secs));
+    }
     if (m.body().getBoolean("recorded", true)) {
       unrecorded.remove(id);
     } else {
@@ -328,10 +354,122 @@ public final class RunManagerVerticle extends VerticleBase {
     }
     String deployment = active.remove(id);
     stopPending.remove(id);
-    if (deployment != null) {
+    if (deployment != null && node == null) {
       vertx.undeploy(deployment);
     }
     pump();
+  }
+
+  /** A worker node's heartbeat: it exists, with so many slots. */
+  private void announceHandler(Message<JsonObject> m) {
+    String node = m.body().getString("node");
+    int slots = m.body().getInteger("slots", 0);
+    boolean fresh = !nodes.containsKey(node);
+    nodes.put(node, new long[] {slots, System.currentTimeMillis()});
+    if (fresh) {
+      LOG.info("worker node " + node + " joined with " + slots + " slot(s)");
+      pump();
+    }
+  }
+
+  /** Files a worker node's training wrote: written into the head's run folder, in order. */
+  private void filesHandler(Message<JsonObject> m) {
+    String id = m.body().getString("id");
+    String node = m.body().getString("node");
+    if (node == null || !node.equals(remote.get(id))) {
+      m.fail(409, "run " + id + " is not training on node " + node);
+      return;
+    }
+    RunFolder run = new RunFolder(store.root().resolve(id));
+    JsonObject changes = m.body().getJsonObject("changes");
+    long[] traffic = remoteTraffic.get(id);
+    if (traffic != null) {
+      traffic[0] += m.body().toBuffer().length();
+    }
+    vertx.executeBlocking(() -> FolderMirror.apply(run.dir(), changes), true).onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(new JsonObject().put("bytes", ar.result()));
+      } else {
+        LOG.warning("run " + id + ": cannot write what node " + node + " sent: " + ar.cause().getMessage());
+        m.fail(500, String.valueOf(ar.cause().getMessage()));
+      }
+    });
+  }
+
+  /** Nodes not heard of for NODE_TIMEOUT_MILLIS are lost: their runs resume elsewhere. */
+  private void checkNodes() {
+    long now = System.currentTimeMillis();
+    for (String node : List.copyOf(nodes.keySet())) {
+      if (now - nodes.get(node)[1] > NODE_TIMEOUT_MILLIS) {
+        nodes.remove(node);
+        LOG.warning("worker node " + node + " lost (silent for " + NODE_TIMEOUT_MILLIS + " ms)");
+        for (String id : remote.entrySet().stream().filter(e -> e.getValue().equals(node))
+            .map(Map.Entry::getKey).toList()) {
+          lost(id, node);
+        }
+      }
+    }
+    pump();
+  }
+
+  /** A run whose node was lost: interrupted, then queued first to resume from its last snapshot. */
+  private void lost(String id, String node) {
+    remote.remove(id);
+    remoteTraffic.remove(id);
+    active.remove(id);
+    stopPending.remove(id);
+    RunFolder run = new RunFolder(store.root().resolve(id));
+    String why = "worker node " + node + " was lost";
+    vertx.executeBlocking(() -> {
+      RunStatus st = statusFiles.write(run, RunState.INTERRUPTED, why);
+      return statusFiles.requeue(run, st, "resumed after " + why);
+    }).onComplete(ar -> {
+      if (recorded(id, ar, RunState.INTERRUPTED, why)) {
+        queue.addFirst(id);
+        publishState(id, RunState.QUEUED, "");
+        pump();
+      }
+    });
+  }
+
+  /** A node with a free slot, or null. */
+  private String freeNode() {
+    for (var e : nodes.entrySet()) {
+      long busy = remote.values().stream().filter(e.getKey()::equals).count();
+      if (busy < e.getValue()[0]) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
+  /** Sends a queued run to a worker node; on refusal it goes back to the front of the queue. */
+  private void placeRemote(String id, String node) {
+    active.put(id, "node:" + node);
+    remote.put(id, node);
+    remoteTraffic.put(id, new long[] {0, System.currentTimeMillis()});
+    RunFolder run = new RunFolder(store.root().resolve(id));
+    vertx.executeBlocking(() -> FolderMirror.forStart(run))
+        .compose(files -> vertx.eventBus().request(Addresses.clusterStart(node),
+            new JsonObject().put("id", id).put("files", files),
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000)))
+        .onSuccess(r -> {
+          LOG.info("run " + id + " placed on node " + node);
+          if (stopPending.contains(id)) {
+            vertx.eventBus().request(Addresses.stopCommand(id), new JsonObject().put("reason", "stopped by user"));
+          }
+        })
+        .onFailure(e -> {
+          LOG.warning("node " + node + " did not take " + id + ": " + e.getMessage());
+          if (node.equals(remote.get(id))) {
+            remote.remove(id);
+            active.remove(id);
+            if (!closing) {
+              queue.addFirst(id);
+            }
+            vertx.setTimer(1000, t -> pump());
+          }
+        });
   }
 
   private void enqueue(String id) {
@@ -342,7 +480,14 @@ public final class RunManagerVerticle extends VerticleBase {
 
   /** Starts queued runs while fewer than maxConcurrent train. */
   private void pump() {
-    while (!closing && active.size() < maxConcurrent && !queue.isEmpty()) {
+    while (!closing && !queue.isEmpty() && active.size() - remote.size() >= maxConcurrent) {
+      String node = freeNode();
+      if (node == null) {
+        break;
+      }
+      placeRemote(queue.poll(), node);
+    }
+    while (!closing && active.size() - remote.size() < maxConcurrent && !queue.isEmpty()) {
       String id = queue.poll();
       RunFolder run = new RunFolder(store.root().resolve(id));
       active.put(id, null);
@@ -387,7 +532,11 @@ public final class RunManagerVerticle extends VerticleBase {
     List<Future<?>> undeploys = new ArrayList<>();
     for (var e : active.entrySet()) {
       String dep = e.getValue();
-      if (dep != null) {
+      if (remote.containsKey(e.getKey())) {
+        // trains on a worker node: ask it to stop (it writes its snapshot, which reaches the head)
+        vertx.eventBus().request(Addresses.stopCommand(e.getKey()),
+            new JsonObject().put("reason", "head shut down"));
+      } else if (dep != null) {
         undeploys.add(vertx.undeploy(dep).recover(x -> Future.succeededFuture()));
       } else if (pendingDeploys.containsKey(e.getKey())) {
         // still deploying: shutdown must wait for it and stop it, or its training would go on

@@ -49,6 +49,7 @@ public final class TrainingVerticle extends VerticleBase {
   private final int threads;
   private final int batchRate;
   private final StatusFiles statusFiles;
+  private final String endedAddress;
   private final StopFlag stopFlag = new StopFlag();
   private final Promise<RunOutcome> done = Promise.promise();
   private Throttle<TrainingEvent.Batch> batches;
@@ -71,6 +72,13 @@ public final class TrainingVerticle extends VerticleBase {
   }
 
   TrainingVerticle(RunEngine engine, RunFolder run, int threads, int batchRate, StatusFiles statusFiles) {
+    this(engine, run, threads, batchRate, statusFiles, Addresses.RUN_ENDED);
+  }
+
+  /** @param endedAddress where the end of the training is sent (a cluster worker's own address) */
+  TrainingVerticle(RunEngine engine, RunFolder run, int threads, int batchRate, StatusFiles statusFiles,
+      String endedAddress) {
+    this.endedAddress = endedAddress;
     this.engine = engine;
     this.run = run;
     this.threads = threads;
@@ -175,7 +183,7 @@ public final class TrainingVerticle extends VerticleBase {
       publishState(outcome.state(), outcome.reason());
     }
     vertx.eventBus()
-        .send(Addresses.RUN_ENDED,
+        .send(endedAddress,
             new JsonObject().put("id", run.id()).put("state", outcome.state().wire())
                 .put("reason", outcome.reason()).put("recorded", recorded));
     done.complete(outcome);

@@ -160,7 +160,28 @@ public final class Workbench {
    * until the JVM is asked to exit (Ctrl-C, SIGTERM); the shutdown hook then stops gracefully.
    */
   public static void runServe(WorkbenchOptions o) throws InterruptedException {
-    Vertx vertx = Vertx.vertx();
+    runServe(o, null);
+  }
+
+  /**
+   * As {@link #runServe(WorkbenchOptions)}; with {@code cluster} not null, the head of a cluster:
+   * its queued runs also train on the worker nodes that join it.
+   */
+  public static void runServe(WorkbenchOptions o, ClusterNode cluster) throws InterruptedException {
+    Vertx vertx;
+    if (cluster == null) {
+      vertx = Vertx.vertx();
+    } else {
+      try {
+        vertx = cluster.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        Throwable c = e.getCause() == null ? e : e.getCause();
+        throw new IllegalStateException("cannot join the cluster on " + cluster.host() + ":"
+            + cluster.port() + ": " + c.getMessage(), c);
+      }
+      System.out.println("FirstSpike cluster head on " + cluster.host() + " (Hazelcast port "
+          + (cluster.port() == 0 ? ClusterNode.DEFAULT_PORT + "+" : cluster.port()) + ")");
+    }
     FatalErrors.install(vertx, Runtime.getRuntime()::halt);
     Workbench wb;
     try {
@@ -186,6 +207,39 @@ public final class Workbench {
       }
       stopped.countDown();
     }, "firstspike-shutdown"));
+    stopped.await();
+  }
+
+  /**
+   * The {@code worker} command: joins the cluster and trains what its head places here, until the
+   * JVM is asked to exit.
+   */
+  public static void runWorker(ClusterNode cluster, int slots, int threads, java.nio.file.Path workDir)
+      throws InterruptedException {
+    Vertx vertx;
+    String node = cluster.host() + "-" + ProcessHandle.current().pid() + "-"
+        + Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
+    try {
+      vertx = cluster.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      FatalErrors.install(vertx, Runtime.getRuntime()::halt);
+      vertx.deployVerticle(ClusterWorkerVerticle.withDefaultEngine(node, slots, threads, workDir))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException("cannot start the worker (joining " + cluster.join() + "): "
+          + c.getMessage(), c);
+    }
+    System.out.println("FirstSpike worker " + node + ": " + slots + " slot(s), " + threads
+        + " thread(s) each, joined " + cluster.join());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("worker stop incomplete: " + e);
+      }
+      stopped.countDown();
+    }, "firstspike-worker-shutdown"));
     stopped.await();
   }
 

@@ -88,8 +88,9 @@ public record WorkbenchOptions(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535 (0 = any free port), got " + port);
     }
-    if (maxConcurrent < 1) {
-      throw new IllegalArgumentException("maxConcurrent must be at least 1, got " + maxConcurrent);
+    if (maxConcurrent < 0) {
+      // 0: a cluster head that only schedules (its runs train on worker nodes)
+      throw new IllegalArgumentException("maxConcurrent must be at least 0, got " + maxConcurrent);
     }
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);

@@ -33,4 +33,21 @@ class ServeCommandTest {
     assertThat(data.code()).isEqualTo(Main.BAD_INPUT);
     assertThat(data.err()).contains("--data-dir").contains("missing").doesNotContain("\tat ");
   }
+
+  @Test
+  @DisplayName("Cluster options: --max-concurrent 0 needs --cluster, --join needs --cluster, a bad --join member is named")
+  void clusterOptions() {
+    CliTest.Result zero = CliTest.run("serve", "--port", "0", "--max-concurrent", "0");
+    assertThat(zero.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(zero.err()).contains("--max-concurrent").contains("--cluster").doesNotContain("\tat ");
+    CliTest.Result join = CliTest.run("serve", "--port", "0", "--join", "127.0.0.1:5701");
+    assertThat(join.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(join.err()).contains("--join needs --cluster");
+    CliTest.Result bad = CliTest.run("serve", "--port", "0", "--cluster", "--join", "nohost");
+    assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(bad.err()).contains("--join nohost").contains("host:port");
+    CliTest.Result worker = CliTest.run("worker", "--join", "10.0.0.1:99999");
+    assertThat(worker.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(worker.err()).contains("--join 10.0.0.1:99999").contains("1..65535").doesNotContain("\tat ");
+  }
 }
