@@ -10,15 +10,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * A training node of the cluster: announces itself and its slots to the head every second, takes
@@ -93,7 +90,7 @@ public final class ClusterWorkerVerticle extends VerticleBase {
     Path dir = workDir.resolve(id);
     scanners.put(id, null);
     vertx.executeBlocking(() -> {
-      deleteTree(dir);
+      FolderMirror.deleteTree(dir);
       Files.createDirectories(dir);
       FolderMirror.writeStart(dir, m.body().getJsonObject("files"));
       return new FolderMirror.Scanner(dir);
@@ -147,20 +144,10 @@ public final class ClusterWorkerVerticle extends VerticleBase {
       String dep = deployments.remove(id);
       Future<?> gone = dep == null ? Future.succeededFuture() : vertx.undeploy(dep);
       gone.onComplete(x -> vertx.executeBlocking(() -> {
-        deleteTree(workDir.resolve(id));
+        FolderMirror.deleteTree(workDir.resolve(id));
         return null;
       }));
     });
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(q);
-      }
-    }
-  }
 }

@@ -241,15 +241,7 @@ final class FolderMirror {
 
   /** Regular files below {@code dir}, relative with '/', except hidden ones and owner.json. */
   private static List<String> list(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile)
-          .map(p -> dir.relativize(p).toString().replace('\\', '/'))
-          .filter(rel -> !rel.equals(RunOwner.FILE))
-          .filter(rel -> Stream.of(rel.split("/")).noneMatch(seg -> seg.startsWith(".")))
-          .sorted()
-          .toList();
-    } catch (IOException | UncheckedIOException e) {
-      // a file renamed away while walking: try once more
+    for (int attempt = 1; ; attempt++) {
       try (Stream<Path> s = Files.walk(dir)) {
         return s.filter(Files::isRegularFile)
             .map(p -> dir.relativize(p).toString().replace('\\', '/'))
@@ -257,8 +249,12 @@ final class FolderMirror {
             .filter(rel -> Stream.of(rel.split("/")).noneMatch(seg -> seg.startsWith(".")))
             .sorted()
             .toList();
-      } catch (IOException e2) {
-        throw new UncheckedIOException("cannot list " + dir + ": " + e2.getMessage(), e2);
+      } catch (IOException | UncheckedIOException e) {
+        if (attempt == 2) {
+          throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(),
+              e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+        // a file renamed away while walking: try once more
       }
     }
   }
@@ -293,7 +289,8 @@ final class FolderMirror {
     return p;
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  /** Deletes {@code p} and everything below it, if it exists (also used by the worker). */
+  static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }
