@@ -77,6 +77,13 @@ public final class Addresses {
   public static final String CMD_DELETE = "firstspike.runs.delete";
 
   /**
+   * Request/reply: replace some of a run's name, notes, tags and archived flag ({@link RunIdentity}).
+   * Body {id, meta: {name?, notes?, tags?, archived?}}; reply the meta written. Decided by the run
+   * manager, in order with deletions: 409 while the run is being deleted, 404 once it is gone.
+   */
+  public static final String CMD_META_UPDATE = "firstspike.runs.meta-update";
+
+  /**
    * Request/reply: evaluate a run's newest snapshot and render its plots. Body {id}; reply
    * {id, status: "started"} at once (409 while one runs or without a snapshot); progress and the end
    * follow on {@code runs.<id>.state} with an {@code evaluation} object.

@@ -12,7 +12,7 @@ import java.util.Set;
  * Decides when a run may be deleted, so that no training starts in a folder being removed: a
  * deletion is refused while the run is queued, starting, running, stopping, being resumed or
  * evaluated (the evaluator announces each evaluation, {@link Addresses#EVALUATION_BEGIN}), and
- * while it runs, resumes and evaluations of that run are refused. The folder itself is removed by
+ * while it runs, resumes, evaluations and meta updates of that run are refused. The folder itself is removed by
  * {@link RunDeletion} on a worker. Owned by {@link RunManagerVerticle} and used only on its event
  * loop.
  */
@@ -62,6 +62,24 @@ final class DeletionCoordinator {
           RunMessages.failWith(m, ar.cause());
         }
       });
+    });
+  }
+
+  /**
+   * Changes a run's name, notes or tags ({@link RunIdentity#writeMeta}): refused while the run is
+   * being deleted; written on the same ordered worker queue as deletions, so a write asked for
+   * before a deletion ends before the deletion begins and one that comes after finds no folder
+   * (404) instead of writing into, or bringing back, a folder being removed.
+   */
+  void updateMeta(Message<JsonObject> m) {
+    RunMessages.withRun(vertx, store, m, run -> {
+      String id = run.id();
+      if (deleting.contains(id)) {
+        m.fail(409, "run " + id + " is being deleted: its name, notes and tags cannot be changed");
+        return;
+      }
+      JsonObject changes = m.body().getJsonObject("meta", new JsonObject());
+      RunMessages.replyWith(vertx, m, () -> RunIdentity.writeMeta(run, changes), true);
     });
   }
 

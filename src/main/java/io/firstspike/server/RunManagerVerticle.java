@@ -36,7 +36,7 @@ import java.util.logging.Logger;
  * stops those on request).
  *
  * <p>Request/reply addresses ({@link Addresses}): create, list, get, metrics, stop, resume,
- * delete, evaluation-begin, shutdown. Failures are {@code message.fail(httpStatus, text)} so the
+ * delete, meta-update, evaluation-begin, shutdown. Failures are {@code message.fail(httpStatus, text)} so the
  * HTTP layer maps them 1:1.
  */
 public final class RunManagerVerticle extends VerticleBase {
@@ -91,6 +91,7 @@ public final class RunManagerVerticle extends VerticleBase {
       register(Addresses.CMD_STOP, this::stopHandler);
       register(Addresses.CMD_RESUME, this::resumeHandler);
       register(Addresses.CMD_DELETE, deletions::delete);
+      register(Addresses.CMD_META_UPDATE, deletions::updateMeta);
       register(Addresses.EVALUATION_BEGIN, deletions::evaluationBegin);
       register(Addresses.EVALUATION_ENDED, deletions::evaluationEnded);
       register(Addresses.CMD_SHUTDOWN, m -> queue.drain().onComplete(ar -> m.reply(new JsonObject())));
