@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -35,24 +36,19 @@ class DashboardChartsTest {
 
   @TempDir Path tmp;
   private WebTestServer server;
+  @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
   private Browser browser;
 
   @BeforeEach
   void start() throws IOException {
-    browser = Browser.start(tmp.resolve("chromium-profile"));
+    browser = chrome.browser();
     server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
   }
 
   @AfterEach
   void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
+    if (server != null) {
+      server.close();
     }
   }
 

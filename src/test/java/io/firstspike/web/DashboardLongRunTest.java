@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,13 +49,14 @@ class DashboardLongRunTest {
 
   @TempDir Path tmp;
   private WebTestServer server;
+  @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
   private Browser browser;
   private Feeder feeder;
   private final List<String> log = new ArrayList<>();
 
   @BeforeEach
   void start() throws IOException {
-    browser = Browser.start(tmp.resolve("chromium-profile"));
+    browser = chrome.browser();
     server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
     browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
         Map.of("source", resource("/web/net-recorder.js")));
@@ -65,14 +67,6 @@ class DashboardLongRunTest {
     try {
       if (feeder != null) {
         feeder.halt();
-      }
-      if (browser != null) {
-        try {
-          browser.console().forEach(l -> log.add("console: " + l));
-        } catch (RuntimeException e) {
-          log.add("no console: " + e);
-        }
-        browser.close();
       }
     } finally {
       if (server != null) {
