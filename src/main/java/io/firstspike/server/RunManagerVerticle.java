@@ -167,12 +167,8 @@ public final class RunManagerVerticle extends VerticleBase {
   }
 
   private void metricsHandler(Message<JsonObject> m) {
-    long since = m.body().getLong("since", -1L);
-    int points = m.body().getInteger("points", 2000);
-    boolean activity = m.body().getBoolean("activity", since < 0);
-    boolean batches = m.body().getBoolean("batches", true);
-    RunMessages.withRun(vertx, store, m,
-        run -> reply(m, () -> RunSummaries.metrics(run, since, points, activity, batches), false));
+    RunSummaries.MetricsQuery q = RunSummaries.MetricsQuery.of(m.body());
+    RunMessages.withRun(vertx, store, m, run -> reply(m, () -> RunSummaries.metrics(run, q), false));
   }
 
   private void stopHandler(Message<JsonObject> m) {
