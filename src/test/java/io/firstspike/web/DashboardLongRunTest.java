@@ -212,16 +212,18 @@ class DashboardLongRunTest {
   }
 
   /**
-   * "" when the page holds every batch step of the server's whole decimated series up to the
-   * newest step its backfills brought, at the same bucket width. A backfill replaces the steps after its {@code since}, so a
+   * "" when the page holds every batch step of the server's whole decimated series in the buckets
+   * that both have closed (the files grow meanwhile: the newest bucket of either is partial, its
+   * extremes those of fewer lines), at the same bucket width. A backfill replaces the steps after its {@code since}, so a
    * bucket it cut in two holds the extremes of both halves: a few points more than the whole
    * series has, never one less.
    */
   private String sameAsServer(String id) {
     Object r = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
         + " fetch('/api/runs/' + arguments[0] + '/metrics?since=-1&epochs=false&activity=false').then((x) => x.json()).then((m) => {"
-        + " const d = window.firstspike.data; const served = m.batches.map((b) => b.step).filter((s) => s <= d.filledTo);"
-        + " const last = served[served.length - 1];"
+        + " const d = window.firstspike.data; const all = m.batches.map((b) => b.step);"
+        + " const closed = Math.floor(Math.min(all[all.length - 1], d.filledTo) / m.bucketWidth) * m.bucketWidth;"
+        + " const served = all.filter((s) => s < closed); const last = served[served.length - 1];"
         + " const held = new Set(d.batches.map((p) => p.step).filter((s) => s <= last));"
         + " const missing = served.filter((s) => !held.has(s));"
         + " if (m.bucketWidth !== d.bucketWidth) done(`bucket width ${d.bucketWidth} on the page, ${m.bucketWidth} served`);"
