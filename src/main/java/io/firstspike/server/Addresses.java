@@ -193,7 +193,10 @@ public final class Addresses {
     public static final String STREAM_QUEUE_BYTES = "streamQueueBytes";
   }
 
-  /** What {@code GET /api/meta} tells the page: the stream address pattern and the stream's WebSocket. */
+  /**
+   * What {@code GET /api/meta} tells the page: the stream address pattern, the stream's WebSocket,
+   * and {@code batchPoints}, the bound of a decimated batch series ({@link BatchDecimator#MAX_POINTS}).
+   */
   public static JsonObject meta() {
     return new JsonObject()
         .put("runsPrefix", RUNS_PREFIX)
@@ -208,6 +211,7 @@ public final class Addresses {
         .put("eventBusPath", HttpVerticle.EVENTBUS_PATH)
         .put("webSocketPath", HttpVerticle.WEBSOCKET_PATH)
         .put("activityPath", "/api/runs/{id}/activity")
-        .put("pingMillis", HttpVerticle.CLIENT_PING_MILLIS);
+        .put("pingMillis", HttpVerticle.CLIENT_PING_MILLIS)
+        .put("batchPoints", BatchDecimator.MAX_POINTS);
   }
 }

@@ -44,12 +44,9 @@ final class RunReads {
   }
 
   void metrics(Message<JsonObject> m) {
-    long since = m.body().getLong("since", -1L);
-    int points = m.body().getInteger("points", 2000);
-    boolean activity = m.body().getBoolean("activity", since < 0);
-    boolean batches = m.body().getBoolean("batches", true);
+    RunSummaries.MetricsQuery q = RunSummaries.MetricsQuery.of(m.body());
     RunMessages.withRun(vertx, store, m, run -> RunMessages.replyWith(vertx, m,
-        () -> RunSummaries.metrics(run, since, points, activity, batches), false));
+        () -> RunSummaries.metrics(run, q), false));
   }
 
   /** A copy of the queue, pending stops and in-memory failures, safe to read on a worker. */
