@@ -105,7 +105,6 @@ public final class Addresses {
   /** Internal: the evaluator tells the run manager that an announced evaluation ended. Body {id}. */
   public static final String EVALUATION_ENDED = "firstspike.internal.evaluation-ended";
 
-  /** Internal: a TrainingVerticle tells the run manager that its run ended. Body {id, state}. */
   /** Publish, every second from each worker node: {node, slots}. */
   public static final String CLUSTER_ANNOUNCE = "firstspike.cluster.announce";
 
@@ -122,6 +121,7 @@ public final class Addresses {
     return "firstspike.cluster.node." + node + ".ended";
   }
 
+  /** Internal: a TrainingVerticle tells the run manager that its run ended. Body {id, state}. */
   public static final String RUN_ENDED = "firstspike.internal.run-ended";
 
   /** {@code runs.<id>.batch}: sampled per-batch messages. */

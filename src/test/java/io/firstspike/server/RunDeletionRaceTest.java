@@ -67,8 +67,7 @@ class RunDeletionRaceTest {
   @DisplayName("a change of a run's name, notes or tags asked for while its folder is being deleted answers 409 (or 404 once gone), never 500, and the folder is removed")
   void metaUpdateDuringDeletionIsRefused(Vertx vertx, @TempDir Path tmp) throws Exception {
     try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o)) {
-      String id = s.startRun(new JsonObject().put("config", "fast"));
-      s.awaitState(id, "finished", TIMEOUT_MS);
+      String id = s.finishedRun("fast", TIMEOUT_MS);
       Path run = s.runsDir.resolve(id);
       Path removedFirst = fill(run);
 
@@ -134,8 +133,7 @@ class RunDeletionRaceTest {
   @DisplayName("a run the evaluator has announced cannot be deleted until the evaluation has ended")
   void deletionWaitsForTheEvaluationToEnd(Vertx vertx, @TempDir Path tmp) throws Exception {
     try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o)) {
-      String id = s.startRun(new JsonObject().put("config", "fast"));
-      s.awaitState(id, "finished", TIMEOUT_MS);
+      String id = s.finishedRun("fast", TIMEOUT_MS);
       JsonObject q = new JsonObject().put("id", id);
       // what the EvaluationVerticle sends before it evaluates a run and when the evaluation ends
       ServerTestSupport.await(vertx.eventBus().request(Addresses.EVALUATION_BEGIN, q));
