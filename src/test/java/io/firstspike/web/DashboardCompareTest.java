@@ -39,13 +39,14 @@ class DashboardCompareTest {
   @TempDir Path tmp;
   private WebTestServer server;
   @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
+  @RegisterExtension final WebServerExtension web = new WebServerExtension();
   private Browser browser;
   private final List<String> log = new ArrayList<>();
 
   @BeforeEach
   void start() throws IOException {
     browser = chrome.browser();
-    server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
+    server = web.start(tmp.resolve("runs"));
     try (InputStream in = DashboardCompareTest.class.getResourceAsStream("/web/net-recorder.js")) {
       browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
           Map.of("source", new String(in.readAllBytes(), StandardCharsets.UTF_8)));
@@ -54,9 +55,6 @@ class DashboardCompareTest {
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.close();
-    }
     log.forEach(System.out::println);
   }
 

@@ -38,20 +38,18 @@ class DashboardDelgradTest {
   @TempDir Path tmp;
   private WebTestServer server;
   @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
+  @RegisterExtension final WebServerExtension web = new WebServerExtension();
   private Browser browser;
   private final List<String> log = new ArrayList<>();
 
   @BeforeEach
   void start() throws IOException {
     browser = chrome.browser();
-    server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
+    server = web.start(tmp.resolve("runs"));
   }
 
   @AfterEach
   void stop() {
-    if (server != null) {
-      server.close();
-    }
     log.forEach(System.out::println);
   }
 

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -37,19 +36,13 @@ class DashboardHyperFormTest {
   @TempDir Path tmp;
   private WebTestServer server;
   @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
+  @RegisterExtension final WebServerExtension web = new WebServerExtension();
   private Browser browser;
 
   @BeforeEach
   void start() throws IOException {
     browser = chrome.browser();
-    server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
+    server = web.start(tmp.resolve("runs"));
   }
 
   @Test

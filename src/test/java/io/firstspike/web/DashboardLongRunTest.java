@@ -53,6 +53,7 @@ class DashboardLongRunTest {
   @TempDir Path tmp;
   private WebTestServer server;
   @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
+  @RegisterExtension final WebServerExtension web = new WebServerExtension();
   private Browser browser;
   private Feeder feeder;
   private final List<String> log = new ArrayList<>();
@@ -60,7 +61,7 @@ class DashboardLongRunTest {
   @BeforeEach
   void start() throws IOException {
     browser = chrome.browser();
-    server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
+    server = web.start(tmp.resolve("runs"));
     browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
         Map.of("source", resource("/web/net-recorder.js")));
   }
@@ -72,9 +73,6 @@ class DashboardLongRunTest {
         feeder.halt();
       }
     } finally {
-      if (server != null) {
-        server.close();
-      }
       log.forEach(System.out::println);
     }
   }

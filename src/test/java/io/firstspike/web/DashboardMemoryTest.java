@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,19 +33,13 @@ class DashboardMemoryTest {
   @TempDir Path tmp;
   private WebTestServer server;
   @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
+  @RegisterExtension final WebServerExtension web = new WebServerExtension();
   private Browser browser;
 
   @BeforeEach
   void start() throws IOException {
     browser = chrome.browser();
-    server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
+    server = web.start(tmp.resolve("runs"));
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,19 +28,13 @@ class DashboardNewRunTest {
   @TempDir Path tmp;
   private WebTestServer server;
   @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
+  @RegisterExtension final WebServerExtension web = new WebServerExtension();
   private Browser browser;
 
   @BeforeEach
   void start() throws IOException {
     browser = chrome.browser();
-    server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
+    server = web.start(tmp.resolve("runs"));
   }
 
   @Test
