@@ -159,9 +159,18 @@ export function liveView(ctx, id) {
     return `${live ? 'training for' : 'trained for'} ${duration(t)}`;
   }
 
+  // Answers to loadSummary() can arrive out of order (several connections, a server that reads
+  // folders on a pool): an answer older than the one shown is dropped, or a stop whose 'stopping'
+  // read arrived after its 'stopped' read would show 'stopping' for good.
+  let summaryAsked = 0;
+  let summaryShown = 0;
   async function loadSummary() {
+    const asked = ++summaryAsked;
     try {
-      summary = await api.run(id);
+      const s = await api.run(id);
+      if (asked < summaryShown) return;
+      summaryShown = asked;
+      summary = s;
     } catch (e) {
       if (destroyed) return;
       if (e.status === 404 || e.status === 400) {

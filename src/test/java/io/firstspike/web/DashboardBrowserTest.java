@@ -138,7 +138,8 @@ class DashboardBrowserTest {
     browser.waiting(WAIT).until(x -> "running".equals(state()));
     waitPoints("chart-error", beforeResume + 1);
     d.findElement(By.id("stop-run")).click();
-    browser.waiting(WAIT).until(x -> "stopped".equals(state()));
+    browser.waiting(WAIT).withMessage(() -> "the page shows " + state() + ", the server says " + serverState(id))
+        .until(x -> "stopped".equals(state()));
     shot("05-stopped", false);
     d.findElement(By.id("resume-run")).click();
     browser.waiting(WAIT).until(x -> "running".equals(state()));
@@ -199,6 +200,50 @@ class DashboardBrowserTest {
     d.get(server.url() + "#/runs");
     browser.waiting(WAIT).until(x -> !x.findElements(By.cssSelector("tr[data-run]")).isEmpty());
     shot("12-phone-runs", false);
+  }
+
+  @Test
+  @DisplayName("Stop: an answer about the run that left the server before the stop and arrives after it never leaves the page on a stale state")
+  void staleSummaryAnswerLosesToNewerOnes() throws Exception {
+    var d = browser.driver;
+    d.get(server.url() + "#/new");
+    Select configSelect = new Select(browser.waiting(WAIT).until(x -> {
+      WebElement s = x.findElement(By.id("config-select"));
+      return s.findElements(By.cssSelector("option[value='" + CONFIG + "']")).isEmpty() ? null : s;
+    }));
+    configSelect.selectByValue(CONFIG);
+    WebElement editor = d.findElement(By.id("yaml-editor"));
+    browser.waiting(WAIT).until(x -> editor.getAttribute("value").contains("batch_size: 50"));
+    d.findElement(By.id("override-epochs")).sendKeys("40");
+    d.findElement(By.id("start-run")).click();
+    browser.waiting(WAIT).until(x -> x.getCurrentUrl().contains("#/run/"));
+    browser.waiting(WAIT).until(x -> "running".equals(state()));
+    waitPoints("chart-error", 1);
+    // The run's summary is read now, while it runs, and that answer is handed to the page's next
+    // summary request 3 s late: after the answers to the requests the stop makes, as answers on
+    // parallel connections from a server that reads folders on a pool can arrive.
+    browser.js("""
+        const real = window.fetch;
+        const path = location.pathname.replace(/\\/$/, '') + '/api/runs/' + arguments[0];
+        const stale = real(path, { credentials: 'same-origin' });
+        let held = false;
+        window.fetch = async (url, init) => {
+          const isSummary = typeof url === 'string' && url.endsWith(path) && (!init || init.method === 'GET');
+          if (!isSummary || held) return real(url, init);
+          held = true;
+          real(url, init); // the page's own request still reaches the server
+          const r = await stale;
+          await new Promise((ok) => setTimeout(ok, 3000));
+          window.firstspike.staleDelivered = (await r.clone().json()).state;
+          return r;
+        };""", java.net.URLDecoder.decode(d.getCurrentUrl().replaceFirst(".*#/run/", ""), "UTF-8"));
+    d.findElement(By.id("stop-run")).click();
+    browser.waiting(WAIT).until(x -> "stopped".equals(state()));
+    browser.waiting(WAIT).until(x -> browser.js("return window.firstspike.staleDelivered") != null);
+    assertThat(browser.js("return window.firstspike.staleDelivered")).as("the held answer was read while running")
+        .isEqualTo("running");
+    Browser.sleep(1500); // two renders after the stale answer
+    assertThat(state()).as("the page after the stale answer arrived").isEqualTo("stopped");
   }
 
   @Test
@@ -323,6 +368,21 @@ class DashboardBrowserTest {
   @SuppressWarnings("unchecked")
   private List<Long> pageEpochs() {
     return (List<Long>) browser.js("return window.firstspike.data.epochs.map(e => e.epoch);");
+  }
+
+  /** The run's state as GET /api/runs/{id} gives it now (for failure messages). */
+  private String serverState(String id) {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(server.url() + "api/runs/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+      var m = java.util.regex.Pattern.compile("\"state\":\"(\\w+)\"").matcher(r.body());
+      return m.find() ? m.group(1) : r.statusCode() + " " + r.body();
+    } catch (IOException e) {
+      return e.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e.toString();
+    }
   }
 
   /** totalBatches of the run's metrics on disk, through the API the page uses. */
