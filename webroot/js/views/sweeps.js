@@ -267,14 +267,21 @@ export function sweepView(ctx, id) {
         ` ${r.epochsDone ?? 0}/${r.epochs ?? '?'} epochs`, isNum(r.lastValAccuracy) ? `, val ${pct(r.lastValAccuracy, 1)}` : ''))))));
   }
 
+  // an answer older than the one shown is dropped (answers can arrive out of order; see live.js)
+  let asked = 0;
+  let shown = 0;
   async function load() {
+    const n = ++asked;
+    let got;
     try {
-      data = await sweepApi.get(id);
+      got = await sweepApi.get(id);
     } catch (e) {
       if (!closed) toast(`Cannot load sweep ${id}: ${e.message}`, 'error');
       return;
     }
-    if (closed) return;
+    if (closed || n < shown) return;
+    shown = n;
+    data = got;
     state.replaceChildren(stateBadge(data.state));
     const c = data.counts;
     counts.textContent = ` ${c.finished}/${data.total} finished, ${c.running} running, ${c.queued} queued`;
