@@ -36,8 +36,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--only", paramLabel = "KEY",
       description = "Run one benchmark: yin_yang_epoch_seconds, mnist16_train_samples_per_s,"
-          + " mnist16_inference_images_per_s, mnist784_epoch_seconds or"
-          + " delgrad_yin_yang_H30_WS_epoch_seconds.")
+          + " mnist16_inference_images_per_s, mnist784_epoch_seconds,"
+          + " delgrad_yin_yang_H30_WS_epoch_seconds or host_two_copies_H30_WS_speedup (what two"
+          + " independent one-thread copies of that work get from this host over one alone).")
   String only;
 
   @Option(names = "--threads", description = "Worker threads (default: all cores).")
