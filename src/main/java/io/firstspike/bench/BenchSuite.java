@@ -247,12 +247,7 @@ public final class BenchSuite {
     long s = seed == null ? DELGRAD_SEED : seed;
     int warm = 10;
     int reps = 10;
-    long t0 = System.nanoTime();
-    int jit = 0;
-    do {
-      DelgradEpochRun.run(data, threads, warm + reps, s);
-      jit++;
-    } while (Timing.since(t0) < JIT_WARM_UP_SECONDS);
+    int jit = warmUpDelgrad(data, threads, warm + reps, s);
     DelgradEpochRun run = DelgradEpochRun.run(data, threads, warm + reps, s);
     double epoch = run.medianEpochSeconds(warm);
     String check = DelgradCheck.verify(run.network(), data.validation().inputTimes(), 50) + "; "
@@ -284,12 +279,7 @@ public final class BenchSuite {
     long s = seed == null ? DELGRAD_SEED : seed;
     int warm = 3;
     int reps = 12;
-    long t0 = System.nanoTime();
-    int jit = 0;
-    do {
-      DelgradEpochRun.run(data, 1, warm + reps, s);
-      jit++;
-    } while (Timing.since(t0) < JIT_WARM_UP_SECONDS);
+    int jit = warmUpDelgrad(data, 1, warm + reps, s);
     List<Double> speedups = new ArrayList<>();
     List<String> rounds = new ArrayList<>();
     double twoThreads = Double.NaN;
@@ -329,6 +319,17 @@ public final class BenchSuite {
             + " after %d warm-up each, %d alternating rounds%s; value = 2 x alone / slower copy,"
             + " median of the rounds (2.0: two free cores); the engine's own 2-thread epoch is in"
             + " the notes", s, s + 1, reps, warm, COPY_ROUNDS, jitNote(jit)), check);
+  }
+
+  /** Runs the DelGrad harness, discarding it, for {@link #JIT_WARM_UP_SECONDS}; returns the runs. */
+  private static int warmUpDelgrad(DataSplits data, int threads, int epochs, long seed) {
+    long t0 = System.nanoTime();
+    int runs = 0;
+    do {
+      DelgradEpochRun.run(data, threads, epochs, seed);
+      runs++;
+    } while (Timing.since(t0) < JIT_WARM_UP_SECONDS);
+    return runs;
   }
 
   /** Rounds of {@link #twoCopies}: one alone, one pair, one 2-thread engine run each. */

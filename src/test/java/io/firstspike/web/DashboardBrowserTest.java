@@ -79,16 +79,8 @@ class DashboardBrowserTest {
   @DisplayName("A run started in the page streams live, survives a server restart, stops, resumes and ends with the folder's exact curves")
   void liveRunSurvivesRestartStopAndResume() throws Exception {
     var d = browser.driver;
-    d.get(server.url() + "#/new");
-
     // New run: an invalid value is refused by the server and marked at its line.
-    Select configSelect = new Select(browser.waiting(WAIT).until(x -> {
-      WebElement s = x.findElement(By.id("config-select"));
-      return s.findElements(By.cssSelector("option[value='" + CONFIG + "']")).isEmpty() ? null : s;
-    }));
-    configSelect.selectByValue(CONFIG);
-    WebElement editor = d.findElement(By.id("yaml-editor"));
-    browser.waiting(WAIT).until(x -> editor.getAttribute("value").contains("batch_size: 50"));
+    WebElement editor = openNewRun();
     String good = editor.getAttribute("value");
     browser.js("const t = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new Event('input'));",
         editor, good.replace("batch_size: 50", "batch_size: 0"));
@@ -206,14 +198,7 @@ class DashboardBrowserTest {
   @DisplayName("Stop: an answer about the run that left the server before the stop and arrives after it never leaves the page on a stale state")
   void staleSummaryAnswerLosesToNewerOnes() throws Exception {
     var d = browser.driver;
-    d.get(server.url() + "#/new");
-    Select configSelect = new Select(browser.waiting(WAIT).until(x -> {
-      WebElement s = x.findElement(By.id("config-select"));
-      return s.findElements(By.cssSelector("option[value='" + CONFIG + "']")).isEmpty() ? null : s;
-    }));
-    configSelect.selectByValue(CONFIG);
-    WebElement editor = d.findElement(By.id("yaml-editor"));
-    browser.waiting(WAIT).until(x -> editor.getAttribute("value").contains("batch_size: 50"));
+    openNewRun();
     d.findElement(By.id("override-epochs")).sendKeys("40");
     d.findElement(By.id("start-run")).click();
     browser.waiting(WAIT).until(x -> x.getCurrentUrl().contains("#/run/"));
@@ -338,6 +323,19 @@ class DashboardBrowserTest {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** The New-run view with the test's config loaded into the editor; returns the editor. */
+  private WebElement openNewRun() {
+    browser.driver.get(server.url() + "#/new");
+    Select configSelect = new Select(browser.waiting(WAIT).until(x -> {
+      WebElement s = x.findElement(By.id("config-select"));
+      return s.findElements(By.cssSelector("option[value='" + CONFIG + "']")).isEmpty() ? null : s;
+    }));
+    configSelect.selectByValue(CONFIG);
+    WebElement editor = browser.driver.findElement(By.id("yaml-editor"));
+    browser.waiting(WAIT).until(x -> editor.getAttribute("value").contains("batch_size: 50"));
+    return editor;
   }
 
   private String state() {
