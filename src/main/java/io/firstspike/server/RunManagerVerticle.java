@@ -92,6 +92,8 @@ public final class RunManagerVerticle extends VerticleBase {
   private long nodeTimer = -1;
   /** Remote runs: id to {bytes of file messages received, time placed in ms}, for the log. */
   private final Map<String, long[]> remoteTraffic = new HashMap<>();
+  /** This head's id in its heartbeat: a worker that hears a new one claims its runs again. */
+  private final String headId = java.util.UUID.randomUUID().toString();
 
   public RunManagerVerticle(RunEngine engine, RunPreparer preparer) {
     this(engine, preparer, StatusFiles.DISK);
@@ -135,6 +137,7 @@ public final class RunManagerVerticle extends VerticleBase {
       register(Addresses.RUN_ENDED, this::runEndedHandler);
       register(Addresses.CLUSTER_ANNOUNCE, this::announceHandler);
       register(Addresses.CLUSTER_FILES, this::filesHandler);
+      register(Addresses.CLUSTER_CLAIM, this::claimHandler);
       nodeTimer = vertx.setPeriodic(1000, t -> checkNodes());
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
@@ -396,8 +399,56 @@ public final class RunManagerVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * A worker node claims a run it holds ({@link WorkerOutbox}): after this head restarted, or
+   * after a file message that failed. A run this head does not train elsewhere is adopted
+   * ({@link RunAdoption}): it trains on that node again, as if placed there. The reply is the
+   * listing of this head's copy, from which the worker sends what it lacks.
+   */
+  private void claimHandler(Message<JsonObject> m) {
+    String id = m.body().getString("id");
+    String node = m.body().getString("node");
+    if (id == null || node == null || !id.matches("[A-Za-z0-9._+-]+") || id.startsWith(".")) {
+      m.fail(400, "bad claim: " + m.body().getString("id") + " from " + node);
+      return;
+    }
+    String owner = remote.get(id);
+    String refused = closing ? "the head is shutting down" : RunAdoption.refusal(id, node, owner,
+        queue.contains(id) || active.containsKey(id) || resuming.contains(id) || deleting.contains(id));
+    if (refused != null) {
+      m.fail(closing ? 503 : WorkerOutbox.GONE, refused);
+      return;
+    }
+    boolean known = owner != null;
+    if (!known) { // reserved now, so a resume or a second claim meanwhile is refused
+      remote.put(id, node);
+      active.put(id, "node:" + node);
+      remoteTraffic.put(id, new long[] {0, System.currentTimeMillis()});
+      nodes.putIfAbsent(node, new long[] {m.body().getInteger("slots", 1), System.currentTimeMillis()});
+    }
+    int epochs = m.body().getInteger("epochsDone", 0);
+    RunFolder run = new RunFolder(store.root().resolve(id));
+    vertx.executeBlocking(() -> RunAdoption.listing(run, node, epochs, known)).onComplete(ar -> {
+      if (ar.failed()) {
+        if (!known && node.equals(remote.get(id))) {
+          remote.remove(id);
+          active.remove(id);
+          remoteTraffic.remove(id);
+        }
+        LOG.warning("claim of " + id + " by node " + node + " refused: " + ar.cause().getMessage());
+        RunMessages.failWith(m, ar.cause());
+        return;
+      }
+      if (!known) {
+        LOG.info("run " + id + " adopted from node " + node + " (" + epochs + " epoch(s) done there)");
+      }
+      m.reply(ar.result());
+    });
+  }
+
   /** Nodes not heard of for NODE_TIMEOUT_MILLIS are lost: their runs resume elsewhere. */
   private void checkNodes() {
+    vertx.eventBus().publish(Addresses.CLUSTER_HEAD, new JsonObject().put("head", headId));
     long now = System.currentTimeMillis();
     for (String node : List.copyOf(nodes.keySet())) {
       if (now - nodes.get(node)[1] > NODE_TIMEOUT_MILLIS) {
