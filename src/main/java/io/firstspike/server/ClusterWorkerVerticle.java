@@ -108,13 +108,13 @@ public final class ClusterWorkerVerticle extends VerticleBase {
     WorkerOutbox.Head head = new WorkerOutbox.Head() {
       @Override
       public Future<?> files(JsonObject body) {
-        return vertx.eventBus().request(Addresses.CLUSTER_FILES, body, new DeliveryOptions().setSendTimeout(60_000));
+        return vertx.eventBus().request(Addresses.CLUSTER_FILES, body, new DeliveryOptions().setSendTimeout(30_000));
       }
 
       @Override
       public Future<JsonObject> claim(JsonObject body) {
         return vertx.eventBus().<JsonObject>request(Addresses.CLUSTER_CLAIM, body,
-            new DeliveryOptions().setSendTimeout(30_000)).map(Message::body);
+            new DeliveryOptions().setSendTimeout(15_000)).map(Message::body);
       }
     };
     vertx.executeBlocking(() -> {

@@ -58,6 +58,8 @@ final class WorkerOutbox {
   private boolean claiming;
   private boolean ended;
   private boolean gone;
+  /** Counts heads: a reply to a message or claim sent to an earlier head is ignored. */
+  private int generation;
   private long bytesSent;
   private long failures;
 
@@ -84,9 +86,15 @@ final class WorkerOutbox {
     }
   }
 
-  /** The head that was there is gone or replaced: what it holds is to be asked again. */
+  /**
+   * The head that was there is gone or replaced: what it holds is to be asked again, at once (a
+   * message to the old head may wait for its timeout: its reply no longer counts).
+   */
   synchronized void headChanged() {
+    generation++;
     synced = false;
+    inFlight = false;
+    claiming = false;
   }
 
   /** Every second: claims the run again while the head's copy is unknown. */
@@ -153,10 +161,14 @@ final class WorkerOutbox {
     } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
     }
-    reply.onComplete(ar -> delivered(c, ar.succeeded() ? null : ar.cause()));
+    int gen = generation;
+    reply.onComplete(ar -> delivered(gen, c, ar.succeeded() ? null : ar.cause()));
   }
 
-  private synchronized void delivered(FolderMirror.Change c, Throwable failure) {
+  private synchronized void delivered(int gen, FolderMirror.Change c, Throwable failure) {
+    if (gen != generation) {
+      return; // sent to a head that is gone
+    }
     inFlight = false;
     if (failure == null) {
       scanner.confirm(c);
@@ -176,6 +188,7 @@ final class WorkerOutbox {
   /** Holds the lock. */
   private void claim() {
     claiming = true;
+    int gen = generation;
     blocking.execute(() -> {
       int epochs;
       try {
@@ -196,15 +209,18 @@ final class WorkerOutbox {
       }
       reply.onComplete(ar -> {
         if (ar.succeeded()) {
-          blocking.execute(() -> claimed(ar.result()));
+          blocking.execute(() -> claimed(gen, ar.result()));
         } else {
-          claimFailed(ar.cause());
+          claimFailed(gen, ar.cause());
         }
       });
     });
   }
 
-  private synchronized void claimed(JsonObject reply) {
+  private synchronized void claimed(int gen, JsonObject reply) {
+    if (gen != generation) {
+      return;
+    }
     claiming = false;
     try {
       scanner.rebase(reply.getJsonObject("listing", new JsonObject()));
@@ -218,7 +234,10 @@ final class WorkerOutbox {
     sendNext();
   }
 
-  private synchronized void claimFailed(Throwable cause) {
+  private synchronized void claimFailed(int gen, Throwable cause) {
+    if (gen != generation) {
+      return;
+    }
     claiming = false;
     failures++;
     if (cause instanceof ReplyException r && r.failureCode() == GONE) {
