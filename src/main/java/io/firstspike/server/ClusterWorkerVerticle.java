@@ -125,7 +125,7 @@ public final class ClusterWorkerVerticle extends VerticleBase {
           r -> vertx.executeBlocking(() -> {
             r.run();
             return null;
-          }, false), () -> vertx.runOnContext(v -> gone(id)));
+          }, false), () -> context.runOnContext(v -> gone(id)));
     }).compose(outbox -> {
       outboxes.put(id, outbox);
       RunFolder run = new RunFolder(dir);
@@ -141,7 +141,9 @@ public final class ClusterWorkerVerticle extends VerticleBase {
     }).onSuccess(dep -> {
       if (training.containsKey(id)) {
         training.put(id, dep);
-      } // else it already ended (endedHandler undeploys what it finds)
+      } else {
+        vertx.undeploy(dep); // it ended (or was given up) before its deployment completed
+      }
       m.reply(new JsonObject().put("id", id).put("node", node));
     }).onFailure(e -> {
       training.remove(id);
@@ -164,10 +166,10 @@ public final class ClusterWorkerVerticle extends VerticleBase {
     if (outbox == null) {
       return; // the head gave it up (gone): its copy is dropped
     }
-    outbox.finish().onSuccess(v -> {
+    outbox.finish().onSuccess(v -> context.runOnContext(x -> {
       vertx.eventBus().send(Addresses.RUN_ENDED, m.body().copy().put("node", node));
       drop(id);
-    }); // on failure the head gave the run up: gone() drops it
+    })); // on failure the head gave the run up: gone() drops it
   }
 
   /** The head gave the run up (another node trains it now): stop it here and drop the copy. */
