@@ -86,8 +86,13 @@ export const api = {
   run: (id) => request('GET', `/api/runs/${enc(id)}`),
   /** The summary and config without the check of batches.jsonl (a long file): for Compare. */
   runConfig: (id) => request('GET', `/api/runs/${enc(id)}?batches=false`),
-  metrics: (id, since = -1, points = 2000, activity = since < 0, signal = undefined) =>
-    request('GET', `/api/runs/${enc(id)}/metrics?since=${since}&points=${points}&activity=${activity}`, undefined, { signal }),
+  /**
+   * Epochs and batch lines after step {@code since} (-1: all), the batch lines decimated by the
+   * server into buckets at least {@code width} steps wide; {@code epochs: false} leaves out the
+   * epochs (a page loading its batch series again).
+   */
+  metrics: (id, { since = -1, width = 1, activity = since < 0, epochs = true } = {}, signal = undefined) =>
+    request('GET', `/api/runs/${enc(id)}/metrics?since=${since}&width=${width}&activity=${activity}&epochs=${epochs}`, undefined, { signal }),
   /** The epochs alone (no batch lines, no activity.json): what the Compare view draws. */
   epochs: (id, since = -1, signal = undefined) =>
     request('GET', `/api/runs/${enc(id)}/metrics?since=${since}&points=10&activity=false&batches=false`, undefined, { signal }),

@@ -20,7 +20,7 @@ export class LiveCharts {
     this.charts = [];
     this.epochVersion = -1;
     this.batchSeen = null;
-    this.seen = { batches: -1, epochs: -1, silent: null, resets: -1 };
+    this.seen = { batches: -1, epochs: -1, resets: -1 };
     // Charts scrolled out of view get their data but are not redrawn until they come back: the
     // canvas redraw is the page's main cost, and a long page shows two or three charts at a time.
     this.visibleCards = new Set();
@@ -180,7 +180,8 @@ export class LiveCharts {
     // These panels come from the live stream and, for the newest epoch, the run folder's
     // activity.json; a run that has not finished an epoch yet has neither.
     const liveOnly = 'shown once a training batch or epoch has been recorded';
-    for (const [p, has] of [[this.histPanel, d.latestBatch], [this.rasterPanel, d.latestBatch], [this.silentPanel, d.silent.length]]) {
+    const hasSilent = d.batches.some((p) => p.silent);
+    for (const [p, has] of [[this.histPanel, d.latestBatch], [this.rasterPanel, d.latestBatch], [this.silentPanel, hasSilent]]) {
       p.defaultNote ??= p.note.textContent;
       p.card.classList.toggle('empty', !has);
       if (!has) p.note.textContent = liveOnly;
@@ -194,6 +195,7 @@ export class LiveCharts {
     if (reset || d.batchesVersion !== this.seen.batches) {
       this.seen.batches = d.batchesVersion;
       this.updateError(d);
+      this.updateSilent(d);
     }
     if (reset || d.epochsVersion !== this.seen.epochs) {
       this.seen.epochs = d.epochsVersion;
@@ -203,11 +205,6 @@ export class LiveCharts {
       this.batchSeen = d.latestBatch;
       this.updateHistogram(d.latestBatch);
       this.updateRaster(d.latestBatch);
-    }
-    const lastSilent = d.silent[d.silent.length - 1] ?? null;
-    if (lastSilent !== this.seen.silent) {
-      this.seen.silent = lastSilent;
-      this.updateSilent(d);
     }
     const ev = d.latestEpoch ? d.latestEpoch.metrics.epoch : -1;
     if (ev !== this.epochVersion) {
@@ -230,10 +227,11 @@ export class LiveCharts {
     if (!this.error.isZoomedOrPanned?.()) this.error.options.scales.x.max = d.batches.length ? d.batches[d.batches.length - 1].step : undefined;
     a.data = run;
     b.data = raw;
-    c.data = d.bumps.map((p) => ({ x: p.step, y: clampErr(p.err) ?? 1 }));
-    c.pointRadius = d.bumps.length > 100 ? 3 : 5;
-    this.errorPanel.note.textContent = `running mean over the epoch (log scale, 0 drawn at 0.1 %); ▲ weight bump (${d.bumps.length}); click "batch error" to show single batches`
-      + (d.compactions ? ' · older batches kept as min/max buckets' : '');
+    const bumps = d.bumps();
+    c.data = bumps.map((p) => ({ x: p.step, y: clampErr(p.err) ?? 1 }));
+    c.pointRadius = bumps.length > 100 ? 3 : 5;
+    this.errorPanel.note.textContent = `running mean over the epoch (log scale, 0 drawn at 0.1 %); ▲ weight bump (${bumps.length}); click "batch error" to show single batches`
+      + (d.bucketWidth > 1 ? ` · the server's min/max buckets of ${d.bucketWidth} batches` : '');
     this.draw(this.error);
   }
 
@@ -322,14 +320,16 @@ export class LiveCharts {
     this.draw(this.hist);
   }
 
+  /** The silent fractions of the batch points held (the server's decimated series, then live ones). */
   updateSilent(d) {
-    if (!d.silent.length) return;
-    const layers = d.silent[d.silent.length - 1].fractions.length;
+    const points = d.batches.filter((p) => p.silent);
+    if (!points.length) return;
+    const layers = points[points.length - 1].silent.length;
     const names = LAYER_NAMES(layers);
     const ds = this.silentChart.data.datasets;
     for (let l = 0; l < layers; l++) {
       if (!ds[l]) ds[l] = { label: names[l], data: [], borderColor: color(l), backgroundColor: color(l), parsing: false };
-      ds[l].data = d.silent.filter((s) => isNum(s.fractions[l])).map((s) => ({ x: s.step, y: s.fractions[l] }));
+      ds[l].data = points.filter((p) => isNum(p.silent[l])).map((p) => ({ x: p.step, y: p.silent[l] }));
     }
     this.draw(this.silentChart);
   }

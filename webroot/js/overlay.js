@@ -56,7 +56,7 @@ export class RunOverlay {
   /** Whole history from the run's files (epochs only). */
   async load(id) {
     try {
-      const m = await this.api.metrics(id, -1, 10, false);
+      const m = await this.api.epochs(id, -1);
       const r = this.runs.get(id);
       if (!r) return;
       r.acc.length = 0;

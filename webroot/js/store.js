@@ -1,22 +1,23 @@
-// The page's model of one run: every point it has seen, deduplicated by step (batches) and epoch
-// number (epochs), whether it came from the live stream, a backfill or the history on disk.
-// Memory is bounded whatever the run's length: the batch series is compacted into min/max buckets
-// when it outgrows MAX_BATCH_POINTS (so spikes survive, as on the server), and only the latest
-// epoch's big payloads (weight histograms, validation predictions, fetched from the run's
-// activity.json rather than streamed) are kept.
+// The page's model of one run: the points it has been given, deduplicated by step (batches) and
+// epoch number (epochs), whether they came from the live stream, a backfill or the history on
+// disk. The page decimates nothing: the server's decimation (BatchDecimator.java: min/max buckets
+// of a power-of-two step width, so spikes and weight bumps survive) is the only one. A /metrics
+// answer replaces what the page held over the steps it covers, a live point is kept until an
+// answer covers its step, and once more than twice the server's bound (/api/meta batchPoints) is
+// held, overLimit() tells the view to load the whole series again, which the server decimates to
+// that bound. Only the latest epoch's big payloads (weight histograms, validation predictions,
+// fetched from the run's activity.json rather than streamed) are kept.
 
 import { isNum } from './util.js';
 
-export const MAX_BATCH_POINTS = 3000;
-/** Newest points that compaction never touches, so live updates and backfills stay exact. */
-const RAW_TAIL = 600;
-const MAX_BUMPS = 1000;
-/** The silent-fraction series keeps between half this and this many points (thinByStep). */
-export const MAX_SILENT_POINTS = 600;
+/** The server's bound when /api/meta did not say (BatchDecimator.MAX_POINTS). */
+export const DEFAULT_BATCH_POINTS = 2000;
 
 /**
  * A batch point from a live message or a batch line of /metrics: one shape (the server's event
- * codec, EventCodec.java, also reads the lines older versions wrote under other names).
+ * codec, EventCodec.java, also reads the lines older versions wrote under other names). The
+ * silent fractions per layer ride along, so the silent chart draws the points the error chart
+ * draws.
  */
 export function batchPoint(b) {
   const err = b.runningError;
@@ -30,6 +31,7 @@ export function batchPoint(b) {
     err: isNum(err) ? err : null,
     lr: b.learningRate ?? null,
     bump: isNum(bump) && bump >= 0 ? bump : null,
+    silent: Array.isArray(b.silentFraction) ? b.silentFraction : null,
   };
 }
 
@@ -58,104 +60,44 @@ function upsert(arr, item, key) {
   return true;
 }
 
-/**
- * Min/max buckets over a step-sorted series: the step range is cut into {@code buckets} equal
- * widths and each bucket keeps its first point and the points where the running error and the
- * loss are smallest and largest (at most 5 per bucket), in order. Equal step widths (not equal
- * point counts) keep the density even when older, already thinned parts are bucketed again.
- */
-export function minMaxBuckets(points, buckets) {
-  const n = points.length;
-  if (n <= 2 || buckets < 1) return points.slice();
-  const s0 = points[0].step;
-  const width = Math.max(1, (points[n - 1].step - s0 + 1) / buckets);
-  const out = [];
-  let from = 0;
-  while (from < n) {
-    const k = Math.floor((points[from].step - s0) / width);
-    let to = from + 1;
-    while (to < n && Math.floor((points[to].step - s0) / width) === k) to++;
-    const keep = new Set([from]);
-    for (const f of ['err', 'loss']) {
-      let lo = -1;
-      let hi = -1;
-      for (let i = from; i < to; i++) {
-        const v = points[i][f];
-        if (v == null) continue;
-        if (lo < 0 || v < points[lo][f]) lo = i;
-        if (hi < 0 || v > points[hi][f]) hi = i;
-      }
-      if (lo >= 0) keep.add(lo).add(hi);
-    }
-    [...keep].sort((x, y) => x - y).forEach((i) => out.push(points[i]));
-    from = to;
-  }
-  return out;
-}
-
-/**
- * The bucket width thinByStep uses for steps first..last: the smallest power of two {@code w}
- * (at least {@code min}) for which the buckets [k w, (k + 1) w) that the range touches are at
- * most {@code maxPoints}.
- */
-export function strideFor(first, last, maxPoints, min = 1) {
-  let w = Math.max(1, min);
-  while (Math.floor(last / w) - Math.floor(first / w) + 1 > maxPoints) w *= 2;
-  return w;
-}
-
-/**
- * The one thinning rule of the silent-fraction series, live and on reload: the steps are cut
- * into buckets [k w, (k + 1) w) of a power-of-two width w (strideFor) and each bucket keeps its
- * earliest point. The buckets are fixed on the step axis, so thinning what was thinned before
- * gives what thinning everything at once gives: a point once dropped never comes back, a point
- * kept stays until the width doubles, and the gaps are never wider than two buckets.
- */
-export function thinByStep(points, maxPoints, min = 1) {
-  if (!points.length) return [];
-  const w = strideFor(points[0].step, points[points.length - 1].step, maxPoints, min);
-  const out = [];
-  let bucket = null;
-  for (const p of points) {
-    const k = Math.floor(p.step / w);
-    if (k !== bucket) {
-      out.push(p);
-      bucket = k;
-    }
-  }
-  return out;
-}
-
 export class RunData {
-  constructor(id) {
+  /** @param batchPoints the server's bound of a decimated series (/api/meta batchPoints) */
+  constructor(id, batchPoints = DEFAULT_BATCH_POINTS) {
     this.id = id;
+    this.batchPoints = batchPoints;
     this.reset();
   }
 
   reset() {
     this.resets = (this.resets || 0) + 1;
-    this.batches = []; // batch points sorted by step
-    this.bumps = []; // {step, layer, err}
-    this.silent = []; // {step, fractions[]} from live messages and the batch lines on disk
-    this.silentWidth = 1; // the bucket width of the silent series (only grows)
+    this.batches = []; // batch points sorted by step: the server's decimated series, then newer live points
+    this.bucketWidth = 1; // the bucket width of the newest whole-series load (asked for again by backfills)
     this.epochs = []; // EpochMetrics sorted by epoch
     this.diskEpochStep = null; // step of the newest epoch a /metrics answer brought (from disk)
-    this.filledTo = -1; // newest batch step a /metrics answer brought: every line up to it is held
+    this.filledTo = -1; // newest batch step a /metrics answer brought: every bucket up to it is the server's
     this.latestBatch = null; // the newest live batch message (histograms, raster, class times)
     this.latestEpoch = null; // the newest epoch with its payloads (weight histograms, predictions)
     // Weight (and delay) histograms of the earliest epoch seen, for contrast; kept across resets (a resumed
     // run rewinds its curves, not its past).
     this.firstWeights = this.firstWeights ?? null;
-    this.compactions = 0;
     this.version = 0;
     this.batchesVersion = 0; // bumped on every change of the batch series
     this.epochsVersion = 0; // bumped on every change of the epoch list
-    this.received = { batch: 0, epoch: 0, backfillBatches: 0, backfillEpochs: 0 };
+    this.received = { batch: 0, epoch: 0, backfillBatches: 0, backfillEpochs: 0, wholeLoads: 0 };
   }
 
   /** Highest batch step held (-1 if none). */
   lastStep() {
     return this.batches.length ? this.batches[this.batches.length - 1].step : -1;
+  }
+
+  /**
+   * True when the page holds more than twice the server's bound: the view then loads the whole
+   * series again (/metrics?since=-1), which the server decimates to the bound. The page itself
+   * never drops a point.
+   */
+  overLimit() {
+    return this.batches.length > 2 * this.batchPoints;
   }
 
   /**
@@ -171,26 +113,37 @@ export class RunData {
     return Number.isFinite(s) ? Math.max(-1, s - 1) : -1;
   }
 
+  /** A live batch point: kept as it is (at its step) until a /metrics answer covers that step. */
   addBatch(p) {
     if (!Number.isFinite(p.step)) return;
     upsert(this.batches, p, (x) => x.step);
-    if (p.bump != null) {
-      upsert(this.bumps, { step: p.step, layer: p.bump, err: p.err }, (x) => x.step);
-      if (this.bumps.length > MAX_BUMPS) this.bumps = this.bumps.filter((_, i) => i % 2 === 1 || i >= this.bumps.length - 100);
-    }
-    if (this.batches.length > MAX_BATCH_POINTS) this.compact();
     this.version++;
     this.batchesVersion++;
   }
 
-  /** Halves the older part of the batch series into min/max buckets. */
-  compact() {
-    const old = this.batches.slice(0, this.batches.length - RAW_TAIL);
-    const tail = this.batches.slice(this.batches.length - RAW_TAIL);
-    // About (MAX - RAW_TAIL) / 2 points after compaction, evenly spread over the older steps.
-    const buckets = Math.max(1, Math.floor((MAX_BATCH_POINTS - RAW_TAIL) / 10));
-    this.batches = minMaxBuckets(old, buckets).concat(tail);
-    this.compactions++;
+  /**
+   * The batch lines of a /metrics answer for the steps after {@code since}: they replace every
+   * point held in (since, last step of the answer], as the server decimated them; points outside
+   * that range (older ones, live ones after it) stay. A whole-series answer (since = -1) replaces
+   * everything up to its last step and sets the bucket width backfills ask with.
+   */
+  replaceBatches(since, lines, width) {
+    if (since < 0 && Number.isFinite(width) && width >= 1) this.bucketWidth = width;
+    if (!lines.length) return;
+    const points = lines.map(batchPoint).filter((p) => Number.isFinite(p.step));
+    const last = points.length ? points[points.length - 1].step : -1;
+    const key = (x) => x.step;
+    const from = since < 0 ? 0 : lowerBound(this.batches, since + 1, key);
+    const to = lowerBound(this.batches, last + 1, key);
+    this.batches.splice(from, to - from, ...points);
+    this.filledTo = Math.max(this.filledTo, last);
+    this.version++;
+    this.batchesVersion++;
+  }
+
+  /** The batch points with a weight bump, for the error chart's markers. */
+  bumps() {
+    return this.batches.filter((p) => p.bump != null);
   }
 
   /** A live batch message. */
@@ -198,31 +151,6 @@ export class RunData {
     this.received.batch++;
     this.latestBatch = msg;
     this.addBatch(batchPoint(msg));
-    this.addSilent(Number(msg.step), msg.silentFraction);
-  }
-
-  /**
-   * Adds a silent-fraction point under thinByStep's rule, incrementally: one point per bucket of
-   * the current width (the earliest seen), the width doubling when the steps held span more than
-   * MAX_SILENT_POINTS buckets. The series held is always thinByStep of every point seen.
-   */
-  addSilent(step, fractions) {
-    if (!Number.isFinite(step) || !Array.isArray(fractions)) return;
-    const s = this.silent;
-    const w = this.silentWidth;
-    const k = Math.floor(step / w);
-    const key = (x) => x.step;
-    const i = lowerBound(s, k * w, key); // the point held in this bucket, if any
-    if (i < s.length && Math.floor(s[i].step / w) === k) {
-      if (s[i].step >= step) s[i] = { step, fractions }; // earlier (or the same step again)
-    } else {
-      s.splice(i, 0, { step, fractions });
-    }
-    const wide = strideFor(s[0].step, s[s.length - 1].step, MAX_SILENT_POINTS, w);
-    if (wide !== w) {
-      this.silentWidth = wide;
-      this.silent = thinByStep(s, MAX_SILENT_POINTS, wide);
-    }
   }
 
   addEpoch(m) {
@@ -259,26 +187,21 @@ export class RunData {
   }
 
   /**
-   * A /metrics answer: {epochs: [...], batches: [...], activity?}. Batch lines carry the silent
-   * fractions per layer; a full answer (since = -1) carries the run folder's newest epoch and
-   * batch events, so a page opened after the fact shows the raster and histograms too.
+   * A /metrics answer for the steps after {@code since}: {epochs: [...], batches: [...],
+   * bucketWidth, activity?}. Batch lines carry the silent fractions per layer; a full answer
+   * (since = -1) carries the run folder's newest epoch and batch events, so a page opened after
+   * the fact shows the raster and histograms too.
    */
-  merge(metrics) {
+  merge(metrics, since = -1) {
     for (const e of metrics.epochs || []) {
       this.addEpoch(e);
       if (e && Number.isFinite(e.step)) this.diskEpochStep = Math.max(this.diskEpochStep ?? -1, e.step);
       this.received.backfillEpochs++;
     }
     const lines = metrics.batches || [];
-    if (lines.length) this.filledTo = Math.max(this.filledTo, Number(lines[lines.length - 1].step) || -1);
-    for (const b of lines) {
-      this.addBatch(batchPoint(b));
-      this.addSilent(Number(b.step), b.silentFraction);
-      this.received.backfillBatches++;
-    }
-    // The whole-run load's silent series, thinned on the server by the same rule (thinByStep over
-    // every batch line): the decimated batch lines alone leave buckets empty on a long run.
-    for (const p of metrics.silent || []) this.addSilent(Number(p.step), p.silentFraction);
+    this.replaceBatches(since, lines, Number(metrics.bucketWidth));
+    this.received.backfillBatches += lines.length;
+    if (since < 0) this.received.wholeLoads++;
     this.mergeActivity(metrics.activity);
     this.version++;
   }

@@ -23,7 +23,7 @@ const RESUMABLE = new Set(['stopped', 'interrupted', 'failed']);
 
 export function liveView(ctx, id) {
   const { bus, meta, toast } = ctx;
-  const data = new RunData(id);
+  const data = new RunData(id, meta.batchPoints);
   let summary = null;
   let epochMsgAt = null; // when the newest live epoch message arrived (for the ETA)
   let rateStart = null; // {t} at the first live batch of this (re)start
@@ -181,21 +181,27 @@ export function liveView(ctx, id) {
   /**
    * One backfill: the whole run until it has been loaded once (and after a (re)start, which
    * rewinds the logs: then it replaces what is held), else /metrics?since= from the newest epoch
-   * the files have given. Computed when it starts, so a backfill never asks for a range that
-   * one before it already brought.
+   * the files have given, decimated by the server into buckets as wide as those of the last
+   * whole load. Computed when it starts, so a backfill never asks for a range that one before it
+   * already brought. When the page holds more than twice the server's bound (data.overLimit()),
+   * the batch series is loaded whole again (without the epochs, which it holds): the server
+   * decimates it to its bound, at a width that grows with the run, so this happens about once
+   * each time the run doubles its length.
    */
   async function backfillOnce(signal) {
     if (destroyed) return;
     const reload = reloadWanted;
-    const whole = reload || !loaded;
-    const activity = whole || activityWanted;
+    const first = reload || !loaded;
+    const refill = !first && data.overLimit();
+    const activity = first || activityWanted;
     reloadWanted = false;
     activityWanted = false;
     try {
-      const m = await api.metrics(id, whole ? -1 : data.backfillSince(), 2000, activity, signal);
+      const since = first || refill ? -1 : data.backfillSince();
+      const m = await api.metrics(id, { since, width: since < 0 ? 1 : data.bucketWidth, activity, epochs: !refill }, signal);
       if (destroyed) return;
       if (reload) data.reset();
-      data.merge(m);
+      data.merge(m, since);
       loaded = true;
       redraw();
     } catch (e) {
@@ -236,6 +242,7 @@ export function liveView(ctx, id) {
   const addr = (kind) => meta.streams[kind].replace('{id}', id);
   unsubs.push(bus.subscribe(addr('batch'), (b) => {
     data.onBatchMessage(b);
+    if (data.overLimit()) backfill(); // a long epoch's live points: the server's series again
     const now = Date.now();
     if (!rateStart) rateStart = { t: now };
     const p = { step: Number(b.step), epoch: b.epoch, batch: b.batch, t: now };

@@ -22,6 +22,7 @@ import io.firstspike.train.config.ConfigLoader;
 import io.firstspike.train.config.ConfigWriter;
 import io.firstspike.train.config.DelgradExperiment;
 import io.firstspike.train.config.ExperimentConfig;
+import io.reactivex.rxjava3.schedulers.Schedulers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a run folder: the one way a training is started, by the CLI and by the server.
@@ -404,10 +406,15 @@ public final class RunExecutor implements RunEngine {
     private int[] lastSnapshot = {-1};
     private int epochsDone;
     private TrainingEvent.Batch lastBatch;
-    /** The newest epoch (and its last batch) for activity.json, written at most once a second. */
-    private final Throttle<Activity> activity = new Throttle<>(ACTIVITY_INTERVAL_NANOS, this::writeActivity);
-    /** Epoch, weight and delay histograms of the first epoch (0 unless its logs are gone). */
-    private JsonNode firstWeights;
+    /**
+     * The newest epoch (and its last batch) for activity.json, written at most once a second: on
+     * the training thread, or, for an epoch held back, on RxJava's single thread when the second
+     * is over (file I/O, never on a Vert.x event loop; the CLI has none).
+     */
+    private final Throttle<Activity> activity = new Throttle<>(ACTIVITY_INTERVAL_NANOS, TimeUnit.NANOSECONDS,
+        Schedulers.single(), this::writeActivity);
+    /** Epoch, weight and delay histograms of the first epoch (0 unless its logs are gone); read by writeActivity. */
+    private volatile JsonNode firstWeights;
 
     RunLog(RunFolder run, RunLifecycle life, int epochs, int epochsDone, JsonNode firstWeights) {
       this.firstWeights = firstWeights;

@@ -1,65 +1,100 @@
 package io.firstspike.runs;
 
+import io.reactivex.rxjava3.core.Scheduler;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.subjects.PublishSubject;
+import io.reactivex.rxjava3.subjects.Subject;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
- * The one throttle of a run's events: hands at most one item per interval to its sink, always
- * the newest. An item offered when the interval since the last one has passed goes out at once;
- * otherwise it is held (replacing an older held one) until {@link #tick} finds the interval over
- * or {@link #flush} ends the series, so the last item is never lost and memory holds one item.
- * Used for the batch and epoch messages of the workbench (ticked by a timer) and for rewriting
- * activity.json (flushed when the training ends). The sink runs under this throttle's lock, so
- * items leave in the order they were offered. Thread-safe.
+ * The one throttle of a run's events, on RxJava 3: a subject per series, sampled with
+ * {@code throttleLatest(interval, scheduler, emitLast = true)}. The first item goes to the sink at
+ * once (on the offering thread); items offered within the interval after one was sent are held,
+ * the newest replacing older ones, and the newest goes out when the interval is over (on the
+ * scheduler: the workbench binds it to the training verticle's Vert.x context, the CLI uses
+ * RxJava's single thread). {@link #flush} ends the series: the held item, if any, is delivered
+ * before it returns, so the last item is never lost, and the scheduler's timer is disposed, so
+ * no timer outlives the run. Memory holds one item.
+ *
+ * <p>Used for the batch and epoch messages of the workbench (at most {@code r} and 4 a second)
+ * and for rewriting activity.json (at most once a second). Items leave in the order they were
+ * offered, one at a time (RxJava serializes the sink's calls). A sink that throws does not end
+ * the series: its first failure is thrown from the next {@link #offer} or {@link #flush} on the
+ * offering thread (a full disk stops the training that writes activity.json, as a direct write
+ * would). {@code offer} may be called from several threads.
  */
 public final class Throttle<T> {
-  private final long intervalNanos;
-  private final LongSupplier clockNanos;
-  private final Consumer<T> sink;
-  private long lastSent;
-  private boolean sentAny;
-  private T held;
+  private final Subject<T> items = PublishSubject.<T>create().toSerialized();
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private final Disposable subscription;
 
-  /** @param intervalNanos at least this long between two items given to {@code sink} */
-  public Throttle(long intervalNanos, Consumer<T> sink) {
-    this(intervalNanos, System::nanoTime, sink);
-  }
-
-  /** @param clockNanos the time source (tests step it by hand) */
-  public Throttle(long intervalNanos, LongSupplier clockNanos, Consumer<T> sink) {
-    if (intervalNanos < 0) {
-      throw new IllegalArgumentException("intervalNanos must be at least 0, got " + intervalNanos);
+  /**
+   * @param interval at least this long between two items given to {@code sink}
+   * @param scheduler whose clock and timer the interval runs on
+   */
+  public Throttle(long interval, TimeUnit unit, Scheduler scheduler, Consumer<T> sink) {
+    if (interval < 0) {
+      throw new IllegalArgumentException("interval must be at least 0, got " + interval);
     }
-    this.intervalNanos = intervalNanos;
-    this.clockNanos = clockNanos;
-    this.sink = sink;
+    subscription = items.throttleLatest(interval, unit, scheduler, true)
+        .subscribe(item -> deliver(sink, item), this::failed, ended::countDown);
   }
 
-  /** The newest item: given to the sink now if the interval has passed, else held. */
-  public synchronized void offer(T item) {
-    held = item;
-    tick();
+  /** The newest item: given to the sink now if no interval is running, else held. */
+  public void offer(T item) {
+    items.onNext(item);
+    rethrow();
   }
 
-  /** Gives the held item to the sink if the interval since the last one has passed. */
-  public synchronized void tick() {
-    if (held != null && (!sentAny || clockNanos.getAsLong() - lastSent >= intervalNanos)) {
-      send();
+  /**
+   * Ends the series: gives the held item, if any, to the sink and returns once it has been
+   * delivered (also when an interval's item is being delivered on the scheduler meanwhile).
+   * Later offers are ignored.
+   */
+  public void flush() {
+    items.onComplete();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        ended.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // a stop interrupts the training thread: deliver the last item anyway
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    rethrow();
+  }
+
+  /** True once {@link #flush} ended the series and its timer is gone. */
+  public boolean ended() {
+    return ended.getCount() == 0 && subscription.isDisposed();
+  }
+
+  private void deliver(Consumer<T> sink, T item) {
+    try {
+      sink.accept(item);
+    } catch (RuntimeException e) {
+      failure.compareAndSet(null, e);
     }
   }
 
-  /** Gives the held item, if any, to the sink now: the series has ended. */
-  public synchronized void flush() {
-    if (held != null) {
-      send();
-    }
+  /** Not reached (deliver catches the sink's failures); ends the series so flush returns. */
+  private void failed(Throwable e) {
+    failure.compareAndSet(null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
+    ended.countDown();
   }
 
-  private void send() {
-    T item = held;
-    held = null;
-    sentAny = true;
-    lastSent = clockNanos.getAsLong();
-    sink.accept(item);
+  private void rethrow() {
+    RuntimeException e = failure.getAndSet(null);
+    if (e != null) {
+      throw e;
+    }
   }
 }

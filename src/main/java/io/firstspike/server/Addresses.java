@@ -77,6 +77,13 @@ public final class Addresses {
   public static final String CMD_DELETE = "firstspike.runs.delete";
 
   /**
+   * Request/reply: replace some of a run's name, notes, tags and archived flag ({@link RunIdentity}).
+   * Body {id, meta: {name?, notes?, tags?, archived?}}; reply the meta written. Decided by the run
+   * manager, in order with deletions: 409 while the run is being deleted, 404 once it is gone.
+   */
+  public static final String CMD_META_UPDATE = "firstspike.runs.meta-update";
+
+  /**
    * Request/reply: evaluate a run's newest snapshot and render its plots. Body {id}; reply
    * {id, status: "started"} at once (409 while one runs or without a snapshot); progress and the end
    * follow on {@code runs.<id>.state} with an {@code evaluation} object.
@@ -98,7 +105,6 @@ public final class Addresses {
   /** Internal: the evaluator tells the run manager that an announced evaluation ended. Body {id}. */
   public static final String EVALUATION_ENDED = "firstspike.internal.evaluation-ended";
 
-  /** Internal: a TrainingVerticle tells the run manager that its run ended. Body {id, state}. */
   /** Publish, every second from each worker node: {node, slots}. */
   public static final String CLUSTER_ANNOUNCE = "firstspike.cluster.announce";
 
@@ -125,6 +131,7 @@ public final class Addresses {
     return "firstspike.cluster.node." + node + ".ended";
   }
 
+  /** Internal: a TrainingVerticle tells the run manager that its run ended. Body {id, state}. */
   public static final String RUN_ENDED = "firstspike.internal.run-ended";
 
   /** {@code runs.<id>.batch}: sampled per-batch messages. */
@@ -196,7 +203,10 @@ public final class Addresses {
     public static final String STREAM_QUEUE_BYTES = "streamQueueBytes";
   }
 
-  /** What {@code GET /api/meta} tells the page: the stream address pattern and the stream's WebSocket. */
+  /**
+   * What {@code GET /api/meta} tells the page: the stream address pattern, the stream's WebSocket,
+   * and {@code batchPoints}, the bound of a decimated batch series ({@link BatchDecimator#MAX_POINTS}).
+   */
   public static JsonObject meta() {
     return new JsonObject()
         .put("runsPrefix", RUNS_PREFIX)
@@ -211,6 +221,7 @@ public final class Addresses {
         .put("eventBusPath", HttpVerticle.EVENTBUS_PATH)
         .put("webSocketPath", HttpVerticle.WEBSOCKET_PATH)
         .put("activityPath", "/api/runs/{id}/activity")
-        .put("pingMillis", HttpVerticle.CLIENT_PING_MILLIS);
+        .put("pingMillis", HttpVerticle.CLIENT_PING_MILLIS)
+        .put("batchPoints", BatchDecimator.MAX_POINTS);
   }
 }

@@ -37,6 +37,8 @@ public final class HttpVerticle extends VerticleBase {
   /** Range of the metrics endpoint's {@code points}: the decimated batch lines in one answer. */
   static final int MIN_POINTS = 10;
   static final int MAX_POINTS = 100_000;
+  /** Largest {@code width} of the metrics endpoint: a bucket of 2^40 steps is more than any run. */
+  static final long MAX_WIDTH = 1L << 40;
   private static final DeliveryOptions SLOW = new DeliveryOptions().setSendTimeout(60_000);
 
   /** Addresses one socket may register: the runs page watches the state of every active run. */
@@ -218,14 +220,13 @@ public final class HttpVerticle extends VerticleBase {
     JsonObject q = new JsonObject();
     try {
       q.put("since", longParam(ctx, "since", -1, -1, Long.MAX_VALUE));
-      q.put("points", (int) longParam(ctx, "points", 2000, MIN_POINTS, MAX_POINTS));
-      Boolean activity = boolParam(ctx, "activity");
-      if (activity != null) {
-        q.put("activity", activity);
-      }
-      Boolean batches = boolParam(ctx, "batches");
-      if (batches != null) {
-        q.put("batches", batches);
+      q.put("points", (int) longParam(ctx, "points", BatchDecimator.MAX_POINTS, MIN_POINTS, MAX_POINTS));
+      q.put("width", longParam(ctx, "width", 1, 1, MAX_WIDTH));
+      for (String flag : List.of("activity", "batches", "epochs")) {
+        Boolean value = boolParam(ctx, flag);
+        if (value != null) {
+          q.put(flag, value);
+        }
       }
     } catch (IllegalArgumentException e) {
       HttpErrors.send(ctx, 400, e.getMessage());

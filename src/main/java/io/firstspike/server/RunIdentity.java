@@ -23,8 +23,8 @@ import java.util.Map;
  * folder's {@value RunMeta#FILE} ({@link RunMeta}), deletion with confirmation, and the runs'
  * hyperparameters for the runs list's columns and search. Handlers of {@link HttpVerticle}'s
  * routes; deletion is the run manager's (it alone knows whether anything runs or is about to
- * start on the run). Writes go through one ordered worker queue, so two updates of a run's meta
- * never interleave.
+ * start on the run), and so are meta writes ({@link #writeMeta} on its one ordered worker queue,
+ * so two updates of a run's meta never interleave and none lands in a folder being deleted).
  */
 final class RunIdentity {
   /** A deletion of a run with many snapshots takes a while; this only bounds a hung one. */
@@ -51,22 +51,54 @@ final class RunIdentity {
   /**
    * {@code POST /api/runs/:id/meta} with any of {@code name, notes, tags, archived}: those keys
    * replaced, the others kept; 200 with the meta written. An unreadable {@value RunMeta#FILE} is
-   * a 409 (nothing is overwritten that could not be read).
+   * a 409 (nothing is overwritten that could not be read). The write is the run manager's
+   * ({@link Addresses#CMD_META_UPDATE}), which orders it with deletions: 409 while the run is
+   * being deleted, 404 once it is gone; never a file written into a folder being removed.
    */
   void update(RoutingContext ctx) {
     JsonNode body = jsonBody(ctx, "{\"name\": \"baseline\", \"tags\": [\"lr-sweep\"]}");
     if (body == null) {
       return;
     }
-    withRun(ctx, run -> vertx.executeBlocking(() -> {
-      RunMeta old;
-      try {
-        old = RunMeta.read(run);
-      } catch (IllegalArgumentException e) {
-        throw new HttpStatusException(409, e.getMessage());
-      }
-      return old.with(body, "the request body").write(run);
-    }, true).onSuccess(meta -> ctx.json(meta(run, meta))).onFailure(e -> fail(ctx, e)));
+    String id = ctx.pathParam("id");
+    if (!RunStore.isValidId(id)) {
+      HttpErrors.send(ctx, 400, RunMessages.invalidId(id));
+      return;
+    }
+    JsonObject q = new JsonObject().put("id", id).put("meta", EventJson.toJsonObject((ObjectNode) body));
+    vertx.eventBus().<JsonObject>request(Addresses.CMD_META_UPDATE, q)
+        .onSuccess(m -> ctx.json(m.body())).onFailure(e -> fail(ctx, e));
+  }
+
+  /**
+   * The blocking part of a meta update, run by the run manager on its ordered worker queue (so
+   * after any deletion of the run it has begun): the keys of {@code changes} replaced, the others
+   * kept, written atomically; returns the meta written with the run's id.
+   *
+   * @throws HttpStatusException 404 when the folder is gone, 409 when its meta cannot be read,
+   *     400 for an unknown key or a value of the wrong type
+   */
+  static JsonObject writeMeta(RunFolder run, JsonObject changes) {
+    if (!Files.isDirectory(run.dir())) {
+      throw new HttpStatusException(404, RunMessages.notFound(run.id())); // deleted since it was found
+    }
+    RunMeta old;
+    try {
+      old = RunMeta.read(run);
+    } catch (IllegalArgumentException e) {
+      throw new HttpStatusException(409, e.getMessage());
+    }
+    JsonNode body;
+    try {
+      body = Json.MAPPER.readTree(changes.encode());
+    } catch (IOException e) {
+      throw new HttpStatusException(400, "body must be a JSON object: " + e.getMessage());
+    }
+    try {
+      return meta(run, old.with(body, "the request body").write(run));
+    } catch (IllegalArgumentException e) {
+      throw new HttpStatusException(400, e.getMessage());
+    }
   }
 
   /**

@@ -183,45 +183,65 @@ final class RunSummaries {
   }
 
   /**
-   * {@code {id, epochs: [EpochMetrics with step > since], warnings: [unreadable lines skipped;
-   * with since >= 0 those after since only],
-   * batches: [decimated lines with step > since], totalBatches, decimated}}; {@code since} = -1
-   * returns everything. With
-   * {@code withActivity} also {@code activity}: the run folder's activity.json (the newest epoch
-   * and batch events), or null when it has none yet. Without {@code withBatches} batches.jsonl is
-   * not read at all: {@code batches} is empty, {@code totalBatches} 0 (the Compare view, which
-   * draws epochs only, over long runs).
+   * What {@code GET /api/runs/<id>/metrics} asks for (the run manager's {@code CMD_METRICS} body).
+   *
+   * @param since only epochs and batches with a greater step; -1 for everything
+   * @param points at most this many batch lines ({@link BatchDecimator})
+   * @param width the narrowest bucket width of the decimation (the page's whole-series load's)
+   * @param activity with the run folder's activity.json
+   * @param batches read batches.jsonl at all
+   * @param epochs read metrics.jsonl at all (a page refetching its batch series needs no epochs)
    */
-  static JsonObject metrics(RunFolder run, long since, int maxPoints, boolean withActivity,
-      boolean withBatches) {
+  record MetricsQuery(long since, int points, long width, boolean activity, boolean batches, boolean epochs) {
+    /** From a command body, with the API's defaults. */
+    static MetricsQuery of(JsonObject body) {
+      long since = body.getLong("since", -1L);
+      return new MetricsQuery(since, body.getInteger("points", BatchDecimator.MAX_POINTS),
+          body.getLong("width", 1L), body.getBoolean("activity", since < 0), body.getBoolean("batches", true),
+          body.getBoolean("epochs", true));
+    }
+  }
+
+  /**
+   * {@code {id, epochs: [EpochMetrics with step > since], warnings: [unreadable lines skipped;
+   * with since >= 0 those after since only], batches: [lines with step > since, decimated by
+   * {@link BatchDecimator}], bucketWidth, totalBatches, decimated}}; {@code since} = -1 returns
+   * everything. With {@code activity} also {@code activity}: the run folder's activity.json (the
+   * newest epoch and batch events), or null when it has none yet. Without {@code batches}
+   * batches.jsonl is not read at all: {@code batches} is empty, {@code totalBatches} 0 (the
+   * Compare view, which draws epochs only, over long runs); without {@code epochs} metrics.jsonl
+   * is not read and {@code epochs} is empty.
+   */
+  static JsonObject metrics(RunFolder run, MetricsQuery q) {
+    long since = q.since();
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("id", run.id());
     ArrayNode epochs = n.putArray("epochs");
-    // A backfill (since >= 0) reads the files from their ends: its cost follows the new lines.
-    JsonLines.Read<EpochMetrics> metricsLog = since < 0 ? run.metricsLog() : run.metricsLogAfter(since);
-    for (EpochMetrics m : metricsLog.values()) {
-      if (since < 0 || m.step() > since) {
-        epochs.add(Json.MAPPER.valueToTree(m));
-      }
-    }
     ArrayNode warnings = n.putArray("warnings");
-    metricsLog.warning(RunFolder.METRICS).ifPresent(warnings::add);
+    if (q.epochs()) {
+      // A backfill (since >= 0) reads the files from their ends: its cost follows the new lines.
+      JsonLines.Read<EpochMetrics> metricsLog = since < 0 ? run.metricsLog() : run.metricsLogAfter(since);
+      for (EpochMetrics m : metricsLog.values()) {
+        if (since < 0 || m.step() > since) {
+          epochs.add(Json.MAPPER.valueToTree(m));
+        }
+      }
+      metricsLog.warning(RunFolder.METRICS).ifPresent(warnings::add);
+    }
     List<JsonNode> lines = List.of();
-    if (withBatches) {
+    if (q.batches()) {
       JsonLines.Read<JsonNode> batchesLog = since < 0 ? run.batchesLog() : run.batchesLogAfter(since);
       batchesLog.warning(RunFolder.BATCHES).ifPresent(warnings::add);
       lines = batchesLog.values().stream()
           .filter(l -> since < 0 || l.path("step").asLong(-1) > since)
           .toList();
     }
-    List<JsonNode> kept = BatchDecimator.decimate(lines, maxPoints);
-    n.putArray("batches").addAll(kept);
-    if (since < 0 && withBatches) {
-      n.putArray("silent").addAll(thinSilent(lines, SILENT_POINTS));
-    }
+    BatchDecimator.Decimated kept = BatchDecimator.decimate(lines, q.points(), q.width());
+    n.putArray("batches").addAll(kept.lines());
+    n.put("bucketWidth", kept.width());
     n.put("totalBatches", lines.size());
-    n.put("decimated", kept.size() < lines.size());
-    if (withActivity) {
+    n.put("decimated", kept.lines().size() < lines.size());
+    if (q.activity()) {
       n.set("activity", run.activity().orElse(NullNode.getInstance()));
     }
     return EventJson.toJsonObject(n);
@@ -246,44 +266,6 @@ final class RunSummaries {
       session = t;
     }
     return Double.isFinite(session) ? total + session : Double.NaN;
-  }
-
-  /** The page's bound on its silent-fraction series (store.js MAX_SILENT_POINTS). */
-  static final int SILENT_POINTS = 600;
-
-  /**
-   * The silent fractions of every batch line, thinned by the page's rule (store.js thinByStep):
-   * buckets [k w, (k + 1) w) of the smallest power-of-two width w for which the steps span at most
-   * {@code maxPoints} buckets, each keeping its earliest line, as {@code {step, silentFraction}}. The
-   * whole-run load carries it, so a page opened on a long run holds the series a page that
-   * watched the run holds (the decimated batch lines are too sparse for it).
-   */
-  static List<JsonNode> thinSilent(List<JsonNode> lines, int maxPoints) {
-    List<JsonNode> with = lines.stream()
-        .filter(l -> l.path("step").isIntegralNumber() && l.path("step").asLong() >= 0 && l.path("silentFraction").isArray())
-        .toList();
-    if (with.isEmpty()) {
-      return List.of();
-    }
-    long first = with.get(0).path("step").asLong();
-    long last = with.get(with.size() - 1).path("step").asLong();
-    long w = 1;
-    while (last / w - first / w + 1 > maxPoints) {
-      w *= 2;
-    }
-    List<JsonNode> out = new java.util.ArrayList<>();
-    long bucket = -1;
-    for (JsonNode l : with) {
-      long step = l.path("step").asLong();
-      if (step / w != bucket) {
-        bucket = step / w;
-        ObjectNode p = Json.MAPPER.createObjectNode();
-        p.put("step", step);
-        p.set("silentFraction", l.get("silentFraction"));
-        out.add(p);
-      }
-    }
-    return out;
   }
 
   /**

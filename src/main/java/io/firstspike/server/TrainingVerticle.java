@@ -7,6 +7,7 @@ import io.firstspike.runs.Throttle;
 import io.firstspike.train.RunState;
 import io.firstspike.train.StopFlag;
 import io.firstspike.train.TrainingEvent;
+import io.reactivex.rxjava3.core.Scheduler;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,6 +17,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.rxjava3.RxHelper;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -26,15 +28,17 @@ import java.util.logging.Logger;
  * written by the engine, exactly as from the CLI), its events adapted to JSON on the run's three
  * stream addresses. Deployed by the run manager as a worker verticle, one per active run.
  *
- * <p>Batches go through the run's one kind of {@link Throttle}: at most {@code r} messages per
- * second, always the newest batch, and the last batch of the run is always sent when the training
- * ends. Only the newest batch is held, so a slow browser never makes the training wait or memory
- * grow. Epoch messages (metrics only, see {@link EventJson#epoch}) go through another, at most one
- * per {@link #EPOCH_MESSAGE_MILLIS} (the newest, and always the last one): a small Yin-Yang run
- * finishes 30 epochs a second, and each message is a frame to every watching browser, whose page
- * fetches the epochs in between from the run's files anyway (at most once a second). A timer
- * sends what the throttles hold once its interval is over. State messages are sent as they
- * happen.
+ * <p>Batches go through the run's one kind of {@link Throttle} (RxJava's {@code throttleLatest}):
+ * at most {@code r} messages per second, always the newest batch, and the last batch of the run is
+ * always sent when the training ends. Only the newest batch is held, so a slow browser never
+ * makes the training wait or memory grow. Epoch messages (metrics only, see
+ * {@link EventJson#epoch}) go through another, at most one per {@link #EPOCH_MESSAGE_MILLIS} (the
+ * newest, and always the last one): a small Yin-Yang run finishes 30 epochs a second, and each
+ * message is a frame to every watching browser, whose page fetches the epochs in between from
+ * the run's files anyway (at most once a second). A held item is published when its interval is
+ * over by the throttle's scheduler, bound to this verticle's Vert.x context
+ * ({@link RxHelper#scheduler(io.vertx.core.Context)}: Vert.x timers, cancelled when the throttles
+ * end with the training). State messages are sent as they happen.
  *
  * <p>Stopping: a message on {@link Addresses#stopCommand} sets the {@link StopFlag} the loop checks
  * between batches. Undeploying the verticle while the training runs (server shutdown) interrupts
@@ -54,7 +58,6 @@ public final class TrainingVerticle extends VerticleBase {
   private final Promise<RunOutcome> done = Promise.promise();
   private Throttle<TrainingEvent.Batch> batches;
   private Throttle<TrainingEvent.Epoch> epochs;
-  private long tickTimer = -1;
   /** At most one epoch message per this many milliseconds (the newest; the last always). */
   static final long EPOCH_MESSAGE_MILLIS = 250;
   private volatile RunState lastPublished = RunState.QUEUED;
@@ -96,14 +99,11 @@ public final class TrainingVerticle extends VerticleBase {
     String id = run.id();
     EventBus bus = vertx.eventBus();
     long batchMillis = Math.max(1, 1000L / batchRate);
-    batches = new Throttle<>(TimeUnit.MILLISECONDS.toNanos(batchMillis),
+    Scheduler timers = RxHelper.scheduler(context);
+    batches = new Throttle<>(batchMillis, TimeUnit.MILLISECONDS, timers,
         b -> publishSafely(Addresses.batch(id), () -> EventJson.batch(id, b)));
-    epochs = new Throttle<>(TimeUnit.MILLISECONDS.toNanos(EPOCH_MESSAGE_MILLIS),
+    epochs = new Throttle<>(EPOCH_MESSAGE_MILLIS, TimeUnit.MILLISECONDS, timers,
         e -> publishSafely(Addresses.epoch(id), () -> EventJson.epoch(id, e)));
-    tickTimer = vertx.setPeriodic(Math.min(batchMillis, EPOCH_MESSAGE_MILLIS), t -> {
-      batches.tick();
-      epochs.tick();
-    });
     stopConsumer = bus.consumer(Addresses.stopCommand(id), this::stopHandler);
     // One long task per run: a pool of its own with no blocked-thread warnings for hours of work.
     executor = vertx.createSharedWorkerExecutor("firstspike-training-" + id, 1, 365, TimeUnit.DAYS);
@@ -117,18 +117,14 @@ public final class TrainingVerticle extends VerticleBase {
     if (!done.future().isComplete()) {
       stopFlag.interrupt("server shut down during training");
     }
-    return done.future()
-        .eventually(() -> {
-          vertx.cancelTimer(tickTimer);
-          return executor.close();
-        });
+    return done.future().eventually(() -> executor.close());
   }
 
   private RunOutcome train() {
     try {
       return engine.execute(run, threads, this::onEvent, stopFlag);
     } finally {
-      batches.flush(); // the newest batch
+      batches.flush(); // the newest batch, its timer cancelled
       epochs.flush(); // and the newest epoch, before the final state is published
     }
   }

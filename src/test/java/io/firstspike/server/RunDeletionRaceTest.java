@@ -43,20 +43,11 @@ class RunDeletionRaceTest {
     try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o)) {
       String id = stoppedRunWithSnapshot(s);
       Path run = s.runsDir.resolve(id);
-      Path filler = Files.createDirectory(run.resolve("zzz_filler"));
-      for (int i = 0; i < FILLER_FILES; i++) {
-        Files.createFile(filler.resolve(String.format("f%05d", i)));
-      }
-      Path removedFirst = filler.resolve(String.format("f%05d", FILLER_FILES - 1));
+      Path removedFirst = fill(run);
 
       Future<HttpResponse<Buffer>> deleting = s.client.post("/api/runs/" + id + "/delete")
           .sendJsonObject(new JsonObject().put("confirm", id));
-      long end = System.currentTimeMillis() + TIMEOUT_MS;
-      while (Files.exists(removedFirst) && System.currentTimeMillis() < end) {
-        Thread.sleep(1);
-      }
-      assertThat(removedFirst).as("the deletion has begun").doesNotExist();
-      assertThat(run.resolve("status.json")).as("and is still going on").exists();
+      awaitDeletionBegun(run, removedFirst);
 
       HttpResponse<Buffer> resumed = s.post("/api/runs/" + id + "/resume", null);
       HttpResponse<Buffer> evaluated = s.post("/api/runs/" + id + "/evaluate", null);
@@ -69,6 +60,37 @@ class RunDeletionRaceTest {
       assertThat(run).doesNotExist();
       assertThat(s.get("/api/runs/" + id).statusCode()).isEqualTo(404);
       assertThat(s.get("/api/runs").bodyAsJsonObject().getJsonArray("runs")).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("a change of a run's name, notes or tags asked for while its folder is being deleted answers 409 (or 404 once gone), never 500, and the folder is removed")
+  void metaUpdateDuringDeletionIsRefused(Vertx vertx, @TempDir Path tmp) throws Exception {
+    try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o)) {
+      String id = s.finishedRun("fast", TIMEOUT_MS);
+      Path run = s.runsDir.resolve(id);
+      Path removedFirst = fill(run);
+
+      Future<HttpResponse<Buffer>> deleting = s.client.post("/api/runs/" + id + "/delete")
+          .sendJsonObject(new JsonObject().put("confirm", id));
+      awaitDeletionBegun(run, removedFirst);
+
+      // several, so that some are handled while the folder is being removed and some after
+      java.util.List<HttpResponse<Buffer>> updates = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        updates.add(s.post("/api/runs/" + id + "/meta", new JsonObject().put("name", "renamed " + i)));
+      }
+      HttpResponse<Buffer> deleted = ServerTestSupport.await(deleting);
+
+      for (HttpResponse<Buffer> r : updates) {
+        assertRefused(r);
+        assertThat(r.bodyAsString()).as("one line").doesNotContain("\n");
+      }
+      assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(200);
+      assertThat(run).doesNotExist();
+      HttpResponse<Buffer> after = s.post("/api/runs/" + id + "/meta", new JsonObject().put("name", "late"));
+      assertThat(after.statusCode()).as(after.bodyAsString()).isEqualTo(404);
+      assertThat(run).as("a late update does not bring the folder back").doesNotExist();
     }
   }
 
@@ -111,8 +133,7 @@ class RunDeletionRaceTest {
   @DisplayName("a run the evaluator has announced cannot be deleted until the evaluation has ended")
   void deletionWaitsForTheEvaluationToEnd(Vertx vertx, @TempDir Path tmp) throws Exception {
     try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o)) {
-      String id = s.startRun(new JsonObject().put("config", "fast"));
-      s.awaitState(id, "finished", TIMEOUT_MS);
+      String id = s.finishedRun("fast", TIMEOUT_MS);
       JsonObject q = new JsonObject().put("id", id);
       // what the EvaluationVerticle sends before it evaluates a run and when the evaluation ends
       ServerTestSupport.await(vertx.eventBus().request(Addresses.EVALUATION_BEGIN, q));
@@ -127,6 +148,25 @@ class RunDeletionRaceTest {
       assertThat(deleted).isEqualTo(new JsonObject().put("id", id).put("deleted", true));
       assertThat(s.runsDir.resolve(id)).doesNotExist();
     }
+  }
+
+  /** Fills the run with FILLER_FILES empty files; returns the one the deletion removes first. */
+  private static Path fill(Path run) throws java.io.IOException {
+    Path filler = Files.createDirectory(run.resolve("zzz_filler"));
+    for (int i = 0; i < FILLER_FILES; i++) {
+      Files.createFile(filler.resolve(String.format("f%05d", i)));
+    }
+    return filler.resolve(String.format("f%05d", FILLER_FILES - 1));
+  }
+
+  /** Waits until the deletion has removed its first file, and checks it has not ended. */
+  private static void awaitDeletionBegun(Path run, Path removedFirst) throws InterruptedException {
+    long end = System.currentTimeMillis() + TIMEOUT_MS;
+    while (Files.exists(removedFirst) && System.currentTimeMillis() < end) {
+      Thread.sleep(1);
+    }
+    assertThat(removedFirst).as("the deletion has begun").doesNotExist();
+    assertThat(run.resolve("status.json")).as("and is still going on").exists();
   }
 
   /** A stopped run of the slow config with at least one snapshot, so resume and evaluate accept it. */

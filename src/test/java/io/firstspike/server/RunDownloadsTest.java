@@ -44,8 +44,7 @@ class RunDownloadsTest {
   }
 
   private static String finishedRun(ServerTestSupport s) {
-    String id = s.startRun(new JsonObject().put("config", "fast"));
-    s.awaitState(id, "finished", TIMEOUT_MS);
+    String id = s.finishedRun("fast", TIMEOUT_MS);
     return id;
   }
 

@@ -34,8 +34,7 @@ class RunIdentityApiTest {
   @DisplayName("Name, notes, tags and archived are saved in meta.json, merged, listed, and checked")
   void metaIsKeptInTheRunFolder(Vertx vertx, @TempDir Path tmp) throws Exception {
     try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o)) {
-      String id = s.startRun(new JsonObject().put("config", "fast"));
-      s.awaitState(id, "finished", TIMEOUT_MS);
+      String id = s.finishedRun("fast", TIMEOUT_MS);
       Path run = s.runsDir.resolve(id);
       Map<String, String> before = files(run);
 
@@ -136,8 +135,7 @@ class RunIdentityApiTest {
   void securityRules(Vertx vertx, @TempDir Path tmp) throws Exception {
     try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o.withToken(TOKEN))) {
       s.bearer = TOKEN;
-      String id = s.startRun(new JsonObject().put("config", "fast"));
-      s.awaitState(id, "finished", TIMEOUT_MS);
+      String id = s.finishedRun("fast", TIMEOUT_MS);
       s.bearer = null;
       assertThat(s.get("/api/runs/" + id + "/meta").statusCode()).isEqualTo(401);
       assertThat(s.get("/api/run-params").statusCode()).isEqualTo(401);

@@ -82,6 +82,13 @@ final class ServerTestSupport implements AutoCloseable {
     return r.bodyAsJsonObject().getString("id");
   }
 
+  /** Starts a run of the bundled config {@code config} and waits until it has finished; its id. */
+  String finishedRun(String config, long timeoutMs) {
+    String id = startRun(new JsonObject().put("config", config));
+    awaitState(id, "finished", timeoutMs);
+    return id;
+  }
+
   JsonObject run(String id) {
     HttpResponse<Buffer> r = get("/api/runs/" + id);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);

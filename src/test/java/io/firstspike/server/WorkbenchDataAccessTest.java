@@ -147,8 +147,7 @@ class WorkbenchDataAccessTest {
   void plotLinks(Vertx vertx, @TempDir Path tmp) throws Exception {
     Path secret = Files.writeString(Files.createDirectories(tmp.resolve("outside")).resolve("secret.png"), SECRET);
     try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o)) {
-      String id = s.startRun(new JsonObject().put("config", "fast"));
-      s.awaitState(id, "finished", TIMEOUT_MS);
+      String id = s.finishedRun("fast", TIMEOUT_MS);
       Path plots = Files.createDirectories(s.runsDir.resolve(id).resolve(PlotFolder.PLOTS));
       Files.writeString(plots.resolve("real.png"), "png");
       Files.createSymbolicLink(plots.resolve("link.png"), secret);

@@ -43,7 +43,12 @@ public final class Shared {
 
   /** Skip with a message, or fail in strict mode. */
   public static void skipOrFail(String message) {
-    if (strict()) {
+    skipOrFail(message, strict());
+  }
+
+  /** Skip with a message, or fail when {@code strict} (normally {@link #strict()}). */
+  public static void skipOrFail(String message, boolean strict) {
+    if (strict) {
       fail("FIRSTSPIKE_STRICT is set, so this test may not skip: " + message);
     }
     Assumptions.abort(message);

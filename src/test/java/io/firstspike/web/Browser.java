@@ -1,6 +1,5 @@
 package io.firstspike.web;
 
-import io.firstspike.testsupport.Shared;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +19,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven by Selenium with explicit paths, so Selenium Manager never
- * downloads a browser or driver. Skips the calling test (fails under FIRSTSPIKE_STRICT) when
- * Chromium or its driver is not installed.
+ * downloads a browser or driver, and the helpers the browser tests share (waits, scripts,
+ * screenshots, console). Started and quit by {@link BrowserExtension}.
  */
 final class Browser implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -36,12 +35,11 @@ final class Browser implements AutoCloseable {
     this.service = service;
   }
 
-  /** A fresh headless Chromium (own profile under {@code profileDir}) at 1280x800. */
+  /**
+   * A fresh headless Chromium (own profile under {@code profileDir}) at 1280x800. Tests get one
+   * from {@link BrowserExtension}, which checks that Chromium is installed first.
+   */
   static Browser start(Path profileDir) throws IOException {
-    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      Shared.skipOrFail("Chromium is not installed (" + CHROMIUM + ", " + CHROMEDRIVER
-          + "): apt-get install chromium chromium-driver");
-    }
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     Files.createDirectories(profileDir);
     ChromeOptions options = new ChromeOptions();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -41,12 +42,13 @@ class DashboardBrowserTest {
 
   @TempDir Path tmp;
   private WebTestServer server;
+  @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
   private Browser browser;
   private final List<String> log = new ArrayList<>();
 
   @BeforeEach
   void start() throws IOException {
-    browser = Browser.start(tmp.resolve("chromium-profile"));
+    browser = chrome.browser();
     Path configs = Files.createDirectories(tmp.resolve("configs"));
     String small = Files.readString(Path.of("configs", "yin_yang_small.yaml"));
     // A hidden layer of 250 and a third of the batch size: slow enough to watch, a few s/epoch.
@@ -60,14 +62,10 @@ class DashboardBrowserTest {
   @AfterEach
   void stop() {
     try {
-      if (browser != null) {
-        try {
-          shot("zz-last", false);
-          browser.console().forEach(l -> log.add("console: " + l));
-        } catch (RuntimeException | IOException e) {
-          log.add("no last screenshot or console: " + e);
-        }
-        browser.close();
+      try {
+        shot("zz-last", false); // the browser is quit after this, by BrowserExtension
+      } catch (RuntimeException | IOException e) {
+        log.add("no last screenshot: " + e);
       }
     } finally {
       if (server != null) {

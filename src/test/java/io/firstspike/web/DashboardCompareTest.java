@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -37,13 +38,15 @@ class DashboardCompareTest {
 
   @TempDir Path tmp;
   private WebTestServer server;
+  @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
+  @RegisterExtension final WebServerExtension web = new WebServerExtension();
   private Browser browser;
   private final List<String> log = new ArrayList<>();
 
   @BeforeEach
   void start() throws IOException {
-    browser = Browser.start(tmp.resolve("chromium-profile"));
-    server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
+    browser = chrome.browser();
+    server = web.start(tmp.resolve("runs"));
     try (InputStream in = DashboardCompareTest.class.getResourceAsStream("/web/net-recorder.js")) {
       browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
           Map.of("source", new String(in.readAllBytes(), StandardCharsets.UTF_8)));
@@ -52,21 +55,7 @@ class DashboardCompareTest {
 
   @AfterEach
   void stop() {
-    try {
-      if (browser != null) {
-        try {
-          browser.console().forEach(l -> log.add("console: " + l));
-        } catch (RuntimeException e) {
-          log.add("no console: " + e);
-        }
-        browser.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
-      log.forEach(System.out::println);
-    }
+    log.forEach(System.out::println);
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 
@@ -30,19 +31,13 @@ class DashboardEvaluateTest {
 
   @TempDir Path tmp;
   private WebTestServer server;
+  @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
   private Browser browser;
 
   @AfterEach
   void stop() {
-    try {
-      if (browser != null) {
-        browser.console().forEach(l -> System.out.println("console: " + l));
-        browser.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
+    if (server != null) {
+      server.close();
     }
   }
 
@@ -57,7 +52,7 @@ class DashboardEvaluateTest {
     String id = startRun();
     awaitFinished(id);
 
-    browser = Browser.start(tmp.resolve("chromium-profile"));
+    browser = chrome.browser();
     var d = browser.driver;
     d.get(server.url() + "#/evaluate/" + id);
     browser.waiting(WAIT).until(x -> x.findElement(By.id("eval-status")).getText().startsWith("No plots yet"));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 
@@ -30,11 +31,12 @@ class DashboardResumeMapTest {
 
   @TempDir Path tmp;
   private WebTestServer server;
+  @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
   private Browser browser;
 
   @BeforeEach
   void start() throws IOException {
-    browser = Browser.start(tmp.resolve("chromium-profile"));
+    browser = chrome.browser();
     Path configs = Files.createDirectories(tmp.resolve("configs"));
     String small = Files.readString(Path.of("configs", "yin_yang_small.yaml"));
     // Epochs of 100 batches of a 400-neuron hidden layer: the resumed session is stopped after
@@ -48,15 +50,8 @@ class DashboardResumeMapTest {
 
   @AfterEach
   void stop() {
-    try {
-      if (browser != null) {
-        browser.console().forEach(l -> System.out.println("console: " + l));
-        browser.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
+    if (server != null) {
+      server.close();
     }
   }
 

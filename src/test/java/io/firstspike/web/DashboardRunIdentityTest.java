@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
@@ -30,27 +31,21 @@ class DashboardRunIdentityTest {
 
   @TempDir Path tmp;
   private WebTestServer server;
+  @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
   private Browser browser;
   private Path runs;
 
   @BeforeEach
   void start() throws IOException {
-    browser = Browser.start(tmp.resolve("chromium-profile"));
+    browser = chrome.browser();
     runs = tmp.resolve("runs");
     server = new WebTestServer(runs, Path.of("configs").toAbsolutePath(), 0, 1).start();
   }
 
   @AfterEach
   void stop() {
-    try {
-      if (browser != null) {
-        browser.console().forEach(l -> System.out.println("console: " + l));
-        browser.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
+    if (server != null) {
+      server.close();
     }
   }
 

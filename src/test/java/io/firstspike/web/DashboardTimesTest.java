@@ -6,10 +6,10 @@ import io.firstspike.train.RunState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 
@@ -24,25 +24,14 @@ class DashboardTimesTest {
 
   @TempDir Path tmp;
   private WebTestServer server;
+  @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
+  @RegisterExtension final WebServerExtension web = new WebServerExtension();
   private Browser browser;
 
   @BeforeEach
   void start() throws IOException {
-    browser = Browser.start(tmp.resolve("chromium-profile"));
-    server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
-  }
-
-  @AfterEach
-  void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
-    }
+    browser = chrome.browser();
+    server = web.start(tmp.resolve("runs"));
   }
 
   @Test

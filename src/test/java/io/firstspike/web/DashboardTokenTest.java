@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -24,25 +25,20 @@ class DashboardTokenTest {
 
   @TempDir Path tmp;
   private WebTestServer server;
+  @RegisterExtension final BrowserExtension chrome = new BrowserExtension();
   private Browser browser;
 
   @AfterEach
   void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
+    if (server != null) {
+      server.close();
     }
   }
 
   @Test
   @DisplayName("The page asks once for the token, refuses a wrong one, and keeps the right one for API and WebSocket")
   void asksForTheTokenOnce() throws IOException {
-    browser = Browser.start(tmp.resolve("chromium-profile"));
+    browser = chrome.browser();
     server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1)
         .withToken(TOKEN).start();
     var d = browser.driver;
@@ -75,7 +71,7 @@ class DashboardTokenTest {
   @Test
   @DisplayName("Enter in the token field submits the token (Unlock), it does not cancel the dialog")
   void enterSubmitsTheToken() throws IOException {
-    browser = Browser.start(tmp.resolve("chromium-profile"));
+    browser = chrome.browser();
     server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1)
         .withToken(TOKEN).start();
     browser.driver.get(server.url() + "#/runs");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,25 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 class YamlModuleTest {
   @TempDir static Path tmp;
   private static WebTestServer server;
+  @RegisterExtension static final BrowserExtension CHROME = new BrowserExtension();
   private static Browser browser;
 
   @BeforeAll
   static void start() throws IOException {
-    browser = Browser.start(tmp.resolve("chromium-profile"));
+    browser = CHROME.browser();
     server = new WebTestServer(tmp.resolve("runs"), Path.of("configs").toAbsolutePath(), 0, 1).start();
     browser.driver.get(server.url() + "#/runs");
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
+    if (server != null) {
+      server.close();
     }
   }
 

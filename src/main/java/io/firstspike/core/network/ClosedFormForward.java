@@ -77,7 +77,7 @@ final class ClosedFormForward implements LayerPass.Forward {
   }
 
   @Override
-  public boolean supports(LayerSpec spec) {
+  public boolean supports(LayerComputation spec) {
     return spec.euler() == null && spec.release2021Shared()
         && (spec.variant() == Variant.ET || !(blocks || narrow))
         && (!narrow || spec.neurons() <= PassPolicy.NARROW_MAX_WIDTH)

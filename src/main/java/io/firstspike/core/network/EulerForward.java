@@ -20,10 +20,10 @@ import java.util.Arrays;
  * injected at step 0.
  */
 final class EulerForward implements LayerPass.Forward {
-  private final LayerSpec.EulerGrid grid;
+  private final LayerComputation.EulerGrid grid;
 
   /** The Euler pass on this grid. */
-  EulerForward(LayerSpec.EulerGrid grid) {
+  EulerForward(LayerComputation.EulerGrid grid) {
     this.grid = grid;
   }
 
@@ -39,7 +39,7 @@ final class EulerForward implements LayerPass.Forward {
 
   /** The 2021 model's layers (et or dt: the scheme uses tau_s only) with this Euler grid. */
   @Override
-  public boolean supports(LayerSpec spec) {
+  public boolean supports(LayerComputation spec) {
     return grid.equals(spec.euler()) && spec.release2021Shared();
   }
 

@@ -38,7 +38,7 @@ final class ExactBackward implements LayerPass.Backward {
 
   /** Layers of the 2021 model on shared times, after the closed form or the Euler pass. */
   @Override
-  public boolean supports(LayerSpec spec) {
+  public boolean supports(LayerComputation spec) {
     return spec.release2021Shared();
   }
 

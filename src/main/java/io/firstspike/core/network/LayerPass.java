@@ -12,8 +12,8 @@ public interface LayerPass {
   /** Short name, as the policy and the tests report it. */
   String name();
 
-  /** True if this pass computes layers of this spec (anything else it must not be given). */
-  boolean supports(LayerSpec spec);
+  /** True if this pass can do this computation (anything else it must not be given). */
+  boolean supports(LayerComputation spec);
 
   /** A forward pass: the output spike times of one sample. */
   interface Forward extends LayerPass {

@@ -12,7 +12,7 @@ public final class LayerPasses {
   private LayerPasses() {}
 
   /** The Euler grid of the registered Euler pass: the configs' sim_time 3.0, resolution 0.01. */
-  static final LayerSpec.EulerGrid REGISTERED_GRID = new LayerSpec.EulerGrid(3.0, 0.01);
+  static final LayerComputation.EulerGrid REGISTERED_GRID = new LayerComputation.EulerGrid(3.0, 0.01);
 
   /** The forward passes: the reference first. */
   public static List<LayerPass.Forward> forward() {

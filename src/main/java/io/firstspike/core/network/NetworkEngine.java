@@ -20,7 +20,7 @@ import java.util.Arrays;
  * before the weights change. Not for concurrent use by several callers (methods synchronize).
  *
  * <p>Each layer's forward and backward pass is chosen once, by the options' {@link PassPolicy},
- * from the layer's {@link LayerSpec}; each thread has its own {@link LayerScratch}.
+ * from the layer's {@link LayerComputation}; each thread has its own {@link LayerScratch}.
  */
 public final class NetworkEngine implements AutoCloseable {
   /** Samples per chunk: the unit of work and of the fixed-order gradient reduction. */
@@ -129,7 +129,7 @@ public final class NetworkEngine implements AutoCloseable {
     this.prepared = new PreparedWeights[layers];
     PassPolicy policy = options.passes();
     for (int l = 0; l < layers; l++) {
-      LayerSpec spec = spec(l);
+      LayerComputation spec = spec(l);
       forwardPasses[l] = policy.forward(spec);
       backwardPasses[l] = policy.backward(spec, l == 0);
       for (LayerPass p : new LayerPass[] {forwardPasses[l], backwardPasses[l]}) {
@@ -145,10 +145,10 @@ public final class NetworkEngine implements AutoCloseable {
   }
 
   /** What layer l computes. */
-  private LayerSpec spec(int l) {
-    LayerSpec spec = LayerSpec.release2021(net.params(), net.rowsOf(l), net.layerSize(l));
+  private LayerComputation spec(int l) {
+    LayerComputation spec = LayerComputation.release2021(net.params(), net.rowsOf(l), net.layerSize(l));
     return options.useForwardIntegrator()
-        ? spec.withEuler(new LayerSpec.EulerGrid(options.simTime(), options.resolution()))
+        ? spec.withEuler(new LayerComputation.EulerGrid(options.simTime(), options.resolution()))
         : spec;
   }
 

@@ -6,9 +6,9 @@ import io.firstspike.core.neuron.Variant;
  * The one place that chooses which {@link LayerPass} computes a layer, and every threshold of
  * those choices, whether it picks a pass for a layer's shape or a loop inside a pass for the
  * state of a sample. {@link #FASTEST} is the engine's default; {@link #REFERENCE} runs the
- * readable {@link ReferencePass} everywhere. A spec that no fast pass supports (DelGrad's
+ * readable {@link ReferencePass} everywhere. A computation that no fast pass supports (DelGrad's
  * per-synapse times, threshold noise, its EPS rule) goes to the reference pass under either;
- * today's adapter runs only the 2021 model on shared times, so the engine rejects such a spec
+ * today's adapter runs only the 2021 model on shared times, so the engine rejects such a computation
  * with a message that names it, until a {@link LayerBatch} carries what those layers need.
  *
  * <p>The thresholds were measured on this project's 2-vCPU machine (docs/BENCHMARKS.md). None of
@@ -20,17 +20,17 @@ public enum PassPolicy {
   /** The reference pass for every layer: slow, for checks. */
   REFERENCE {
     @Override
-    public LayerPass.Forward forward(LayerSpec spec) {
+    public LayerPass.Forward forward(LayerComputation spec) {
       return ReferencePass.INSTANCE;
     }
 
     @Override
-    public LayerPass.Backward backward(LayerSpec spec, boolean firstLayer) {
+    public LayerPass.Backward backward(LayerComputation spec, boolean firstLayer) {
       return ReferencePass.INSTANCE;
     }
 
     @Override
-    public boolean preparesRows(LayerSpec spec) {
+    public boolean preparesRows(LayerComputation spec) {
       return false;
     }
   },
@@ -38,7 +38,7 @@ public enum PassPolicy {
   /** The fastest pass measured for each layer shape. */
   FASTEST {
     @Override
-    public LayerPass.Forward forward(LayerSpec spec) {
+    public LayerPass.Forward forward(LayerComputation spec) {
       if (spec.euler() != null) {
         return new EulerForward(spec.euler());
       }
@@ -55,7 +55,7 @@ public enum PassPolicy {
     }
 
     @Override
-    public LayerPass.Backward backward(LayerSpec spec, boolean firstLayer) {
+    public LayerPass.Backward backward(LayerComputation spec, boolean firstLayer) {
       if (!spec.release2021Shared()) {
         return ReferencePass.INSTANCE;
       }
@@ -66,7 +66,7 @@ public enum PassPolicy {
     }
 
     @Override
-    public boolean preparesRows(LayerSpec spec) {
+    public boolean preparesRows(LayerComputation spec) {
       return spec.weights() >= ROW_COPIES_FROM;
     }
   };
@@ -74,25 +74,25 @@ public enum PassPolicy {
   /**
    * The forward pass of layers of this spec.
    *
-   * @throws IllegalArgumentException if no pass supports the spec (Euler with per-synapse times)
+   * @throws IllegalArgumentException if no pass supports the computation (Euler with per-synapse times)
    */
-  public abstract LayerPass.Forward forward(LayerSpec spec);
+  public abstract LayerPass.Forward forward(LayerComputation spec);
 
   /**
-   * The backward pass of layers of this spec; {@code firstLayer}: no error propagates further
+   * The backward pass of layers of this computation; {@code firstLayer}: no error propagates further
    * down, so the weight gradients of a chunk may be added in one sweep at its end.
    */
-  public abstract LayerPass.Backward backward(LayerSpec spec, boolean firstLayer);
+  public abstract LayerPass.Backward backward(LayerComputation spec, boolean firstLayer);
 
   /** True if the forward pass of such a layer gets row copies in its {@link PreparedWeights}. */
-  public abstract boolean preparesRows(LayerSpec spec);
+  public abstract boolean preparesRows(LayerComputation spec);
 
   /**
    * True if this policy defers the weight gradients of a first (2021) layer of this shape to the
    * end of each backward chunk ({@link DeferredRows}, which then holds the chunk's samples).
    */
   public boolean defersFirstLayer(int inputs, int neurons) {
-    return backward(new LayerSpec(Variant.ET, inputs, neurons,
+    return backward(new LayerComputation(Variant.ET, inputs, neurons,
         io.firstspike.core.layer.EpsRule.RELEASE_2021, false, false, null), true)
         .overwritesGradient();
   }

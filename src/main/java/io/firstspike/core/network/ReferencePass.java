@@ -25,7 +25,7 @@ final class ReferencePass implements LayerPass.Forward, LayerPass.Backward {
 
   /** Every closed-form layer of the 2021 model on shared input times (see the class comment). */
   @Override
-  public boolean supports(LayerSpec spec) {
+  public boolean supports(LayerComputation spec) {
     return spec.euler() == null && spec.release2021Shared();
   }
 

@@ -7,7 +7,7 @@ import io.firstspike.core.network.LayerBatch;
 import io.firstspike.core.network.LayerCache;
 import io.firstspike.core.network.LayerPass;
 import io.firstspike.core.network.LayerScratch;
-import io.firstspike.core.network.LayerSpec;
+import io.firstspike.core.network.LayerComputation;
 import io.firstspike.core.network.PassPolicy;
 import io.firstspike.core.network.PreparedWeights;
 import io.firstspike.core.neuron.NeuronParams;
@@ -70,7 +70,7 @@ class ReferenceVsLayerKernelTest {
     }
     double maxDwNorm = name.contains("clipped") ? clip : ReferenceNeuronPass.NO_CLIPPING;
 
-    LayerSpec spec = LayerSpec.release2021(params, n, m);
+    LayerComputation spec = LayerComputation.release2021(params, n, m);
     LayerPass.Forward forward = PassPolicy.FASTEST.forward(spec);
     LayerPass.Backward backward = PassPolicy.FASTEST.backward(spec, false);
     LayerScratch scratch = new LayerScratch(params);

@@ -94,8 +94,8 @@ class LayerPassContractTest {
       return d;
     }
 
-    LayerSpec spec() {
-      return LayerSpec.release2021(params, nIn, nOut);
+    LayerComputation spec() {
+      return LayerComputation.release2021(params, nIn, nOut);
     }
 
     @Override
@@ -203,7 +203,7 @@ class LayerPassContractTest {
   }
 
   private void checkCase(Case c) {
-    LayerSpec spec = c.spec();
+    LayerComputation spec = c.spec();
     double[] w = c.weights();
     double[][] in = c.inputs();
     double[][] delta = c.delta();
@@ -330,7 +330,7 @@ class LayerPassContractTest {
   private void checkEuler(Case c, LayerPass.Forward euler, double[] w, double[][] in,
       double[][] refOut) {
     assertThat(euler.supports(c.spec())).as("Euler on a closed-form layer").isFalse();
-    LayerSpec.EulerGrid grid = LayerPasses.REGISTERED_GRID;
+    LayerComputation.EulerGrid grid = LayerPasses.REGISTERED_GRID;
     assertThat(euler.supports(c.spec().withEuler(grid))).isTrue();
     double[][] out = new double[c.batch][c.nOut];
     LayerCache cache = new LayerCache(c.batch, c.nIn, c.nOut, c.params.variant());
@@ -377,7 +377,7 @@ class LayerPassContractTest {
     long before = total();
     long expected = 0;
     for (LayerCase lc : cases) {
-      LayerSpec spec = LayerSpec.release2021(lc.params(), lc.nIn(), lc.nOut());
+      LayerComputation spec = LayerComputation.release2021(lc.params(), lc.nIn(), lc.nOut());
       int batch = lc.inputTimes().length;
       double clip = lc.maxDwNorm() == null ? INF : lc.maxDwNorm();
       PreparedWeights prepared = PreparedWeights.of(lc.weights(), lc.nIn(), lc.nOut(),

@@ -76,7 +76,7 @@ final class OneLayer {
 
   void forwardEuler(double[] in, double[] w, double[] out, LayerCache cache, int sample,
       int layer, double simTime, double resolution) {
-    new EulerForward(new LayerSpec.EulerGrid(simTime, resolution)).forward(
+    new EulerForward(new LayerComputation.EulerGrid(simTime, resolution)).forward(
         batch(in, w, null, out, cache, sample, layer, null, null, Double.POSITIVE_INFINITY),
         sample, scratch);
   }
@@ -91,8 +91,8 @@ final class OneLayer {
     return PassPolicy.FASTEST.backward(spec(nIn, nOut), true) == ExactBackward.DEFERRED_ROWS;
   }
 
-  private static LayerSpec spec(int nIn, int nOut) {
-    return LayerSpec.release2021(RandomLayer.ET, nIn, nOut);
+  private static LayerComputation spec(int nIn, int nOut) {
+    return LayerComputation.release2021(RandomLayer.ET, nIn, nOut);
   }
 
   /** The backward pass FASTEST takes for a layer of this shape (not a first layer). */

@@ -20,7 +20,7 @@ class PassPolicyTest {
   static final NeuronParams DT = RandomLayer.DT;
 
   static String fastest(NeuronParams p, int nIn, int nOut, boolean first) {
-    LayerSpec spec = LayerSpec.release2021(p, nIn, nOut);
+    LayerComputation spec = LayerComputation.release2021(p, nIn, nOut);
     return PassPolicy.FASTEST.forward(spec).name() + "/"
         + PassPolicy.FASTEST.backward(spec, first).name();
   }
@@ -42,20 +42,20 @@ class PassPolicyTest {
     assertThat(fastest(ET, 5, 12, true)).isEqualTo("prefix/columns");
     assertThat(fastest(DT, 5, 3, true)).isEqualTo("prefix/columns");
     assertThat(fastest(DT, 785, 350, true)).isEqualTo("prefix/deferred-rows");
-    assertThat(PassPolicy.FASTEST.preparesRows(LayerSpec.release2021(ET, 5, 12))).isFalse();
-    assertThat(PassPolicy.FASTEST.preparesRows(LayerSpec.release2021(ET, 5, 13))).isTrue();
+    assertThat(PassPolicy.FASTEST.preparesRows(LayerComputation.release2021(ET, 5, 12))).isFalse();
+    assertThat(PassPolicy.FASTEST.preparesRows(LayerComputation.release2021(ET, 5, 13))).isTrue();
   }
 
   @Test
   @DisplayName("Euler specs get the Euler pass; DelGrad specs, which no pass takes yet, the reference")
   void eulerAndFallback() {
-    LayerSpec spec = LayerSpec.release2021(ET, 785, 350);
-    LayerSpec.EulerGrid grid = new LayerSpec.EulerGrid(3.0, 0.01);
+    LayerComputation spec = LayerComputation.release2021(ET, 785, 350);
+    LayerComputation.EulerGrid grid = new LayerComputation.EulerGrid(3.0, 0.01);
     LayerPass.Forward euler = PassPolicy.FASTEST.forward(spec.withEuler(grid));
     assertThat(euler.name()).isEqualTo("euler");
     assertThat(euler.supports(spec.withEuler(grid))).isTrue();
-    assertThat(euler.supports(spec.withEuler(new LayerSpec.EulerGrid(3.0, 0.001)))).isFalse();
-    LayerSpec delgrad = new LayerSpec(Variant.ET, 785, 350, EpsRule.DELGRAD, false, true, null);
+    assertThat(euler.supports(spec.withEuler(new LayerComputation.EulerGrid(3.0, 0.001)))).isFalse();
+    LayerComputation delgrad = new LayerComputation(Variant.ET, 785, 350, EpsRule.DELGRAD, false, true, null);
     assertThat(PassPolicy.FASTEST.forward(delgrad).name()).isEqualTo("reference");
     assertThat(PassPolicy.FASTEST.backward(delgrad, true).name()).isEqualTo("reference");
     for (LayerPass p : LayerPasses.forward()) {
