@@ -5,6 +5,7 @@ import io.firstspike.runs.RunFolder;
 import io.firstspike.train.TrainingEvent;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -108,13 +110,14 @@ public final class ClusterWorkerVerticle extends VerticleBase {
     WorkerOutbox.Head head = new WorkerOutbox.Head() {
       @Override
       public Future<?> files(JsonObject body) {
-        return vertx.eventBus().request(Addresses.CLUSTER_FILES, body, new DeliveryOptions().setSendTimeout(30_000));
+        return onOwnContext(() -> vertx.eventBus().request(Addresses.CLUSTER_FILES, body,
+            new DeliveryOptions().setSendTimeout(30_000)));
       }
 
       @Override
       public Future<JsonObject> claim(JsonObject body) {
-        return vertx.eventBus().<JsonObject>request(Addresses.CLUSTER_CLAIM, body,
-            new DeliveryOptions().setSendTimeout(15_000)).map(Message::body);
+        return onOwnContext(() -> vertx.eventBus().<JsonObject>request(Addresses.CLUSTER_CLAIM, body,
+            new DeliveryOptions().setSendTimeout(15_000)).map(Message::body));
       }
     };
     vertx.executeBlocking(() -> {
@@ -122,7 +125,7 @@ public final class ClusterWorkerVerticle extends VerticleBase {
       Files.createDirectories(dir);
       FolderMirror.writeStart(dir, m.body().getJsonObject("files"));
       return new WorkerOutbox(id, node, slots, dir, head,
-          r -> vertx.executeBlocking(() -> {
+          r -> context.executeBlocking(() -> {
             r.run();
             return null;
           }, false), () -> context.runOnContext(v -> gone(id)));
@@ -150,6 +153,20 @@ public final class ClusterWorkerVerticle extends VerticleBase {
       outboxes.remove(id);
       m.fail(500, "node " + node + " cannot start " + id + ": " + e.getMessage());
     });
+  }
+
+  /**
+   * Sends a request of an outbox from this verticle's context, whatever thread asks (the training
+   * thread does, after each event). A request belongs to the context it is sent from: its reply
+   * handler is unregistered when that context's deployment is undeployed. Sent from a training's
+   * context, the reply to a run's last file message, which comes after the training ended and was
+   * undeployed, would find no handler and be dropped, and the outbox would wait for the request's
+   * timeout. This verticle lives as long as the outboxes.
+   */
+  private <T> Future<T> onOwnContext(Supplier<Future<T>> request) {
+    Promise<T> reply = Promise.promise();
+    context.runOnContext(v -> request.get().onComplete(reply));
+    return reply.future();
   }
 
   /**

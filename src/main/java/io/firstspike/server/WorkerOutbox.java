@@ -34,7 +34,11 @@ final class WorkerOutbox {
   /** The failure code of a claim the head refuses for good. */
   static final int GONE = 410;
 
-  /** The head, as the outbox reaches it. */
+  /**
+   * The head, as the outbox reaches it. Called on the training thread too, but a reply must reach
+   * the outbox after the training ended: requests go from a context that outlives the training's
+   * deployment ({@link ClusterWorkerVerticle}).
+   */
   interface Head {
     /** Writes a change set: body {id, node, changes}; succeeds once written. */
     Future<?> files(JsonObject body);
