@@ -34,7 +34,7 @@ final class WorkerCommand implements Callable<Integer> {
   int clusterPort;
 
   @Option(names = "--work-dir", description = "Where runs are trained locally while they train"
-      + " here (default: a new temporary folder).")
+      + " here; a run's copy stays until the head holds all of it (default: a new temporary folder).")
   Path workDir;
 
   @Override

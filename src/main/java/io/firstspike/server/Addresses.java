@@ -111,6 +111,16 @@ public final class Addresses {
   /** Request/reply to the head: {id, node, changes} of a run trained on a worker ({@link FolderMirror}). */
   public static final String CLUSTER_FILES = "firstspike.cluster.files";
 
+  /**
+   * Request/reply to the head: a worker node claims a run it holds, body {id, node, slots,
+   * epochsDone, ended}; reply {listing} of the head's copy ({@link FolderMirror#listing}); 410 when
+   * the head gave the run up ({@link RunAdoption}).
+   */
+  public static final String CLUSTER_CLAIM = "firstspike.cluster.claim";
+
+  /** Publish, every second from the head: {head}, an id new at each start of a head. */
+  public static final String CLUSTER_HEAD = "firstspike.cluster.head";
+
   /** Request/reply to one worker node: start a run, body {id, files}. */
   public static String clusterStart(String node) {
     return "firstspike.cluster.node." + node + ".start";

@@ -32,6 +32,10 @@ public record ClusterNode(String host, int port, List<String> join) {
     c.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     c.setProperty("hazelcast.wait.seconds.before.join", "1");
+    // a restarted head and the workers that outlived it (two clusters of one name) merge within
+    // seconds, not the default five minutes: the worker, alone, looks for its join members
+    c.setProperty("hazelcast.merge.first.run.delay.seconds", "2");
+    c.setProperty("hazelcast.merge.next.run.delay.seconds", "2");
     c.getNetworkConfig().setPort(port == 0 ? DEFAULT_PORT : port).setPortAutoIncrement(port == 0);
     c.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(host));
     c.getNetworkConfig().setPublicAddress(null);

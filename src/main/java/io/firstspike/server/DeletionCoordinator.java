@@ -133,6 +133,11 @@ final class DeletionCoordinator {
     return null;
   }
 
+  /** Whether the run is being resumed or deleted: a worker's claim of it is refused. */
+  boolean resumingOrDeleting(String id) {
+    return resuming.contains(id) || deleting.contains(id);
+  }
+
   void resumeEnded(String id) {
     resuming.remove(id);
   }

@@ -155,22 +155,29 @@ final class FolderMirror {
     return b.length;
   }
 
-  /** The worker's side: what changed in its copy since the last call. Not thread-safe. */
+  /**
+   * The worker's side: what its copy holds that the head has not confirmed. The baseline is what
+   * the head holds as far as the worker knows: files (path to {size, mtime}) the head wrote and
+   * acknowledged. {@link #next} never moves it, {@link #confirm} does once the head replied, so a
+   * change set the head never wrote stays pending and is part of the next one; {@link #rebase}
+   * sets it from the head's own listing (a restarted head, a refused or lost message). Not
+   * thread-safe.
+   */
   static final class Scanner {
     private final Path dir;
-    /** Sent files: path to {size, mtime}. */
-    private final Map<String, long[]> sent = new HashMap<>();
+    /** What the head holds: path to {size, mtime} of the worker's file it equals. */
+    private final Map<String, long[]> acked = new HashMap<>();
 
-    /** Starts with every file already there counted as sent (the head has them). */
+    /** Starts with every file already there counted as held by the head (it sent them). */
     Scanner(Path dir) {
       this.dir = dir;
       for (String rel : list(dir)) {
-        sent.put(rel, stamp(dir.resolve(rel)));
+        acked.put(rel, stamp(dir.resolve(rel)));
       }
     }
 
-    /** The change set, or null if nothing changed. */
-    JsonObject changes() {
+    /** The change set, or null if nothing changed; once the head has it, {@link #confirm}. */
+    Change next() {
       List<String> now = list(dir);
       Map<String, JsonObject> snaps = new TreeMap<>();
       JsonArray files = new JsonArray();
@@ -182,7 +189,7 @@ final class FolderMirror {
           continue; // went away while listing
         }
         seen.put(rel, st);
-        long[] before = sent.get(rel);
+        long[] before = acked.get(rel);
         boolean changed = before == null || before[0] != st[0] || before[1] != st[1];
         if (!changed) {
           continue;
@@ -195,8 +202,7 @@ final class FolderMirror {
           continue;
         }
         byte[] all = read(dir.resolve(rel));
-        boolean grows = rel.endsWith(".jsonl") || rel.endsWith(".csv") || rel.endsWith(".log");
-        if (grows && before != null && all.length >= before[0]) {
+        if (grows(rel) && before != null && all.length >= before[0]) {
           int from = (int) before[0];
           files.add(new JsonObject().put("path", rel).put("offset", (long) from)
               .put("data", B64.encodeToString(java.util.Arrays.copyOfRange(all, from, all.length))));
@@ -216,7 +222,7 @@ final class FolderMirror {
       }
       JsonArray deleted = new JsonArray();
       java.util.Set<String> goneTops = new java.util.TreeSet<>();
-      for (String rel : sent.keySet()) {
+      for (String rel : acked.keySet()) {
         if (!seen.containsKey(rel)) {
           String top = top(rel);
           if (SNAPSHOT.matcher(top).matches()) {
@@ -229,14 +235,84 @@ final class FolderMirror {
         }
       }
       goneTops.forEach(deleted::add);
-      sent.clear();
-      sent.putAll(seen);
       if (snaps.isEmpty() && files.isEmpty() && deleted.isEmpty()) {
         return null;
       }
-      return new JsonObject().put("snapshots", new JsonObject(new java.util.LinkedHashMap<>(snaps)))
-          .put("files", files).put("deleted", deleted);
+      return new Change(new JsonObject().put("snapshots", new JsonObject(new java.util.LinkedHashMap<>(snaps)))
+          .put("files", files).put("deleted", deleted), seen);
     }
+
+    /** The head has written {@code c}: it is the baseline now. */
+    void confirm(Change c) {
+      acked.clear();
+      acked.putAll(c.seen());
+    }
+
+    /** {@link #next} and {@link #confirm} at once: for a head that is known to take it. */
+    JsonObject changes() {
+      Change c = next();
+      if (c == null) {
+        return null;
+      }
+      confirm(c);
+      return c.body();
+    }
+
+    /**
+     * Sets the baseline from what the head's copy holds ({@link #listing}): a file counts as
+     * held when the head's has the same size and checksum; a growing log whose head copy is
+     * shorter counts as held up to there (its tail is sent); anything else is sent whole. Files
+     * only the head has are left alone (older snapshots the worker never had).
+     */
+    void rebase(JsonObject headListing) {
+      acked.clear();
+      for (String rel : list(dir)) {
+        long[] st = stamp(dir.resolve(rel));
+        JsonArray head = headListing.getJsonArray(rel);
+        if (st == null || head == null) {
+          continue;
+        }
+        long size = head.getLong(0);
+        if (grows(rel)) {
+          if (size == st[0]) {
+            acked.put(rel, st);
+          } else if (size < st[0]) {
+            acked.put(rel, new long[] {size, -1}); // its tail from the head's end
+          }
+        } else if (size == st[0] && head.getLong(1) == crc(dir.resolve(rel))) {
+          acked.put(rel, st);
+        }
+      }
+    }
+  }
+
+  /** A change set ({@link Scanner#next}): its message body and the stamps it carries. */
+  record Change(JsonObject body, Map<String, long[]> seen) {}
+
+  /**
+   * What the head's copy {@code dir} holds, for {@link Scanner#rebase}: path to [size, CRC-32]
+   * (the checksum -1 for growing logs, which are compared by size).
+   */
+  static JsonObject listing(Path dir) {
+    JsonObject out = new JsonObject();
+    for (String rel : list(dir)) {
+      Path p = dir.resolve(rel);
+      long[] st = stamp(p);
+      if (st != null) {
+        out.put(rel, new JsonArray().add(st[0]).add(grows(rel) ? -1L : crc(p)));
+      }
+    }
+    return out;
+  }
+
+  private static boolean grows(String rel) {
+    return rel.endsWith(".jsonl") || rel.endsWith(".csv") || rel.endsWith(".log");
+  }
+
+  private static long crc(Path p) {
+    java.util.zip.CRC32 c = new java.util.zip.CRC32();
+    c.update(read(p));
+    return c.getValue();
   }
 
   /** Regular files below {@code dir}, relative with '/', except hidden ones and owner.json. */

@@ -3,6 +3,7 @@ package io.firstspike.server;
 import io.firstspike.runs.DamagedRunException;
 import io.firstspike.runs.DataFolders;
 import io.firstspike.runs.RunEngine;
+import io.firstspike.runs.RunFolder;
 import io.firstspike.runs.RunOwner;
 import io.firstspike.runs.RunStatus;
 import io.firstspike.runs.RunStore;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -36,8 +38,9 @@ import java.util.logging.Logger;
  * stops those on request).
  *
  * <p>Request/reply addresses ({@link Addresses}): create, list, get, metrics, stop, resume,
- * delete, meta-update, evaluation-begin, shutdown. Failures are {@code message.fail(httpStatus, text)} so the
- * HTTP layer maps them 1:1.
+ * delete, meta-update, evaluation-begin, shutdown; from worker nodes: announce, files, claim.
+ * Failures are {@code message.fail(httpStatus, text)} so the HTTP layer maps them 1:1. Every second
+ * it publishes its heartbeat ({@link Addresses#CLUSTER_HEAD}) and checks its nodes.
  */
 public final class RunManagerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(RunManagerVerticle.class.getName());
@@ -55,6 +58,8 @@ public final class RunManagerVerticle extends VerticleBase {
   private DeletionCoordinator deletions;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long nodeTimer = -1;
+  /** This head's id in its heartbeat: a worker that hears a new one claims its runs again. */
+  private final String headId = UUID.randomUUID().toString();
 
   public RunManagerVerticle(RunEngine engine, RunPreparer preparer) {
     this(engine, preparer, StatusFiles.DISK);
@@ -102,7 +107,11 @@ public final class RunManagerVerticle extends VerticleBase {
         }
       });
       register(Addresses.CLUSTER_FILES, nodes::files);
-      nodeTimer = vertx.setPeriodic(1000, t -> queue.checkNodes());
+      register(Addresses.CLUSTER_CLAIM, this::claimHandler);
+      nodeTimer = vertx.setPeriodic(1000, t -> {
+        vertx.eventBus().publish(Addresses.CLUSTER_HEAD, new JsonObject().put("head", headId));
+        queue.checkNodes();
+      });
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
   }
@@ -239,6 +248,48 @@ public final class RunManagerVerticle extends VerticleBase {
       recorder.unrecorded(id, m.body().getString("reason", "its status could not be written"));
     }
     queue.ended(id, node != null);
+  }
+
+  /**
+   * A worker node claims a run it holds ({@link WorkerOutbox}): after this head restarted, or
+   * after a file message that failed. A run this head does not train elsewhere is adopted
+   * ({@link RunAdoption}): it trains on that node again, as if placed there. The reply is the
+   * listing of this head's copy, from which the worker sends what it lacks.
+   */
+  private void claimHandler(Message<JsonObject> m) {
+    String id = m.body().getString("id");
+    String node = m.body().getString("node");
+    if (id == null || node == null || !id.matches("[A-Za-z0-9._+-]+") || id.startsWith(".")) {
+      m.fail(400, "bad claim: " + m.body().getString("id") + " from " + node);
+      return;
+    }
+    String owner = nodes.owner(id);
+    boolean busyHere = queue.isQueued(id) || queue.isActive(id) || deletions.resumingOrDeleting(id);
+    String refused = queue.closing() ? "the head is shutting down" : RunAdoption.refusal(id, node, owner, busyHere);
+    if (refused != null) {
+      m.fail(queue.closing() ? 503 : WorkerOutbox.GONE, refused);
+      return;
+    }
+    boolean known = owner != null;
+    if (!known) { // reserved now, so a resume or a second claim meanwhile is refused
+      queue.adopt(id, node, m.body().getInteger("slots", 1));
+    }
+    int epochs = m.body().getInteger("epochsDone", 0);
+    RunFolder run = new RunFolder(store.root().resolve(id));
+    vertx.executeBlocking(() -> RunAdoption.listing(run, node, epochs, known)).onComplete(ar -> {
+      if (ar.failed()) {
+        if (!known) {
+          queue.releaseAdoption(id, node);
+        }
+        LOG.warning("claim of " + id + " by node " + node + " refused: " + ar.cause().getMessage());
+        RunMessages.failWith(m, ar.cause());
+        return;
+      }
+      if (!known) {
+        LOG.info("run " + id + " adopted from node " + node + " (" + epochs + " epoch(s) done there)");
+      }
+      m.reply(ar.result());
+    });
   }
 
   /** A status write that failed during a request; its message is the write's error. */

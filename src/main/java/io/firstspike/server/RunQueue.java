@@ -125,6 +125,21 @@ final class RunQueue {
     pump();
   }
 
+  /** A node's claim of a run not active here ({@link RunAdoption}): it trains on that node now. */
+  void adopt(String id, String node, int slots) {
+    active.put(id, "node:" + node);
+    nodes.adopt(id, node, slots);
+  }
+
+  /** An adoption the head's copy refused: the run is no longer active, unless placed since. */
+  void releaseAdoption(String id, String node) {
+    if (nodes.trains(id, node)) {
+      nodes.release(id);
+      active.remove(id);
+      pump();
+    }
+  }
+
   /** Runs of nodes gone silent are queued again, then queued runs start where there is room. */
   void checkNodes() {
     for (WorkerNodes.LostRun r : nodes.dropSilent()) {

@@ -114,6 +114,20 @@ final class WorkerNodes {
     remoteTraffic.put(id, new long[] {0, System.currentTimeMillis()});
   }
 
+  /**
+   * A node claimed a run this head did not place ({@link RunAdoption}): it trains there now, and
+   * the node counts as heard of now if it had not announced itself yet.
+   */
+  void adopt(String id, String node, int slots) {
+    place(id, node);
+    nodes.putIfAbsent(node, new long[] {slots, System.currentTimeMillis()});
+  }
+
+  /** The node the run trains on, or null. */
+  String owner(String id) {
+    return remote.get(id);
+  }
+
   /** The run no longer trains on a node (refused, lost or ended). */
   void release(String id) {
     remote.remove(id);

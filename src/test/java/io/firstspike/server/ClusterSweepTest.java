@@ -44,7 +44,7 @@ class ClusterSweepTest {
   private static final Pattern PLACED = Pattern.compile("run (\\S+) placed on node (\\S+)");
   private static final long TIMEOUT_MS = 150_000;
   /** Hazelcast on Java 17 (its documented flags for modular Java). */
-  private static final List<String> OPENS = List.of("--add-modules", "java.se",
+  static final List<String> OPENS = List.of("--add-modules", "java.se",
       "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
       "--add-opens", "java.base/java.lang=ALL-UNNAMED",
       "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
@@ -210,14 +210,14 @@ class ClusterSweepTest {
     return new Output(name, p);
   }
 
-  private static int freePort() throws Exception {
+  static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
-  /** A child's output, read on a daemon thread, searchable. */
-  private static final class Output {
+  /** A child's output, read on a daemon thread, searchable (also used by {@link ClusterHeadRestartTest}). */
+  static final class Output {
     final Process process;
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
 
