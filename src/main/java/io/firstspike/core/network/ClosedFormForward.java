@@ -77,11 +77,11 @@ final class ClosedFormForward implements LayerPass.Forward {
   }
 
   @Override
-  public boolean supports(LayerComputation spec) {
-    return spec.euler() == null && spec.release2021Shared()
-        && (spec.variant() == Variant.ET || !(blocks || narrow))
-        && (!narrow || spec.neurons() <= PassPolicy.NARROW_MAX_WIDTH)
-        && (!blocks || narrow || spec.weights() >= PassPolicy.ROW_COPIES_FROM);
+  public boolean supports(LayerComputation computation) {
+    return computation.euler() == null && computation.release2021Shared()
+        && (computation.variant() == Variant.ET || !(blocks || narrow))
+        && (!narrow || computation.neurons() <= PassPolicy.NARROW_MAX_WIDTH)
+        && (!blocks || narrow || computation.weights() >= PassPolicy.ROW_COPIES_FROM);
   }
 
   @Override

@@ -39,8 +39,8 @@ final class EulerForward implements LayerPass.Forward {
 
   /** The 2021 model's layers (et or dt: the scheme uses tau_s only) with this Euler grid. */
   @Override
-  public boolean supports(LayerComputation spec) {
-    return grid.equals(spec.euler()) && spec.release2021Shared();
+  public boolean supports(LayerComputation computation) {
+    return grid.equals(computation.euler()) && computation.release2021Shared();
   }
 
   /**

@@ -38,8 +38,8 @@ final class ExactBackward implements LayerPass.Backward {
 
   /** Layers of the 2021 model on shared times, after the closed form or the Euler pass. */
   @Override
-  public boolean supports(LayerComputation spec) {
-    return spec.release2021Shared();
+  public boolean supports(LayerComputation computation) {
+    return computation.release2021Shared();
   }
 
   /**

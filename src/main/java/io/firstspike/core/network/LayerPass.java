@@ -13,7 +13,7 @@ public interface LayerPass {
   String name();
 
   /** True if this pass can do this computation (anything else it must not be given). */
-  boolean supports(LayerComputation spec);
+  boolean supports(LayerComputation computation);
 
   /** A forward pass: the output spike times of one sample. */
   interface Forward extends LayerPass {

@@ -129,27 +129,29 @@ public final class NetworkEngine implements AutoCloseable {
     this.prepared = new PreparedWeights[layers];
     PassPolicy policy = options.passes();
     for (int l = 0; l < layers; l++) {
-      LayerComputation spec = spec(l);
-      forwardPasses[l] = policy.forward(spec);
-      backwardPasses[l] = policy.backward(spec, l == 0);
+      LayerComputation computation = computation(l);
+      forwardPasses[l] = policy.forward(computation);
+      backwardPasses[l] = policy.backward(computation, l == 0);
       for (LayerPass p : new LayerPass[] {forwardPasses[l], backwardPasses[l]}) {
-        if (!p.supports(spec)) {
+        if (!p.supports(computation)) {
           throw new IllegalArgumentException("layer " + l + ": " + policy + " chose the pass "
-              + p.name() + ", which does not support " + spec);
+              + p.name() + ", which does not support " + computation);
         }
       }
       prepared[l] = new PreparedWeights(net.rowsOf(l), net.layerSize(l),
-          policy.preparesRows(spec));
+          policy.preparesRows(computation));
     }
     this.executor = new ChunkExecutor<>(workers);
   }
 
   /** What layer l computes. */
-  private LayerComputation spec(int l) {
-    LayerComputation spec = LayerComputation.release2021(net.params(), net.rowsOf(l), net.layerSize(l));
+  private LayerComputation computation(int l) {
+    LayerComputation computation =
+        LayerComputation.release2021(net.params(), net.rowsOf(l), net.layerSize(l));
     return options.useForwardIntegrator()
-        ? spec.withEuler(new LayerComputation.EulerGrid(options.simTime(), options.resolution()))
-        : spec;
+        ? computation.withEuler(
+            new LayerComputation.EulerGrid(options.simTime(), options.resolution()))
+        : computation;
   }
 
   /** Layer l's prepared weights as the last forward pass left them (for tests). */

@@ -20,17 +20,17 @@ public enum PassPolicy {
   /** The reference pass for every layer: slow, for checks. */
   REFERENCE {
     @Override
-    public LayerPass.Forward forward(LayerComputation spec) {
+    public LayerPass.Forward forward(LayerComputation computation) {
       return ReferencePass.INSTANCE;
     }
 
     @Override
-    public LayerPass.Backward backward(LayerComputation spec, boolean firstLayer) {
+    public LayerPass.Backward backward(LayerComputation computation, boolean firstLayer) {
       return ReferencePass.INSTANCE;
     }
 
     @Override
-    public boolean preparesRows(LayerComputation spec) {
+    public boolean preparesRows(LayerComputation computation) {
       return false;
     }
   },
@@ -38,54 +38,54 @@ public enum PassPolicy {
   /** The fastest pass measured for each layer shape. */
   FASTEST {
     @Override
-    public LayerPass.Forward forward(LayerComputation spec) {
-      if (spec.euler() != null) {
-        return new EulerForward(spec.euler());
+    public LayerPass.Forward forward(LayerComputation computation) {
+      if (computation.euler() != null) {
+        return new EulerForward(computation.euler());
       }
-      if (!spec.release2021Shared()) {
+      if (!computation.release2021Shared()) {
         return ReferencePass.INSTANCE;
       }
-      if (spec.variant() == Variant.DT) {
+      if (computation.variant() == Variant.DT) {
         return ClosedFormForward.PREFIX;
       }
-      if (spec.neurons() <= NARROW_MAX_WIDTH) {
+      if (computation.neurons() <= NARROW_MAX_WIDTH) {
         return ClosedFormForward.NARROW;
       }
-      return preparesRows(spec) ? ClosedFormForward.BLOCKED : ClosedFormForward.PREFIX;
+      return preparesRows(computation) ? ClosedFormForward.BLOCKED : ClosedFormForward.PREFIX;
     }
 
     @Override
-    public LayerPass.Backward backward(LayerComputation spec, boolean firstLayer) {
-      if (!spec.release2021Shared()) {
+    public LayerPass.Backward backward(LayerComputation computation, boolean firstLayer) {
+      if (!computation.release2021Shared()) {
         return ReferencePass.INSTANCE;
       }
-      if (spec.weights() >= ROW_MAJOR_MIN_WEIGHTS) {
+      if (computation.weights() >= ROW_MAJOR_MIN_WEIGHTS) {
         return firstLayer ? ExactBackward.DEFERRED_ROWS : ExactBackward.ROWS;
       }
       return ExactBackward.COLUMNS;
     }
 
     @Override
-    public boolean preparesRows(LayerComputation spec) {
-      return spec.weights() >= ROW_COPIES_FROM;
+    public boolean preparesRows(LayerComputation computation) {
+      return computation.weights() >= ROW_COPIES_FROM;
     }
   };
 
   /**
-   * The forward pass of layers of this spec.
+   * The forward pass of layers of this computation.
    *
    * @throws IllegalArgumentException if no pass supports the computation (Euler with per-synapse times)
    */
-  public abstract LayerPass.Forward forward(LayerComputation spec);
+  public abstract LayerPass.Forward forward(LayerComputation computation);
 
   /**
    * The backward pass of layers of this computation; {@code firstLayer}: no error propagates further
    * down, so the weight gradients of a chunk may be added in one sweep at its end.
    */
-  public abstract LayerPass.Backward backward(LayerComputation spec, boolean firstLayer);
+  public abstract LayerPass.Backward backward(LayerComputation computation, boolean firstLayer);
 
   /** True if the forward pass of such a layer gets row copies in its {@link PreparedWeights}. */
-  public abstract boolean preparesRows(LayerComputation spec);
+  public abstract boolean preparesRows(LayerComputation computation);
 
   /**
    * True if this policy defers the weight gradients of a first (2021) layer of this shape to the

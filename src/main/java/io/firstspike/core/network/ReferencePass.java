@@ -25,8 +25,8 @@ final class ReferencePass implements LayerPass.Forward, LayerPass.Backward {
 
   /** Every closed-form layer of the 2021 model on shared input times (see the class comment). */
   @Override
-  public boolean supports(LayerComputation spec) {
-    return spec.euler() == null && spec.release2021Shared();
+  public boolean supports(LayerComputation computation) {
+    return computation.euler() == null && computation.release2021Shared();
   }
 
   private static ReferenceNeuronPass pass(LayerScratch s) {

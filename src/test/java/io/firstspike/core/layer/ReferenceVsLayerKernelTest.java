@@ -70,16 +70,16 @@ class ReferenceVsLayerKernelTest {
     }
     double maxDwNorm = name.contains("clipped") ? clip : ReferenceNeuronPass.NO_CLIPPING;
 
-    LayerComputation spec = LayerComputation.release2021(params, n, m);
-    LayerPass.Forward forward = PassPolicy.FASTEST.forward(spec);
-    LayerPass.Backward backward = PassPolicy.FASTEST.backward(spec, false);
+    LayerComputation computation = LayerComputation.release2021(params, n, m);
+    LayerPass.Forward forward = PassPolicy.FASTEST.forward(computation);
+    LayerPass.Backward backward = PassPolicy.FASTEST.backward(computation, false);
     LayerScratch scratch = new LayerScratch(params);
     LayerCache cache = new LayerCache(batch, n, m, params.variant());
     double[][] out = new double[batch][m];
     double[] grad = new double[n * m];
     double[][] dIn = new double[batch][n];
     LayerBatch layer = new LayerBatch(0, w,
-        PreparedWeights.of(w, n, m, PassPolicy.FASTEST.preparesRows(spec)), in, out, cache, null,
+        PreparedWeights.of(w, n, m, PassPolicy.FASTEST.preparesRows(computation)), in, out, cache, null,
         null, maxDwNorm);
     for (int b = 0; b < batch; b++) {
       forward.forward(layer, b, scratch);

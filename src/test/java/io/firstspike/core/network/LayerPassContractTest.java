@@ -94,7 +94,7 @@ class LayerPassContractTest {
       return d;
     }
 
-    LayerComputation spec() {
+    LayerComputation computation() {
       return LayerComputation.release2021(params, nIn, nOut);
     }
 
@@ -154,10 +154,10 @@ class LayerPassContractTest {
     for (Case c : cases()) {
       for (PassPolicy policy : PassPolicy.values()) {
         for (boolean first : new boolean[] {true, false}) {
-          assertThat(names).contains(policy.forward(c.spec()).name(),
-              policy.backward(c.spec(), first).name());
+          assertThat(names).contains(policy.forward(c.computation()).name(),
+              policy.backward(c.computation(), first).name());
         }
-        assertThat(names).contains(policy.forward(c.spec().withEuler(LayerPasses.REGISTERED_GRID))
+        assertThat(names).contains(policy.forward(c.computation().withEuler(LayerPasses.REGISTERED_GRID))
             .name());
       }
     }
@@ -203,7 +203,7 @@ class LayerPassContractTest {
   }
 
   private void checkCase(Case c) {
-    LayerComputation spec = c.spec();
+    LayerComputation computation = c.computation();
     double[] w = c.weights();
     double[][] in = c.inputs();
     double[][] delta = c.delta();
@@ -213,14 +213,14 @@ class LayerPassContractTest {
     BatchTensor x = BatchTensor.perInput(in);
     double[][] refOut = ref.forward(x, w, c.nOut).toMatrix();
     PreparedWeights prepared = PreparedWeights.of(w, c.nIn, c.nOut,
-        PassPolicy.FASTEST.preparesRows(spec));
+        PassPolicy.FASTEST.preparesRows(computation));
 
     // ---- forward: each pass against the reference; the screened ones bit for bit ----
     double[][] fastOut = null;
     LayerCache fastCache = null;
     int forwardRuns = 0;
     for (LayerPass.Forward pass : LayerPasses.forward()) {
-      if (!pass.supports(spec)) {
+      if (!pass.supports(computation)) {
         assertThat(pass == ClosedFormForward.BLOCKED || pass == ClosedFormForward.NARROW
             || pass instanceof EulerForward).as(c + ": " + pass.name() + " skips it").isTrue();
         continue;
@@ -276,7 +276,7 @@ class LayerPassContractTest {
     double[] fastGrad = null;
     double[][] fastDeltaIn = null;
     for (LayerPass.Backward pass : LayerPasses.backward()) {
-      assertThat(pass.supports(spec)).as(pass.name() + " supports " + c).isTrue();
+      assertThat(pass.supports(computation)).as(pass.name() + " supports " + c).isTrue();
       LayerScratch scratch = new LayerScratch(c.params);
       LayerBatch layer = new LayerBatch(0, w, prepared, in, fastOut, fastCache, null, null,
           c.clip);
@@ -315,7 +315,7 @@ class LayerPassContractTest {
     if (c.params.equals(ET)) {
       checkEuler(c, euler, w, in, refOut);
     } else {
-      assertThat(euler.supports(spec.withEuler(LayerPasses.REGISTERED_GRID))).isTrue();
+      assertThat(euler.supports(computation.withEuler(LayerPasses.REGISTERED_GRID))).isTrue();
     }
   }
 
@@ -329,9 +329,9 @@ class LayerPassContractTest {
    */
   private void checkEuler(Case c, LayerPass.Forward euler, double[] w, double[][] in,
       double[][] refOut) {
-    assertThat(euler.supports(c.spec())).as("Euler on a closed-form layer").isFalse();
+    assertThat(euler.supports(c.computation())).as("Euler on a closed-form layer").isFalse();
     LayerComputation.EulerGrid grid = LayerPasses.REGISTERED_GRID;
-    assertThat(euler.supports(c.spec().withEuler(grid))).isTrue();
+    assertThat(euler.supports(c.computation().withEuler(grid))).isTrue();
     double[][] out = new double[c.batch][c.nOut];
     LayerCache cache = new LayerCache(c.batch, c.nIn, c.nOut, c.params.variant());
     LayerBatch layer = new LayerBatch(0, w, null, in, out, cache, null, null, c.clip);
@@ -377,15 +377,15 @@ class LayerPassContractTest {
     long before = total();
     long expected = 0;
     for (LayerCase lc : cases) {
-      LayerComputation spec = LayerComputation.release2021(lc.params(), lc.nIn(), lc.nOut());
+      LayerComputation computation = LayerComputation.release2021(lc.params(), lc.nIn(), lc.nOut());
       int batch = lc.inputTimes().length;
       double clip = lc.maxDwNorm() == null ? INF : lc.maxDwNorm();
       PreparedWeights prepared = PreparedWeights.of(lc.weights(), lc.nIn(), lc.nOut(),
-          PassPolicy.FASTEST.preparesRows(spec));
+          PassPolicy.FASTEST.preparesRows(computation));
       double[][] fastOut = null;
       LayerCache fastCache = null;
       for (LayerPass.Forward pass : LayerPasses.forward()) {
-        if (!pass.supports(spec)) {
+        if (!pass.supports(computation)) {
           continue;
         }
         double[][] out = new double[batch][lc.nOut()];

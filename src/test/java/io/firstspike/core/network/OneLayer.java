@@ -83,15 +83,15 @@ final class OneLayer {
 
   /** True if FASTEST takes the row-major backward pass for this shape. */
   static boolean rowMajor(int nIn, int nOut) {
-    return PassPolicy.FASTEST.backward(spec(nIn, nOut), false) == ExactBackward.ROWS;
+    return PassPolicy.FASTEST.backward(computation(nIn, nOut), false) == ExactBackward.ROWS;
   }
 
   /** True if FASTEST defers a first layer of this shape. */
   static boolean defersBackward(int nIn, int nOut) {
-    return PassPolicy.FASTEST.backward(spec(nIn, nOut), true) == ExactBackward.DEFERRED_ROWS;
+    return PassPolicy.FASTEST.backward(computation(nIn, nOut), true) == ExactBackward.DEFERRED_ROWS;
   }
 
-  private static LayerComputation spec(int nIn, int nOut) {
+  private static LayerComputation computation(int nIn, int nOut) {
     return LayerComputation.release2021(RandomLayer.ET, nIn, nOut);
   }
 

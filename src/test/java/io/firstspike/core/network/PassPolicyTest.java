@@ -20,9 +20,9 @@ class PassPolicyTest {
   static final NeuronParams DT = RandomLayer.DT;
 
   static String fastest(NeuronParams p, int nIn, int nOut, boolean first) {
-    LayerComputation spec = LayerComputation.release2021(p, nIn, nOut);
-    return PassPolicy.FASTEST.forward(spec).name() + "/"
-        + PassPolicy.FASTEST.backward(spec, first).name();
+    LayerComputation computation = LayerComputation.release2021(p, nIn, nOut);
+    return PassPolicy.FASTEST.forward(computation).name() + "/"
+        + PassPolicy.FASTEST.backward(computation, first).name();
   }
 
   @Test
@@ -49,12 +49,12 @@ class PassPolicyTest {
   @Test
   @DisplayName("Euler specs get the Euler pass; DelGrad specs, which no pass takes yet, the reference")
   void eulerAndFallback() {
-    LayerComputation spec = LayerComputation.release2021(ET, 785, 350);
+    LayerComputation computation = LayerComputation.release2021(ET, 785, 350);
     LayerComputation.EulerGrid grid = new LayerComputation.EulerGrid(3.0, 0.01);
-    LayerPass.Forward euler = PassPolicy.FASTEST.forward(spec.withEuler(grid));
+    LayerPass.Forward euler = PassPolicy.FASTEST.forward(computation.withEuler(grid));
     assertThat(euler.name()).isEqualTo("euler");
-    assertThat(euler.supports(spec.withEuler(grid))).isTrue();
-    assertThat(euler.supports(spec.withEuler(new LayerComputation.EulerGrid(3.0, 0.001)))).isFalse();
+    assertThat(euler.supports(computation.withEuler(grid))).isTrue();
+    assertThat(euler.supports(computation.withEuler(new LayerComputation.EulerGrid(3.0, 0.001)))).isFalse();
     LayerComputation delgrad = new LayerComputation(Variant.ET, 785, 350, EpsRule.DELGRAD, false, true, null);
     assertThat(PassPolicy.FASTEST.forward(delgrad).name()).isEqualTo("reference");
     assertThat(PassPolicy.FASTEST.backward(delgrad, true).name()).isEqualTo("reference");
