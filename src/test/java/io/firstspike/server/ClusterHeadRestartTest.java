@@ -6,13 +6,8 @@ import io.firstspike.runs.RunFolder;
 import io.firstspike.sweep.RunResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,15 +31,11 @@ class ClusterHeadRestartTest {
   private static final int EPOCHS = 6;
   private static final long TIMEOUT_MS = 120_000;
 
-  private final List<Process> children = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ClusterJvms jvms = new ClusterJvms();
 
   @AfterEach
   void killChildren() throws InterruptedException {
-    for (Process p : children) {
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
+    jvms.close();
   }
 
   private static String yaml() throws Exception {
@@ -60,18 +51,18 @@ class ClusterHeadRestartTest {
     List<String> serve = List.of("serve", "--port", "0", "--runs-dir", runs.toString(),
         "--configs-dir", configs.toString(), "--cluster", "--cluster-host", "127.0.0.1",
         "--cluster-port", String.valueOf(hz), "--max-concurrent", "0", "--threads", "1");
-    ClusterSweepTest.Output head = start("head", serve);
+    ClusterSweepTest.Output head = jvms.start("head", serve);
     int port = Integer.parseInt(head.await(URL, 90_000).group(1));
-    ClusterSweepTest.Output worker = start("worker", List.of("worker", "--join", "127.0.0.1:" + hz,
+    ClusterSweepTest.Output worker = jvms.start("worker", List.of("worker", "--join", "127.0.0.1:" + hz,
         "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(ClusterSweepTest.freePort()),
         "--max-concurrent", "1", "--threads", "1", "--work-dir", tmp.resolve("w").toString()));
     String node = worker.await(WORKER, 90_000).group(1);
     head.await(Pattern.compile("worker node " + Pattern.quote(node) + " joined"), 30_000);
 
     long t0 = System.currentTimeMillis();
-    String id = post(port, "/api/runs", new JsonObject().put("yaml", yaml()).put("name", "hr")).getString("id");
+    String id = jvms.post(port, "/api/runs", new JsonObject().put("yaml", yaml()).put("name", "hr")).getString("id");
     while (true) {
-      JsonObject r = get(port, "/api/runs/" + id);
+      JsonObject r = jvms.get(port, "/api/runs/" + id);
       if (r.getInteger("epochsDone", 0) >= 1) {
         break;
       }
@@ -85,14 +76,14 @@ class ClusterHeadRestartTest {
     int onHeadAtKill = Files.readAllLines(runs.resolve(id).resolve("metrics.jsonl")).size();
 
     long restarted = System.currentTimeMillis();
-    ClusterSweepTest.Output head2 = start("head2", serve);
+    ClusterSweepTest.Output head2 = jvms.start("head2", serve);
     int port2 = Integer.parseInt(head2.await(URL, 90_000).group(1));
     long up = System.currentTimeMillis();
     head2.await(ADOPTED, 60_000);
     long adopted = System.currentTimeMillis();
     JsonObject r;
     while (true) {
-      r = get(port2, "/api/runs/" + id);
+      r = jvms.get(port2, "/api/runs/" + id);
       if (!"running".equals(r.getString("state")) && !"interrupted".equals(r.getString("state"))) {
         break;
       }
@@ -132,11 +123,11 @@ class ClusterHeadRestartTest {
       Workbench wb = Workbench.start(vertx, WorkbenchOptions.defaults().withPort(0).withRunsDir(tmp.resolve("local"))
           .withConfigsDir(configs).withMaxConcurrent(1).withThreads(1))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      String local = post(wb.port(), "/api/runs", new JsonObject().put("yaml", yaml()).put("name", "hr")).getString("id");
+      String local = jvms.post(wb.port(), "/api/runs", new JsonObject().put("yaml", yaml()).put("name", "hr")).getString("id");
       JsonObject lr;
       do {
         Thread.sleep(200);
-        lr = get(wb.port(), "/api/runs/" + local);
+        lr = jvms.get(wb.port(), "/api/runs/" + local);
       } while (java.util.Set.of("queued", "running").contains(lr.getString("state")));
       assertThat(lr.getString("state")).isEqualTo("finished");
       assertThat(RunResult.testAccuracy(run))
@@ -159,32 +150,6 @@ class ClusterHeadRestartTest {
     return out;
   }
 
-  private JsonObject get(int port, String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
-    return new JsonObject(r.body());
-  }
 
-  private JsonObject post(int port, String path, JsonObject body) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(path + ": " + r.body()).isIn(200, 201, 202);
-    return new JsonObject(r.body());
-  }
 
-  private ClusterSweepTest.Output start(String name, List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
-    cmd.addAll(ClusterSweepTest.OPENS);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.firstspike.cli.Main");
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    children.add(p);
-    return new ClusterSweepTest.Output(name, p);
-  }
 }

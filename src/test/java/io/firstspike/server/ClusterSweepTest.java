@@ -9,14 +9,9 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -51,15 +46,11 @@ class ClusterSweepTest {
       "--add-opens", "java.management/sun.management=ALL-UNNAMED",
       "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
-  private final List<Process> children = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ClusterJvms jvms = new ClusterJvms();
 
   @AfterEach
   void killChildren() throws InterruptedException {
-    for (Process p : children) {
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
+    jvms.close();
   }
 
   static String sweepYaml() throws Exception {
@@ -81,7 +72,7 @@ class ClusterSweepTest {
   void sweepOnTwoWorkersSurvivesAKilledWorker(@TempDir Path tmp) throws Exception {
     Path configs = Files.createDirectories(tmp.resolve("configs"));
     int hz = freePort();
-    Output head = start("head", List.of("serve", "--port", "0", "--runs-dir", tmp.resolve("runs").toString(),
+    Output head = jvms.start("head", List.of("serve", "--port", "0", "--runs-dir", tmp.resolve("runs").toString(),
         "--configs-dir", configs.toString(), "--cluster", "--cluster-host", "127.0.0.1",
         "--cluster-port", String.valueOf(hz), "--max-concurrent", "0", "--threads", "1"));
     long started = System.currentTimeMillis();
@@ -91,7 +82,7 @@ class ClusterSweepTest {
     Map<String, Output> workerOut = new HashMap<>();
     List<Output> started2 = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
-      started2.add(start("worker" + i, List.of("worker", "--join", "127.0.0.1:" + hz, "--cluster-host", "127.0.0.1",
+      started2.add(jvms.start("worker" + i, List.of("worker", "--join", "127.0.0.1:" + hz, "--cluster-host", "127.0.0.1",
           "--cluster-port", String.valueOf(freePort()), "--max-concurrent", "1", "--threads", "1",
           "--work-dir", tmp.resolve("w" + i).toString())));
     }
@@ -103,7 +94,7 @@ class ClusterSweepTest {
       workerOut.put(node, w);
     }
     long t0 = System.currentTimeMillis();
-    JsonObject created = post(port, "/api/sweeps", sweepBody());
+    JsonObject created = jvms.post(port, "/api/sweeps", sweepBody());
     String sweep = created.getString("id");
     assertThat(created.getJsonArray("runs")).hasSize(6);
 
@@ -118,7 +109,7 @@ class ClusterSweepTest {
     String victimRun = placement.keySet().iterator().next();
     String victimNode = placement.get(victimRun);
     while (true) {
-      JsonObject r = get(port, "/api/runs/" + victimRun);
+      JsonObject r = jvms.get(port, "/api/runs/" + victimRun);
       if (r.getInteger("epochsDone", 0) >= 1 && "running".equals(r.getString("state"))) {
         break;
       }
@@ -126,13 +117,13 @@ class ClusterSweepTest {
       assertThat(System.currentTimeMillis() - t0).isLessThan(TIMEOUT_MS);
       Thread.sleep(100);
     }
-    int doneAtKill = get(port, "/api/runs/" + victimRun).getInteger("epochsDone");
+    int doneAtKill = jvms.get(port, "/api/runs/" + victimRun).getInteger("epochsDone");
     workers.get(victimNode).destroyForcibly(); // SIGKILL
     long killedAt = System.currentTimeMillis();
 
     JsonObject d;
     while (true) {
-      d = get(port, "/api/sweeps/" + sweep);
+      d = jvms.get(port, "/api/sweeps/" + sweep);
       if (!Set.of("queued", "running").contains(d.getString("state"))) {
         break;
       }
@@ -157,11 +148,11 @@ class ClusterSweepTest {
       Workbench wb = Workbench.start(vertx, WorkbenchOptions.defaults().withPort(0).withRunsDir(tmp.resolve("local"))
           .withConfigsDir(configs).withMaxConcurrent(2).withThreads(1))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      String local = post(wb.port(), "/api/sweeps", sweepBody()).getString("id");
+      String local = jvms.post(wb.port(), "/api/sweeps", sweepBody()).getString("id");
       JsonObject ld;
       do {
         Thread.sleep(500);
-        ld = get(wb.port(), "/api/sweeps/" + local);
+        ld = jvms.get(wb.port(), "/api/sweeps/" + local);
       } while (Set.of("queued", "running").contains(ld.getString("state")));
       assertThat(ld.getString("state")).isEqualTo("finished");
       Map<Integer, Double> alone = accuracies(ld);
@@ -181,34 +172,8 @@ class ClusterSweepTest {
     return out;
   }
 
-  private JsonObject get(int port, String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
-    return new JsonObject(r.body());
-  }
 
-  private JsonObject post(int port, String path, JsonObject body) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(path + ": " + r.body()).isIn(200, 201);
-    return new JsonObject(r.body());
-  }
 
-  private Output start(String name, List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
-    cmd.addAll(OPENS);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.firstspike.cli.Main");
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    children.add(p);
-    return new Output(name, p);
-  }
 
   static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -144,6 +144,13 @@ class WorkerOutboxTest {
     return new WorkerOutbox("r1", "w", 1, worker, head, blocking, () -> gone.set(true));
   }
 
+  /** The worker's copy of the head's run folder, as a placement writes it. */
+  private static Path workerCopy(Path tmp, Path head) throws Exception {
+    Path worker = Files.createDirectories(tmp.resolve("worker"));
+    FolderMirror.writeStart(worker, FolderMirror.forStart(new RunFolder(head)));
+    return worker;
+  }
+
   private static void awaitFinished(WorkerOutbox box, Future<Void> done) throws Exception {
     long end = System.currentTimeMillis() + 20_000;
     while (!done.isComplete()) {
@@ -157,8 +164,7 @@ class WorkerOutboxTest {
   @DisplayName("Refused, dropped and reply-lost file messages are sent again: the head ends with every epoch exactly once")
   void failedMessagesAreResent(@TempDir Path tmp) throws Exception {
     Path head = startedRun(tmp);
-    Path worker = Files.createDirectories(tmp.resolve("worker"));
-    FolderMirror.writeStart(worker, FolderMirror.forStart(new RunFolder(head)));
+    Path worker = workerCopy(tmp, head);
     FakeHead fake = new FakeHead(head, Map.of(2, 'r', 3, 'd', 5, 'l', 6, 'l', 9, 'r'));
     AtomicBoolean gone = new AtomicBoolean();
     WorkerOutbox box = outbox(worker, fake, gone);
@@ -193,8 +199,7 @@ class WorkerOutboxTest {
   @DisplayName("A head that goes away and comes back restarted (the run marked interrupted) gets every epoch finished meanwhile")
   void aRestartedHeadGetsWhatItLacks(@TempDir Path tmp) throws Exception {
     Path head = startedRun(tmp);
-    Path worker = Files.createDirectories(tmp.resolve("worker"));
-    FolderMirror.writeStart(worker, FolderMirror.forStart(new RunFolder(head)));
+    Path worker = workerCopy(tmp, head);
     FakeHead fake = new FakeHead(head, Map.of());
     WorkerOutbox box = outbox(worker, fake, new AtomicBoolean());
     epoch(worker, 1, 6);
@@ -236,8 +241,7 @@ class WorkerOutboxTest {
   @DisplayName("A claim the head refuses for good (the run trains elsewhere now) ends the outbox: onGone runs, finish fails")
   void aRefusedClaimGivesTheRunUp(@TempDir Path tmp) throws Exception {
     Path head = startedRun(tmp);
-    Path worker = Files.createDirectories(tmp.resolve("worker"));
-    FolderMirror.writeStart(worker, FolderMirror.forStart(new RunFolder(head)));
+    Path worker = workerCopy(tmp, head);
     FakeHead fake = new FakeHead(head, Map.of(1, 'r'));
     fake.refuseClaim = n -> true;
     AtomicBoolean gone = new AtomicBoolean();
