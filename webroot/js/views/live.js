@@ -159,17 +159,25 @@ export function liveView(ctx, id) {
     return `${live ? 'training for' : 'trained for'} ${duration(t)}`;
   }
 
-  // Answers to loadSummary() can arrive out of order (several connections, a server that reads
-  // folders on a pool): an answer older than the one shown is dropped, or a stop whose 'stopping'
-  // read arrived after its 'stopped' read would show 'stopping' for good.
-  let summaryAsked = 0;
-  let summaryShown = 0;
+  // What the page knows of the run's state comes from three sources that can arrive out of order:
+  // answers to loadSummary() (several connections, a server that reads folders on a pool), state
+  // messages, and the replies to Stop and Resume. Each is numbered when it is asked for (a message
+  // when it arrives), and one older than what is shown is dropped: otherwise a stop whose
+  // 'stopping' arrived after its 'stopped' would show 'stopping' for good, or for long enough
+  // to disable Resume under the user's click.
+  let newsAsked = 0;
+  let newsShown = 0;
+  const news = () => ++newsAsked;
+  const isNewest = (n) => {
+    if (n < newsShown) return false;
+    newsShown = n;
+    return true;
+  };
   async function loadSummary() {
-    const asked = ++summaryAsked;
+    const asked = news();
     try {
       const s = await api.run(id);
-      if (asked < summaryShown) return;
-      summaryShown = asked;
+      if (!isNewest(asked)) return;
       summary = s;
     } catch (e) {
       if (destroyed) return;
@@ -238,9 +246,10 @@ export function liveView(ctx, id) {
   async function act(what) {
     const btn = what === 'stop' ? stopBtn : resumeBtn;
     btn.disabled = true;
+    const asked = news();
     try {
       const r = await api[what](id);
-      if (summary && r?.state) summary.state = r.state;
+      if (summary && r?.state && isNewest(asked)) summary.state = r.state;
       toast(what === 'stop' ? 'Stop requested: the run stops after the current batch.' : 'Run queued to resume from its last snapshot.');
     } catch (e) {
       toast(`${what === 'stop' ? 'Stop' : 'Resume'} failed: ${e.message}`, 'error');
@@ -275,7 +284,7 @@ export function liveView(ctx, id) {
   }));
   unsubs.push(bus.subscribe(addr('state'), (s) => {
     if (s.evaluation) return; // evaluation progress (the Evaluate view's), not a lifecycle change
-    if (summary) {
+    if (summary && isNewest(news())) {
       summary.state = s.state;
       summary.reason = s.reason;
     }

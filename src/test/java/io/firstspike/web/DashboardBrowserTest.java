@@ -126,14 +126,14 @@ class DashboardBrowserTest {
 
     // Resume, stop at once, resume again and watch every chart fill while it runs to the end.
     long beforeResume = points("chart-error");
-    d.findElement(By.id("resume-run")).click();
+    clickWhenEnabled("resume-run");
     browser.waiting(WAIT).until(x -> "running".equals(state()));
     waitPoints("chart-error", beforeResume + 1);
-    d.findElement(By.id("stop-run")).click();
+    clickWhenEnabled("stop-run");
     browser.waiting(WAIT).withMessage(() -> "the page shows " + state() + ", the server says " + serverState(id))
         .until(x -> "stopped".equals(state()));
     shot("05-stopped", false);
-    d.findElement(By.id("resume-run")).click();
+    clickWhenEnabled("resume-run");
     browser.waiting(WAIT).until(x -> "running".equals(state()));
     long epochsShown = points("chart-epochs");
     waitPoints("chart-epochs", epochsShown + 2); // a new epoch: every chart has its data
@@ -198,12 +198,7 @@ class DashboardBrowserTest {
   @DisplayName("Stop: an answer about the run that left the server before the stop and arrives after it never leaves the page on a stale state")
   void staleSummaryAnswerLosesToNewerOnes() throws Exception {
     var d = browser.driver;
-    openNewRun();
-    d.findElement(By.id("override-epochs")).sendKeys("40");
-    d.findElement(By.id("start-run")).click();
-    browser.waiting(WAIT).until(x -> x.getCurrentUrl().contains("#/run/"));
-    browser.waiting(WAIT).until(x -> "running".equals(state()));
-    waitPoints("chart-error", 1);
+    startLongRun();
     // The run's summary is read now, while it runs, and that answer is handed to the page's next
     // summary request 3 s late: after the answers to the requests the stop makes, as answers on
     // parallel connections from a server that reads folders on a pool can arrive.
@@ -229,6 +224,43 @@ class DashboardBrowserTest {
         .isEqualTo("running");
     Browser.sleep(1500); // two renders after the stale answer
     assertThat(state()).as("the page after the stale answer arrived").isEqualTo("stopped");
+  }
+
+  @Test
+  @DisplayName("Stop: a reply to the stop that arrives after the run has stopped does not turn the page back to stopping (Resume stays enabled)")
+  void lateStopReplyDoesNotUndoStopped() throws Exception {
+    var d = browser.driver;
+    startLongRun();
+    // The stop's reply reaches the page 3 s late, long after the run has stopped and said so,
+    // and the answers to the summary requests made after it take 2 s (so that what the reply
+    // says would be on screen meanwhile); every state the page shows from now on is recorded.
+    browser.js("""
+        const real = window.fetch;
+        window.fetch = async (url, init) => {
+          const afterReply = window.firstspike.stopReplied === true;
+          const r = await real(url, init);
+          if (typeof url === 'string' && url.endsWith('/stop') && init && init.method === 'POST') {
+            await new Promise((ok) => setTimeout(ok, 3000));
+            window.firstspike.stopReplied = true;
+          } else if (afterReply && typeof url === 'string' && /\\/api\\/runs\\/[^/?]+$/.test(url)) {
+            await new Promise((ok) => setTimeout(ok, 2000));
+          }
+          return r;
+        };
+        const view = document.querySelector('.live-view');
+        window.firstspike.states = [];
+        new MutationObserver(() => window.firstspike.states.push(view.dataset.state))
+            .observe(view, { attributes: true, attributeFilter: ['data-state'] });""");
+    d.findElement(By.id("stop-run")).click();
+    browser.waiting(WAIT).until(x -> "stopped".equals(state()));
+    browser.waiting(WAIT).until(x -> Boolean.TRUE.equals(browser.js("return window.firstspike.stopReplied === true")));
+    Browser.sleep(3000); // renders after the late reply, and the delayed answers after it
+    @SuppressWarnings("unchecked")
+    List<String> states = (List<String>) browser.js("return window.firstspike.states");
+    log.add("states after the stop: " + states);
+    assertThat(states.subList(states.indexOf("stopped"), states.size()))
+        .as("the states shown once the page showed stopped (all: %s)", states).containsOnly("stopped");
+    assertThat(d.findElement(By.id("resume-run")).isEnabled()).isTrue();
   }
 
   @Test
@@ -323,6 +355,23 @@ class DashboardBrowserTest {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** A 40-epoch run started from the New-run view, once its page shows it running with data. */
+  private void startLongRun() {
+    openNewRun();
+    browser.driver.findElement(By.id("override-epochs")).sendKeys("40");
+    browser.driver.findElement(By.id("start-run")).click();
+    browser.waiting(WAIT).until(x -> x.getCurrentUrl().contains("#/run/"));
+    browser.waiting(WAIT).until(x -> "running".equals(state()));
+    waitPoints("chart-error", 1);
+  }
+
+  /** Clicks the button once it is enabled, as a user would (a click on a disabled one is lost). */
+  private void clickWhenEnabled(String id) {
+    browser.waiting(WAIT).withMessage(() -> id + " stays disabled; the page shows " + state())
+        .until(x -> x.findElement(By.id(id)).isEnabled());
+    browser.driver.findElement(By.id(id)).click();
   }
 
   /** The New-run view with the test's config loaded into the editor; returns the editor. */
