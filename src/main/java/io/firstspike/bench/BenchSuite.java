@@ -282,7 +282,6 @@ public final class BenchSuite {
     int jit = warmUpDelgrad(data, 1, warm + reps, s);
     List<Double> speedups = new ArrayList<>();
     List<String> rounds = new ArrayList<>();
-    double twoThreads = Double.NaN;
     java.util.concurrent.ExecutorService pair = java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
       for (int r = 0; r < COPY_ROUNDS; r++) {
@@ -292,7 +291,6 @@ public final class BenchSuite {
         double ea = a.get();
         double eb = b.get();
         double engine = DelgradEpochRun.run(data, 2, warm + reps, s).medianEpochSeconds(warm);
-        twoThreads = r == 0 ? engine : Math.min(twoThreads, engine);
         speedups.add(2 * alone / Math.max(ea, eb));
         rounds.add(String.format(java.util.Locale.ROOT, "%.4f alone, %.4f and %.4f as a pair, %.4f"
             + " on 2 engine threads (x%.2f)", alone, ea, eb, engine, alone / engine));

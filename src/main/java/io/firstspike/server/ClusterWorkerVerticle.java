@@ -2,6 +2,7 @@ package io.firstspike.server;
 
 import io.firstspike.runs.RunEngine;
 import io.firstspike.runs.RunFolder;
+import io.firstspike.runs.RunStore;
 import io.firstspike.train.TrainingEvent;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -97,7 +98,7 @@ public final class ClusterWorkerVerticle extends VerticleBase {
 
   private void startHandler(Message<JsonObject> m) {
     String id = m.body().getString("id");
-    if (id == null || !id.matches("[A-Za-z0-9._+-]+") || id.startsWith(".")) {
+    if (!RunStore.isValidId(id)) {
       m.fail(400, "bad run id: " + id);
       return;
     }

@@ -259,7 +259,7 @@ public final class RunManagerVerticle extends VerticleBase {
   private void claimHandler(Message<JsonObject> m) {
     String id = m.body().getString("id");
     String node = m.body().getString("node");
-    if (id == null || node == null || !id.matches("[A-Za-z0-9._+-]+") || id.startsWith(".")) {
+    if (node == null || !RunStore.isValidId(id)) {
       m.fail(400, "bad claim: " + m.body().getString("id") + " from " + node);
       return;
     }

@@ -64,7 +64,6 @@ final class WorkerOutbox {
   private boolean gone;
   /** Counts heads: a reply to a message or claim sent to an earlier head is ignored. */
   private int generation;
-  private long bytesSent;
   private long failures;
 
   /**
@@ -83,7 +82,10 @@ final class WorkerOutbox {
     this.scanner = new FolderMirror.Scanner(dir);
   }
 
-  /** After a training event, on the training thread: sends what changed unless a message is out. */
+  /**
+   * After a training event (on the training thread) and while the ended training's last changes
+   * go out: sends what changed unless a message is out.
+   */
   synchronized void changed() {
     if (synced && !inFlight && !gone) {
       sendNext();
@@ -114,9 +116,7 @@ final class WorkerOutbox {
    */
   synchronized Future<Void> finish() {
     ended = true;
-    if (synced && !inFlight && !gone) {
-      blocking.execute(this::sendNextLocked);
-    }
+    blocking.execute(this::changed);
     return flushed.future();
   }
 
@@ -125,19 +125,9 @@ final class WorkerOutbox {
     return synced && !inFlight;
   }
 
-  synchronized long bytesSent() {
-    return bytesSent;
-  }
-
   /** Failed messages and claims so far. */
   synchronized long failures() {
     return failures;
-  }
-
-  private synchronized void sendNextLocked() {
-    if (synced && !inFlight && !gone) {
-      sendNext();
-    }
   }
 
   /** Holds the lock. */
@@ -158,7 +148,6 @@ final class WorkerOutbox {
     }
     inFlight = true;
     JsonObject body = new JsonObject().put("id", id).put("node", node).put("changes", c.body());
-    bytesSent += body.toBuffer().length();
     Future<?> reply;
     try {
       reply = head.files(body);
@@ -177,7 +166,7 @@ final class WorkerOutbox {
     if (failure == null) {
       scanner.confirm(c);
       if (ended) {
-        blocking.execute(this::sendNextLocked); // until nothing is left
+        blocking.execute(this::changed); // until nothing is left
       }
       return;
     }
