@@ -141,3 +141,21 @@ export function throttle(fn, minMs) {
     }), wait);
   };
 }
+
+/**
+ * Order of answers that can arrive out of order (several connections, a server that reads on a
+ * pool): ask() numbers a request when it is made, isNewest(n) says whether its answer is newer
+ * than the one shown (and from then on counts it as shown). An older one is to be dropped.
+ */
+export function newsOrder() {
+  let asked = 0;
+  let shown = 0;
+  return {
+    ask: () => ++asked,
+    isNewest(n) {
+      if (n < shown) return false;
+      shown = n;
+      return true;
+    },
+  };
+}

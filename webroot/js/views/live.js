@@ -14,7 +14,7 @@ import { identityPanel } from '../run-identity.js';
 import { RunOverlay } from '../overlay.js';
 import { SingleFlight } from '../single-flight.js';
 import { RunData } from '../store.js';
-import { datasetOf, dateTime, duration, h, isNum, num, pct, secondsBetween, stateBadge, throttle, trainingSeconds } from '../util.js';
+import { datasetOf, dateTime, duration, h, isNum, newsOrder, num, pct, secondsBetween, stateBadge, throttle, trainingSeconds } from '../util.js';
 
 const ACTIVE = new Set(['queued', 'running', 'stopping']);
 /** Fast runs finish several epochs a second: fetch after them at most this often. */
@@ -165,19 +165,12 @@ export function liveView(ctx, id) {
   // when it arrives), and one older than what is shown is dropped: otherwise a stop whose
   // 'stopping' arrived after its 'stopped' would show 'stopping' for good, or for long enough
   // to disable Resume under the user's click.
-  let newsAsked = 0;
-  let newsShown = 0;
-  const news = () => ++newsAsked;
-  const isNewest = (n) => {
-    if (n < newsShown) return false;
-    newsShown = n;
-    return true;
-  };
+  const news = newsOrder();
   async function loadSummary() {
-    const asked = news();
+    const asked = news.ask();
     try {
       const s = await api.run(id);
-      if (!isNewest(asked)) return;
+      if (!news.isNewest(asked)) return;
       summary = s;
     } catch (e) {
       if (destroyed) return;
@@ -246,10 +239,10 @@ export function liveView(ctx, id) {
   async function act(what) {
     const btn = what === 'stop' ? stopBtn : resumeBtn;
     btn.disabled = true;
-    const asked = news();
+    const asked = news.ask();
     try {
       const r = await api[what](id);
-      if (summary && r?.state && isNewest(asked)) summary.state = r.state;
+      if (summary && r?.state && news.isNewest(asked)) summary.state = r.state;
       toast(what === 'stop' ? 'Stop requested: the run stops after the current batch.' : 'Run queued to resume from its last snapshot.');
     } catch (e) {
       toast(`${what === 'stop' ? 'Stop' : 'Resume'} failed: ${e.message}`, 'error');
@@ -284,7 +277,7 @@ export function liveView(ctx, id) {
   }));
   unsubs.push(bus.subscribe(addr('state'), (s) => {
     if (s.evaluation) return; // evaluation progress (the Evaluate view's), not a lifecycle change
-    if (summary && isNewest(news())) {
+    if (summary && news.isNewest(news.ask())) {
       summary.state = s.state;
       summary.reason = s.reason;
     }

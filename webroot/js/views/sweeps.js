@@ -7,7 +7,7 @@
 import { api, request } from '../api.js';
 import { linearAxis, makeChart, panel, countPoints } from '../charts.js';
 import { flattenYaml } from '../yaml.js';
-import { alpha, color, dateTime, h, isNum, pct, stateBadge, throttle } from '../util.js';
+import { alpha, color, dateTime, h, isNum, newsOrder, pct, stateBadge, throttle } from '../util.js';
 
 const enc = encodeURIComponent;
 export const sweepApi = {
@@ -267,11 +267,9 @@ export function sweepView(ctx, id) {
         ` ${r.epochsDone ?? 0}/${r.epochs ?? '?'} epochs`, isNum(r.lastValAccuracy) ? `, val ${pct(r.lastValAccuracy, 1)}` : ''))))));
   }
 
-  // an answer older than the one shown is dropped (answers can arrive out of order; see live.js)
-  let asked = 0;
-  let shown = 0;
+  const answers = newsOrder(); // an answer older than the one shown is dropped
   async function load() {
-    const n = ++asked;
+    const n = answers.ask();
     let got;
     try {
       got = await sweepApi.get(id);
@@ -279,8 +277,7 @@ export function sweepView(ctx, id) {
       if (!closed) toast(`Cannot load sweep ${id}: ${e.message}`, 'error');
       return;
     }
-    if (closed || n < shown) return;
-    shown = n;
+    if (closed || !answers.isNewest(n)) return;
     data = got;
     state.replaceChildren(stateBadge(data.state));
     const c = data.counts;
