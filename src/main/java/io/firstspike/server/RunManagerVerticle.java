@@ -44,6 +44,8 @@ import java.util.logging.Logger;
  */
 public final class RunManagerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(RunManagerVerticle.class.getName());
+  /** How long a resume waits for a stopping run to end (the HTTP request waits 60 s). */
+  static final long END_WAIT_MS = 20_000;
 
   private final RunEngine engine;
   private final RunPreparer preparer;
@@ -178,8 +180,12 @@ public final class RunManagerVerticle extends VerticleBase {
   private void resumeHandler(Message<JsonObject> m) {
     RunMessages.withRun(vertx, store, m, run -> {
       String id = run.id();
-      if (queue.isQueued(id) || queue.isActive(id)) {
-        m.fail(409, "run " + id + " is already " + (queue.isQueued(id) ? "queued" : "running"));
+      if (queue.isQueued(id)) {
+        m.fail(409, "run " + id + " is already queued");
+        return;
+      }
+      if (queue.isActive(id)) {
+        resumeWhenEnded(m, run);
         return;
       }
       String refused = deletions.beginResume(id); // a deletion is refused until it is queued or refused
@@ -230,6 +236,37 @@ public final class RunManagerVerticle extends VerticleBase {
         queue.enqueue(id);
         m.reply(new JsonObject().put("id", id).put("state", RunState.QUEUED.wire()));
       });
+    });
+  }
+
+  /**
+   * A resume of a run still active here: refused if it trains on, but if it is ending (a stop
+   * asked for, or its end already in status.json, which the page may show before that end
+   * reaches this verticle) the resume waits for the end, at most {@link #END_WAIT_MS}, and is
+   * then handled as if it had come just after it.
+   */
+  private void resumeWhenEnded(Message<JsonObject> m, RunFolder run) {
+    String id = run.id();
+    Future<Boolean> ending = queue.isStopping(id) ? Future.succeededFuture(true)
+        : vertx.executeBlocking(() -> run.status().map(st -> st.state().isTerminal()).orElse(false));
+    ending.onComplete(ar -> {
+      if (!queue.isActive(id)) {
+        resumeHandler(m); // ended meanwhile
+      } else if (ar.failed() || !ar.result()) {
+        m.fail(409, "run " + id + " is already running");
+      } else {
+        long timer = vertx.setTimer(END_WAIT_MS, t -> m.fail(409, "run " + id
+            + " is still stopping after " + END_WAIT_MS / 1000 + " s; resume it once it has stopped"));
+        queue.whenInactive(id).onComplete(done -> {
+          if (vertx.cancelTimer(timer)) {
+            if (done.succeeded()) {
+              resumeHandler(m);
+            } else {
+              m.fail(503, "run " + id + " was not resumed: " + done.cause().getMessage());
+            }
+          }
+        });
+      }
     });
   }
 

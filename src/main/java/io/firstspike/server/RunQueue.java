@@ -7,6 +7,7 @@ import io.firstspike.runs.RunStore;
 import io.firstspike.train.RunState;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -48,6 +49,8 @@ final class RunQueue {
   /** Trainings whose deployment has not completed yet (their entry in {@code active} is null). */
   private final Map<String, Future<String>> pendingDeploys = new HashMap<>();
   private final Set<String> stopPending = new HashSet<>();
+  /** Who waits for an active run to leave (a resume that came while it was ending). */
+  private final Map<String, List<Promise<Void>>> leaving = new HashMap<>();
   private boolean closing;
 
   RunQueue(Vertx vertx, RunEngine engine, RunStore store, StatusFiles statusFiles, StatusRecorder recorder,
@@ -86,6 +89,29 @@ final class RunQueue {
     return stopPending.contains(id);
   }
 
+  /**
+   * Completes once the run is no longer active (its training ended, its node was lost, or it
+   * never started); at once if it is not active now. Fails when shutdown begins.
+   */
+  Future<Void> whenInactive(String id) {
+    if (!active.containsKey(id)) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    leaving.computeIfAbsent(id, k -> new ArrayList<>()).add(p);
+    return p.future();
+  }
+
+  /** Takes the run out of the active ones and tells whoever waits for that. */
+  private String leave(String id) {
+    String deployment = active.remove(id);
+    List<Promise<Void>> waiting = leaving.remove(id);
+    if (waiting != null) {
+      waiting.forEach(Promise::tryComplete);
+    }
+    return deployment;
+  }
+
   /** A copy of the queue, safe to read on a worker. */
   List<String> queued() {
     return List.copyOf(queue);
@@ -117,7 +143,7 @@ final class RunQueue {
 
   /** The run's training has ended ({@code onNode}: on a worker node): its slot is free. */
   void ended(String id, boolean onNode) {
-    String deployment = active.remove(id);
+    String deployment = leave(id);
     stopPending.remove(id);
     if (deployment != null && !onNode) {
       vertx.undeploy(deployment);
@@ -135,7 +161,7 @@ final class RunQueue {
   void releaseAdoption(String id, String node) {
     if (nodes.trains(id, node)) {
       nodes.release(id);
-      active.remove(id);
+      leave(id);
       pump();
     }
   }
@@ -151,7 +177,7 @@ final class RunQueue {
   /** A run whose node was lost: interrupted, then queued first to resume from its last snapshot. */
   private void lost(String id, String node) {
     nodes.release(id);
-    active.remove(id);
+    leave(id);
     stopPending.remove(id);
     RunFolder run = new RunFolder(store.root().resolve(id));
     String why = "worker node " + node + " was lost";
@@ -200,7 +226,7 @@ final class RunQueue {
           LOG.warning("node " + node + " did not take " + id + ": " + e.getMessage());
           if (nodes.trains(id, node)) {
             nodes.release(id);
-            active.remove(id);
+            leave(id);
             if (!closing) {
               queue.addFirst(id);
             }
@@ -236,7 +262,7 @@ final class RunQueue {
         })
         .onFailure(e -> {
           LOG.log(Level.WARNING, "cannot start the training of " + id, e);
-          active.remove(id);
+          leave(id);
           String reason = "could not start: " + e.getMessage();
           vertx.executeBlocking(() -> statusFiles.write(run, RunState.FAILED, reason))
               .onComplete(ar -> recorder.recorded(id, ar, RunState.FAILED, reason));
@@ -270,6 +296,8 @@ final class RunQueue {
       }
     }
     active.clear();
+    leaving.values().forEach(ps -> ps.forEach(p -> p.tryFail("the server is shutting down")));
+    leaving.clear();
     List<String> waiting = new ArrayList<>(queue);
     queue.clear();
     return Future.join(undeploys).eventually(() -> vertx.executeBlocking(() -> {

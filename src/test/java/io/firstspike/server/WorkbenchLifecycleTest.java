@@ -3,8 +3,10 @@ package io.firstspike.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
@@ -99,6 +101,44 @@ class WorkbenchLifecycleTest {
       JsonObject failed = s.awaitState(id, "failed", TIMEOUT_MS);
       assertThat(failed.getString("reason")).contains("boom");
       assertThat(s.get("/api/runs").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @DisplayName("A resume that comes while a run is ending waits for its end instead of being refused; a running run's resume is refused")
+  void resumeWhileEnding(Vertx vertx, @TempDir Path tmp) throws Exception {
+    // Every training's end reaches the run manager 1.5 s late, as if its event loop were busy;
+    // meanwhile status.json (and with it the page) already says how the run ended.
+    long lateMs = 1500;
+    vertx.eventBus().addOutboundInterceptor(ctx -> {
+      if (Addresses.RUN_ENDED.equals(ctx.message().address())) {
+        vertx.setTimer(lateMs, t -> ctx.next());
+      } else {
+        ctx.next();
+      }
+    });
+    try (ServerTestSupport s = new ServerTestSupport(vertx, tmp, o -> o)) {
+      String bad = s.startRun(new JsonObject().put("yaml", "epochs: 3\nbatches: 5\ndelayMs: 1\nfailAtStep: 7\n"));
+      s.awaitState(bad, "failed", TIMEOUT_MS);
+      long asked = System.nanoTime();
+      HttpResponse<Buffer> r = s.post("/api/runs/" + bad + "/resume", null);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+      assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("queued");
+      assertThat((System.nanoTime() - asked) / 1e6).as("the reply waited for the end (ms)").isGreaterThan(200.0);
+      s.awaitState(bad, "failed", TIMEOUT_MS); // and it fails again at the same step
+
+      String id = s.startRun(new JsonObject().put("yaml", "epochs: 3\nbatches: 10\ndelayMs: 100\n"));
+      s.awaitState(id, "running", TIMEOUT_MS);
+      r = s.post("/api/runs/" + id + "/resume", null);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(409);
+      assertThat(r.bodyAsString()).contains("is already running");
+      assertThat(s.post("/api/runs/" + id + "/stop", null).bodyAsJsonObject().getString("state")).isEqualTo("stopping");
+      r = s.post("/api/runs/" + id + "/resume", null); // the stop is still under way
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+      assertThat(r.bodyAsJsonObject().getString("state")).isEqualTo("queued");
+      JsonObject finished = s.awaitState(id, "finished", TIMEOUT_MS);
+      assertThat(finished.getInteger("epochsDone")).isEqualTo(3);
+      assertThat(s.engine.executions.get()).as("bad twice, the other once stopped and once resumed").isEqualTo(4);
     }
   }
 }
