@@ -248,16 +248,6 @@ final class FolderMirror {
       acked.putAll(c.seen());
     }
 
-    /** {@link #next} and {@link #confirm} at once: for a head that is known to take it. */
-    JsonObject changes() {
-      Change c = next();
-      if (c == null) {
-        return null;
-      }
-      confirm(c);
-      return c.body();
-    }
-
     /**
      * Sets the baseline from what the head's copy holds ({@link #listing}): a file counts as
      * held when the head's has the same size and checksum; a growing log whose head copy is

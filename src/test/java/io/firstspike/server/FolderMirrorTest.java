@@ -28,7 +28,7 @@ class FolderMirrorTest {
     Path worker = Files.createDirectories(tmp.resolve("worker"));
     FolderMirror.writeStart(worker, start);
     FolderMirror.Scanner scanner = new FolderMirror.Scanner(worker);
-    assertThat(scanner.changes()).as("nothing changed yet").isNull();
+    assertThat(changes(scanner)).as("nothing changed yet").isNull();
 
     Files.writeString(worker.resolve("metrics.jsonl"), "{\"epoch\":2}\n", java.nio.file.StandardOpenOption.APPEND);
     Files.createDirectories(worker.resolve("epoch_2"));
@@ -36,7 +36,7 @@ class FolderMirrorTest {
     Files.writeString(worker.resolve("status.json"), "{\"state\":\"RUNNING\"}");
     Files.writeString(worker.resolve("owner.json"), "{\"pid\":1}");
     Files.writeString(worker.resolve(".status.json.123.tmp"), "x");
-    JsonObject changes = scanner.changes();
+    JsonObject changes = changes(scanner);
     assertThat(changes.getJsonArray("files").getJsonObject(0).getLong("offset")).as("metrics: only its tail").isEqualTo(12L);
     FolderMirror.apply(head, changes);
     assertThat(Files.readString(head.resolve("metrics.jsonl"))).isEqualTo("{\"epoch\":1}\n{\"epoch\":2}\n");
@@ -48,7 +48,7 @@ class FolderMirrorTest {
     // the engine prunes an old snapshot: the head prunes it too
     Files.delete(worker.resolve("epoch_1/training_state.json"));
     Files.delete(worker.resolve("epoch_1"));
-    FolderMirror.apply(head, scanner.changes());
+    FolderMirror.apply(head, changes(scanner));
     assertThat(head.resolve("epoch_1")).doesNotExist();
     assertThat(head.resolve("epoch_0")).exists();
   }
@@ -60,5 +60,15 @@ class FolderMirrorTest {
         .add(new JsonObject().put("path", "../evil").put("data", "")));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> FolderMirror.apply(tmp, bad))
         .hasMessageContaining("outside the run folder");
+  }
+
+  /** The scanner's next change set, confirmed at once (a head that takes every message). */
+  private static JsonObject changes(FolderMirror.Scanner scanner) {
+    FolderMirror.Change c = scanner.next();
+    if (c == null) {
+      return null;
+    }
+    scanner.confirm(c);
+    return c.body();
   }
 }
