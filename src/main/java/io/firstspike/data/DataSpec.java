@@ -11,9 +11,17 @@ import java.nio.file.Path;
  * @param train user data ({@code csv}, {@code npy}) training file
  * @param validation user data validation file; null = carved from train
  * @param test user data test file
+ * @param testAsValidation MNIST-style data sets only: train on every image of the training file
+ *     and report the test set as the validation set (no carve); false = carve
  */
 public record DataSpec(String type, Path dataDir, int widthPixel, Path train, Path validation,
-    Path test) {
+    Path test, boolean testAsValidation) {
+
+  /** A spec whose validation split is carved from the training file (or given as a file). */
+  public DataSpec(String type, Path dataDir, int widthPixel, Path train, Path validation,
+      Path test) {
+    this(type, dataDir, widthPixel, train, validation, test, false);
+  }
 
   /** A built-in data set by name, default folder and width. */
   public static DataSpec named(String type) {

@@ -9,6 +9,12 @@ public final class DatasetFactory {
   public static final List<String> BUILT_IN = List.of("yin_yang", "xor", "bars", "mnist",
       "16x16_mnist", "fashion_mnist");
 
+  /**
+   * The built-in data sets read from a folder of IDX files, whose training file may be used whole
+   * ({@link DataSpec#testAsValidation}).
+   */
+  public static final List<String> IMAGE_FILES = List.of("mnist", "16x16_mnist", "fashion_mnist");
+
   /** Every valid {@code dataset} type: the built-in names and the user file formats. */
   public static final List<String> TYPES = java.util.stream.Stream.concat(BUILT_IN.stream(),
       java.util.stream.Stream.of("csv", "npy")).toList();
@@ -24,16 +30,21 @@ public final class DatasetFactory {
       throw new DataException("unknown dataset type '" + type + "', valid: "
           + String.join(", ", TYPES));
     }
+    if (spec.testAsValidation() && !IMAGE_FILES.contains(type)) {
+      throw new DataException(type + ": the test set as validation set is for the MNIST-style"
+          + " data sets only (" + String.join(", ", IMAGE_FILES) + ")");
+    }
     int width = spec.widthPixel() == 0 ? DEFAULT_WIDTH_PIXEL : spec.widthPixel();
     return switch (type) {
       case "yin_yang" -> YinYang.splits();
       case "xor" -> Xor.splits();
       case "bars" -> Bars.splits();
-      case "mnist" -> Mnist.loadFull(type, dir(spec, Mnist.DEFAULT_MNIST_DIR), Mnist.DIGITS);
-      case "fashion_mnist" ->
-          Mnist.loadFull(type, dir(spec, Mnist.DEFAULT_FASHION_DIR), Mnist.FASHION);
-      case "16x16_mnist" ->
-          Mnist.loadReduced(type, dir(spec, Mnist.DEFAULT_MNIST_DIR), width, Mnist.DIGITS);
+      case "mnist" -> Mnist.loadFull(type, dir(spec, Mnist.DEFAULT_MNIST_DIR), Mnist.DIGITS,
+          spec.testAsValidation());
+      case "fashion_mnist" -> Mnist.loadFull(type, dir(spec, Mnist.DEFAULT_FASHION_DIR),
+          Mnist.FASHION, spec.testAsValidation());
+      case "16x16_mnist" -> Mnist.loadReduced(type, dir(spec, Mnist.DEFAULT_MNIST_DIR), width,
+          Mnist.DIGITS, spec.testAsValidation());
       default -> UserData.load(type, resolve(spec, spec.train()), resolve(spec,
           spec.validation()), resolve(spec, spec.test()));
     };

@@ -43,20 +43,30 @@ public final class Mnist {
   public record Files4(Idx.Images trainImages, int[] trainLabels, Idx.Images testImages,
       int[] testLabels) {}
 
-  /** Full 784-input encoding ({@code mnist} or, with the fashion class names, {@code fashion_mnist}). */
-  public static DataSplits loadFull(String name, Path dir, List<String> classNames) {
+  /**
+   * Full 784-input encoding ({@code mnist} or, with the fashion class names, {@code
+   * fashion_mnist}). Validation: the last sixth of the training file ({@link Splits}), or with
+   * {@code testAsValidation} the test set, the whole training file being trained on.
+   */
+  public static DataSplits loadFull(String name, Path dir, List<String> classNames,
+      boolean testAsValidation) {
     Files4 f = read(dir, name);
-    return splits(name, classNames, f, (img, i) -> MnistEncoding.full(img, i));
+    return splits(name, classNames, f, (img, i) -> MnistEncoding.full(img, i), testAsValidation);
   }
 
-  /** Crop-and-resize encoding ({@code 16x16_mnist}): width x width inputs. */
-  public static DataSplits loadReduced(String name, Path dir, int width, List<String> classNames) {
+  /**
+   * Crop-and-resize encoding ({@code 16x16_mnist}): width x width inputs; validation as for
+   * {@link #loadFull}.
+   */
+  public static DataSplits loadReduced(String name, Path dir, int width, List<String> classNames,
+      boolean testAsValidation) {
     if (width <= 0 || width > MnistEncoding.CROP * 4) {
       throw new DataException(name + ": width_pixel must be in 1.." + MnistEncoding.CROP * 4
           + ", got " + width);
     }
     Files4 f = read(dir, name);
-    return splits(name, classNames, f, (img, i) -> MnistEncoding.reduced(img, i, width));
+    return splits(name, classNames, f, (img, i) -> MnistEncoding.reduced(img, i, width),
+        testAsValidation);
   }
 
   /** Reads the four files of a folder, with an error naming the folder and the files if absent. */
@@ -128,10 +138,11 @@ public final class Mnist {
     double[] encode(Idx.Images images, int index);
   }
 
-  private static DataSplits splits(String name, List<String> classNames, Files4 f, Encoder enc) {
+  private static DataSplits splits(String name, List<String> classNames, Files4 f, Encoder enc,
+      boolean testAsValidation) {
     Dataset all = encode(name, classNames, f.trainImages(), f.trainLabels(), enc);
     Dataset test = encode(name, classNames, f.testImages(), f.testLabels(), enc);
-    return Splits.carveValidation(all, test);
+    return testAsValidation ? new DataSplits(all, test, test) : Splits.carveValidation(all, test);
   }
 
   private static Dataset encode(String name, List<String> classNames, Idx.Images images,

@@ -126,7 +126,8 @@ public final class Experiments {
     DatasetConfig d = config.dataset();
     NetworkLayout layout = config.networkLayout();
     return d.files() == null
-        ? new DataSpec(d.name(), config.dataDir(), widthPixel(layout), null, null, null)
+        ? new DataSpec(d.name(), config.dataDir(), widthPixel(layout), null, null, null,
+            d.testAsValidation())
         : new DataSpec(
             d.files().type().yamlName(),
             config.dataDir(),

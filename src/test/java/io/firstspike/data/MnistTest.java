@@ -93,7 +93,7 @@ class MnistTest {
   @DisplayName("the subset's 8000 training images split 6667 / 1333, test = t10k")
   void splitsOfTheSubset() {
     DataSplits s = Mnist.loadReduced("16x16_mnist", Shared.file("data/mnist-subset"), 16,
-        Mnist.DIGITS);
+        Mnist.DIGITS, false);
     assertThat(s.train().size()).isEqualTo(6667);
     assertThat(s.validation().size()).isEqualTo(1333);
     assertThat(s.test().size()).isEqualTo(2000);
@@ -106,6 +106,22 @@ class MnistTest {
   }
 
   @Test
+  @DisplayName("with the test set as validation set, all 8000 training images are trained on")
+  void testAsValidation() {
+    DataSplits s = DatasetFactory.load(new DataSpec("16x16_mnist", Shared.file("data/mnist-subset"),
+        16, null, null, null, true));
+    assertThat(s.train().size()).isEqualTo(8000);
+    assertThat(s.train().inputTimes()[6667])
+        .containsExactly(MnistEncoding.reduced(subsetImages(), 6667, 16));
+    assertThat(s.validation().size()).isEqualTo(2000);
+    assertThat(s.validation().inputTimes()).isDeepEqualTo(s.test().inputTimes());
+    assertThat(s.validation().labels()).containsExactly(s.test().labels());
+    assertThatThrownBy(() -> DatasetFactory.load(new DataSpec("yin_yang", null, 0, null, null,
+        null, true))).isInstanceOf(DataException.class)
+        .hasMessageContaining("yin_yang: the test set as validation set is for the MNIST-style");
+  }
+
+  @Test
   @DisplayName("uncompressed IDX files load the same as gzip ones")
   void rawFilesLoad(@TempDir Path dir) throws IOException {
     for (String f : Mnist.FILES) {
@@ -114,7 +130,7 @@ class MnistTest {
         Files.write(dir.resolve(f), in.readAllBytes());
       }
     }
-    DataSplits raw = Mnist.loadFull("mnist", dir, Mnist.DIGITS);
+    DataSplits raw = Mnist.loadFull("mnist", dir, Mnist.DIGITS, false);
     assertThat(raw.nInputs()).isEqualTo(784);
     assertThat(raw.test().inputTimes()[3]).containsExactly(
         MnistEncoding.full(Idx.readImages(Shared.file("data/mnist-subset/t10k-images-idx3-ubyte.gz")), 3));
@@ -123,7 +139,7 @@ class MnistTest {
   @Test
   @DisplayName("a folder without the files gives an error naming the folder and all four files")
   void missingFilesAreNamed(@TempDir Path dir) {
-    assertThatThrownBy(() -> Mnist.loadFull("mnist", dir, Mnist.DIGITS))
+    assertThatThrownBy(() -> Mnist.loadFull("mnist", dir, Mnist.DIGITS, false))
         .isInstanceOf(DataException.class)
         .hasMessageContaining(dir.toAbsolutePath().toString())
         .hasMessageContaining("train-images-idx3-ubyte[.gz]")

@@ -211,6 +211,14 @@ class ConfigErrorsTest {
         "training_params.loss.type", "unknown loss 'MSA'", "did you mean 'MSE'?", "TTFS");
     error(base("dataset: yin_yang", "dataset: {type: hdf5, train: a, validation: b, test: c}"),
         "dataset.type", "unknown file type 'hdf5'", "valid are csv, npy");
+    error(base("dataset: yin_yang", "dataset: {name: mnist, validation: tset}"),
+        "dataset.validation", "did you mean 'test'?", "carve, test");
+    error(base("dataset: yin_yang", "dataset: {name: mnist, validaton: test}"),
+        "dataset.validaton", "did you mean 'validation'?");
+    error(base("dataset: yin_yang", "dataset: {name: yin_yang, validation: test}"),
+        "dataset.validation", "for the data sets read from IDX files only", "not 'yin_yang'");
+    error(base("dataset: yin_yang", "dataset: {name: minst}"), "dataset",
+        "unknown data set 'minst'", "did you mean 'mnist'?");
     error(base("dataset: yin_yang", "dataset: yin_yang\ndata_dir: \"a\\0b\""), "data_dir",
         "is not a valid path");
     error(base("{type: StepLR, step_size: 20, gamma: 0.95}",

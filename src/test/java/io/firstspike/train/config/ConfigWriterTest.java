@@ -54,8 +54,10 @@ class ConfigWriterTest {
     Stream<String> shipped = ShippedConfigsTest.shipped().map(p -> read(p));
     String csvWithoutValidation = minimalTtfsSection()
         .replace("dataset: xor", "dataset: {type: csv, train: a.csv, test: '7.csv'}");
-    return Stream.concat(
-        Stream.of(EVERYTHING, minimalTtfsSection(), exponential(), csvWithoutValidation), shipped);
+    String wholeTrainingFile = minimalTtfsSection()
+        .replace("dataset: xor", "dataset: {name: fashion_mnist, validation: test}");
+    return Stream.concat(Stream.of(EVERYTHING, minimalTtfsSection(), exponential(),
+        csvWithoutValidation, wholeTrainingFile), shipped);
   }
 
   private static String read(Path p) {
