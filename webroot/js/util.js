@@ -1,5 +1,7 @@
 // Small helpers shared by the views: DOM building, number and time formatting, tab10 colours.
 
+import { flattenYaml } from './yaml.js';
+
 /** matplotlib's tab10, the colours of the evaluation plots, in their order. */
 export const TAB10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd',
   '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -107,16 +109,24 @@ export function secondsBetween(fromIso, toIso) {
   return Number.isFinite(a) && Number.isFinite(b) ? Math.max(0, (b - a) / 1000) : NaN;
 }
 
-/** The data set named in a config's YAML text (first "dataset:" line), or '–'. */
+/**
+ * The data set of a config's YAML text: its name ("fashion_mnist", also from the map {name: ...}
+ * or a new-schema config's dataset_params.name), the file type of user files ("csv"), or '–'.
+ */
 export function datasetOf(yaml) {
   if (typeof yaml !== 'string') return '–';
-  const m = /^dataset:\s*([^\s#]+)/m.exec(yaml);
-  if (m) return m[1];
-  // A new-schema (DelGrad) config: dataset_params.name.
-  const p = /^dataset_params:[ \t]*\r?\n((?:[ \t]+.*\r?\n?|[ \t]*\r?\n)*)/m.exec(yaml);
-  const n = p && /^[ \t]+name:[ \t]*['"]?([^\s#'"]+)/m.exec(p[1]);
-  if (n) return n[1];
-  return /^dataset:\s*$/m.test(yaml) ? 'custom' : '–';
+  let f;
+  try {
+    f = flattenYaml(yaml);
+  } catch {
+    return '–';
+  }
+  let v = f.get('dataset') ?? f.get('dataset.name') ?? f.get('dataset.type') ?? f.get('dataset_params.name');
+  if (v != null && v.startsWith('{')) { // a flow map, which the page's reader keeps as text
+    const m = /[{,]\s*name:\s*['"]?([^\s,}'"]+)/.exec(v) || /[{,]\s*type:\s*['"]?([^\s,}'"]+)/.exec(v);
+    v = m ? m[1] : null;
+  }
+  return v == null || v === 'null' ? '–' : v;
 }
 
 /** Run states in filter order; `damaged` is a folder the server cannot read as a run (reason says why). */

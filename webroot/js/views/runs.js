@@ -17,8 +17,11 @@ const params = new Map(); // run id -> {key path: value} of its config (fetched 
 /** A config value as a cell: lists as "30, 3". */
 export const paramText = (v) => (v == null ? '–' : Array.isArray(v) ? v.join(', ') : String(v));
 
-/** The data set of a run's config values: "yin_yang", or the type of a map {type: csv, ...}. */
-const datasetOf = (p) => (p === undefined ? '…' : p ? p.dataset ?? p['dataset.type'] ?? p['data.dataset'] ?? '–' : '–');
+/**
+ * The data set of a run's config values: "yin_yang", the name of a map {name: fashion_mnist,
+ * validation: test}, or the type of a map {type: csv, ...}.
+ */
+const datasetOf = (p) => (p === undefined ? '…' : p ? p.dataset ?? p['dataset.name'] ?? p['dataset.type'] ?? p['data.dataset'] ?? '–' : '–');
 
 /**
  * Every search term (split at spaces, any case) is somewhere in the run's text; a term ending in

@@ -50,6 +50,24 @@ class YamlModuleTest {
   }
 
   @Test
+  @DisplayName("The data set shown for a config: a name, a name in a map, the type of user files")
+  void datasetShown() throws IOException {
+    String script = "const done = arguments[arguments.length - 1];"
+        + "import('/js/util.js').then((m) => done(arguments[0].map((y) => m.datasetOf(y))))"
+        + ".catch((e) => done('error: ' + e));";
+    Object shown = browser.driver.executeAsyncScript(script, List.of(
+        Files.readString(Path.of("configs", "fashion_mnist.yaml")),
+        "dataset: {name: fashion_mnist, validation: test}\ndata_dir: x\n",
+        "dataset:\n  name: mnist\n  validation: test\n",
+        "dataset: {type: npy, train: a, test: b}\n",
+        "dataset:\n  type: csv\n  train: a.csv\n  test: b.csv\n",
+        Files.readString(Path.of("configs", "yin_yang_H30_WS.yaml")),
+        "network_layout: {n_inputs: 4}\n"));
+    assertThat(shown).isEqualTo(List.of("fashion_mnist", "fashion_mnist", "mnist", "npy", "csv",
+        "yin_yang", "–"));
+  }
+
+  @Test
   @DisplayName("A shipped config and the server's normalised copy flatten to the same key paths and values")
   void writerOutputHasNoSpuriousDifferences() throws IOException {
     for (String name : List.of("yin_yang_small", "mnist", "bars")) {
