@@ -74,11 +74,14 @@ public record SweepSetup(String initialName, String initialText, String sweepTex
         || config.path("network_layout").path("layers").isArray();
   }
 
-  /** {@code dataset} (its name, or its file type), or {@code dataset_params.name}. */
+  /**
+   * {@code dataset} (its name, also as {@code {name: ...}}, or its file type), or {@code
+   * dataset_params.name}.
+   */
   static String datasetName(JsonNode config) {
     JsonNode d = config.path("dataset");
     String name = d.isTextual() ? d.textValue()
-        : d.isObject() ? d.path("type").asText("data")
+        : d.isObject() ? d.path(d.has("name") ? "name" : "type").asText("data")
         : config.path("dataset_params").path("name").asText("data");
     String safe = name.replaceAll("[^A-Za-z0-9._+-]", "");
     return safe.isEmpty() ? "data" : safe;

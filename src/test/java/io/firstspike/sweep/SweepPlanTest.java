@@ -296,4 +296,17 @@ class SweepPlanTest {
         "sweep.yaml over yin_yang_H5_WS.yaml", 24,
         "sweep2.yaml over yin_yang_hwAware.yaml", 45));
   }
+
+  @Test
+  @DisplayName("the sweep folder is named after the data set: its name, its name in a map, its file type")
+  void folderDataset() throws Exception {
+    java.util.function.Function<String, String> name = y -> SweepSetup.datasetName(
+        SweepYaml.read(y, "c.yaml"));
+    assertThat(name.apply("dataset: fashion_mnist\n")).isEqualTo("fashion_mnist");
+    assertThat(name.apply("dataset: {name: fashion_mnist, validation: test}\n"))
+        .isEqualTo("fashion_mnist");
+    assertThat(name.apply("dataset: {type: npy, train: a, test: b}\n")).isEqualTo("npy");
+    assertThat(name.apply("dataset_params: {name: yin_yang}\n")).isEqualTo("yin_yang");
+    assertThat(name.apply("dataset: 'a/b c'\n")).isEqualTo("abc");
+  }
 }
