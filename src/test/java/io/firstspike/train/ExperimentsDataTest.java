@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 class ExperimentsDataTest {
   private static DataSplits load(String dataset) throws IOException {
     Path subset = Shared.file("data/mnist-subset");
-    String yaml = Files.readString(Path.of("configs/fashion_mnist.yaml"))
-        .replaceFirst("(?m)^dataset: fashion_mnist .*$", "dataset: " + dataset
-            + "\ndata_dir: '" + subset + "'");
-    ExperimentConfig c = ConfigLoader.parse(yaml, "fashion_mnist.yaml");
+    String mnist = Files.readString(Path.of("configs/mnist.yaml"));
+    String yaml = mnist.replaceFirst("(?m)^dataset: mnist .*$", "dataset: " + dataset
+        + "\ndata_dir: '" + subset + "'");
+    assertThat(yaml).as("configs/mnist.yaml names its data set on one line").isNotEqualTo(mnist);
+    ExperimentConfig c = ConfigLoader.parse(yaml, "mnist.yaml");
     return Experiments.loadData(c);
   }
 

@@ -117,6 +117,8 @@ class ShippedConfigsTest {
       assertThat(c.trainingParams().useForwardIntegrator()).as(name).isFalse();
     }
     assertThat(load("fashion_mnist.yaml").dataset().name()).isEqualTo("fashion_mnist");
+    assertThat(load("fashion_mnist.yaml").dataset().testAsValidation()).isTrue();
+    assertThat(load("mnist.yaml").dataset().testAsValidation()).isFalse();
   }
 
   @Test
